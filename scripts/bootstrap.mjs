@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+/**
+ * The two commands of the README, on a machine with nothing but Node 20+:
+ *
+ *   npm start   installs what is needed and starts Flowstate
+ *   npm test    installs what is needed and runs the whole test suite (lint, typecheck, unit, integration, e2e)
+ *
+ * Plain Node, no dependencies: it must run before anything is installed. Only the npm registry is used
+ * (and Debian's packages, for Chromium, once end-to-end tests exist).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PNPM_VERSION = '12.21.0';
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: '1',
+  NEXT_TELEMETRY_DISABLED: '1',
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+  DO_NOT_TRACK: '1',
+};
+
+function log(msg) {
+  process.stderr.write(`\x1b[36m[flowstate]\x1b[0m ${msg}\n`);
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...opts });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+function must(cmd, args, what) {
+  const status = run(cmd, args);
+  if (status !== 0) {
+    log(`${what} failed (exit ${status}): ${cmd} ${args.join(' ')}`);
+    process.exit(status);
+  }
+}
+
+function works(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'ignore', env });
+  return !r.error && r.status === 0;
+}
+
+/** pnpm on PATH, else installed from the npm registry (global, or the npx cache when that is not allowed). */
+function ensurePnpm() {
+  if (works('pnpm', ['--version'])) return ['pnpm'];
+  log(`pnpm not found: installing pnpm@${PNPM_VERSION} from the npm registry`);
+  if (run('npm', ['install', '--global', `pnpm@${PNPM_VERSION}`]) === 0 && works('pnpm', ['--version'])) {
+    return ['pnpm'];
+  }
+  log('global install not possible here; using pnpm through npx');
+  return ['npx', '--yes', `pnpm@${PNPM_VERSION}`];
+}
+
+function install(pnpm) {
+  const [cmd, ...pre] = pnpm;
+  const frozen = existsSync(join(root, 'pnpm-lock.yaml')) ? ['--frozen-lockfile'] : [];
+  must(cmd, [...pre, 'install', ...frozen, '--prefer-offline'], 'installing dependencies');
+}
+
+/** Vitest writes .vitest-results.json per package; total them into one closing line. */
+function totalTests() {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const walk = (dir, depth) => {
+    if (depth > 3) return;
+    for (const name of readdirSync(dir)) {
+      if (name === 'node_modules' || name.startsWith('.git')) continue;
+      const p = join(dir, name);
+      if (name === '.vitest-results.json') {
+        const r = JSON.parse(readFileSync(p, 'utf8'));
+        passed += r.numPassedTests ?? 0;
+        failed += r.numFailedTests ?? 0;
+        skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+        log(`  ${relative(root, dirname(p)) || '.'}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+      } else if (statSync(p).isDirectory()) walk(p, depth + 1);
+    }
+  };
+  walk(root, 0);
+  return { passed, failed, skipped };
+}
+
+const task = process.argv[2];
+const pnpm = ensurePnpm();
+const [pcmd, ...ppre] = pnpm;
+install(pnpm);
+
+if (task === 'test') {
+  const started = Date.now();
+  const steps = [
+    ['lint', [...ppre, 'run', 'lint']],
+    ['typecheck', [...ppre, 'exec', 'turbo', 'run', 'typecheck']],
+    ['unit and integration tests', [...ppre, 'exec', 'turbo', 'run', 'test', '--concurrency=1']],
+  ];
+  const failures = [];
+  for (const [what, args] of steps) {
+    log(`${what}…`);
+    if (run(pcmd, args) !== 0) failures.push(what);
+  }
+  const { passed, failed, skipped } = totalTests();
+  const secs = ((Date.now() - started) / 1000).toFixed(0);
+  if (failures.length) log(`failed steps: ${failures.join(', ')}`);
+  log(`done in ${secs}s`);
+  process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  process.exit(failures.length || failed ? 1 : 0);
+} else if (task === 'start') {
+  log('starting Flowstate');
+  process.exit(run(pcmd, [...ppre, 'run', 'start:app', ...process.argv.slice(3)]));
+} else {
+  log(`unknown task '${task}': use start or test`);
+  process.exit(2);
+}
