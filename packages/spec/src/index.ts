@@ -1,5 +1,6 @@
 /** @flowstate/spec — the job spec contract: schema, validation, analysis and the expression language. */
-export * from './schema';
-export * from './nexmark';
+
 export * from './expr/index';
+export * from './nexmark';
+export * from './schema';
 export * from './validate';

@@ -56,7 +56,12 @@ export const SettingsSchema = z.strictObject({
     .min(1)
     .max(32768, 'maxParallelism is at most 32768 (Flink: 2^15)')
     .default(128),
-  checkpointing: CheckpointingSchema.default({ intervalMs: 0, timeoutMs: 60_000, minPauseMs: 0, retained: 3 }),
+  checkpointing: CheckpointingSchema.default({
+    intervalMs: 0,
+    timeoutMs: 60_000,
+    minPauseMs: 0,
+    retained: 3,
+  }),
   stateBackend: z.enum(['heap', 'disk']).default('heap'),
   restart: RestartSchema.default({ strategy: 'fixed-delay', maxAttempts: 3, delayMs: 1000 }),
   /**
@@ -243,7 +248,16 @@ export const SinkNodeSchema = z.strictObject({
   connector: SinkConnectorSchema,
 });
 
-export const NODE_KINDS = ['source', 'map', 'filter', 'flatMap', 'keyBy', 'window', 'aggregate', 'sink'] as const;
+export const NODE_KINDS = [
+  'source',
+  'map',
+  'filter',
+  'flatMap',
+  'keyBy',
+  'window',
+  'aggregate',
+  'sink',
+] as const;
 export const NodeSchema = z.discriminatedUnion('kind', [
   SourceNodeSchema,
   MapNodeSchema,

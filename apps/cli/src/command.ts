@@ -1,0 +1,33 @@
+/**
+ * What a `flowstate` command is, and the argument parsing every command shares (node's `util.parseArgs`).
+ */
+import { UsageError } from './exit';
+import type { CliIo } from './io';
+
+export interface Command {
+  name: string;
+  /** One line for the command list in `flowstate --help`. */
+  summary: string;
+  /** The argument synopsis after the command name, e.g. `<spec.json> [--json]`. */
+  synopsis: string;
+  /** The full text of `flowstate <name> --help`. */
+  help: string;
+  /** Runs the command with the arguments after its name; resolves to the exit code. */
+  run(argv: string[], io: CliIo): Promise<number> | number;
+}
+
+/**
+ * Runs a command's `util.parseArgs` call (kept in the command so its option types are inferred) and turns
+ * an unknown option or a missing value into a `UsageError` naming the command, so `main` prints that
+ * command's usage.
+ */
+export function parseCommandArgs<T>(command: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError(e.message, command);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * `flowstate run <spec.json> [--parallelism N] [--explain] [--output DIR]` — runs a job with the embedded
+ * engine until every bounded source has ended (or Ctrl-C stops it gracefully).
+ *
+ * Console sinks write to stdout; progress (rows/s, watermark) goes to stderr — a live line on a terminal,
+ * plain lines otherwise; collect sinks' rows are written to `<output>/<node>.jsonl` at the end.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { explainPlan, Job, type JobMetrics, JobSpecError } from '@flowstate/engine';
+import { validateSpec } from '@flowstate/spec';
+import { type Command, parseCommandArgs } from '../command';
+import { CliError, ExitCode, UsageError } from '../exit';
+import { formatProblem, paint, plural } from '../format';
+import type { CliIo } from '../io';
+import { readSpecFile, resolveUserPath } from '../spec-file';
+
+const help = `Usage: flowstate run <spec.json> [options]
+
+Runs a job spec with the embedded engine until every bounded source has ended, then prints a summary.
+Ctrl-C stops the job gracefully. Relative paths inside the spec resolve against the spec file's directory.
+
+Options:
+  -p, --parallelism N   run every node with N parallel subtasks (default: the spec's settings)
+  --output DIR          where collect sinks' rows are written as <node>.jsonl
+                        (default: .flowstate/output/<job name> in the current directory)
+  --explain             print the physical plan (operator chains and exchanges) and exit
+  --progress-ms N       how often progress is reported (default 500 on a terminal, 2000 otherwise)
+  -h, --help            show this help
+
+Output:
+  stdout   console sinks, one JSON line per row
+  stderr   progress (rows/s, watermark), row errors, and the final summary
+
+Exit codes: 0 finished (or stopped with Ctrl-C), 1 the spec is invalid or the job failed, 2 usage error
+or unreadable input.
+`;
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a job with the embedded engine until its bounded sources end',
+  synopsis: '<spec.json> [--parallelism N] [--output DIR] [--explain]',
+  help,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs('run', () =>
+      parseArgs({
+        args: argv,
+        options: {
+          parallelism: { type: 'string', short: 'p' },
+          output: { type: 'string' },
+          explain: { type: 'boolean' },
+          'progress-ms': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        allowPositionals: true,
+        strict: true,
+      }),
+    );
+    if (values.help) {
+      io.stdout(help);
+      return ExitCode.Ok;
+    }
+    const [specPath, ...extra] = positionals;
+    if (specPath === undefined) throw new UsageError('run needs the path of a spec file', 'run');
+    if (extra.length > 0) throw new UsageError(`run takes one spec file, not ${extra.join(' ')}`, 'run');
+    const parallelism = positiveInt(values.parallelism, '--parallelism');
+    const p = paint(io.color);
+
+    const file = readSpecFile(io, specPath);
+    const result = validateSpec(file.document);
+    if (!result.ok) {
+      io.stderr(`${p.red('✗')} ${file.displayPath} is not a valid job spec:\n`);
+      for (const problem of result.problems)
+        io.stderr(`${formatProblem(problem, { document: file.document, paint: p, severity: 'error' })}\n`);
+      io.stderr(`(flowstate validate ${specPath} shows the same problems)\n`);
+      return ExitCode.Invalid;
+    }
+
+    let job: Job;
+    try {
+      job = new Job(result.analysis, {
+        baseDir: file.directory,
+        ...(parallelism !== undefined ? { parallelism } : {}),
+        writeConsole: (text) => io.stdout(text),
+        onRowError: (e) => {
+          if (rowErrors++ < 20)
+            io.stderr(`${p.yellow('row error')} in ${e.nodeId}: ${e.message} (${e.position})\n`);
+          else if (rowErrors === 21)
+            io.stderr(`${p.yellow('…')} more row errors are counted in the summary\n`);
+        },
+      });
+    } catch (e) {
+      if (e instanceof JobSpecError) {
+        io.stderr(`${p.red('✗')} ${e.message}\n`);
+        return ExitCode.Invalid;
+      }
+      throw e;
+    }
+    let rowErrors = 0;
+
+    if (values.explain) {
+      io.stdout(`${explainPlan(job.plan)}\n`);
+      return ExitCode.Ok;
+    }
+
+    const tty = io.color;
+    const every = positiveInt(values['progress-ms'], '--progress-ms') ?? (tty ? 500 : 2000);
+    const progress = new Progress(io, tty);
+    const timer = setInterval(() => progress.report(job.metrics()), every);
+    let interrupted = false;
+    const onSigint = () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      io.stderr(`\n${p.yellow('stopping')} (Ctrl-C again to quit at once)…\n`);
+      job.cancel();
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    let res: Awaited<ReturnType<Job['run']>>;
+    try {
+      res = await job.run();
+    } finally {
+      clearInterval(timer);
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+      progress.clear();
+    }
+
+    const outDir = values.output
+      ? resolveUserPath(io, values.output)
+      : path.join(io.cwd, '.flowstate', 'output', safeName(job.name));
+    const written = writeCollected(job, outDir);
+    io.stderr(summary(res.metrics, res.status, written, io));
+    if (res.status === 'failed') {
+      io.stderr(`${p.red('✗ job failed:')} ${res.error?.message ?? 'unknown error'}\n`);
+      return ExitCode.Invalid;
+    }
+    return ExitCode.Ok;
+  },
+};
+
+function positiveInt(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} needs a whole number ≥ 1, not '${v}'`, 'run');
+  return n;
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'job';
+}
+
+/** Writes every collect sink's rows to `<dir>/<node>.jsonl`; returns what was written. */
+function writeCollected(job: Job, dir: string): Array<{ nodeId: string; file: string; rows: number }> {
+  const out: Array<{ nodeId: string; file: string; rows: number }> = [];
+  for (const n of job.analysis.spec.nodes) {
+    if (n.kind !== 'sink' || n.connector.type !== 'collect') continue;
+    const rows = job.collected(n.id);
+    try {
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${n.id}.jsonl`);
+      writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''));
+      out.push({ nodeId: n.id, file, rows: rows.length });
+    } catch (e) {
+      throw new CliError(
+        'file-unreadable',
+        `cannot write the output of '${n.id}' to ${dir}: ${(e as Error).message}`,
+      );
+    }
+  }
+  return out;
+}
+
+function fmtWatermark(wm: number): string {
+  if (wm === Number.NEGATIVE_INFINITY) return '—';
+  if (wm === Number.POSITIVE_INFINITY) return 'end';
+  return new Date(wm).toISOString().replace('.000Z', 'Z');
+}
+
+function fmtNum(n: number): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
+/** The progress line: source rows/s since the last report, total rows, the lowest sink/window watermark. */
+class Progress {
+  private last = { at: performance.now(), rows: 0 };
+  private shown = false;
+  constructor(
+    private readonly io: CliIo,
+    private readonly live: boolean,
+  ) {}
+
+  report(m: JobMetrics): void {
+    const now = performance.now();
+    const rows = m.nodes.filter((n) => n.kind === 'source').reduce((a, n) => a + n.recordsOut, 0);
+    const rate = ((rows - this.last.rows) * 1000) / Math.max(1, now - this.last.at);
+    this.last = { at: now, rows };
+    const sinks = m.nodes.filter((n) => n.kind !== 'source');
+    const wm = sinks.length ? Math.min(...sinks.map((n) => n.watermark)) : Number.NEGATIVE_INFINITY;
+    const line = `${fmtNum(rate)} rows/s · ${fmtNum(rows)} rows read · watermark ${fmtWatermark(wm)}${m.rowErrors ? ` · ${plural(m.rowErrors, 'row error')}` : ''}`;
+    if (this.live) {
+      this.io.stderr(`\r\u001b[2K${line}`);
+      this.shown = true;
+    } else {
+      this.io.stderr(`${line}\n`);
+    }
+  }
+
+  clear(): void {
+    if (this.shown) this.io.stderr('\r\u001b[2K');
+  }
+}
+
+function summary(
+  m: JobMetrics,
+  status: string,
+  written: Array<{ nodeId: string; file: string; rows: number }>,
+  io: CliIo,
+): string {
+  const p = paint(io.color);
+  const lines: string[] = [];
+  const secs = (m.uptimeMs / 1000).toFixed(2);
+  const mark = status === 'failed' ? p.red('✗') : p.green('✓');
+  lines.push(`${mark} ${status} in ${secs}s`);
+  const w = Math.max(...m.nodes.map((n) => n.nodeId.length));
+  for (const n of m.nodes) {
+    const parts = [`${n.nodeId.padEnd(w)}  ${n.kind.padEnd(9)}`];
+    if (n.kind !== 'source') parts.push(`in ${fmtNum(n.recordsIn)}`);
+    if (n.kind !== 'sink') parts.push(`out ${fmtNum(n.recordsOut)}`);
+    if (n.numKeys) parts.push(`${fmtNum(n.numKeys)} keys`);
+    if (n.rowErrors) parts.push(p.yellow(plural(n.rowErrors, 'row error')));
+    if (n.lateRowsDropped) parts.push(p.yellow(`${fmtNum(n.lateRowsDropped)} late rows dropped`));
+    lines.push(`  ${parts.join(' · ')}`);
+  }
+  for (const o of written) {
+    lines.push(`${p.bold(`output of '${o.nodeId}'`)}: ${plural(o.rows, 'row')} → ${o.file}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

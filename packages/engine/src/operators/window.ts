@@ -1,0 +1,297 @@
+import type { WindowNode } from '@flowstate/spec';
+import type { RuntimeContext } from '../runtime/context';
+import { NO_TIMESTAMP, type Row } from '../runtime/elements';
+import type { Collector, OperatorSnapshotData } from '../runtime/operator';
+import { type Key, type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
+import { InternalTimerServiceImpl, type Triggerable } from '../time/index';
+import type { Acc } from './aggregates';
+import { KeyedOperator } from './keyed';
+
+/** One session window of a key with its accumulator (session windows merge, so they are kept per key). */
+interface Session {
+  start: number;
+  end: number;
+  acc: Acc;
+}
+
+/**
+ * Flink's `WindowOperator` with the default trigger (`EventTimeTrigger` / `ProcessingTimeTrigger`) and an
+ * incremental aggregate, for tumbling, sliding and (merging) session windows.
+ *
+ * - Window contents are accumulators in keyed state: tumbling/sliding windows in a table namespaced by the
+ *   window's start (end = start + size), sessions as a per-key list (they merge, so their bounds change).
+ * - A window fires when the watermark reaches `end - 1` (its `maxTimestamp`): an event-time timer per key and
+ *   window, registered when the window's state is created. A row that arrives after that but within
+ *   `allowedLatenessMs` updates the window, which fires again at once (Flink's trigger returns FIRE when
+ *   `maxTimestamp <= watermark`). State is purged by a cleanup timer at `maxTimestamp + allowedLateness`.
+ * - A row is late when every window it belongs to has `maxTimestamp + allowedLateness <= watermark`: it goes to
+ *   the `late` side output when an edge takes it, else it is dropped and counted.
+ * - Results carry `window_end - 1` as their event timestamp, so windows can be cascaded.
+ * - Processing-time windows fire on processing-time timers; at the end of input the open ones fire (a bounded
+ *   job should show every result it computed).
+ */
+export class WindowOperator extends KeyedOperator<WindowNode> {
+  private readonly eventTime: boolean;
+  private readonly lateness: number;
+  private readonly kind: 'tumbling' | 'sliding' | 'session';
+  private readonly size: number;
+  private readonly slide: number;
+  private readonly offset: number;
+  private readonly gap: number;
+  private windows!: StateTable<Acc>;
+  private sessions!: StateTable<Session[]>;
+  private timers!: InternalTimerServiceImpl<number>;
+  private watermark = Number.NEGATIVE_INFINITY;
+  /** The collector of the call that is firing timers. */
+  private out: Collector | null = null;
+
+  constructor(node: WindowNode, ctx: RuntimeContext, keyFields: readonly string[]) {
+    super(node, ctx, keyFields, node.aggregates);
+    this.eventTime = node.time === 'event';
+    this.lateness = this.eventTime ? node.allowedLatenessMs : 0;
+    const a = node.assigner;
+    this.kind = a.type;
+    this.size = a.type === 'session' ? 0 : a.sizeMs;
+    this.slide = a.type === 'sliding' ? a.slideMs : this.size;
+    this.offset = a.type === 'session' ? 0 : a.offsetMs;
+    this.gap = a.type === 'session' ? a.gapMs : 0;
+  }
+
+  override open(): void {
+    super.open();
+    const aggs = this.aggs;
+    this.windows = this.backend.getStateTable(
+      new ValueStateDescriptor<Acc>('window-contents', { copy: aggs.copy }),
+    );
+    this.sessions = this.backend.getStateTable(
+      new ValueStateDescriptor<Session[]>('session-windows', {
+        copy: (list) => list.map((s) => ({ start: s.start, end: s.end, acc: aggs.copy(s.acc) })),
+      }),
+    );
+    const fire: Triggerable<number> = {
+      onEventTime: (key, ns, time) => this.onTimer(key, ns, time),
+      onProcessingTime: (key, ns, time) => this.onTimer(key, ns, time),
+    };
+    this.timers = new InternalTimerServiceImpl<number>(this.backend, this.ctx.clock, fire);
+  }
+
+  /** Flink's `TimeWindow.getWindowStartWithOffset`. */
+  private windowStart(ts: number, size: number): number {
+    const rem = (ts - this.offset) % size;
+    return rem < 0 ? ts - (rem + size) : ts - rem;
+  }
+
+  processBatch(rows: Row[], ts: number[], out: Collector): void {
+    this.out = out;
+    this.metrics.recordsIn += rows.length;
+    const before = out.rows.length;
+    const now = this.eventTime ? 0 : this.ctx.clock.now();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const t = this.eventTime ? ts[i]! : now;
+      if (t === NO_TIMESTAMP) {
+        this.missingTimestamp(row);
+        continue;
+      }
+      const key = this.keys.getKey(row);
+      try {
+        const assigned =
+          this.kind === 'session' ? this.addToSession(key, row, t) : this.addToWindows(key, row, t);
+        if (!assigned) this.lateRow(row, t);
+      } catch (e) {
+        this.rowFailed(e, row);
+      }
+    }
+    this.metrics.recordsOut += out.rows.length - before;
+  }
+
+  private missingTimestamp(row: Row): void {
+    const message =
+      'the row has no event timestamp: declare a watermark on its source, or use processing time';
+    if (this.ctx.strict) throw new Error(`window '${this.node.id}': ${message}`);
+    this.metrics.rowErrors++;
+    this.ctx.reportRowError({
+      nodeId: this.node.id,
+      subtask: this.ctx.subtask,
+      code: 'NO_TIMESTAMP',
+      message,
+      position: JSON.stringify(row).slice(0, 200),
+    });
+  }
+
+  private lateRow(row: Row, t: number): void {
+    const late = this.out!.late;
+    if (late) late.emit(row, t);
+    else this.metrics.lateRowsDropped++;
+  }
+
+  /** Tumbling and sliding windows; false when the row was late for every window it belongs to. */
+  private addToWindows(key: Key, row: Row, t: number): boolean {
+    const { size, slide, windows, aggs } = this;
+    const wm = this.watermark;
+    let assigned = false;
+    // The argument expressions may throw: evaluate into a fresh accumulator first, so nothing half-changes.
+    let single: Acc | undefined;
+    let singleUsed = false;
+    for (let start = this.windowStart(t, slide); start > t - size; start -= slide) {
+      const maxTs = start + size - 1;
+      if (this.eventTime && maxTs + this.lateness <= wm) continue; // this window is late
+      assigned = true;
+      if (single === undefined) single = aggs.add(undefined, row);
+      const acc = windows.getForUpdate(key, start);
+      let next: Acc;
+      if (acc === undefined) {
+        // A fresh accumulator serves one window; a bare number can be shared.
+        next = aggs.scalar || !singleUsed ? single : aggs.add(undefined, row);
+        singleUsed = true;
+        windows.put(key, start, next);
+        this.backend.setCurrentKey(key);
+        this.registerTimers(start, maxTs);
+      } else {
+        next = aggs.add(acc, row);
+        if (next !== acc) windows.put(key, start, next);
+      }
+      if (this.eventTime && maxTs <= wm) this.emit(key, start, start + size, next);
+    }
+    return assigned;
+  }
+
+  private registerTimers(ns: number, maxTs: number): void {
+    if (!this.eventTime) {
+      this.timers.registerProcessingTimeTimer(ns, maxTs);
+      return;
+    }
+    if (maxTs > this.watermark) this.timers.registerEventTimeTimer(ns, maxTs);
+    if (this.lateness > 0) this.timers.registerEventTimeTimer(ns, maxTs + this.lateness);
+  }
+
+  private deleteTimers(ns: number, maxTs: number): void {
+    if (!this.eventTime) {
+      this.timers.deleteProcessingTimeTimer(ns, maxTs);
+      return;
+    }
+    this.timers.deleteEventTimeTimer(ns, maxTs);
+    if (this.lateness > 0) this.timers.deleteEventTimeTimer(ns, maxTs + this.lateness);
+  }
+
+  /** Session windows `[t, t + gap)`, merged with every window of the key they overlap or touch. */
+  private addToSession(key: Key, row: Row, t: number): boolean {
+    const { aggs, sessions } = this;
+    const list = sessions.getForUpdate(key, VOID_NAMESPACE);
+    let start = t;
+    let end = t + this.gap;
+    let first = -1;
+    let count = 0;
+    if (list) {
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i]!;
+        // Flink's TimeWindow.intersects: this.start <= other.end && this.end >= other.start
+        if (s.start <= t + this.gap && s.end >= t) {
+          if (first < 0) first = i;
+          count++;
+          if (s.start < start) start = s.start;
+          if (s.end > end) end = s.end;
+        }
+      }
+    }
+    const maxTs = end - 1;
+    if (this.eventTime && maxTs + this.lateness <= this.watermark) return false;
+    let acc = aggs.add(undefined, row); // may throw: nothing has changed yet
+    this.backend.setCurrentKey(key);
+    const merged: Session = { start, end, acc };
+    if (list && count > 0) {
+      for (let i = first; i < first + count; i++) {
+        const s = list[i]!;
+        acc = aggs.merge(s.acc, acc);
+        this.deleteTimers(s.start, s.end - 1);
+      }
+      merged.acc = acc;
+      list.splice(first, count, merged);
+    } else if (list) {
+      let at = 0;
+      while (at < list.length && list[at]!.start < start) at++;
+      list.splice(at, 0, merged);
+    } else {
+      sessions.put(key, VOID_NAMESPACE, [merged]);
+    }
+    this.registerTimers(start, maxTs);
+    if (this.eventTime && maxTs <= this.watermark) this.emit(key, start, end, merged.acc);
+    return true;
+  }
+
+  private emit(key: Key, start: number, end: number, acc: Acc): void {
+    const o: Row = {};
+    this.keys.writeKeyFields(key, o);
+    o.window_start = start;
+    o.window_end = end;
+    this.aggs.emit(acc, o);
+    this.out!.emit(o, end - 1);
+  }
+
+  /** A timer of (key, window start) fired: emit the window at its end, purge it at its cleanup time. */
+  private onTimer(key: Key, ns: number, time: number): void {
+    if (this.kind === 'session') {
+      const list = this.sessions.get(key, VOID_NAMESPACE);
+      if (!list) return;
+      const idx = list.findIndex((s) => s.start === ns);
+      if (idx < 0) return;
+      const s = list[idx]!;
+      const maxTs = s.end - 1;
+      if (time === maxTs) this.emit(key, s.start, s.end, s.acc);
+      if (time === maxTs + this.lateness) {
+        const l = this.sessions.getForUpdate(key, VOID_NAMESPACE)!;
+        l.splice(idx, 1);
+        if (l.length === 0) this.sessions.remove(key, VOID_NAMESPACE);
+      }
+      return;
+    }
+    const maxTs = ns + this.size - 1;
+    if (time === maxTs) {
+      const acc = this.windows.get(key, ns);
+      if (acc !== undefined) this.emit(key, ns, ns + this.size, acc);
+    }
+    if (time === maxTs + this.lateness) this.windows.remove(key, ns);
+  }
+
+  override onProcessingTime(now: number, out: Collector): void {
+    this.out = out;
+    const before = out.rows.length;
+    this.timers.advanceProcessingTime(now);
+    this.metrics.recordsOut += out.rows.length - before;
+  }
+
+  override nextProcessingTime(): number | undefined {
+    return this.eventTime ? undefined : this.timers.nextProcessingTime();
+  }
+
+  override processWatermark(watermark: number, out: Collector): void {
+    if (watermark <= this.watermark) return;
+    this.watermark = watermark;
+    this.metrics.currentWatermark = watermark;
+    this.out = out;
+    const before = out.rows.length;
+    this.timers.advanceWatermark(watermark);
+    this.metrics.recordsOut += out.rows.length - before;
+  }
+
+  override endInput(out: Collector): void {
+    if (this.eventTime) return; // the final watermark (+∞) has fired every window
+    this.out = out;
+    const before = out.rows.length;
+    this.timers.advanceProcessingTime(Number.POSITIVE_INFINITY);
+    this.metrics.recordsOut += out.rows.length - before;
+  }
+
+  protected override snapshotTimers(): unknown {
+    return this.timers.snapshot();
+  }
+
+  override restoreState(parts: OperatorSnapshotData[]): void {
+    this.backend.restore(parts.map((p) => p.keyed as never));
+    this.timers.restore(
+      parts.map((p) => p.timers as never),
+      this.ctx.keyGroupRange,
+      this.ctx.maxParallelism,
+    );
+  }
+}

@@ -1,0 +1,399 @@
+import type { SourceNode } from '@flowstate/spec';
+import type { SplitReader } from '../connectors/index';
+import type { Clock } from '../time/index';
+import {
+  type CheckpointBarrier,
+  END_OF_INPUT,
+  MAX_WATERMARK,
+  NO_TIMESTAMP,
+  type Row,
+  type StreamElement,
+} from './elements';
+import type { InputGate } from './gate';
+import { Collector, type OperatorSnapshotData, type StreamOperator } from './operator';
+import type { RecordWriter } from './writer';
+
+/**
+ * The operators of one chain, run synchronously over a batch: operator i's collector feeds operator i + 1;
+ * the last one feeds the record writers of the vertex's outgoing edges (by port).
+ */
+export class OperatorChain {
+  private readonly cols: Collector[];
+
+  constructor(
+    readonly operators: StreamOperator[],
+    private readonly mainWriters: RecordWriter[],
+    private readonly lateWriters: RecordWriter[],
+  ) {
+    this.cols = operators.map(() => new Collector());
+    if (lateWriters.length > 0 && this.cols.length > 0)
+      this.cols[this.cols.length - 1]!.late = new Collector();
+  }
+
+  pushRecords(i: number, rows: Row[], ts: number[]): void {
+    if (i === this.operators.length) {
+      for (let w = 0; w < this.mainWriters.length; w++) this.mainWriters[w]!.emit(rows, ts);
+      return;
+    }
+    this.operators[i]!.processBatch(rows, ts, this.cols[i]!);
+    this.drain(i);
+  }
+
+  private drain(i: number): void {
+    const col = this.cols[i]!;
+    if (col.late && col.late.length > 0) {
+      const b = col.late.take();
+      for (const w of this.lateWriters) w.emit(b.rows, b.ts);
+    }
+    if (col.length > 0) {
+      const b = col.take();
+      this.pushRecords(i + 1, b.rows, b.ts);
+    }
+  }
+
+  pushWatermark(i: number, watermark: number): void {
+    for (; i < this.operators.length; i++) {
+      this.operators[i]!.processWatermark(watermark, this.cols[i]!);
+      this.drain(i);
+    }
+    this.broadcast({ kind: 'watermark', timestamp: watermark });
+  }
+
+  processingTime(now: number): void {
+    for (let i = 0; i < this.operators.length; i++) {
+      const op = this.operators[i]!;
+      const next = op.nextProcessingTime();
+      if (next !== undefined && next <= now) {
+        op.onProcessingTime(now, this.cols[i]!);
+        this.drain(i);
+      }
+    }
+  }
+
+  nextProcessingTime(): number | undefined {
+    let min: number | undefined;
+    for (const op of this.operators) {
+      const t = op.nextProcessingTime();
+      if (t !== undefined && (min === undefined || t < min)) min = t;
+    }
+    return min;
+  }
+
+  endInput(): void {
+    for (let i = 0; i < this.operators.length; i++) {
+      this.operators[i]!.endInput(this.cols[i]!);
+      this.drain(i);
+    }
+  }
+
+  broadcast(e: StreamElement): void {
+    for (const w of this.mainWriters) w.broadcast(e);
+    if (e.kind !== 'records') for (const w of this.lateWriters) w.broadcast(e);
+  }
+
+  flush(): void {
+    for (const w of this.mainWriters) w.flush();
+    for (const w of this.lateWriters) w.flush();
+  }
+
+  hasCapacity(): boolean {
+    for (const w of this.mainWriters) if (!w.hasCapacity()) return false;
+    for (const w of this.lateWriters) if (!w.hasCapacity()) return false;
+    return true;
+  }
+
+  snapshot(checkpointId: number): OperatorSnapshotData[] {
+    const out: OperatorSnapshotData[] = [];
+    for (const op of this.operators) {
+      const s = op.snapshotState(checkpointId);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+}
+
+/** What a task reports to the job when it takes part in a checkpoint. */
+export type SnapshotListener = (
+  task: Task,
+  barrier: CheckpointBarrier,
+  state: OperatorSnapshotData[],
+) => void;
+
+export interface TaskMetrics {
+  /** ms the task could not run because a consumer's channel was full. */
+  backpressureMs: number;
+}
+
+export abstract class Task {
+  finished = false;
+  readonly metrics: TaskMetrics = { backpressureMs: 0 };
+  private blockedSince = 0;
+
+  constructor(
+    readonly vertexId: string,
+    readonly subtask: number,
+    readonly chain: OperatorChain,
+    protected readonly clock: Clock,
+    protected readonly onSnapshot: SnapshotListener,
+  ) {}
+
+  /** Runs up to `budget` rows of work; returns true when it did anything. */
+  abstract step(budget: number): boolean;
+
+  /** Earliest time (clock ms) at which this task has timed work (processing-time timers, rate limits, idleness). */
+  abstract wakeAt(): number | undefined;
+
+  protected outputBlocked(): boolean {
+    if (this.chain.hasCapacity()) {
+      if (this.blockedSince) {
+        this.metrics.backpressureMs += performance.now() - this.blockedSince;
+        this.blockedSince = 0;
+      }
+      return false;
+    }
+    if (!this.blockedSince) this.blockedSince = performance.now();
+    return true;
+  }
+
+  protected checkpoint(barrier: CheckpointBarrier): void {
+    const state = this.chain.snapshot(barrier.checkpointId);
+    this.onSnapshot(this, barrier, state);
+    this.chain.broadcast(barrier);
+  }
+}
+
+/** A subtask of a vertex with inputs: reads its gate, runs its chain. */
+export class StreamTask extends Task {
+  constructor(
+    vertexId: string,
+    subtask: number,
+    chain: OperatorChain,
+    clock: Clock,
+    onSnapshot: SnapshotListener,
+    readonly gate: InputGate,
+  ) {
+    super(vertexId, subtask, chain, clock, onSnapshot);
+  }
+
+  step(budget: number): boolean {
+    if (this.finished) return false;
+    let did = false;
+    const due = this.chain.nextProcessingTime();
+    if (due !== undefined && due <= this.clock.now()) {
+      this.chain.processingTime(this.clock.now());
+      did = true;
+    }
+    let rows = 0;
+    while (rows < budget && !this.outputBlocked()) {
+      const ev = this.gate.poll();
+      if (!ev) break;
+      did = true;
+      switch (ev.kind) {
+        case 'records':
+          rows += ev.rows.length;
+          this.chain.pushRecords(0, ev.rows, ev.ts);
+          break;
+        case 'watermark':
+          this.chain.pushWatermark(0, ev.timestamp);
+          break;
+        case 'status':
+          this.chain.broadcast(ev);
+          break;
+        case 'aligned':
+          this.checkpoint(ev.barrier);
+          break;
+        case 'allEnded':
+          this.chain.endInput();
+          this.chain.broadcast(END_OF_INPUT);
+          this.finished = true;
+          return true;
+        case 'barrier':
+        case 'end':
+          break; // handled inside the gate
+      }
+    }
+    this.chain.flush();
+    return did;
+  }
+
+  wakeAt(): number | undefined {
+    return this.finished ? undefined : this.chain.nextProcessingTime();
+  }
+}
+
+/** Event-time settings of a source (Flink's `WatermarkStrategy.forBoundedOutOfOrderness`). */
+interface WatermarkGen {
+  field: string;
+  delay: number;
+  every: number;
+  idleTimeoutMs: number;
+}
+
+export interface SourceMetrics {
+  recordsOut: number;
+  rowErrors: number;
+  currentWatermark: number;
+}
+
+/**
+ * A subtask of a source vertex: reads its split, stamps event time, generates watermarks, runs the chain.
+ * Checkpoint barriers are injected here, between batches, together with the reader's position.
+ */
+export class SourceTask extends Task {
+  private maxTs = Number.NEGATIVE_INFINITY;
+  private emittedWm = Number.NEGATIVE_INFINITY;
+  private sinceWm = 0;
+  private idle = false;
+  private lastDataAt: number;
+  private readonly wmGen: WatermarkGen | null;
+  private readonly buf: Row[] = [];
+  readonly sourceMetrics: SourceMetrics = {
+    recordsOut: 0,
+    rowErrors: 0,
+    currentWatermark: Number.NEGATIVE_INFINITY,
+  };
+  private pendingBarriers: CheckpointBarrier[] = [];
+
+  constructor(
+    vertexId: string,
+    subtask: number,
+    chain: OperatorChain,
+    clock: Clock,
+    onSnapshot: SnapshotListener,
+    readonly node: SourceNode,
+    readonly reader: SplitReader,
+    private readonly reportBadTimestamp: (row: Row) => void,
+  ) {
+    super(vertexId, subtask, chain, clock, onSnapshot);
+    const wm = node.watermark;
+    this.wmGen = wm
+      ? {
+          field: wm.timestampField,
+          delay: wm.maxOutOfOrdernessMs,
+          every: wm.emitEveryRows,
+          idleTimeoutMs: wm.idleTimeoutMs,
+        }
+      : null;
+    this.lastDataAt = clock.now();
+  }
+
+  /** The coordinator asks this source to take part in checkpoint n: the barrier goes out before the next batch. */
+  injectBarrier(b: CheckpointBarrier): void {
+    this.pendingBarriers.push(b);
+  }
+
+  step(budget: number): boolean {
+    if (this.finished) return false;
+    let did = false;
+    while (this.pendingBarriers.length > 0) {
+      this.checkpoint(this.pendingBarriers.shift()!);
+      did = true;
+    }
+    const now = this.clock.now();
+    const due = this.chain.nextProcessingTime();
+    if (due !== undefined && due <= now) {
+      this.chain.processingTime(now);
+      did = true;
+    }
+    if (this.outputBlocked()) return did;
+    const buf = this.buf;
+    buf.length = 0;
+    const n = this.reader.read(budget, buf);
+    if (n === 0) {
+      if (this.reader.ended) {
+        this.finish();
+        return true;
+      }
+      this.maybeIdle(now);
+      this.chain.flush();
+      return did;
+    }
+    if (this.idle) {
+      this.idle = false;
+      this.chain.broadcast({ kind: 'status', idle: false });
+    }
+    this.lastDataAt = now;
+    this.emit(buf);
+    this.chain.flush();
+    return true;
+  }
+
+  private emit(rows: Row[]): void {
+    this.sourceMetrics.recordsOut += rows.length;
+    const gen = this.wmGen;
+    if (!gen) {
+      const ts = new Array<number>(rows.length).fill(NO_TIMESTAMP);
+      this.chain.pushRecords(0, rows.slice(), ts);
+      return;
+    }
+    const field = gen.field;
+    let outRows: Row[] = [];
+    let outTs: number[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const t = row[field];
+      if (typeof t !== 'number' || !Number.isFinite(t)) {
+        this.sourceMetrics.rowErrors++;
+        this.reportBadTimestamp(row);
+        continue;
+      }
+      outRows.push(row);
+      outTs.push(t);
+      if (t > this.maxTs) this.maxTs = t;
+      if (++this.sinceWm >= gen.every) {
+        this.sinceWm = 0;
+        const wm = this.maxTs - gen.delay - 1;
+        if (wm > this.emittedWm) {
+          if (outRows.length > 0) this.chain.pushRecords(0, outRows, outTs);
+          outRows = [];
+          outTs = [];
+          this.emitWatermark(wm);
+        }
+      }
+    }
+    if (outRows.length > 0) this.chain.pushRecords(0, outRows, outTs);
+  }
+
+  private emitWatermark(wm: number): void {
+    this.emittedWm = wm;
+    this.sourceMetrics.currentWatermark = wm;
+    this.chain.pushWatermark(0, wm);
+  }
+
+  /** No data right now: bring the watermark up to date; after idleTimeoutMs, declare the split idle. */
+  private maybeIdle(now: number): void {
+    const gen = this.wmGen;
+    if (!gen) return;
+    const wm = this.maxTs - gen.delay - 1;
+    if (wm > this.emittedWm) this.emitWatermark(wm);
+    if (!this.idle && gen.idleTimeoutMs > 0 && now - this.lastDataAt >= gen.idleTimeoutMs) {
+      this.idle = true;
+      this.chain.broadcast({ kind: 'status', idle: true });
+    }
+  }
+
+  private finish(): void {
+    if (this.idle) {
+      this.idle = false;
+      this.chain.broadcast({ kind: 'status', idle: false });
+    }
+    this.emitWatermark(MAX_WATERMARK);
+    this.chain.endInput();
+    this.chain.broadcast(END_OF_INPUT);
+    this.reader.close();
+    this.finished = true;
+  }
+
+  wakeAt(): number | undefined {
+    if (this.finished) return undefined;
+    const now = this.clock.now();
+    let t = this.reader.availableAt(now) || undefined;
+    const p = this.chain.nextProcessingTime();
+    if (p !== undefined && (t === undefined || p < t)) t = p;
+    if (this.wmGen && !this.idle && this.wmGen.idleTimeoutMs > 0) {
+      const idleAt = this.lastDataAt + this.wmGen.idleTimeoutMs;
+      if (t === undefined || idleAt < t) t = idleAt;
+    }
+    return t;
+  }
+}

@@ -1,0 +1,207 @@
+/** Public state types: namespaces, the state primitives, state tables, snapshots and the backends. */
+import type { StateDescriptor } from './descriptors';
+import type { Key, KeyGroupRange } from './keyGroups';
+
+/** The namespace a state value lives in: a window (encoded as a number or string) or the void namespace. */
+export type Namespace = number | string;
+
+/** The namespace of non-windowed keyed state (Flink's `VoidNamespace`). */
+export const VOID_NAMESPACE: Namespace = '__void__';
+
+export type StateKind = 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
+
+/** Implemented by every keyed state object: which namespace subsequent accesses address. */
+export interface InternalKvState {
+  setCurrentNamespace(namespace: Namespace): void;
+}
+
+/** States whose values in several namespaces can be merged into one (session windows). */
+export interface InternalMergingState extends InternalKvState {
+  /** For the current key: merges the values of `sources` into `target` and removes them from `sources`. */
+  mergeNamespaces(target: Namespace, sources: Iterable<Namespace>): void;
+}
+
+export interface ValueState<T> {
+  value(): T | undefined;
+  /** `undefined` clears the state. */
+  update(value: T | undefined): void;
+  clear(): void;
+}
+
+export interface ListState<T> {
+  /** The elements; an empty iterable when there are none. Do not mutate the returned collection. */
+  get(): Iterable<T>;
+  add(value: T): void;
+  addAll(values: T[]): void;
+  /** Replaces the elements; an empty array clears the state. */
+  update(values: T[]): void;
+  clear(): void;
+}
+
+export interface MapState<UK extends Key, UV> {
+  get(key: UK): UV | undefined;
+  put(key: UK, value: UV): void;
+  putAll(entries: Map<UK, UV> | Iterable<readonly [UK, UV]>): void;
+  remove(key: UK): void;
+  contains(key: UK): boolean;
+  entries(): Iterable<[UK, UV]>;
+  keys(): Iterable<UK>;
+  values(): Iterable<UV>;
+  isEmpty(): boolean;
+  clear(): void;
+}
+
+export interface ReducingState<T> {
+  get(): T | undefined;
+  add(value: T): void;
+  clear(): void;
+}
+
+export interface AggregatingState<IN, OUT> {
+  get(): OUT | undefined;
+  add(value: IN): void;
+  clear(): void;
+}
+
+export interface InternalValueState<T> extends ValueState<T>, InternalKvState {}
+export interface InternalListState<T> extends ListState<T>, InternalMergingState {}
+export interface InternalMapState<UK extends Key, UV> extends MapState<UK, UV>, InternalKvState {}
+export interface InternalReducingState<T> extends ReducingState<T>, InternalMergingState {}
+export interface InternalAggregatingState<IN, OUT> extends AggregatingState<IN, OUT>, InternalMergingState {}
+
+/**
+ * Direct access to one state's values, for the window and aggregate operators' hot paths: no state
+ * object, no per-access allocation. Values are the stored representation (a `ListState`'s array, a
+ * `MapState`'s `Map`, an `AggregatingState`'s accumulator). Not available for states with TTL.
+ *
+ * Values returned by `get` must not be mutated; mutate only what `getForUpdate` returned (it makes
+ * the value safe with respect to snapshots in flight) and the change is then part of the state.
+ */
+export interface StateTable<V> {
+  get(key: Key, namespace: Namespace): V | undefined;
+  /** The live value for in-place mutation, safe w.r.t. running snapshots; marks the key changed. */
+  getForUpdate(key: Key, namespace: Namespace): V | undefined;
+  /** `undefined` removes. */
+  put(key: Key, namespace: Namespace, value: V): void;
+  remove(key: Key, namespace: Namespace): void;
+  /** Namespaces that hold at least one value. */
+  namespaces(): Iterable<Namespace>;
+  keysOf(namespace: Namespace): Iterable<Key>;
+  removeNamespace(namespace: Namespace): void;
+  /** Number of (key, namespace) entries. */
+  size(): number;
+}
+
+/** One state's entries of one snapshot, grouped by key group in ascending order. */
+export interface KeyedStateSnapshotStateData {
+  name: string;
+  kind: StateKind;
+  /** Present when values carry their TTL timestamp as `{ v, ts }` (lists: per element; maps: per entry). */
+  ttlMs?: number;
+  byKeyGroup: Array<[keyGroup: number, entries: Array<[Key, Namespace, unknown]>]>;
+}
+
+/**
+ * Plain JSON-compatible data of one keyed state backend at one checkpoint (given JSON-compatible
+ * state values). Value encodings: value/reducing/aggregating → the value; list → array; map →
+ * array of `[userKey, value]`; with TTL each value/element/map value is `{ v, ts }`.
+ */
+export interface KeyedStateSnapshotData {
+  maxParallelism: number;
+  keyGroupRange: [start: number, endInclusive: number];
+  states: KeyedStateSnapshotStateData[];
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * A snapshot in progress. `snapshot()` pinned the state at that moment (copy-on-write); the data is
+ * produced in chunks so the caller can interleave record processing with materialization.
+ */
+export interface KeyedStateSnapshot {
+  readonly checkpointId: number;
+  /** Materializes up to about `budget` entries; returns true when done. */
+  materializeStep(budget: number): boolean;
+  /** The data; finishes materialization synchronously if needed. */
+  result(): KeyedStateSnapshotData;
+  /** Stops copy-on-write tracking for this snapshot and drops its data. */
+  release(): void;
+}
+
+export interface ListKeysOptions {
+  stateName?: string;
+  /** Prefix of the key's string form (`String(key)`). */
+  prefix?: string;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface ListKeysResult {
+  entries: Array<{ key: Key; value: unknown }>;
+  nextCursor?: string;
+}
+
+export interface KeyedStateBackend {
+  readonly keyGroupRange: KeyGroupRange;
+  readonly maxParallelism: number;
+  setCurrentKey(key: Key): void;
+  getCurrentKey(): Key;
+  /** The state bound to the current key and `namespace`; one state object per descriptor name. */
+  getPartitionedState<S>(namespace: Namespace, descriptor: StateDescriptor<S>): S;
+  /** The state object for `descriptor` (created in the void namespace; namespace not reset). */
+  getOrCreateKeyedState<S>(descriptor: StateDescriptor<S>): S;
+  /** Fast internal path used by the window/aggregate operators (no per-access object creation). */
+  getStateTable<V>(descriptor: StateDescriptor<unknown, V>): StateTable<V>;
+  /** Distinct keys over all states. */
+  numKeys(): number;
+  listKeys(opts: ListKeysOptions): ListKeysResult;
+  getKeyView(key: Key): unknown | undefined;
+  setChangeTracking(enabled: boolean): void;
+  drainChanges(max: number): { keys: Key[]; dropped: number };
+  snapshot(checkpointId: number): KeyedStateSnapshot;
+  restore(snapshots: KeyedStateSnapshotData[]): void;
+  dispose(): void;
+}
+
+/** Operator (non-keyed) state: named lists, redistributed on rescale. */
+export interface OperatorListState<T> {
+  get(): T[];
+  update(values: T[]): void;
+  add(value: T): void;
+}
+
+export interface OperatorStateSnapshotData {
+  states: Array<{
+    name: string;
+    /** split: even-split redistribution on restore (Flink `getListState`); union: every subtask gets all. */
+    mode: 'split' | 'union';
+    entries: unknown[];
+  }>;
+}
+
+export interface OperatorStateBackend {
+  getListState<T>(name: string): OperatorListState<T>;
+  /** Flink's `getUnionListState`: on restore every subtask receives the entries of all subtasks. */
+  getUnionListState<T>(name: string): OperatorListState<T>;
+  snapshot(): OperatorStateSnapshotData;
+  /** `parts` are the snapshots of all previous subtasks, in subtask order. */
+  restore(parts: OperatorStateSnapshotData[], subtask: number, parallelism: number): void;
+}
+
+/** An error a user can hit through their job's state usage; `code` is stable. */
+export class StateBackendError extends Error {
+  constructor(
+    readonly code:
+      | 'STATE_KIND_MISMATCH'
+      | 'STATE_TTL_MISMATCH'
+      | 'STATE_TTL_UNSUPPORTED'
+      | 'STATE_MAX_PARALLELISM_MISMATCH'
+      | 'STATE_NO_CURRENT_KEY'
+      | 'STATE_INVALID_VALUE'
+      | 'STATE_DISPOSED',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StateBackendError';
+  }
+}

@@ -1,0 +1,10 @@
+export { type Clock, ManualClock, systemClock } from './clock';
+export {
+  type InternalTimerService,
+  InternalTimerServiceImpl,
+  MIN_WATERMARK,
+  type TimerSnapshotEntry,
+  type TimersSnapshotData,
+  type Triggerable,
+} from './InternalTimerServiceImpl';
+export { TimerQueue } from './TimerQueue';
