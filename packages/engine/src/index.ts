@@ -9,8 +9,21 @@ export { buildPlan, explainPlan } from './plan/plan';
 export { CollectStore } from './runtime/collect';
 export type { CheckpointBarrier, RecordBatch, Row, StreamElement } from './runtime/elements';
 export { MAX_WATERMARK, NO_TIMESTAMP } from './runtime/elements';
-export type { JobMetrics, JobOptions, JobResult, JobStatus, NodeMetrics } from './runtime/job';
-export { Job, JobSpecError } from './runtime/job';
-export type { OperatorSnapshotData, RowError, StreamOperator } from './runtime/operator';
+export type {
+  CheckpointOperatorStats,
+  JobEvent,
+  JobMetrics,
+  JobOptions,
+  JobResult,
+  JobStatus,
+  NodeMetrics,
+  RestoreTarget,
+  StateChanges,
+} from './runtime/job';
+export { InjectedFailure, Job, JobSpecError, StateQueryError } from './runtime/job';
+export type { OperatorRestore, OperatorSnapshot, RowError, StreamOperator } from './runtime/operator';
 export * from './state/index';
 export * from './time/index';
+export { CheckpointCoordinator } from './checkpoint/coordinator';
+export type { CompletedCheckpoint, PendingCheckpoint } from './checkpoint/coordinator';
+export * from './checkpoint/storage/index';

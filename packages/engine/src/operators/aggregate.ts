@@ -2,7 +2,7 @@ import type { AggregateNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import type { Collector } from '../runtime/operator';
-import { type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
+import { type Key, type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
 import type { Acc } from './aggregates';
 import { KeyedOperator } from './keyed';
 
@@ -21,6 +21,14 @@ export class RollingAggregateOperator extends KeyedOperator<AggregateNode> {
     super.open();
     const aggs = this.aggs;
     this.table = this.backend.getStateTable(new ValueStateDescriptor<Acc>('aggregate', { copy: aggs.copy }));
+  }
+
+  stateView(key: Key): unknown {
+    const acc = this.table.get(key, VOID_NAMESPACE);
+    if (acc === undefined) return undefined;
+    const o: Row = {};
+    this.aggs.emit(acc, o);
+    return o;
   }
 
   processBatch(rows: Row[], ts: number[], out: Collector): void {

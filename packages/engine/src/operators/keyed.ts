@@ -1,8 +1,9 @@
 import { type AggregateNode, ExpressionRuntimeError, type WindowNode } from '@flowstate/spec';
 import { describeRow, type RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
-import { AbstractStreamOperator, type OperatorSnapshotData } from '../runtime/operator';
-import { createHeapKeyedStateBackend, type KeyedStateBackend } from '../state/index';
+import { AbstractStreamOperator, type OperatorRestore, type OperatorSnapshot } from '../runtime/operator';
+import { createHeapKeyedStateBackend, type Key, type KeyedStateBackend } from '../state/index';
+import type { TimersSnapshotData } from '../time/index';
 import { type AggregateOps, compileAggregates } from './aggregates';
 import { type KeySelector, keySelector } from './keys';
 
@@ -39,6 +40,12 @@ export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extend
     return this.backend;
   }
 
+  /**
+   * What a person sees for one key in the state view: the aggregates by name (rolling), or the key's open
+   * windows with their aggregates so far. Undefined when the key holds no state.
+   */
+  abstract stateView(key: Key): unknown;
+
   override numKeys(): number {
     return this.backend ? this.backend.numKeys() : 0;
   }
@@ -55,19 +62,26 @@ export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extend
     });
   }
 
-  override snapshotState(checkpointId: number): OperatorSnapshotData | null {
-    const snap = this.backend.snapshot(checkpointId);
-    while (!snap.materializeStep(Number.POSITIVE_INFINITY)) {
-      // materialized synchronously for now; checkpoints write it off the hot path
-    }
-    const keyed = snap.result();
-    snap.release();
-    return { nodeId: this.node.id, subtask: this.ctx.subtask, keyed, timers: this.snapshotTimers() };
+  override snapshotState(checkpointId: number): OperatorSnapshot | null {
+    const timers = this.snapshotTimers();
+    return {
+      nodeId: this.node.id,
+      subtask: this.ctx.subtask,
+      keyed: this.backend.snapshot(checkpointId),
+      ...(timers ? { timers } : {}),
+    };
   }
 
-  protected snapshotTimers(): unknown {
+  override restoreState(r: OperatorRestore): void {
+    this.backend.restore(r.keyed);
+    this.restoreTimers(r.timers);
+  }
+
+  protected snapshotTimers(): TimersSnapshotData | undefined {
     return undefined;
   }
+
+  protected restoreTimers(_timers: TimersSnapshotData[]): void {}
 
   /** State stays readable after the job ends (a finished job's final state is worth inspecting). */
   override close(): void {}

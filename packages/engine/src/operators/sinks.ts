@@ -1,9 +1,27 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
 import type { SinkNode } from '@flowstate/spec';
-import { createFileSinkWriter, type FileSinkWriter } from '../connectors/index';
+import { createJsonlFormatter, formatCsvHeader, formatCsvRow } from '../connectors/index';
 import type { CollectStore } from '../runtime/collect';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
-import { AbstractStreamOperator, type Collector, type StreamOperator } from '../runtime/operator';
+import {
+  AbstractStreamOperator,
+  type Collector,
+  type OperatorRestore,
+  type OperatorSnapshot,
+  type StreamOperator,
+} from '../runtime/operator';
 
 abstract class SinkOperator extends AbstractStreamOperator<SinkNode> {
   constructor(
@@ -21,15 +39,27 @@ abstract class SinkOperator extends AbstractStreamOperator<SinkNode> {
   protected abstract write(rows: Row[]): void;
 }
 
-/** `collect`: rows kept by the engine for tests and the studio's output view. */
+/**
+ * `collect`: rows kept by the engine for tests and the studio's output view. Its checkpoint state is how many
+ * rows each writer had written, so a restore rolls the output back to exactly the checkpoint's rows.
+ */
 class CollectSink extends SinkOperator {
   private readonly store: CollectStore;
+  private readonly tag: string;
   constructor(node: SinkNode, ctx: RuntimeContext) {
     super(node, ctx);
     this.store = ctx.collectStore(node.id);
+    this.tag = `${ctx.attempt}.${ctx.subtask}`;
   }
   protected write(rows: Row[]): void {
-    this.store.add(rows);
+    this.store.add(rows, this.tag);
+  }
+  override snapshotState(): OperatorSnapshot {
+    return {
+      nodeId: this.node.id,
+      subtask: this.ctx.subtask,
+      operatorState: { tag: this.tag, count: this.store.count(this.tag) },
+    };
   }
 }
 
@@ -47,26 +77,144 @@ class BlackholeSink extends SinkOperator {
   protected write(_rows: Row[]): void {}
 }
 
-/** `file`: part files in a directory (plain writes; exactly-once commits come with checkpoints). */
+interface PendingFile {
+  /** In-progress name (starts with '.', so readers skip it). */
+  tmp: string;
+  /** Name it gets when committed. */
+  final: string;
+  /** The checkpoint that covers it (null until the next checkpoint's barrier). */
+  checkpointId: number | null;
+}
+
+let uidCounter = 0;
+/** Sortable, unique across processes: time in base 36, then a counter. */
+function partUid(): string {
+  return `${Date.now().toString(36).padStart(9, '0')}-${(uidCounter++).toString(36).padStart(4, '0')}`;
+}
+
+/**
+ * `file`: exactly-once part files, Flink's two-phase-commit `FileSink`. Rows go to an in-progress file
+ * (`.part-…inprogress`, invisible to readers); at a checkpoint barrier it is flushed, fsync'd and becomes
+ * *pending* (recorded in the checkpoint); when that checkpoint completes it is renamed to `part-….<ext>`
+ * (committed, visible). A restore commits the pending files its checkpoint recorded (idempotently) and
+ * deletes every other in-progress file: rows written after the checkpoint never become visible.
+ * Without checkpoints, files are committed at the end of input.
+ */
 class FileSink extends SinkOperator {
-  private writer: FileSinkWriter | null = null;
+  private dir = '';
+  private ext = 'jsonl';
+  private fd: number | null = null;
+  private current: PendingFile | null = null;
+  private buffer = '';
+  private pending: PendingFile[] = [];
+  private format!: (row: Row) => string;
+  private header = '';
+
   override open(): void {
-    if (this.node.connector.type !== 'file') throw new Error('not a file sink');
-    this.writer = createFileSinkWriter(this.node.connector, this.ctx.inputSchema, {
+    const c = this.node.connector;
+    if (c.type !== 'file') throw new Error('not a file sink');
+    this.dir = path.resolve(this.ctx.baseDir, c.path);
+    this.ext = c.format;
+    const fields = Object.keys(this.ctx.inputSchema);
+    if (c.format === 'csv') {
+      this.header = `${formatCsvHeader(fields)}\n`;
+      this.format = (row) => formatCsvRow(row, fields);
+    } else {
+      this.format = createJsonlFormatter(fields);
+    }
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  protected write(rows: Row[]): void {
+    if (this.fd === null) {
+      const uid = partUid();
+      this.current = {
+        tmp: `.part-${this.ctx.subtask}-${uid}.inprogress`,
+        final: `part-${this.ctx.subtask}-${uid}.${this.ext}`,
+        checkpointId: null,
+      };
+      this.fd = openSync(path.join(this.dir, this.current.tmp), 'w');
+      this.buffer = this.header;
+    }
+    let s = '';
+    for (let i = 0; i < rows.length; i++) s += `${this.format(rows[i]!)}\n`;
+    this.buffer += s;
+    if (this.buffer.length > 1 << 16) this.flushBuffer();
+  }
+
+  private flushBuffer(): void {
+    if (this.fd !== null && this.buffer.length > 0) writeSync(this.fd, this.buffer);
+    this.buffer = '';
+  }
+
+  /** Closes the in-progress file durably and makes it pending. */
+  private preCommit(): void {
+    if (this.fd === null || !this.current) return;
+    this.flushBuffer();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = null;
+    this.pending.push(this.current);
+    this.current = null;
+  }
+
+  override snapshotState(checkpointId: number): OperatorSnapshot {
+    this.preCommit();
+    for (const p of this.pending) if (p.checkpointId === null) p.checkpointId = checkpointId;
+    return {
+      nodeId: this.node.id,
       subtask: this.ctx.subtask,
-      baseDir: this.ctx.baseDir,
-      jobName: this.ctx.jobName,
+      operatorState: { pending: this.pending.map((p) => ({ ...p })) },
+    };
+  }
+
+  override notifyCheckpointComplete(checkpointId: number): void {
+    this.pending = this.pending.filter((p) => {
+      if (p.checkpointId === null || p.checkpointId > checkpointId) return true;
+      this.commit(p);
+      return false;
     });
   }
-  protected write(rows: Row[]): void {
-    this.writer!.write(rows);
+
+  private commit(p: PendingFile): void {
+    const tmp = path.join(this.dir, p.tmp);
+    const final = path.join(this.dir, p.final);
+    if (existsSync(tmp)) renameSync(tmp, final);
+    else if (!existsSync(final))
+      throw new Error(`file sink '${this.node.id}': pending file ${tmp} is gone and was never committed`);
   }
+
+  override restoreState(r: OperatorRestore): void {
+    // Union: every subtask commits every pending file of the checkpoint (renames are idempotent), then drops
+    // all other in-progress files — they hold rows written after the checkpoint.
+    const keep = new Set<string>();
+    for (const o of r.operatorStates) {
+      const st = o.state as { pending?: PendingFile[] } | undefined;
+      for (const p of st?.pending ?? []) {
+        this.commit(p);
+        keep.add(p.tmp);
+      }
+    }
+    for (const name of readdirSync(this.dir)) {
+      if (name.startsWith('.part-') && name.endsWith('.inprogress') && !keep.has(name)) {
+        try {
+          unlinkSync(path.join(this.dir, name));
+        } catch {
+          // another subtask removed it first
+        }
+      }
+    }
+  }
+
   override endInput(): void {
-    this.writer?.flush();
+    this.preCommit();
   }
+
   override close(): void {
-    this.writer?.close();
-    this.writer = null;
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
   }
 }
 

@@ -224,10 +224,10 @@ describe('window state', () => {
     const node = win({ assigner: { type: 'tumbling', sizeMs: 10 } });
     const a = windowHarness(node, schema, ['k']);
     a.processElement(row('a', 1), 1).processElement(row('b', 2), 2).processElement(row('a', 15), 15);
-    const snap = a.snapshot(1)!;
+    const snap = a.snapshot(1);
     a.processElement(row('a', 3), 3);
     const b = windowHarness(node, schema, ['k']);
-    b.operator.restoreState([JSON.parse(JSON.stringify(snap))]);
+    b.operator.restoreState(snap);
     b.processElement(row('a', 3), 3);
     a.processWatermark(Number.POSITIVE_INFINITY);
     b.processWatermark(Number.POSITIVE_INFINITY);

@@ -1,9 +1,9 @@
 import type { WindowNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import { NO_TIMESTAMP, type Row } from '../runtime/elements';
-import type { Collector, OperatorSnapshotData } from '../runtime/operator';
+import type { Collector } from '../runtime/operator';
 import { type Key, type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
-import { InternalTimerServiceImpl, type Triggerable } from '../time/index';
+import { InternalTimerServiceImpl, type TimersSnapshotData, type Triggerable } from '../time/index';
 import type { Acc } from './aggregates';
 import { KeyedOperator } from './keyed';
 
@@ -73,6 +73,25 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
       onProcessingTime: (key, ns, time) => this.onTimer(key, ns, time),
     };
     this.timers = new InternalTimerServiceImpl<number>(this.backend, this.ctx.clock, fire);
+  }
+
+  stateView(key: Key): unknown {
+    const windows: Row[] = [];
+    const add = (start: number, end: number, acc: Acc) => {
+      const o: Row = { window_start: start, window_end: end };
+      this.aggs.emit(acc, o);
+      windows.push(o);
+    };
+    if (this.kind === 'session') {
+      for (const s of this.sessions.get(key, VOID_NAMESPACE) ?? []) add(s.start, s.end, s.acc);
+    } else {
+      for (const ns of this.windows.namespaces()) {
+        const acc = this.windows.get(key, ns);
+        if (acc !== undefined) add(ns as number, (ns as number) + this.size, acc);
+      }
+      windows.sort((a, b) => (a.window_start as number) - (b.window_start as number));
+    }
+    return windows.length > 0 ? { windows } : undefined;
   }
 
   /** Flink's `TimeWindow.getWindowStartWithOffset`. */
@@ -282,16 +301,11 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
     this.metrics.recordsOut += out.rows.length - before;
   }
 
-  protected override snapshotTimers(): unknown {
+  protected override snapshotTimers(): TimersSnapshotData {
     return this.timers.snapshot();
   }
 
-  override restoreState(parts: OperatorSnapshotData[]): void {
-    this.backend.restore(parts.map((p) => p.keyed as never));
-    this.timers.restore(
-      parts.map((p) => p.timers as never),
-      this.ctx.keyGroupRange,
-      this.ctx.maxParallelism,
-    );
+  protected override restoreTimers(timers: TimersSnapshotData[]): void {
+    this.timers.restore(timers, this.ctx.keyGroupRange, this.ctx.maxParallelism);
   }
 }

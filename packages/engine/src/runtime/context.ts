@@ -8,6 +8,8 @@ import type { RowError } from './operator';
 export interface RuntimeContext {
   readonly jobName: string;
   readonly nodeId: string;
+  /** Execution attempt of the job (0, then one more per restart or restore): tags what this attempt writes. */
+  readonly attempt: number;
   readonly subtask: number;
   readonly parallelism: number;
   readonly maxParallelism: number;

@@ -1,4 +1,6 @@
 import type { JobNode } from '@flowstate/spec';
+import type { KeyedStateSnapshot, KeyedStateSnapshotData } from '../state/index';
+import type { TimersSnapshotData } from '../time/index';
 import type { Row } from './elements';
 
 /**
@@ -57,13 +59,28 @@ export function newOperatorMetrics(): OperatorMetrics {
   };
 }
 
-/** A JSON-compatible snapshot of one operator subtask's state (keyed and operator state). */
-export interface OperatorSnapshotData {
+/**
+ * What an operator subtask hands over at a checkpoint barrier: the synchronous part of its snapshot. Keyed
+ * state is a copy-on-write handle, materialized and written off the hot path; timers and operator state
+ * (source positions, a sink's pending files) are small plain data.
+ */
+export interface OperatorSnapshot {
   nodeId: string;
   subtask: number;
-  keyed?: unknown;
-  timers?: unknown;
-  operator?: unknown;
+  keyed?: KeyedStateSnapshot;
+  timers?: TimersSnapshotData;
+  operatorState?: unknown;
+}
+
+/**
+ * What an operator subtask restores from: the keyed state and timers of every old subtask whose key groups
+ * overlap its own (already cut to its range), and the operator state of *all* old subtasks (Flink's union
+ * redistribution: the operator takes its share).
+ */
+export interface OperatorRestore {
+  keyed: KeyedStateSnapshotData[];
+  timers: TimersSnapshotData[];
+  operatorStates: Array<{ subtask: number; parallelism: number; state: unknown }>;
 }
 
 export interface StreamOperator {
@@ -79,8 +96,9 @@ export interface StreamOperator {
   nextProcessingTime(): number | undefined;
   /** All inputs have ended (after the final watermark). */
   endInput(out: Collector): void;
-  snapshotState(checkpointId: number): OperatorSnapshotData | null;
-  restoreState(parts: OperatorSnapshotData[]): void;
+  /** The synchronous part of a checkpoint (copy-on-write handles, small data); null when stateless. */
+  snapshotState(checkpointId: number): OperatorSnapshot | null;
+  restoreState(r: OperatorRestore): void;
   notifyCheckpointComplete(checkpointId: number): void;
   close(): void;
   /** Keyed operators: number of keys held in state. */
@@ -101,10 +119,10 @@ export abstract class AbstractStreamOperator<N extends JobNode = JobNode> implem
     return undefined;
   }
   endInput(_out: Collector): void {}
-  snapshotState(_checkpointId: number): OperatorSnapshotData | null {
+  snapshotState(_checkpointId: number): OperatorSnapshot | null {
     return null;
   }
-  restoreState(_parts: OperatorSnapshotData[]): void {}
+  restoreState(_r: OperatorRestore): void {}
   notifyCheckpointComplete(_checkpointId: number): void {}
   close(): void {}
   numKeys(): number {

@@ -10,7 +10,7 @@ import {
   type StreamElement,
 } from './elements';
 import type { InputGate } from './gate';
-import { Collector, type OperatorSnapshotData, type StreamOperator } from './operator';
+import { Collector, type OperatorSnapshot, type StreamOperator } from './operator';
 import type { RecordWriter } from './writer';
 
 /**
@@ -102,8 +102,8 @@ export class OperatorChain {
     return true;
   }
 
-  snapshot(checkpointId: number): OperatorSnapshotData[] {
-    const out: OperatorSnapshotData[] = [];
+  snapshot(checkpointId: number): OperatorSnapshot[] {
+    const out: OperatorSnapshot[] = [];
     for (const op of this.operators) {
       const s = op.snapshotState(checkpointId);
       if (s) out.push(s);
@@ -113,11 +113,7 @@ export class OperatorChain {
 }
 
 /** What a task reports to the job when it takes part in a checkpoint. */
-export type SnapshotListener = (
-  task: Task,
-  barrier: CheckpointBarrier,
-  state: OperatorSnapshotData[],
-) => void;
+export type SnapshotListener = (task: Task, barrier: CheckpointBarrier, state: OperatorSnapshot[]) => void;
 
 export interface TaskMetrics {
   /** ms the task could not run because a consumer's channel was full. */
@@ -155,10 +151,40 @@ export abstract class Task {
     return true;
   }
 
-  protected checkpoint(barrier: CheckpointBarrier): void {
+  /** The last checkpoint this task took part in. */
+  lastCheckpointId = 0;
+
+  /**
+   * A task that has finished (its input ended) takes part in a checkpoint directly: its state already
+   * includes everything its inputs will ever send, so that snapshot is consistent with the sources' end.
+   */
+  snapshotFinished(barrier: CheckpointBarrier): void {
+    if (!this.finished || barrier.checkpointId <= this.lastCheckpointId) return;
+    this.lastCheckpointId = barrier.checkpointId;
     const state = this.chain.snapshot(barrier.checkpointId);
+    const own = this.snapshotOwnState();
+    if (own) state.unshift(own);
+    this.onSnapshot(this, barrier, state);
+  }
+
+  /** The synchronous part of a checkpoint: snapshot the chain, hand it over, forward the barrier. */
+  protected checkpoint(barrier: CheckpointBarrier): void {
+    this.lastCheckpointId = barrier.checkpointId;
+    const state = this.chain.snapshot(barrier.checkpointId);
+    const own = this.snapshotOwnState();
+    if (own) state.unshift(own);
     this.onSnapshot(this, barrier, state);
     this.chain.broadcast(barrier);
+  }
+
+  /** Sources: their split positions. */
+  protected snapshotOwnState(): OperatorSnapshot | null {
+    return null;
+  }
+
+  /** A task id, unique in the job: `<vertex>#<subtask>`. */
+  get id(): string {
+    return `${this.vertexId}#${this.subtask}`;
   }
 }
 
@@ -236,23 +262,46 @@ export interface SourceMetrics {
 }
 
 /**
- * A subtask of a source vertex: reads its split, stamps event time, generates watermarks, runs the chain.
- * Checkpoint barriers are injected here, between batches, together with the reader's position.
+ * One split of a source read by a subtask (FLIP-27's split): split `split` of `of` (datagen row i belongs to
+ * split i mod of), with its own watermark generator state, so reassigning splits on a restore at another
+ * parallelism keeps every split's event-time progress.
+ */
+export interface SourceSplit {
+  split: number;
+  of: number;
+  reader: SplitReader;
+  /** Largest event timestamp seen in this split. */
+  maxTs: number;
+  sinceWm: number;
+}
+
+/** What a source subtask keeps in a checkpoint: per split, where to resume and how far event time got. */
+export interface SourceSplitState {
+  split: number;
+  of: number;
+  position: unknown;
+  maxTs: number | null;
+}
+
+/**
+ * A subtask of a source vertex: reads its splits (round-robin), stamps event time, generates watermarks
+ * (per split; the subtask's watermark is the minimum over its splits that have not ended), runs the chain.
+ * Checkpoint barriers are injected here, between batches, and the splits' positions go into the checkpoint.
  */
 export class SourceTask extends Task {
-  private maxTs = Number.NEGATIVE_INFINITY;
   private emittedWm = Number.NEGATIVE_INFINITY;
-  private sinceWm = 0;
   private idle = false;
   private lastDataAt: number;
   private readonly wmGen: WatermarkGen | null;
   private readonly buf: Row[] = [];
+  private next = 0;
   readonly sourceMetrics: SourceMetrics = {
     recordsOut: 0,
     rowErrors: 0,
     currentWatermark: Number.NEGATIVE_INFINITY,
   };
   private pendingBarriers: CheckpointBarrier[] = [];
+  private announced = false;
 
   constructor(
     vertexId: string,
@@ -261,7 +310,7 @@ export class SourceTask extends Task {
     clock: Clock,
     onSnapshot: SnapshotListener,
     readonly node: SourceNode,
-    readonly reader: SplitReader,
+    readonly splits: SourceSplit[],
     private readonly reportBadTimestamp: (row: Row) => void,
   ) {
     super(vertexId, subtask, chain, clock, onSnapshot);
@@ -282,9 +331,24 @@ export class SourceTask extends Task {
     this.pendingBarriers.push(b);
   }
 
+  protected override snapshotOwnState(): OperatorSnapshot {
+    const splits: SourceSplitState[] = this.splits.map((s) => ({
+      split: s.split,
+      of: s.of,
+      position: s.reader.position(),
+      maxTs: Number.isFinite(s.maxTs) ? s.maxTs : null,
+    }));
+    return { nodeId: this.node.id, subtask: this.subtask, operatorState: { splits } };
+  }
+
   step(budget: number): boolean {
     if (this.finished) return false;
     let did = false;
+    if (!this.announced) {
+      // After a restore the splits know how far event time got: say so before any record.
+      this.announced = true;
+      this.updateWatermark();
+    }
     while (this.pendingBarriers.length > 0) {
       this.checkpoint(this.pendingBarriers.shift()!);
       did = true;
@@ -296,11 +360,34 @@ export class SourceTask extends Task {
       did = true;
     }
     if (this.outputBlocked()) return did;
+    const live = this.splits.filter((s) => !s.reader.ended);
+    if (live.length === 0) {
+      this.finish();
+      return true;
+    }
     const buf = this.buf;
-    buf.length = 0;
-    const n = this.reader.read(budget, buf);
-    if (n === 0) {
-      if (this.reader.ended) {
+    let produced = 0;
+    for (let k = 0; k < live.length && produced === 0; k++) {
+      const sp = live[(this.next + k) % live.length]!;
+      buf.length = 0;
+      const n = sp.reader.read(budget, buf);
+      if (n > 0) {
+        this.next = (this.next + k + 1) % live.length;
+        produced = n;
+        if (this.idle) {
+          this.idle = false;
+          this.chain.broadcast({ kind: 'status', idle: false });
+        }
+        this.lastDataAt = now;
+        this.emit(sp, buf);
+      } else if (sp.reader.ended) {
+        // a split ended: it no longer holds the watermark back
+        this.updateWatermark();
+        did = true;
+      }
+    }
+    if (produced === 0) {
+      if (this.splits.every((s) => s.reader.ended)) {
         this.finish();
         return true;
       }
@@ -308,17 +395,11 @@ export class SourceTask extends Task {
       this.chain.flush();
       return did;
     }
-    if (this.idle) {
-      this.idle = false;
-      this.chain.broadcast({ kind: 'status', idle: false });
-    }
-    this.lastDataAt = now;
-    this.emit(buf);
     this.chain.flush();
     return true;
   }
 
-  private emit(rows: Row[]): void {
+  private emit(sp: SourceSplit, rows: Row[]): void {
     this.sourceMetrics.recordsOut += rows.length;
     const gen = this.wmGen;
     if (!gen) {
@@ -339,10 +420,10 @@ export class SourceTask extends Task {
       }
       outRows.push(row);
       outTs.push(t);
-      if (t > this.maxTs) this.maxTs = t;
-      if (++this.sinceWm >= gen.every) {
-        this.sinceWm = 0;
-        const wm = this.maxTs - gen.delay - 1;
+      if (t > sp.maxTs) sp.maxTs = t;
+      if (++sp.sinceWm >= gen.every) {
+        sp.sinceWm = 0;
+        const wm = this.candidateWatermark(sp);
         if (wm > this.emittedWm) {
           if (outRows.length > 0) this.chain.pushRecords(0, outRows, outTs);
           outRows = [];
@@ -354,18 +435,38 @@ export class SourceTask extends Task {
     if (outRows.length > 0) this.chain.pushRecords(0, outRows, outTs);
   }
 
+  /**
+   * max timestamp − out-of-orderness − 1, minimum over the splits that have not ended (and the split whose
+   * rows are being emitted: its reader may already know it has ended while its last batch goes out).
+   */
+  private candidateWatermark(emitting?: SourceSplit): number {
+    const gen = this.wmGen;
+    if (!gen) return Number.NEGATIVE_INFINITY;
+    let min = Number.POSITIVE_INFINITY;
+    for (const s of this.splits) {
+      if (s.reader.ended && s !== emitting) continue;
+      const wm = s.maxTs - gen.delay - 1;
+      if (wm < min) min = wm;
+    }
+    return min === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : min;
+  }
+
+  private updateWatermark(): void {
+    const wm = this.candidateWatermark();
+    if (wm > this.emittedWm) this.emitWatermark(wm);
+  }
+
   private emitWatermark(wm: number): void {
     this.emittedWm = wm;
     this.sourceMetrics.currentWatermark = wm;
     this.chain.pushWatermark(0, wm);
   }
 
-  /** No data right now: bring the watermark up to date; after idleTimeoutMs, declare the split idle. */
+  /** No data right now: bring the watermark up to date; after idleTimeoutMs, declare the subtask idle. */
   private maybeIdle(now: number): void {
     const gen = this.wmGen;
     if (!gen) return;
-    const wm = this.maxTs - gen.delay - 1;
-    if (wm > this.emittedWm) this.emitWatermark(wm);
+    this.updateWatermark();
     if (!this.idle && gen.idleTimeoutMs > 0 && now - this.lastDataAt >= gen.idleTimeoutMs) {
       this.idle = true;
       this.chain.broadcast({ kind: 'status', idle: true });
@@ -380,14 +481,19 @@ export class SourceTask extends Task {
     this.emitWatermark(MAX_WATERMARK);
     this.chain.endInput();
     this.chain.broadcast(END_OF_INPUT);
-    this.reader.close();
+    for (const s of this.splits) s.reader.close();
     this.finished = true;
   }
 
   wakeAt(): number | undefined {
     if (this.finished) return undefined;
     const now = this.clock.now();
-    let t = this.reader.availableAt(now) || undefined;
+    let t: number | undefined;
+    for (const s of this.splits) {
+      if (s.reader.ended) continue;
+      const a = s.reader.availableAt(now);
+      if (a && (t === undefined || a < t)) t = a;
+    }
     const p = this.chain.nextProcessingTime();
     if (p !== undefined && (t === undefined || p < t)) t = p;
     if (this.wmGen && !this.idle && this.wmGen.idleTimeoutMs > 0) {

@@ -4,12 +4,7 @@ import { WindowOperator } from '../operators/window';
 import { CollectStore } from '../runtime/collect';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
-import {
-  Collector,
-  type OperatorSnapshotData,
-  type RowError,
-  type StreamOperator,
-} from '../runtime/operator';
+import { Collector, type OperatorRestore, type RowError, type StreamOperator } from '../runtime/operator';
 import { KeyGroupRangeAssignment } from '../state/index';
 import { ManualClock } from '../time/index';
 
@@ -87,8 +82,18 @@ export class OperatorHarness {
     return this.emitted.splice(0).map((e) => e.row);
   }
 
-  snapshot(checkpointId = 1): OperatorSnapshotData | null {
-    return this.operator.snapshotState(checkpointId);
+  /** Takes a snapshot and materializes it into what a restore reads (through JSON, as a checkpoint file would). */
+  snapshot(checkpointId = 1): OperatorRestore {
+    const s = this.operator.snapshotState(checkpointId);
+    const keyed = s?.keyed ? s.keyed.result() : undefined;
+    s?.keyed?.release();
+    const r: OperatorRestore = {
+      keyed: keyed ? [keyed] : [],
+      timers: s?.timers ? [s.timers] : [],
+      operatorStates:
+        s?.operatorState !== undefined ? [{ subtask: 0, parallelism: 1, state: s.operatorState }] : [],
+    };
+    return JSON.parse(JSON.stringify(r)) as OperatorRestore;
   }
 }
 
@@ -105,6 +110,7 @@ function context(
   return {
     jobName: 'test',
     nodeId: node.id,
+    attempt: 0,
     subtask,
     parallelism,
     maxParallelism: maxP,

@@ -8,7 +8,15 @@ import type { Expr, RowSchema } from './types';
 const schema: RowSchema = { price: 'float', bidder: 'string', auction: 'int', ts: 'timestamp', flag: 'bool' };
 
 describe('result types', () => {
-  const wide: RowSchema = { i: 'int', j: 'int', f: 'float', s: 'string', b: 'bool', ts: 'timestamp', ts2: 'timestamp' };
+  const wide: RowSchema = {
+    i: 'int',
+    j: 'int',
+    f: 'float',
+    s: 'string',
+    b: 'bool',
+    ts: 'timestamp',
+    ts2: 'timestamp',
+  };
   it.each([
     ['1', 'int'],
     ['-1', 'int'],
@@ -124,7 +132,12 @@ describe('type errors', () => {
   it.each([
     ['prcie > 1', 'UNKNOWN_FIELD', 1, "unknown field 'prcie' (available: price, bidder, auction, ts, flag)"],
     ['Price > 1', 'UNKNOWN_FIELD', 1, "field names are case-sensitive: did you mean 'price'?"],
-    ['price + bidder', 'TYPE_MISMATCH', 9, "'+' needs numbers (or a timestamp and an int) but the right operand is string"],
+    [
+      'price + bidder',
+      'TYPE_MISMATCH',
+      9,
+      "'+' needs numbers (or a timestamp and an int) but the right operand is string",
+    ],
     ['bidder + 1', 'TYPE_MISMATCH', 1, 'the left operand is string'],
     ['bidder * 2', 'TYPE_MISMATCH', 1, "'*' needs numbers but the left operand is string"],
     ['-bidder', 'TYPE_MISMATCH', 2, "unary '-' needs a number but got string"],
@@ -137,7 +150,12 @@ describe('type errors', () => {
     ['price IS TRUE', 'TYPE_MISMATCH', 1, 'IS TRUE needs a bool operand but got float'],
     ["price LIKE 'a%'", 'TYPE_MISMATCH', 1, 'LIKE needs a string operand but got float'],
     ['bidder LIKE 1', 'TYPE_MISMATCH', 13, 'LIKE needs a string pattern but got int'],
-    ['bidder || price', 'TYPE_MISMATCH', 11, "'||' needs string operands but the right operand is float; use CAST(x AS STRING)"],
+    [
+      'bidder || price',
+      'TYPE_MISMATCH',
+      11,
+      "'||' needs string operands but the right operand is float; use CAST(x AS STRING)",
+    ],
     ['LOWR(bidder)', 'UNKNOWN_FUNCTION', 1, "unknown function 'LOWR' (did you mean LOWER"],
     ['FROBNICATE(bidder)', 'UNKNOWN_FUNCTION', 1, 'known functions: ABS, CEIL'],
     ['SUBSTRING(bidder)', 'WRONG_ARITY', 17, 'SUBSTRING takes 2 or 3 arguments but got 1'],
@@ -147,10 +165,20 @@ describe('type errors', () => {
     ['ABS(bidder)', 'TYPE_MISMATCH', 5, 'argument 1 of ABS must be a number (int or float) but is string'],
     ['IF(price, 1, 2)', 'TYPE_MISMATCH', 4, 'argument 1 of IF must be bool but is float'],
     ["IF(flag, 1, 'x')", 'TYPE_MISMATCH', 13, 'arguments of IF have incompatible types: int and string'],
-    ['COALESCE(price, bidder)', 'TYPE_MISMATCH', 17, 'arguments of COALESCE have incompatible types: float and string'],
+    [
+      'COALESCE(price, bidder)',
+      'TYPE_MISMATCH',
+      17,
+      'arguments of COALESCE have incompatible types: float and string',
+    ],
     ['GREATEST(price, bidder)', 'TYPE_MISMATCH', 17, 'GREATEST cannot compare float with string'],
     ['NULLIF(price, bidder)', 'TYPE_MISMATCH', 15, 'NULLIF cannot compare float with string'],
-    ['price + SUM(auction)', 'AGGREGATE_NOT_ALLOWED', 9, 'aggregate function SUM is not allowed in a row expression'],
+    [
+      'price + SUM(auction)',
+      'AGGREGATE_NOT_ALLOWED',
+      9,
+      'aggregate function SUM is not allowed in a row expression',
+    ],
     ['COUNT(*) > 1', 'AGGREGATE_NOT_ALLOWED', 1, 'aggregate function COUNT'],
     ['LOWER(DISTINCT bidder)', 'SYNTAX_ERROR', 1, 'DISTINCT is only allowed in aggregate calls'],
     ["REGEXP(bidder, '[a-')", 'INVALID_REGEX', 16, "invalid regular expression '[a-'"],
@@ -159,10 +187,25 @@ describe('type errors', () => {
     ["bidder LIKE 'a!x' ESCAPE '!'", 'INVALID_LIKE_PATTERN', 13, "invalid escape sequence '!x'"],
     ["bidder LIKE 'a!' ESCAPE '!'", 'INVALID_LIKE_PATTERN', 13, 'ends with the escape character'],
     ["bidder LIKE 'a' ESCAPE 'xy'", 'INVALID_ARGUMENT', 24, 'ESCAPE needs a one-character string literal'],
-    ["CASE WHEN flag THEN 1 ELSE 'x' END", 'TYPE_MISMATCH', 28, 'CASE branches have incompatible types: int and string'],
+    [
+      "CASE WHEN flag THEN 1 ELSE 'x' END",
+      'TYPE_MISMATCH',
+      28,
+      'CASE branches have incompatible types: int and string',
+    ],
     ['CASE WHEN price THEN 1 END', 'TYPE_MISMATCH', 11, 'WHEN needs a bool condition but got float'],
-    ["CASE auction WHEN 'a' THEN 1 END", 'TYPE_MISMATCH', 19, 'CASE value is int but this WHEN value is string'],
-    ["auction IN (1, 'x')", 'TYPE_MISMATCH', 16, 'IN list value 2 is string, which cannot be compared with int'],
+    [
+      "CASE auction WHEN 'a' THEN 1 END",
+      'TYPE_MISMATCH',
+      19,
+      'CASE value is int but this WHEN value is string',
+    ],
+    [
+      "auction IN (1, 'x')",
+      'TYPE_MISMATCH',
+      16,
+      'IN list value 2 is string, which cannot be compared with int',
+    ],
     ["price BETWEEN 1 AND 'z'", 'TYPE_MISMATCH', 21, 'BETWEEN upper bound is string'],
     ['CAST(flag AS TIMESTAMP)', 'TYPE_MISMATCH', 1, 'cannot CAST bool to TIMESTAMP'],
     ['CAST(price AS TIMESTAMP)', 'TYPE_MISMATCH', 1, 'CAST it to BIGINT first'],
@@ -173,7 +216,12 @@ describe('type errors', () => {
     ['1 - ts', 'TYPE_MISMATCH', 3, 'cannot subtract a timestamp from int'],
     ['ts * 2', 'TYPE_MISMATCH', 1, "'*' needs numbers but the left operand is timestamp"],
     ['ts = price', 'TYPE_MISMATCH', 4, 'cannot compare timestamp with float'],
-    ['TO_TIMESTAMP_LTZ(auction, 6)', 'INVALID_ARGUMENT', 27, 'must be the literal 0 (seconds) or 3 (milliseconds)'],
+    [
+      'TO_TIMESTAMP_LTZ(auction, 6)',
+      'INVALID_ARGUMENT',
+      27,
+      'must be the literal 0 (seconds) or 3 (milliseconds)',
+    ],
     ["SPLIT(bidder, ',') = 'a'", 'TYPE_MISMATCH', 1, "'=' cannot compare string[] values"],
     ["SPLIT(bidder, ',') IN ('a')", 'TYPE_MISMATCH', 1, 'IN cannot test a string[] value'],
   ])('%s → %s at column %i', (text, code, column, message) => {
@@ -191,7 +239,9 @@ describe('type errors', () => {
 
   it('says so when the input has no fields', () => {
     const result = checkExpression('x', {});
-    expect(!result.ok && result.errors[0]?.message).toBe("unknown field 'x' (the input has no fields) at column 1");
+    expect(!result.ok && result.errors[0]?.message).toBe(
+      "unknown field 'x' (the input has no fields) at column 1",
+    );
   });
 
   it('lists at most 20 available fields', () => {
@@ -243,7 +293,13 @@ describe('parseAggregate', () => {
     ['MAX(ts)', 'MAX', false, 'timestamp', 'ts'],
     ['MAX(flag)', 'MAX', false, 'bool', 'flag'],
     ['FIRST_VALUE(flag)', 'FIRST_VALUE', false, 'bool', 'flag'],
-    ['LAST_VALUE(CASE WHEN flag THEN price END)', 'LAST_VALUE', false, 'float', 'CASE WHEN flag THEN price END'],
+    [
+      'LAST_VALUE(CASE WHEN flag THEN price END)',
+      'LAST_VALUE',
+      false,
+      'float',
+      'CASE WHEN flag THEN price END',
+    ],
     ['SUM((price))', 'SUM', false, 'float', 'price'],
   ])('%s', (text, fn, star, resultType, argText) => {
     const result = parseAggregate(text, schema);
@@ -268,7 +324,12 @@ describe('parseAggregate', () => {
     ["MAX(SPLIT(bidder, ','))", 'TYPE_MISMATCH', 5, 'cannot aggregate string[] values'],
     ['SUM(price) + 1', 'NOT_AN_AGGREGATE', 1, 'an aggregate must be a single aggregate call'],
     ['ROUND(AVG(price), 2)', 'NOT_AN_AGGREGATE', 1, 'an aggregate must be a single aggregate call'],
-    ['price', 'NOT_AN_AGGREGATE', 1, "expected an aggregate call (COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE) but found field 'price'"],
+    [
+      'price',
+      'NOT_AN_AGGREGATE',
+      1,
+      "expected an aggregate call (COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE) but found field 'price'",
+    ],
     ['LOWER(bidder)', 'NOT_AN_AGGREGATE', 1, 'but found function LOWER'],
     ['1 + 1', 'NOT_AN_AGGREGATE', 1, 'but found an expression'],
     ['COUNT(DISTINCT bidder)', 'UNSUPPORTED', 7, 'COUNT(DISTINCT ...) is not supported'],

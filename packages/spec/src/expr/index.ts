@@ -28,10 +28,11 @@
 export { referencedFields } from './ast';
 export { checkExpression, parseAggregate } from './checker';
 export { compileExpression } from './compile';
+export type { ExprErrorCode } from './errors';
 export { evaluate } from './evaluate';
 export { type FormatOptions, formatExpr, formatIdentifier } from './format';
 export { parseExpression } from './parser';
-export { ExpressionRuntimeError } from './runtime';
+export { ExpressionRuntimeError, type RuntimeErrorCode } from './runtime';
 export type {
   AggregateCall,
   AggregateFunction,

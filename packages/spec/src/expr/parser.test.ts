@@ -115,7 +115,11 @@ describe('literals, identifiers, keywords', () => {
     expect(parse('lower(x)')).toMatchObject({ kind: 'call', name: 'LOWER', args: [{ name: 'x' }] });
     expect(parse('count')).toMatchObject({ kind: 'field', name: 'count' });
     expect(parse('COUNT(*)')).toMatchObject({ kind: 'call', name: 'COUNT', star: true, args: [] });
-    expect(parse('count(DISTINCT x)')).toMatchObject({ name: 'COUNT', distinct: true, args: [{ name: 'x' }] });
+    expect(parse('count(DISTINCT x)')).toMatchObject({
+      name: 'COUNT',
+      distinct: true,
+      args: [{ name: 'x' }],
+    });
     expect(parse('f()')).toMatchObject({ kind: 'call', name: 'F', args: [] });
   });
 
@@ -128,7 +132,12 @@ describe('literals, identifiers, keywords', () => {
     expect(formatExpr(parse('CASE x WHEN 1 THEN y WHEN 2 THEN z ELSE w END'))).toBe(
       'CASE x WHEN 1 THEN y WHEN 2 THEN z ELSE w END',
     );
-    expect(parse('CAST(x AS varchar)')).toMatchObject({ kind: 'cast', target: 'string', typeName: 'VARCHAR', safe: false });
+    expect(parse('CAST(x AS varchar)')).toMatchObject({
+      kind: 'cast',
+      target: 'string',
+      typeName: 'VARCHAR',
+      safe: false,
+    });
     expect(parse('CAST(x AS Timestamp(3))')).toMatchObject({ target: 'timestamp', typeName: 'TIMESTAMP(3)' });
     expect(parse('TRY_CAST(x AS bigint)')).toMatchObject({ target: 'int', typeName: 'BIGINT', safe: true });
     for (const [name, target] of [
@@ -159,8 +168,16 @@ describe('literals, identifiers, keywords', () => {
   it('records 0-based [start, end) ranges on every node', () => {
     const ast = parse('price * 2 > 10');
     expect(ast).toMatchObject({ kind: 'binary', op: '>', start: 0, end: 14, opStart: 10, opEnd: 11 });
-    expect(ast).toMatchObject({ left: { op: '*', start: 0, end: 9 }, right: { value: 10, start: 12, end: 14 } });
-    expect(parse('  LOWER( x )  ')).toMatchObject({ start: 2, end: 12, nameEnd: 7, args: [{ start: 9, end: 10 }] });
+    expect(ast).toMatchObject({
+      left: { op: '*', start: 0, end: 9 },
+      right: { value: 10, start: 12, end: 14 },
+    });
+    expect(parse('  LOWER( x )  ')).toMatchObject({
+      start: 2,
+      end: 12,
+      nameEnd: 7,
+      args: [{ start: 9, end: 10 }],
+    });
     expect(parse("x NOT LIKE 'a%' ESCAPE '!'")).toMatchObject({ start: 0, end: 26 });
     expect(parse('x IS NOT NULL')).toMatchObject({ start: 0, end: 13 });
     expect(parse('x IN (1, 2)')).toMatchObject({ start: 0, end: 11 });
@@ -184,7 +201,7 @@ describe('literals, identifiers, keywords', () => {
 
 describe('parse errors', () => {
   it.each([
-    ['price +', 8, "expected an expression but found end of input at column 8"],
+    ['price +', 8, 'expected an expression but found end of input at column 8'],
     ['(price', 7, "expected ')' but found end of input"],
     ['(price FROM x)', 8, "expected ')' but found 'FROM' at column 8"],
     ['LOWER(name FROM x)', 12, "expected ',' or ')' but found 'FROM' at column 12"],
@@ -218,7 +235,7 @@ describe('parse errors', () => {
     ['price IS 1', 10, "expected NOT, NULL, TRUE or FALSE but found '1'"],
     ['price IS NOT 1', 14, "expected NULL, TRUE or FALSE but found '1'"],
     ['LOWER(price', 12, "expected ',' or ')' but found end of input"],
-    ['LOWER(', 7, "expected an expression but found end of input"],
+    ['LOWER(', 7, 'expected an expression but found end of input'],
     ['LOWER(*)', 7, "expected an expression but found '*'"],
     ['price 1', 7, "expected an operator or end of input but found '1'"],
     ['price)', 6, "expected an operator or end of input but found ')'"],

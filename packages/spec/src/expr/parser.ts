@@ -431,7 +431,10 @@ class Parser {
     const caseTok = this.next();
     let subject: Expr | null = null;
     const first = this.peek();
-    if (first.kind === 'keyword' && (first.value === 'END' || first.value === 'ELSE' || first.value === 'THEN')) {
+    if (
+      first.kind === 'keyword' &&
+      (first.value === 'END' || first.value === 'ELSE' || first.value === 'THEN')
+    ) {
       this.fail(first, 'WHEN');
     }
     if (!this.isKeyword(first, 'WHEN')) subject = this.parseExpr(0);

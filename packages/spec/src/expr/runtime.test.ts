@@ -43,7 +43,7 @@ describe('integer division and remainder', () => {
       return seed;
     };
     for (let k = 0; k < 2000; k++) {
-      const a = (next() * 2 ** 22 + next()) % Number.MAX_SAFE_INTEGER * (next() % 2 ? 1 : -1);
+      const a = ((next() * 2 ** 22 + next()) % Number.MAX_SAFE_INTEGER) * (next() % 2 ? 1 : -1);
       const b = (next() % 1000) + 1;
       expect(intDiv(a, b)).toBe(Number(BigInt(a) / BigInt(b)));
       expect(intMod(a, b)).toBe(Number(BigInt(a) % BigInt(b)));
@@ -108,7 +108,9 @@ describe('REGEXP_SPLIT', () => {
       for (const flags of ['g', 'gu']) {
         const re = new RegExp(pattern, flags);
         for (const s of inputs) {
-          expect(regexpSplit(s, re), `${JSON.stringify(s)} split by /${pattern}/${flags}`).toEqual(s.split(re));
+          expect(regexpSplit(s, re), `${JSON.stringify(s)} split by /${pattern}/${flags}`).toEqual(
+            s.split(re),
+          );
         }
       }
     }
@@ -185,7 +187,8 @@ describe('CAST conversions', () => {
     expect(stringToFloat('1.5')).toBe(1.5);
     expect(stringToFloat(' -1e-3 ')).toBe(-0.001);
     expect(stringToFloat('Infinity')).toBe(Number.POSITIVE_INFINITY);
-    for (const bad of ['', '1,5', '0x1', '1e', 'inf', '1.5f']) expect(stringToFloat(bad), bad).toBeUndefined();
+    for (const bad of ['', '1,5', '0x1', '1e', 'inf', '1.5f'])
+      expect(stringToFloat(bad), bad).toBeUndefined();
   });
 
   it('parse and print timestamps in UTC', () => {

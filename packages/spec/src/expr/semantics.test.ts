@@ -3,6 +3,7 @@
  * both the compiler and the reference interpreter, which must agree.
  */
 import { describe, expect, it } from 'vitest';
+import { formatExpr } from './format';
 import { describeOutcome, mustCheck, runBoth, sameValue } from './test-support';
 import type { RowSchema } from './types';
 
@@ -61,7 +62,9 @@ function table(name: string, cases: Case[]): void {
     it.each(cases)('%s', (text, expected) => {
       const value = run(text);
       if (!sameValue(value, expected)) {
-        throw new Error(`${text}: expected ${describeOutcome({ ok: true, value: expected })}, got ${describeOutcome({ ok: true, value })}`);
+        throw new Error(
+          `${text}: expected ${describeOutcome({ ok: true, value: expected })}, got ${describeOutcome({ ok: true, value })}`,
+        );
       }
     });
   });
@@ -271,7 +274,7 @@ table('LIKE', [
   ["ns LIKE 'a'", null],
   ["ns NOT LIKE 'a'", null],
   ['s LIKE ns', null],
-  ["s LIKE NULL", null],
+  ['s LIKE NULL', null],
   ["'100%' LIKE '100!%' ESCAPE '!'", true],
   ["'1000' LIKE '100!%' ESCAPE '!'", false],
   ["'a_b' LIKE 'a!_b' ESCAPE '!'", true],
@@ -290,7 +293,9 @@ table('LIKE', [
   ["t LIKE 'w' || '%'", true],
 ]);
 
-errors('LIKE errors', [["s LIKE 'a!' || '' ESCAPE '!'", 'INVALID_LIKE_PATTERN', 'ends with the escape character']]);
+errors('LIKE errors', [
+  ["s LIKE 'a!' || '' ESCAPE '!'", 'INVALID_LIKE_PATTERN', 'ends with the escape character'],
+]);
 
 describe('LIKE with a pattern from the row', () => {
   it('matches per row and reports a bad pattern at run time', () => {
@@ -437,7 +442,7 @@ errors('CAST errors', [
   ["CAST('x' AS DOUBLE)", 'CAST_FAILED'],
   ["CAST('maybe' AS BOOLEAN)", 'CAST_FAILED'],
   ["CAST('2024-13-01' AS TIMESTAMP)", 'CAST_FAILED', 'YYYY-MM-DD'],
-  ["CAST(s AS INT)", 'CAST_FAILED', "'Hello'"],
+  ['CAST(s AS INT)', 'CAST_FAILED', "'Hello'"],
   ['TRY_CAST(i / 0 AS STRING)', 'DIVISION_BY_ZERO'],
 ]);
 
@@ -619,10 +624,16 @@ table('conditional functions', [
 
 describe('rows', () => {
   it('reads a missing field as NULL and field names that are Object.prototype properties safely', () => {
-    const odd: RowSchema = { constructor: 'string', toString: 'int', __proto__x: 'int' };
+    const odd = Object.fromEntries([
+      ['constructor', 'string'],
+      ['toString', 'int'],
+    ]) as RowSchema;
     const expr = mustCheck('`constructor` IS NULL AND `toString` IS NULL', odd);
     expect(runBoth(expr, {})).toEqual({ ok: true, value: true });
-    expect(runBoth(mustCheck('COALESCE(`constructor`, \'none\')', odd), {})).toEqual({ ok: true, value: 'none' });
+    expect(runBoth(mustCheck("COALESCE(`constructor`, 'none')", odd), {})).toEqual({
+      ok: true,
+      value: 'none',
+    });
     expect(runBoth(mustCheck('`toString` + 1', odd), { toString: 41 })).toEqual({ ok: true, value: 42 });
   });
 
@@ -631,8 +642,20 @@ describe('rows', () => {
     expect(runBoth(expr, {})).toEqual({ ok: true, value: null });
   });
 
+  it('handles the deepest expressions the parser accepts', () => {
+    const chain = `i${' + j'.repeat(490)}`;
+    expect(runBoth(mustCheck(chain, schema), ROW)).toEqual({ ok: true, value: 7 + 2 * 490 });
+    const nested = `${'ABS('.repeat(240)}-i${')'.repeat(240)}`;
+    expect(runBoth(mustCheck(nested, schema), ROW)).toEqual({ ok: true, value: 7 });
+    const cases = `${'CASE WHEN b THEN '.repeat(160)}i${' END'.repeat(160)}`;
+    const expr = mustCheck(cases, schema);
+    expect(runBoth(expr, ROW)).toEqual({ ok: true, value: 7 });
+    expect(formatExpr(expr.ast)).toContain('CASE WHEN b THEN CASE');
+  });
+
   it('compiles once and runs many rows', () => {
     const expr = mustCheck('i * 2 + j', schema);
-    for (let k = 0; k < 100; k++) expect(runBoth(expr, { i: k, j: 1 })).toEqual({ ok: true, value: k * 2 + 1 });
+    for (let k = 0; k < 100; k++)
+      expect(runBoth(expr, { i: k, j: 1 })).toEqual({ ok: true, value: k * 2 + 1 });
   });
 });

@@ -58,25 +58,17 @@ export function runBoth(expr: CheckedExpression, row: Readonly<Record<string, un
   return compiled;
 }
 
-/** The AST without positions, for structural comparison. */
-export function shape(node: Expr): unknown {
-  const { start: _s, end: _e, type: _t, ...rest } = node as Expr & Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rest)) {
-    if (key === 'opStart' || key === 'opEnd' || key === 'nameEnd') continue;
-    if (Array.isArray(value)) {
-      out[key] = value.map((v) =>
-        v && typeof v === 'object' && 'kind' in v
-          ? shape(v as Expr)
-          : v && typeof v === 'object'
-            ? { when: shape((v as { when: Expr }).when), then: shape((v as { then: Expr }).then) }
-            : v,
-      );
-    } else if (value && typeof value === 'object' && 'kind' in value) {
-      out[key] = shape(value as Expr);
-    } else {
-      out[key] = value;
-    }
+const POSITION_KEYS = new Set(['start', 'end', 'type', 'opStart', 'opEnd', 'nameEnd']);
+
+/** An AST (or any part of one) without positions and types, for structural comparison. */
+export function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shape);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => !POSITION_KEYS.has(key))
+        .map(([key, v]) => [key, shape(v)]),
+    );
   }
-  return out;
+  return value;
 }

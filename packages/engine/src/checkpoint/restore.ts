@@ -1,0 +1,70 @@
+import type { PhysicalPlan } from '../plan/plan';
+import type { RestoreData } from '../runtime/execution';
+import type { OperatorRestore } from '../runtime/operator';
+import { KeyGroupRange, KeyGroupRangeAssignment } from '../state/index';
+import { parseSections } from './state-file';
+import type { LoadedCheckpoint, SubtaskStateRef } from './storage/index';
+
+const decoder = new TextDecoder();
+
+/**
+ * Turns a loaded (verified) checkpoint into what each operator subtask of `plan` restores, at the plan's
+ * parallelism — which may differ from the checkpoint's: keyed state and timers are redistributed by key
+ * group (each new subtask reads only the sections of the key groups it now owns), operator state goes to
+ * every subtask (union), and a node that is not in the checkpoint starts empty.
+ */
+export async function restoreDataFor(plan: PhysicalPlan, cp: LoadedCheckpoint): Promise<RestoreData> {
+  const meta = cp.metadata;
+  if (meta.maxParallelism !== plan.maxParallelism) {
+    throw new Error(
+      `checkpoint ${meta.checkpointId} was taken with maxParallelism ${meta.maxParallelism}, the job has ${plan.maxParallelism}: key groups cannot be mapped (keep maxParallelism fixed across restores)`,
+    );
+  }
+  const out: RestoreData = new Map();
+  for (const op of meta.operators) {
+    const lop = plan.operators.get(op.nodeId);
+    if (!lop) continue; // the node was removed from the spec
+    const p = lop.parallelism;
+    const operatorStates = op.subtasks
+      .filter((s) => s.operatorState !== undefined)
+      .map((s) => ({ subtask: s.subtask, parallelism: op.parallelism, state: s.operatorState }));
+    const perSubtask: OperatorRestore[] = [];
+    for (let j = 0; j < p; j++) {
+      const range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(plan.maxParallelism, p, j);
+      const r: OperatorRestore = { keyed: [], timers: [], operatorStates };
+      for (const s of op.subtasks) {
+        if (!s.file || !s.keyGroupRange) continue;
+        const old = KeyGroupRange.of(s.keyGroupRange[0], s.keyGroupRange[1]);
+        if (old.intersect(range).numberOfKeyGroups === 0) continue;
+        const parsed = await readSections(cp, s, range);
+        r.keyed.push(parsed.keyed);
+        r.timers.push(parsed.timers);
+      }
+      perSubtask.push(r);
+    }
+    out.set(op.nodeId, perSubtask);
+  }
+  return out;
+}
+
+/** Reads the header and the sections of the key groups in `range` of one old subtask's state file. */
+async function readSections(cp: LoadedCheckpoint, s: SubtaskStateRef, range: KeyGroupRange) {
+  const file = s.file!;
+  const index = s.keyGroupIndex ?? [];
+  const firstOffset = index.length > 0 ? index[0]![1] : file.size;
+  const header = decoder.decode(await cp.readStateFileRange(file.name, 0, firstOffset)).trimEnd();
+  const wanted = index.filter(([g]) => range.contains(g));
+  const lines: string[] = [];
+  // Read contiguous runs of wanted sections in one go.
+  let i = 0;
+  while (i < wanted.length) {
+    let j = i;
+    while (j + 1 < wanted.length && wanted[j + 1]![1] === wanted[j]![1] + wanted[j]![2]) j++;
+    const start = wanted[i]![1];
+    const end = wanted[j]![1] + wanted[j]![2];
+    const text = decoder.decode(await cp.readStateFileRange(file.name, start, end - start));
+    for (const line of text.split('\n')) if (line.length > 0) lines.push(line);
+    i = j + 1;
+  }
+  return parseSections(`${cp.location.path}/${file.name}`, header, lines, range);
+}

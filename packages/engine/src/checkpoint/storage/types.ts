@@ -1,0 +1,197 @@
+/**
+ * Checkpoint storage: the on-disk (or in-memory) format of checkpoints and savepoints, and the interface
+ * the `CheckpointCoordinator`, the restore path and the CLI use to write, list, load and verify them.
+ *
+ * Layout: `<base>/<jobId>/chk-<n>/` and `<base>/<jobId>/savepoint-<n>/`, each holding state files and a
+ * `_metadata` JSON written last by atomic rename. A directory without a valid `_metadata` is not a
+ * checkpoint. Every state file carries its size and SHA-256 in `_metadata`.
+ *
+ * Pure types: no Node import may appear here (the engine core runs in browser workers too).
+ */
+
+export type CheckpointKind = 'checkpoint' | 'savepoint';
+export type CheckpointTrigger = 'periodic' | 'manual' | 'stop';
+
+export interface StateFileRef {
+  name: string;
+  size: number;
+  /** Lowercase hex SHA-256 of the file's bytes. */
+  sha256: string;
+}
+
+export interface SubtaskStateRef {
+  subtask: number;
+  /** Inclusive `[start, end]` key groups of a keyed operator's subtask. */
+  keyGroupRange?: [number, number];
+  /** Keyed state / timers in a file. */
+  file?: StateFileRef;
+  /** Byte offset in `file` of each key group's section, for reading only a range on rescale: `[keyGroup, offset, length][]`. */
+  keyGroupIndex?: Array<[number, number, number]>;
+  /** Small JSON inline: source positions, sink pending files, collect counts. */
+  operatorState?: unknown;
+}
+
+export interface OperatorStateRef {
+  nodeId: string;
+  parallelism: number;
+  subtasks: SubtaskStateRef[];
+}
+
+export interface CheckpointMetadata {
+  formatVersion: 1;
+  jobId: string;
+  jobName: string;
+  checkpointId: number;
+  kind: CheckpointKind;
+  trigger: CheckpointTrigger;
+  /** Trigger time, epoch ms. */
+  timestamp: number;
+  durationMs: number;
+  maxParallelism: number;
+  specHash?: string;
+  operators: OperatorStateRef[];
+  /** Bytes of all state files + `_metadata` itself (filled in by `CheckpointWriter.finalize`). */
+  totalSize: number;
+}
+
+export interface CheckpointLocation {
+  jobId: string;
+  checkpointId: number;
+  kind: CheckpointKind;
+  /** The checkpoint's directory: absolute for fs storage, a `memory://<jobId>/<dir>` key for memory storage. */
+  path: string;
+}
+
+export type WrittenStateFile = StateFileRef & {
+  /** Byte offset at which each chunk started (one entry per chunk, empty chunks included). */
+  offsets: number[];
+};
+
+export interface CheckpointWriter {
+  readonly location: CheckpointLocation;
+  /**
+   * Writes one state file from chunks (strings are written as UTF-8), hashing as it writes; returns its ref.
+   * Chunked so large state never needs one giant string. Names: letters, digits, `.`, `_`, `-`; not starting
+   * with `.`; not `_metadata`; unique within the checkpoint.
+   */
+  writeStateFile(
+    name: string,
+    chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+  ): Promise<WrittenStateFile>;
+  /**
+   * Writes `_metadata` last (atomically); after this resolves the checkpoint exists. Validates the metadata
+   * (same rules as loading), checks it names this writer's job/id/kind and that every file it references was
+   * written by this writer with the same size and checksum. `totalSize` is computed here (the caller's value
+   * is ignored); the metadata as written is returned.
+   */
+  finalize(metadata: CheckpointMetadata): Promise<CheckpointMetadata>;
+  /** Deletes everything written (aborted/declined checkpoint). A second call is a no-op. */
+  abort(): Promise<void>;
+}
+
+export interface CheckpointListing {
+  location: CheckpointLocation;
+  status: 'completed' | 'invalid';
+  metadata?: CheckpointMetadata;
+  /** Why the checkpoint is invalid. */
+  error?: string;
+  /** Bytes of every file in the directory. */
+  sizeBytes: number;
+  /** Epoch ms: when `_metadata` was written, or the newest file of an incomplete directory. */
+  modifiedAt: number;
+}
+
+export interface LoadedCheckpoint {
+  location: CheckpointLocation;
+  metadata: CheckpointMetadata;
+  /** Verified bytes of a state file. */
+  readStateFile(name: string): Promise<Uint8Array>;
+  /**
+   * Verified bytes of one range inside a state file (for key-group sections). The whole file's checksum is
+   * verified once, lazily, before any range is returned.
+   */
+  readStateFileRange(name: string, offset: number, length: number): Promise<Uint8Array>;
+}
+
+export type CheckpointRef = { jobId: string; checkpointId: number; kind?: CheckpointKind } | { path: string };
+
+export interface LoadOptions {
+  /** `eager` (default): verify every state file's size and SHA-256 before `load` resolves. `lazy`: on first read. */
+  verify?: 'eager' | 'lazy';
+}
+
+export interface LoadLatestValidOptions {
+  /** Called for each newer checkpoint that was skipped, with the reason (a corrupt one names the file). */
+  onSkip?: (listing: CheckpointListing, error: Error) => void;
+  /** Which kinds to consider (default: both). */
+  kinds?: CheckpointKind[];
+}
+
+export interface CheckpointStorage {
+  createWriter(jobId: string, checkpointId: number, kind: CheckpointKind): Promise<CheckpointWriter>;
+  /** Every checkpoint/savepoint directory of a job, newest first, valid or not (invalid ones say why). */
+  list(jobId: string): Promise<CheckpointListing[]>;
+  /** All job ids that have checkpoints, sorted. */
+  jobs(): Promise<string[]>;
+  /**
+   * Loads and validates metadata; verifies every state file's size and SHA-256 (all up front by default, or
+   * lazily per file with `{ verify: 'lazy' }`); throws `CheckpointCorruptedError` naming the checkpoint and
+   * the file. `{ path }` may be a checkpoint directory or its `_metadata` file.
+   */
+  load(ref: CheckpointRef, opts?: LoadOptions): Promise<LoadedCheckpoint>;
+  /** The newest checkpoint that loads and verifies; each one skipped is reported through `onSkip` with the reason. */
+  loadLatestValid(jobId: string, opts?: LoadLatestValidOptions): Promise<LoadedCheckpoint | undefined>;
+  delete(location: CheckpointLocation): Promise<void>;
+  /**
+   * Removes directories without valid `_metadata` (leftovers of crashed checkpoints), except those `keep`
+   * names and those an open writer of this storage is still writing; returns what was removed.
+   */
+  cleanup(jobId: string, keep?: (l: CheckpointLocation) => boolean): Promise<CheckpointLocation[]>;
+}
+
+export type CheckpointCorruptedCode =
+  | 'CHECKPOINT_CORRUPTED'
+  | 'CHECKPOINT_MISSING_FILE'
+  | 'CHECKPOINT_NO_METADATA'
+  | 'CHECKPOINT_BAD_METADATA';
+
+/** A checkpoint that exists on storage but cannot be used: incomplete, bad metadata, a missing or damaged file. */
+export class CheckpointCorruptedError extends Error {
+  override readonly name = 'CheckpointCorruptedError';
+  constructor(
+    readonly code: CheckpointCorruptedCode,
+    /** The checkpoint's path (directory). */
+    readonly checkpoint: string,
+    message: string,
+    /** The file at fault (`_metadata` or a state file name). */
+    readonly file?: string,
+  ) {
+    super(message);
+  }
+}
+
+export type CheckpointStorageErrorCode =
+  | 'INVALID_JOB_ID'
+  | 'INVALID_CHECKPOINT_ID'
+  | 'INVALID_FILE_NAME'
+  | 'INVALID_PATH'
+  | 'CHECKPOINT_NOT_FOUND'
+  | 'CHECKPOINT_AMBIGUOUS'
+  | 'CHECKPOINT_EXISTS'
+  | 'CHECKPOINT_IN_PROGRESS'
+  | 'UNKNOWN_STATE_FILE'
+  | 'INVALID_RANGE'
+  | 'WRITER_CLOSED'
+  | 'INVALID_METADATA'
+  | 'METADATA_MISMATCH';
+
+/** Misuse of the storage API (bad names, unknown checkpoints, writer used after close): not a damaged checkpoint. */
+export class CheckpointStorageError extends Error {
+  override readonly name = 'CheckpointStorageError';
+  constructor(
+    readonly code: CheckpointStorageErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
