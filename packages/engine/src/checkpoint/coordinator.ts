@@ -250,6 +250,14 @@ export class CheckpointCoordinator<H> {
     this.pending = null;
     this.lastEndedAt = this.clock.now();
     this.listener.abortCheckpoint(p, reason);
+    // A queued (manual) checkpoint goes next.
+    const q = this.queued.shift();
+    if (q) this.start(q.id, q.kind, q.trigger);
+  }
+
+  /** Whether checkpoint `id` is in flight or queued. */
+  isInFlight(checkpointId: number): boolean {
+    return this.pending?.checkpointId === checkpointId || this.queued.some((q) => q.id === checkpointId);
   }
 
   /** Aborts the pending checkpoint and forgets queued ones (the job is failing over or restoring). */

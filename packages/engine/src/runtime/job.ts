@@ -371,14 +371,18 @@ export class Job {
   /** One scheduling round over every task; true when any task did work. */
   round(): boolean {
     const did = this.exec.round(this.opts.batchSize);
-    const p = this.coordinator.pendingCheckpoint;
-    if (p && this.currentBarrier?.checkpointId === p.checkpointId) {
-      // Tasks that finished without seeing the barrier (their input ended first) snapshot directly.
-      for (const t of this.exec.tasks)
-        if (t.finished && t.lastCheckpointId < p.checkpointId) t.snapshotFinished(this.currentBarrier);
-    }
+    this.snapshotFinishedTasks();
     this.coordinator.tick();
     return did;
+  }
+
+  /** Tasks that finished without seeing the pending checkpoint's barrier (their input ended first) snapshot directly. */
+  private snapshotFinishedTasks(): void {
+    const p = this.coordinator.pendingCheckpoint;
+    const b = this.currentBarrier;
+    if (!p || !b || b.checkpointId !== p.checkpointId) return;
+    for (const t of this.exec.tasks)
+      if (t.finished && t.lastCheckpointId < p.checkpointId) t.snapshotFinished(b);
   }
 
   private currentBarrier: CheckpointBarrier | null = null;
@@ -658,9 +662,11 @@ export class Job {
   private async awaitCheckpoint(id: number): Promise<boolean> {
     for (;;) {
       if (this.coordinator.getCompletedCheckpoints().some((c) => c.checkpointId === id)) return true;
-      const p = this.coordinator.pendingCheckpoint;
-      if (!p || p.checkpointId > id) return false;
       this.coordinator.tick();
+      if (!this.coordinator.isInFlight(id)) {
+        return this.coordinator.getCompletedCheckpoints().some((c) => c.checkpointId === id);
+      }
+      this.snapshotFinishedTasks();
       await sleep(1);
     }
   }
@@ -840,7 +846,10 @@ export class Job {
 
   private readonly lastStats = new Map<number, CheckpointOperatorStats[]>();
 
+  private lastCheckpointFailure: string | null = null;
+
   private onAbortCheckpoint(p: PendingCheckpoint<TaskAck>, reason: string): void {
+    this.lastCheckpointFailure = `checkpoint ${p.checkpointId}: ${reason}`;
     const f = this.inflight.get(p.checkpointId);
     if (f) {
       f.aborted = true;

@@ -179,12 +179,14 @@ class FsIO implements CheckpointStorageIO {
         offsets.push(size);
         size += bytes.length;
         hash.update(bytes);
-        if (used + bytes.length > buf.length) {
+        const direct = bytes.length >= buf.length / 2;
+        if (used > 0 && (direct || used + bytes.length > buf.length)) {
           await writeAll(fh, buf.subarray(0, used));
           used = 0;
         }
-        // Large chunks go straight out; small ones are copied, so the caller may reuse its buffer.
-        if (bytes.length >= buf.length / 2) await writeAll(fh, bytes);
+        // Large chunks go straight out (after what is buffered); small ones are copied, so the caller may
+        // reuse its buffer as soon as the next chunk is pulled.
+        if (direct) await writeAll(fh, bytes);
         else {
           buf.set(bytes, used);
           used += bytes.length;

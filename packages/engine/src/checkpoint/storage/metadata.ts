@@ -238,7 +238,7 @@ export function stateFilesOf(metadata: CheckpointMetadata): Map<string, StateFil
 export function parseCheckpointMetadata(json: unknown, where: string): CheckpointMetadata {
   const p = new Problems();
   const fail = (): never => {
-    const more = p.list.length > MAX_PROBLEMS ? `\n  … and ${p.list.length - MAX_PROBLEMS} more` : '';
+    const more = p.list.length >= MAX_PROBLEMS ? `\n  … (stopped after ${MAX_PROBLEMS} problems)` : '';
     throw new CheckpointCorruptedError(
       'CHECKPOINT_BAD_METADATA',
       where,

@@ -7,8 +7,12 @@ const node = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 describe('Sha256', () => {
   it('matches the FIPS 180-4 examples', () => {
     const enc = new TextEncoder();
-    expect(sha256Hex(enc.encode(''))).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-    expect(sha256Hex(enc.encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex(enc.encode(''))).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
+    expect(sha256Hex(enc.encode('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
     expect(sha256Hex(enc.encode('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'))).toBe(
       '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
     );
@@ -16,7 +20,8 @@ describe('Sha256', () => {
 
   it('matches node:crypto for every length around the block and padding boundaries', () => {
     const data = randomBytes(300);
-    for (let n = 0; n <= 300; n++) expect(sha256Hex(data.subarray(0, n)), `length ${n}`).toBe(node(data.subarray(0, n)));
+    for (let n = 0; n <= 300; n++)
+      expect(sha256Hex(data.subarray(0, n)), `length ${n}`).toBe(node(data.subarray(0, n)));
   });
 
   it('gives the same digest however the input is split into updates (seeded)', () => {

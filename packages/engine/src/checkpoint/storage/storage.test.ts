@@ -6,8 +6,8 @@ import type { MemoryTamper } from './memory';
 import { sha256Hex } from './sha256';
 import { harnesses, metadataFor, type StorageFixture, text, utf8, writeCheckpoint } from './testUtil';
 import {
-  type CheckpointListing,
   CheckpointCorruptedError,
+  type CheckpointListing,
   type CheckpointStorage,
   CheckpointStorageError,
 } from './types';
@@ -48,7 +48,11 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
       });
       const a = await writer.writeStateFile('op-counts-0.state', ['{"k":1}\n', utf8('{"k":2}\n')]);
       const b = await writer.writeStateFile('op-counts-1.state', asyncChunks(['x', 'y', 'z']));
-      expect(a).toMatchObject({ name: 'op-counts-0.state', size: 16, sha256: sha256Hex(utf8('{"k":1}\n{"k":2}\n')) });
+      expect(a).toMatchObject({
+        name: 'op-counts-0.state',
+        size: 16,
+        sha256: sha256Hex(utf8('{"k":1}\n{"k":2}\n')),
+      });
       expect(b).toMatchObject({ size: 3, sha256: sha256Hex(utf8('xyz')), offsets: [0, 1, 2] });
       const given = metadataFor(writer.location, [a, b], { specHash: 'abc', totalSize: 999 });
       const final = await writer.finalize(given);
@@ -78,11 +82,16 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
       expect(empty).toMatchObject({ size: 0, offsets: [], sha256: sha256Hex(new Uint8Array(0)) });
       const m = metadataFor(writer.location, [empty]);
       m.operators[0]!.subtasks[0]!.keyGroupIndex = [];
-      m.operators[1]!.subtasks[0]!.operatorState = { splits: [{ file: 'a.csv', offset: 10 }], 'ü': [null, true, 1.5] };
+      m.operators[1]!.subtasks[0]!.operatorState = {
+        splits: [{ file: 'a.csv', offset: 10 }],
+        ü: [null, true, 1.5],
+      };
       const final = await writer.finalize(m);
       const loaded = await storage.load(writer.location);
       expect(loaded.metadata).toEqual(final);
-      expect(loaded.metadata.operators[1]!.subtasks[0]!.operatorState).toEqual(m.operators[1]!.subtasks[0]!.operatorState);
+      expect(loaded.metadata.operators[1]!.subtasks[0]!.operatorState).toEqual(
+        m.operators[1]!.subtasks[0]!.operatorState,
+      );
       expect((await loaded.readStateFile('empty.state')).length).toBe(0);
     });
 
@@ -165,8 +174,12 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
       expect(await storage.list('job')).toEqual([]);
       expect(await storage.jobs()).toEqual([]);
       await writer.abort(); // idempotent
-      expect(await rejection(writer.writeStateFile('b.state', ['b']))).toMatchObject({ code: 'WRITER_CLOSED' });
-      expect(await rejection(writer.finalize(metadataFor(writer.location)))).toMatchObject({ code: 'WRITER_CLOSED' });
+      expect(await rejection(writer.writeStateFile('b.state', ['b']))).toMatchObject({
+        code: 'WRITER_CLOSED',
+      });
+      expect(await rejection(writer.finalize(metadataFor(writer.location)))).toMatchObject({
+        code: 'WRITER_CLOSED',
+      });
     });
 
     it('abort waits for a write in flight', async () => {
@@ -190,7 +203,9 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
       const writer = await storage.createWriter('job', 1, 'checkpoint');
       await writer.finalize(metadataFor(writer.location));
       expect(await rejection(writer.abort())).toMatchObject({ code: 'WRITER_CLOSED' });
-      expect(await rejection(writer.finalize(metadataFor(writer.location)))).toMatchObject({ code: 'WRITER_CLOSED' });
+      expect(await rejection(writer.finalize(metadataFor(writer.location)))).toMatchObject({
+        code: 'WRITER_CLOSED',
+      });
       expect((await storage.list('job'))[0]!.status).toBe('completed');
     });
 
@@ -206,10 +221,14 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
       const writer2 = await storage.createWriter('job', 3, 'checkpoint');
       const ref2 = await writer2.writeStateFile('a.state', ['aaa']);
       expect(
-        await rejection(writer2.finalize(metadataFor(writer2.location, [{ ...ref2, sha256: '0'.repeat(64) }]))),
+        await rejection(
+          writer2.finalize(metadataFor(writer2.location, [{ ...ref2, sha256: '0'.repeat(64) }])),
+        ),
       ).toMatchObject({ code: 'METADATA_MISMATCH' });
       const writer3 = await storage.createWriter('job', 5, 'checkpoint');
-      expect(await rejection(writer3.finalize(metadataFor({ ...writer3.location, checkpointId: 6 })))).toMatchObject({
+      expect(
+        await rejection(writer3.finalize(metadataFor({ ...writer3.location, checkpointId: 6 }))),
+      ).toMatchObject({
         code: 'METADATA_MISMATCH',
         message: expect.stringContaining('chk-6'),
       });
@@ -226,7 +245,9 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
     it('validates state file names', async () => {
       const writer = await storage.createWriter('job', 1, 'checkpoint');
       for (const name of ['', '../x', 'a/b', '_metadata', '._metadata.tmp', '.hidden', 'a..b', 'a b']) {
-        expect(await rejection(writer.writeStateFile(name, ['x'])), name).toMatchObject({ code: 'INVALID_FILE_NAME' });
+        expect(await rejection(writer.writeStateFile(name, ['x'])), name).toMatchObject({
+          code: 'INVALID_FILE_NAME',
+        });
       }
       await writer.writeStateFile('ok_name-1.state', ['x']);
       expect(await rejection(writer.writeStateFile('ok_name-1.state', ['y']))).toMatchObject({
@@ -238,7 +259,9 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
 
     it('never overwrites a completed checkpoint; replaces a crashed leftover; one writer per id', async () => {
       await writeCheckpoint(storage, 'job', 1);
-      expect(await rejection(storage.createWriter('job', 1, 'checkpoint'))).toMatchObject({ code: 'CHECKPOINT_EXISTS' });
+      expect(await rejection(storage.createWriter('job', 1, 'checkpoint'))).toMatchObject({
+        code: 'CHECKPOINT_EXISTS',
+      });
       await fx.tamper(fx.pathOf('job', 'chk-2'), 'old.state', { write: 'leftover' });
       const w = await storage.createWriter('job', 2, 'checkpoint');
       expect(await rejection(storage.createWriter('job', 2, 'checkpoint'))).toMatchObject({
@@ -271,8 +294,15 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
         [1, 'completed'],
       ]);
       expect(listing[0]!.error).toContain('no _metadata: the checkpoint did not complete');
-      expect(listing[0]!.location).toEqual({ jobId: 'job', checkpointId: 2, kind: 'checkpoint', path: crashed });
-      expect(listing[0]!.sizeBytes).toBe(utf8('partial state').length + utf8('{"formatVersion":1,"jo').length);
+      expect(listing[0]!.location).toEqual({
+        jobId: 'job',
+        checkpointId: 2,
+        kind: 'checkpoint',
+        path: crashed,
+      });
+      expect(listing[0]!.sizeBytes).toBe(
+        utf8('partial state').length + utf8('{"formatVersion":1,"jo').length,
+      );
       expect(await rejection(storage.load({ jobId: 'job', checkpointId: 2 }))).toMatchObject({
         code: 'CHECKPOINT_NO_METADATA',
         checkpoint: crashed,
@@ -306,7 +336,11 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
       expect(l!.error).toMatch(reason);
       const err = await rejection(storage.load(location));
       expect(err).toBeInstanceOf(CheckpointCorruptedError);
-      expect(err).toMatchObject({ code: 'CHECKPOINT_BAD_METADATA', checkpoint: location.path, file: METADATA_FILE });
+      expect(err).toMatchObject({
+        code: 'CHECKPOINT_BAD_METADATA',
+        checkpoint: location.path,
+        file: METADATA_FILE,
+      });
       expect(err.message).toMatch(reason);
       expect(err.message).toContain(location.path);
     });
@@ -341,7 +375,9 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
       await fx.tamper(otherJob, 'op-counts-0.state', { write: 'hello state' });
       const [sp] = (await storage.list('job')).filter((l) => l.location.kind === 'savepoint');
       expect(sp!.error).toContain('_metadata describes chk-3 but the directory is savepoint-4');
-      expect((await storage.list('other'))[0]!.error).toContain('_metadata belongs to job job but is stored under job other');
+      expect((await storage.list('other'))[0]!.error).toContain(
+        '_metadata belongs to job job but is stored under job other',
+      );
       expect((await storage.load(location)).metadata).toEqual(metadata);
     });
   });
@@ -430,7 +466,9 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
       const loaded = await storage.loadLatestValid('job', { onSkip: (l, e) => skipped.push([l, e]) });
       expect(loaded?.location.checkpointId).toBe(8);
       expect(text(await loaded!.readStateFile('op-counts-0.state'))).toBe('hello state');
-      expect(skipped.map(([l, e]) => [l.location.checkpointId, l.status, (e as CheckpointCorruptedError).code])).toEqual([
+      expect(
+        skipped.map(([l, e]) => [l.location.checkpointId, l.status, (e as CheckpointCorruptedError).code]),
+      ).toEqual([
         [10, 'invalid', 'CHECKPOINT_NO_METADATA'],
         [9, 'invalid', 'CHECKPOINT_CORRUPTED'],
       ]);
@@ -442,7 +480,9 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
       await writeCheckpoint(storage, 'job', 1);
       await writeCheckpoint(storage, 'job', 2, 'savepoint');
       expect((await storage.loadLatestValid('job'))?.location.kind).toBe('savepoint');
-      expect((await storage.loadLatestValid('job', { kinds: ['checkpoint'] }))?.location.checkpointId).toBe(1);
+      expect((await storage.loadLatestValid('job', { kinds: ['checkpoint'] }))?.location.checkpointId).toBe(
+        1,
+      );
       expect(await storage.loadLatestValid('nothing-here')).toBeUndefined();
       await fx.tamper(fx.pathOf('job', 'chk-1'), 'op-counts-0.state', 'delete');
       expect(await storage.loadLatestValid('job', { kinds: ['checkpoint'] })).toBeUndefined();
@@ -481,9 +521,11 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
     it('deletes a checkpoint', async () => {
       const { location } = await writeCheckpoint(storage, 'job', 1);
       await writeCheckpoint(storage, 'job', 2);
-      expect(await rejection(storage.delete({ ...location, path: fx.pathOf('job', 'chk-2') }))).toMatchObject({
-        code: 'INVALID_PATH',
-      });
+      expect(await rejection(storage.delete({ ...location, path: fx.pathOf('job', 'chk-2') }))).toMatchObject(
+        {
+          code: 'INVALID_PATH',
+        },
+      );
       await storage.delete(location);
       await storage.delete(location); // already gone: fine
       expect((await storage.list('job')).map((l) => l.location.checkpointId)).toEqual([2]);
@@ -496,7 +538,9 @@ describe.each(harnesses)('$name checkpoint storage', (harness) => {
       expect((await storage.load({ jobId: 'job', checkpointId: 4 })).location).toEqual(location);
       expect((await storage.load({ path: location.path })).location).toEqual(location);
       expect((await storage.load({ path: `${location.path}/${METADATA_FILE}` })).location).toEqual(location);
-      expect(await rejection(storage.load({ jobId: 'job', checkpointId: 4, kind: 'checkpoint' }))).toMatchObject({
+      expect(
+        await rejection(storage.load({ jobId: 'job', checkpointId: 4, kind: 'checkpoint' })),
+      ).toMatchObject({
         code: 'CHECKPOINT_NOT_FOUND',
       });
       expect(await rejection(storage.load({ jobId: 'job', checkpointId: 5 }))).toMatchObject({

@@ -99,7 +99,10 @@ export function metadataFor(
     timestamp: 1_700_000_000_000 + location.checkpointId,
     durationMs: 12,
     maxParallelism: 128,
-    operators: [op, { nodeId: 'source', parallelism: 1, subtasks: [{ subtask: 0, operatorState: { offset: 42 } }] }],
+    operators: [
+      op,
+      { nodeId: 'source', parallelism: 1, subtasks: [{ subtask: 0, operatorState: { offset: 42 } }] },
+    ],
     totalSize: 0,
     ...extra,
   };
@@ -111,7 +114,7 @@ export async function writeCheckpoint(
   jobId: string,
   checkpointId: number,
   kind: CheckpointKind = 'checkpoint',
-  files: Record<string, Array<string | Uint8Array>> = { [`op-counts-0.state`]: ['hello ', 'state'] },
+  files: Record<string, Array<string | Uint8Array>> = { 'op-counts-0.state': ['hello ', 'state'] },
 ): Promise<{ location: CheckpointLocation; metadata: CheckpointMetadata; written: WrittenStateFile[] }> {
   const writer = await storage.createWriter(jobId, checkpointId, kind);
   const written: WrittenStateFile[] = [];

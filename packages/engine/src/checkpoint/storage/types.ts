@@ -173,6 +173,7 @@ export class CheckpointCorruptedError extends Error {
 export type CheckpointStorageErrorCode =
   | 'INVALID_JOB_ID'
   | 'INVALID_CHECKPOINT_ID'
+  | 'INVALID_KIND'
   | 'INVALID_FILE_NAME'
   | 'INVALID_PATH'
   | 'CHECKPOINT_NOT_FOUND'
