@@ -8,14 +8,16 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from './command';
+import { checkpointsCommand } from './commands/checkpoints';
 import { runCommand } from './commands/run';
+import { stateCommand } from './commands/state';
 import { validateCommand } from './commands/validate';
 import { CliError, ExitCode, UsageError } from './exit';
 import { formatCliError, paint } from './format';
 import { type CliIo, processIo } from './io';
 
 /** Every command, in the order `flowstate --help` lists them. */
-export const COMMANDS: readonly Command[] = [validateCommand, runCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, runCommand, checkpointsCommand, stateCommand];
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

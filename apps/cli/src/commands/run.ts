@@ -8,7 +8,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { explainPlan, Job, type JobMetrics, JobSpecError } from '@flowstate/engine';
+import {
+  createFsCheckpointStorage,
+  explainPlan,
+  Job,
+  type JobEvent,
+  type JobMetrics,
+  JobSpecError,
+  type RestoreTarget,
+} from '@flowstate/engine';
 import { validateSpec } from '@flowstate/spec';
 import { type Command, parseCommandArgs } from '../command';
 import { CliError, ExitCode, UsageError } from '../exit';
@@ -25,6 +33,12 @@ Options:
   -p, --parallelism N   run every node with N parallel subtasks (default: the spec's settings)
   --output DIR          where collect sinks' rows are written as <node>.jsonl
                         (default: .flowstate/output/<job name> in the current directory)
+  --checkpoint-dir DIR  keep checkpoints in DIR (<DIR>/<job>/chk-<n>/): checkpoints are taken every
+                        settings.checkpointing.intervalMs, by hand (s + Enter, or SIGUSR1), and at the end
+                        of input; file sinks commit exactly once
+  --restore WHAT        start from a checkpoint: latest (the newest valid one, or the beginning if there is
+                        none yet), a checkpoint id, or a checkpoint directory; needs --checkpoint-dir
+  --job-id ID           the job's name under the checkpoint directory (default: the spec's name)
   --explain             print the physical plan (operator chains and exchanges) and exit
   --progress-ms N       how often progress is reported (default 500 on a terminal, 2000 otherwise)
   -h, --help            show this help
@@ -50,6 +64,9 @@ export const runCommand: Command = {
           parallelism: { type: 'string', short: 'p' },
           output: { type: 'string' },
           explain: { type: 'boolean' },
+          'checkpoint-dir': { type: 'string' },
+          restore: { type: 'string' },
+          'job-id': { type: 'string' },
           'progress-ms': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -67,6 +84,9 @@ export const runCommand: Command = {
     const parallelism = positiveInt(values.parallelism, '--parallelism');
     const p = paint(io.color);
 
+    const tty = io.color;
+    const every = positiveInt(values['progress-ms'], '--progress-ms') ?? (tty ? 500 : 2000);
+    const progress = new Progress(io, tty);
     const file = readSpecFile(io, specPath);
     const result = validateSpec(file.document);
     if (!result.ok) {
@@ -77,10 +97,27 @@ export const runCommand: Command = {
       return ExitCode.Invalid;
     }
 
+    const checkpointDir = values['checkpoint-dir']
+      ? resolveUserPath(io, values['checkpoint-dir'])
+      : undefined;
+    if (values.restore !== undefined && !checkpointDir && !/[/\\]/.test(values.restore)) {
+      throw new UsageError('--restore needs --checkpoint-dir (or a checkpoint directory path)', 'run');
+    }
+    const restoreFrom = parseRestore(values.restore, io);
+    const storageDir =
+      checkpointDir ??
+      (restoreFrom && typeof restoreFrom === 'object' && 'path' in restoreFrom
+        ? path.dirname(path.dirname(restoreFrom.path))
+        : undefined);
+
     let job: Job;
     try {
       job = new Job(result.analysis, {
         baseDir: file.directory,
+        ...(storageDir ? { checkpointStorage: createFsCheckpointStorage(storageDir) } : {}),
+        ...(restoreFrom !== undefined ? { restoreFrom } : {}),
+        ...(values['job-id'] ? { jobId: values['job-id'] } : {}),
+        onEvent: (e) => reportEvent(e, io, progress),
         ...(parallelism !== undefined ? { parallelism } : {}),
         writeConsole: (text) => io.stdout(text),
         onRowError: (e) => {
@@ -98,15 +135,13 @@ export const runCommand: Command = {
       throw e;
     }
     let rowErrors = 0;
+    progress.attach(job);
 
     if (values.explain) {
       io.stdout(`${explainPlan(job.plan)}\n`);
       return ExitCode.Ok;
     }
 
-    const tty = io.color;
-    const every = positiveInt(values['progress-ms'], '--progress-ms') ?? (tty ? 500 : 2000);
-    const progress = new Progress(io, tty);
     const timer = setInterval(() => progress.report(job.metrics()), every);
     let interrupted = false;
     const onSigint = () => {
@@ -117,6 +152,25 @@ export const runCommand: Command = {
     };
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
+    // A checkpoint by hand: SIGUSR1, or `s` + Enter on an interactive terminal.
+    const manual = () => {
+      try {
+        const id = job.triggerCheckpoint();
+        progress.line(`checkpoint ${id} requested`);
+      } catch (e) {
+        progress.line(`cannot checkpoint now: ${(e as Error).message}`);
+      }
+    };
+    process.on('SIGUSR1', manual);
+    const stdin = process.stdin;
+    const onLine = (chunk: Buffer) => {
+      if (chunk.toString().trim().toLowerCase() === 's') manual();
+    };
+    const interactive = stdin.isTTY === true;
+    if (interactive) {
+      stdin.on('data', onLine);
+      progress.line('press s + Enter to take a checkpoint, Ctrl-C to stop');
+    }
     let res: Awaited<ReturnType<Job['run']>>;
     try {
       res = await job.run();
@@ -124,6 +178,11 @@ export const runCommand: Command = {
       clearInterval(timer);
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
+      process.off('SIGUSR1', manual);
+      if (interactive) {
+        stdin.off('data', onLine);
+        stdin.pause();
+      }
       progress.clear();
     }
 
@@ -139,6 +198,44 @@ export const runCommand: Command = {
     return ExitCode.Ok;
   },
 };
+
+function parseRestore(v: string | undefined, io: CliIo): RestoreTarget | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'latest') return 'latest';
+  if (/^\d+$/.test(v)) return { checkpointId: Number(v) };
+  return { path: resolveUserPath(io, v) };
+}
+
+function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function reportEvent(e: JobEvent, io: CliIo, progress: Progress): void {
+  const p = paint(io.color);
+  switch (e.type) {
+    case 'checkpoint-completed':
+      progress.line(
+        `${p.green('✓')} ${e.checkpoint.kind} ${e.checkpoint.checkpointId} (${e.checkpoint.trigger}) completed in ${e.checkpoint.durationMs} ms, ${fmtBytes(e.checkpoint.sizeBytes)} → ${e.checkpoint.path}`,
+      );
+      break;
+    case 'checkpoint-failed':
+      progress.line(`${p.yellow('!')} checkpoint ${e.checkpointId} failed: ${e.reason}`);
+      break;
+    case 'restarting':
+      progress.line(`${p.yellow('↻')} restart ${e.attempt} in ${e.delayMs} ms after: ${e.cause}`);
+      break;
+    case 'restored':
+      progress.line(`${p.green('↺')} restored from checkpoint ${e.checkpointId} (${e.path})`);
+      break;
+    case 'notice':
+      progress.line(`${p.yellow('note:')} ${e.message}`);
+      break;
+    default:
+      break;
+  }
+}
 
 function positiveInt(v: string | undefined, flag: string): number | undefined {
   if (v === undefined) return undefined;
@@ -187,6 +284,19 @@ function fmtNum(n: number): string {
 class Progress {
   private last = { at: performance.now(), rows: 0 };
   private shown = false;
+  private job: Job | null = null;
+
+  attach(job: Job): void {
+    this.job = job;
+  }
+
+  /** A line that stays (checkpoint events), printed above the live progress line. */
+  line(text: string): void {
+    this.clear();
+    this.shown = false;
+    this.io.stderr(`${text}\n`);
+    if (this.live && this.job) this.report(this.job.metrics());
+  }
   constructor(
     private readonly io: CliIo,
     private readonly live: boolean,

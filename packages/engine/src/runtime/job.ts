@@ -410,8 +410,14 @@ export class Job {
   private async loop(): Promise<JobResult> {
     try {
       if (this.initialRestore !== undefined) {
-        const cp = await this.loadForRestore(this.initialRestore);
-        await this.rebuildFrom(cp, 'restored on start');
+        const none = this.initialRestore === 'latest' && !(await this.hasValidCheckpoint());
+        if (none) {
+          this.emit({ type: 'notice', message: `no checkpoint of '${this.jobId}' yet: starting from the beginning` });
+          this.rebuildFromScratch();
+        } else {
+          const cp = await this.loadForRestore(this.initialRestore);
+          await this.rebuildFrom(cp, 'restored on start');
+        }
       }
       this.open();
       for (;;) {
@@ -511,6 +517,10 @@ export class Job {
       });
     }
     return undefined;
+  }
+
+  private async hasValidCheckpoint(): Promise<boolean> {
+    return (await this.storage.list(this.jobId)).some((l) => l.status === 'completed');
   }
 
   private async loadForRestore(target: RestoreTarget): Promise<LoadedCheckpoint> {
@@ -613,6 +623,17 @@ export class Job {
       };
       if (this._status === 'created') void this.run();
     });
+  }
+
+  /**
+   * Restores a job that has not started from a checkpoint without running it, so its state can be read
+   * (`flowstate state`, the studio's "state in checkpoint n" view). Resolves with what was loaded.
+   */
+  async loadCheckpoint(target: RestoreTarget): Promise<{ checkpointId: number; path: string }> {
+    if (this._status !== 'created') throw new Error('loadCheckpoint is for a job that has not started');
+    const cp = await this.loadForRestore(target);
+    await this.rebuildFrom(cp, 'loaded for inspection');
+    return { checkpointId: cp.metadata.checkpointId, path: cp.location.path };
   }
 
   private async handleRestoreRequest(): Promise<void> {
@@ -829,10 +850,9 @@ export class Job {
       maxParallelism: this.plan.maxParallelism,
       operators,
       totalSize: stateBytes,
+      spec: this.analysis.spec,
     };
-    const metaBytes = JSON.stringify(metadata).length;
-    metadata.totalSize = stateBytes + metaBytes;
-    await writer.finalize(metadata);
+    const written = await writer.finalize(metadata);
     this.lastStats.set(
       p.checkpointId,
       operators.map((o) => ({
@@ -841,7 +861,7 @@ export class Job {
         sizeBytes: o.subtasks.reduce((a, s) => a + (s.file?.size ?? 0), 0),
       })),
     );
-    return { path: writer.location.path, sizeBytes: metadata.totalSize };
+    return { path: writer.location.path, sizeBytes: written.totalSize };
   }
 
   private readonly lastStats = new Map<number, CheckpointOperatorStats[]>();

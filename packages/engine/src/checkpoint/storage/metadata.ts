@@ -46,6 +46,7 @@ const TOP_LEVEL_FIELDS = [
   'durationMs',
   'maxParallelism',
   'specHash',
+  'spec',
   'operators',
   'totalSize',
 ] as const;
@@ -314,6 +315,13 @@ export function parseCheckpointMetadata(json: unknown, where: string): Checkpoin
     totalSize: totalSize!,
   };
   if (specHash !== undefined) metadata.specHash = specHash;
+  if (o.spec !== undefined) {
+    if (typeof o.spec !== 'object' || o.spec === null || Array.isArray(o.spec)) {
+      p.add('spec', `must be the job spec object, not ${describe(o.spec)}`);
+      return fail();
+    }
+    metadata.spec = o.spec;
+  }
   return metadata;
 }
 

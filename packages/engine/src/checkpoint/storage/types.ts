@@ -49,6 +49,8 @@ export interface CheckpointMetadata {
   durationMs: number;
   maxParallelism: number;
   specHash?: string;
+  /** The job spec the checkpoint was taken with (what `flowstate state` and restores of another run read). */
+  spec?: unknown;
   operators: OperatorStateRef[];
   /** Bytes of all state files + `_metadata` itself (filled in by `CheckpointWriter.finalize`). */
   totalSize: number;
