@@ -38,7 +38,8 @@ function watchChannels(job: Job): Map<ChannelLike, number> {
 }
 
 const COUNT = 3000;
-const job = (): JobSpecInput =>
+/** Four source subtasks → map (chained, or an exchange of its own) → hash → aggregate → one sink subtask. */
+const job = (mapParallelism = 4, aggParallelism = 2): JobSpecInput =>
   spec(
     'backpressure',
     [
@@ -55,9 +56,14 @@ const job = (): JobSpecInput =>
         },
         schema: { k: 'int', v: 'int' },
       },
-      { id: 'double', kind: 'map', parallelism: 4, fields: { k: 'k', v: 'v * 2' } },
+      { id: 'double', kind: 'map', parallelism: mapParallelism, fields: { k: 'k', v: 'v * 2' } },
       { id: 'byK', kind: 'keyBy', key: ['k'] },
-      { id: 'agg', kind: 'aggregate', parallelism: 2, aggregates: { n: 'COUNT(*)', total: 'SUM(v)' } },
+      {
+        id: 'agg',
+        kind: 'aggregate',
+        parallelism: aggParallelism,
+        aggregates: { n: 'COUNT(*)', total: 'SUM(v)' },
+      },
       { ...collect('out'), parallelism: 1 },
     ],
     ['src -> double', 'double -> byK', 'byK -> agg', 'agg -> out'],
@@ -65,11 +71,17 @@ const job = (): JobSpecInput =>
 
 describe('backpressure', () => {
   it.each([
-    { batchSize: 4, channelCapacity: 16 },
-    { batchSize: 1, channelCapacity: 1 },
-    { batchSize: 7, channelCapacity: 10 },
-  ])('channels stay within capacity + one batch and all output arrives ($batchSize / $channelCapacity)', (o) => {
-    const j = Job.fromSpec(job(), { clock: new ManualClock(0), ...o });
+    { map: 4, agg: 2, batchSize: 4, channelCapacity: 16 },
+    { map: 4, agg: 2, batchSize: 1, channelCapacity: 1 },
+    { map: 4, agg: 2, batchSize: 16, channelCapacity: 4 },
+    { map: 2, agg: 3, batchSize: 7, channelCapacity: 10 },
+    { map: 2, agg: 3, batchSize: 3, channelCapacity: 3 },
+  ])('channels stay within capacity + one batch; all output arrives (map ×$map, aggregate ×$agg, batch $batchSize, capacity $channelCapacity)', ({
+    map,
+    agg,
+    ...o
+  }) => {
+    const j = Job.fromSpec(job(map, agg), { clock: new ManualClock(0), ...o });
     const peaks = watchChannels(j);
     j.runUntilIdle();
     expect(j.status).toBe('finished');

@@ -32,7 +32,7 @@ const basic = events('basic.jsonl', [
 
 function windowJob(
   file: string,
-  o: { lateEdge: boolean; allowedLatenessMs?: number; lateThroughFilter?: boolean },
+  o: { lateEdge: boolean; allowedLatenessMs?: number; lateThroughFilter?: boolean; lateCounts?: boolean },
 ): JobSpecInput {
   const nodes: JobSpecInput['nodes'] = [
     {
@@ -55,7 +55,12 @@ function windowJob(
   const edges = ['src -> byK', 'byK -> win', 'win -> out'];
   if (o.lateEdge) {
     nodes.push(collect('lateOut'));
-    if (o.lateThroughFilter) {
+    if (o.lateCounts) {
+      // late rows re-keyed and counted: the late port's writer partitions by key like any keyed edge
+      nodes.push({ id: 'lateByK', kind: 'keyBy', key: ['k'] });
+      nodes.push({ id: 'lateCount', kind: 'aggregate', aggregates: { late: 'COUNT(*)', lastTs: 'MAX(ts)' } });
+      edges.push('win -late-> lateByK', 'lateByK -> lateCount', 'lateCount -> lateOut');
+    } else if (o.lateThroughFilter) {
       nodes.push({ id: 'lateBig', kind: 'filter', where: 'v >= 4' });
       edges.push('win -late-> lateBig', 'lateBig -> lateOut');
     } else {
@@ -99,6 +104,19 @@ describe.each([1, 3])('late port at parallelism %i', (parallelism) => {
   it('the late port feeds other operators like any edge', () => {
     const job = run(windowJob(basic, { lateEdge: true, lateThroughFilter: true }));
     expect(job.collected('lateOut')).toEqual([{ k: 'b', ts: 3000, v: 4 }]);
+  });
+
+  it('the late port can feed a keyed exchange', () => {
+    const job = run(windowJob(basic, { lateEdge: true, lateCounts: true }));
+    expectSameRows(
+      job.collected('lateOut'),
+      [
+        { k: 'a', late: 1, lastTs: 5000 },
+        { k: 'b', late: 1, lastTs: 3000 },
+      ],
+      'late counts',
+    );
+    expect(nodeMetrics(job, 'lateCount').parallelism).toBe(parallelism);
   });
 
   it('without a late edge, late rows are dropped and counted', () => {

@@ -35,7 +35,8 @@ const castJob = (rowErrors: 'skip' | 'fail'): JobSpecInput =>
       collect('out'),
     ],
     ['src -> parse', 'parse -> out'],
-    { rowErrors },
+    // No restarts: the default strategy would retry (with real-time delays) before failing.
+    { rowErrors, restart: { strategy: 'none' } },
   );
 
 describe('an expression that fails on some rows', () => {
@@ -74,6 +75,13 @@ describe('an expression that fails on some rows', () => {
     // Only the rows before the first bad one got through.
     expect(job.collected('out').length).toBeLessThanOrEqual(rows.indexOf(bad[0]!));
   });
+
+  it("the 'fail' error names the node whose expression failed", async () => {
+    // In a pipeline of many maps, "cannot cast '4y' to INT" alone does not say where to look; the
+    // skipped-row report carries nodeId, and a strict window's error names its node too.
+    const res = await Job.fromSpec(castJob('fail')).run();
+    expect(res.error?.message).toContain("'parse'");
+  });
 });
 
 describe('a file source with rows that cannot be read', () => {
@@ -105,7 +113,7 @@ describe('a file source with rows that cannot be read', () => {
         collect('out'),
       ],
       ['src -> out'],
-      { rowErrors },
+      { rowErrors, restart: { strategy: 'none' } },
     );
 
   it('reports each bad line with path:line, counts it, and reads on', async () => {

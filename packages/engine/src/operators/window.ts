@@ -1,9 +1,9 @@
 import type { WindowNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import { NO_TIMESTAMP, type Row } from '../runtime/elements';
-import type { Collector } from '../runtime/operator';
+import type { Collector, OperatorRestore, OperatorSnapshot } from '../runtime/operator';
 import { type Key, type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
-import { InternalTimerServiceImpl, type TimersSnapshotData, type Triggerable } from '../time/index';
+import { InternalTimerServiceImpl, type Triggerable } from '../time/index';
 import type { Acc } from './aggregates';
 import { KeyedOperator } from './keyed';
 
@@ -301,11 +301,42 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
     this.metrics.recordsOut += out.rows.length - before;
   }
 
-  protected override snapshotTimers(): TimersSnapshotData {
-    return this.timers.snapshot();
+  /**
+   * Timers are not snapshotted: they follow from the window state (every window has its end-of-window timer
+   * until it fires, and its cleanup timer). The snapshot carries the operator's watermark instead, so a
+   * restore re-registers exactly the timers that had not fired — and late rows are judged as before. This
+   * keeps the synchronous part of a checkpoint O(1) however many windows are open.
+   */
+  override snapshotState(checkpointId: number): OperatorSnapshot | null {
+    const s = super.snapshotState(checkpointId);
+    return s
+      ? { ...s, operatorState: { watermark: Number.isFinite(this.watermark) ? this.watermark : null } }
+      : s;
   }
 
-  protected override restoreTimers(timers: TimersSnapshotData[]): void {
-    this.timers.restore(timers, this.ctx.keyGroupRange, this.ctx.maxParallelism);
+  override restoreState(r: OperatorRestore): void {
+    super.restoreState(r);
+    // Every subtask of an operator holds the same watermark at an aligned barrier; take the lowest.
+    let wm = Number.POSITIVE_INFINITY;
+    for (const o of r.operatorStates) {
+      const w = (o.state as { watermark?: number | null } | undefined)?.watermark;
+      wm = Math.min(wm, w === null || w === undefined ? Number.NEGATIVE_INFINITY : w);
+    }
+    if (r.operatorStates.length === 0) wm = Number.NEGATIVE_INFINITY;
+    this.watermark = wm;
+    this.metrics.currentWatermark = wm;
+    const register = (key: Key, start: number, end: number) => {
+      this.backend.setCurrentKey(key);
+      this.registerTimers(start, end - 1);
+    };
+    if (this.kind === 'session') {
+      for (const key of this.sessions.keysOf(VOID_NAMESPACE)) {
+        for (const s of this.sessions.get(key, VOID_NAMESPACE) ?? []) register(key, s.start, s.end);
+      }
+    } else {
+      for (const ns of this.windows.namespaces()) {
+        for (const key of this.windows.keysOf(ns)) register(key, ns as number, (ns as number) + this.size);
+      }
+    }
   }
 }

@@ -3,7 +3,7 @@ import type { JobSpecInput } from '@flowstate/spec';
 import type { Job, ManualClock } from '../../src/index';
 
 type Node = JobSpecInput['nodes'][number];
-type Edge = JobSpecInput['edges'][number];
+type Edge = NonNullable<JobSpecInput['edges']>[number];
 
 /** A spec from nodes and edges written as `'a -> b'` (or `'w -late-> s'` for a window's late port). */
 export function spec(
