@@ -24,8 +24,16 @@ function source(
     idleTimeoutMs?: number;
     startMs?: number;
     delayMs?: number;
+    /** No event time at all (processing-time jobs). */
+    noWatermark?: boolean;
   },
 ): Node {
+  const watermark = {
+    timestampField: 'ts',
+    maxOutOfOrdernessMs: o.delayMs ?? 0,
+    emitEveryRows: 1,
+    idleTimeoutMs: o.idleTimeoutMs ?? 0,
+  };
   return {
     id,
     kind: 'source',
@@ -40,12 +48,7 @@ function source(
       },
     },
     schema: { k: 'string', ts: 'timestamp' },
-    watermark: {
-      timestampField: 'ts',
-      maxOutOfOrdernessMs: o.delayMs ?? 0,
-      emitEveryRows: 1,
-      idleTimeoutMs: o.idleTimeoutMs ?? 0,
-    },
+    ...(o.noWatermark ? {} : { watermark }),
   };
 }
 
@@ -248,5 +251,44 @@ describe('end of input', () => {
     expect(out.every((r) => r.n === 1 && (r.window_end as number) - (r.window_start as number) === 5)).toBe(true);
     expect(nodeMetrics(job, 'win').watermark).toBe(Number.POSITIVE_INFINITY);
     expect(nodeMetrics(job, 'win').numKeys).toBe(0); // all window state purged
+  });
+});
+
+describe('processing time', () => {
+  it('processing-time windows fire as the clock passes their end, and the open one at the end of input', () => {
+    const clock = new ManualClock(0);
+    // a row every 2 ms of clock time
+    const src = source('events', { rowsPerSecond: 500, stepMs: 0, count: 500, noWatermark: true });
+    const job = Job.fromSpec(
+      spec(
+        'processing-time',
+        [
+          src,
+          { id: 'byK', kind: 'keyBy', key: ['k'] },
+          {
+            id: 'win',
+            kind: 'window',
+            time: 'processing',
+            assigner: { type: 'tumbling', sizeMs: 100 },
+            aggregates: { n: 'COUNT(*)' },
+          },
+          collect('out'),
+        ],
+        ['events -> byK', 'byK -> win', 'win -> out'],
+        { parallelism: 2 },
+      ),
+      { clock },
+    );
+    advanceTo(job, clock, 250);
+    // Rows at 2, 4, … 98 ms fell into [0, 100); [100, 200) fired at 199 ms; [200, 300) is open.
+    expect(job.collected('out')).toEqual([
+      { k: 'x', window_start: 0, window_end: 100, n: 49 },
+      { k: 'x', window_start: 100, window_end: 200, n: 50 },
+    ]);
+    advanceTo(job, clock, 1001);
+    expect(job.status).toBe('finished');
+    const out = job.collected('out');
+    expect(starts(out)).toEqual(Array.from({ length: 11 }, (_, i) => i * 100));
+    expect(out.map((r) => r.n)).toEqual([49, 50, 50, 50, 50, 50, 50, 50, 50, 50, 1]);
   });
 });
