@@ -85,7 +85,9 @@ async function main(): Promise<number> {
   const names = args.filter((a) => !a.startsWith('--'));
   const unknown = names.filter((n) => !(n in BENCHES));
   if (unknown.length > 0 || unknownFlags.length > 0) {
-    process.stderr.write(`unknown benchmark or flag: ${[...unknown, ...unknownFlags].join(', ')}\n\n${usage()}`);
+    process.stderr.write(
+      `unknown benchmark or flag: ${[...unknown, ...unknownFlags].join(', ')}\n\n${usage()}`,
+    );
     return 2;
   }
   const selected = names.length > 0 ? names : Object.keys(BENCHES);

@@ -229,7 +229,10 @@ async function main(): Promise<void> {
   for (let r = 0; r < RUNS; r++) {
     collectGarbage();
     const e = await runEngine();
-    check(e.rows === hand.outcome.rows, `engine run ${r} emitted ${e.rows} rows, expected ${hand.outcome.rows}`);
+    check(
+      e.rows === hand.outcome.rows,
+      `engine run ${r} emitted ${e.rows} rows, expected ${hand.outcome.rows}`,
+    );
     engineRates.push(ROWS / (e.ms / 1000));
     collectGarbage();
     const h = timeHandWritten();

@@ -3,6 +3,9 @@
  * watermarks, windows, in-band barriers. No UI, HTTP or database code lives here.
  */
 
+export type { CompletedCheckpoint, PendingCheckpoint } from './checkpoint/coordinator';
+export { CheckpointCoordinator } from './checkpoint/coordinator';
+export * from './checkpoint/storage/index';
 export * from './connectors/index';
 export type { JobVertex, Partitioning, PhysicalEdge, PhysicalPlan } from './plan/plan';
 export { buildPlan, explainPlan } from './plan/plan';
@@ -24,6 +27,3 @@ export { InjectedFailure, Job, JobSpecError, StateQueryError } from './runtime/j
 export type { OperatorRestore, OperatorSnapshot, RowError, StreamOperator } from './runtime/operator';
 export * from './state/index';
 export * from './time/index';
-export { CheckpointCoordinator } from './checkpoint/coordinator';
-export type { CompletedCheckpoint, PendingCheckpoint } from './checkpoint/coordinator';
-export * from './checkpoint/storage/index';

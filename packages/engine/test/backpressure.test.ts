@@ -76,38 +76,37 @@ describe('backpressure', () => {
     { map: 4, agg: 2, batchSize: 16, channelCapacity: 4 },
     { map: 2, agg: 3, batchSize: 7, channelCapacity: 10 },
     { map: 2, agg: 3, batchSize: 3, channelCapacity: 3 },
-  ])('channels stay within capacity + one batch; all output arrives (map ×$map, aggregate ×$agg, batch $batchSize, capacity $channelCapacity)', ({
-    map,
-    agg,
-    ...o
-  }) => {
-    const j = Job.fromSpec(job(map, agg), { clock: new ManualClock(0), ...o });
-    const peaks = watchChannels(j);
-    j.runUntilIdle();
-    expect(j.status).toBe('finished');
+  ])(
+    'channels stay within capacity + one batch; all output arrives (map ×$map, aggregate ×$agg, batch $batchSize, capacity $channelCapacity)',
+    ({ map, agg, ...o }) => {
+      const j = Job.fromSpec(job(map, agg), { clock: new ManualClock(0), ...o });
+      const peaks = watchChannels(j);
+      j.runUntilIdle();
+      expect(j.status).toBe('finished');
 
-    const over = [...peaks]
-      .filter(([ch, peak]) => peak > ch.capacityRows + o.batchSize)
-      .map(([ch, peak]) => `${ch.id}: ${peak} rows`);
-    expect(over, `channels over capacity ${o.channelCapacity} + batch ${o.batchSize}`).toEqual([]);
-    // Backpressure did happen: some channel filled up to its capacity.
-    expect(Math.max(...peaks.values())).toBeGreaterThanOrEqual(o.channelCapacity);
+      const over = [...peaks]
+        .filter(([ch, peak]) => peak > ch.capacityRows + o.batchSize)
+        .map(([ch, peak]) => `${ch.id}: ${peak} rows`);
+      expect(over, `channels over capacity ${o.channelCapacity} + batch ${o.batchSize}`).toEqual([]);
+      // Backpressure did happen: some channel filled up to its capacity.
+      expect(Math.max(...peaks.values())).toBeGreaterThanOrEqual(o.channelCapacity);
 
-    // Complete output: one update per row; each key's last update holds its totals.
-    const rows = sourceRows(sourceNode(job(), 'src').connector, { k: 'int', v: 'int' });
-    const expected = new Map<number, { n: number; total: number }>();
-    for (const r of rows) {
-      const e = expected.get(r.k as number) ?? { n: 0, total: 0 };
-      expected.set(r.k as number, { n: e.n + 1, total: e.total + (r.v as number) * 2 });
-    }
-    const out = j.collected('out');
-    expect(out).toHaveLength(COUNT);
-    const last = new Map<number, Row>();
-    for (const r of out) {
-      const prev = last.get(r.k as number);
-      if (!prev || (prev.n as number) < (r.n as number)) last.set(r.k as number, r);
-    }
-    expect(new Map([...last].map(([k, r]) => [k, { n: r.n, total: r.total }]))).toEqual(expected);
-    expect(nodeMetrics(j, 'agg').recordsIn).toBe(COUNT);
-  });
+      // Complete output: one update per row; each key's last update holds its totals.
+      const rows = sourceRows(sourceNode(job(), 'src').connector, { k: 'int', v: 'int' });
+      const expected = new Map<number, { n: number; total: number }>();
+      for (const r of rows) {
+        const e = expected.get(r.k as number) ?? { n: 0, total: 0 };
+        expected.set(r.k as number, { n: e.n + 1, total: e.total + (r.v as number) * 2 });
+      }
+      const out = j.collected('out');
+      expect(out).toHaveLength(COUNT);
+      const last = new Map<number, Row>();
+      for (const r of out) {
+        const prev = last.get(r.k as number);
+        if (!prev || (prev.n as number) < (r.n as number)) last.set(r.k as number, r);
+      }
+      expect(new Map([...last].map(([k, r]) => [k, { n: r.n, total: r.total }]))).toEqual(expected);
+      expect(nodeMetrics(j, 'agg').recordsIn).toBe(COUNT);
+    },
+  );
 });

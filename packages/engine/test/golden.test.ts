@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { JobSpecInput } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import { Job, type Row } from '../src/index';
-import { referenceRolling, referenceWindow, refAggregate, withWatermarks } from './support/reference';
+import { refAggregate, referenceRolling, referenceWindow, withWatermarks } from './support/reference';
 import { expectSameRows, nodeMetrics, sourceNode, sourceRows } from './support/rows';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../../examples');
@@ -289,7 +289,10 @@ function rollingSummary(rows: readonly Row[], key: string, count: string, extrem
     byKey.set(k, e);
   }
   return new Map(
-    [...byKey].map(([k, e]) => [k, { n: e.counts.length, sorted: e.counts.sort((a, b) => a - b), max: e.extreme }]),
+    [...byKey].map(([k, e]) => [
+      k,
+      { n: e.counts.length, sorted: e.counts.sort((a, b) => a - b), max: e.extreme },
+    ]),
   );
 }
 

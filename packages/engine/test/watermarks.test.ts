@@ -248,7 +248,9 @@ describe('end of input', () => {
     expect(job.status).toBe('finished');
     const out = job.collected('out');
     expect(out).toHaveLength(2000);
-    expect(out.every((r) => r.n === 1 && (r.window_end as number) - (r.window_start as number) === 5)).toBe(true);
+    expect(out.every((r) => r.n === 1 && (r.window_end as number) - (r.window_start as number) === 5)).toBe(
+      true,
+    );
     expect(nodeMetrics(job, 'win').watermark).toBe(Number.POSITIVE_INFINITY);
     expect(nodeMetrics(job, 'win').numKeys).toBe(0); // all window state purged
   });

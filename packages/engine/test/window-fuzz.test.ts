@@ -12,9 +12,9 @@ import { Job, ManualClock, type Row } from '../src/index';
 import { Prng } from './support/prng';
 import {
   type RefAssigner,
+  refAggregate,
   referenceRolling,
   referenceWindow,
-  refAggregate,
   withWatermarks,
 } from './support/reference';
 import { expectSameRows, nodeMetrics, sourceRows } from './support/rows';
@@ -108,8 +108,8 @@ function makeCase(seed: number): FuzzCase {
   const lateEdge = assigner !== null && r.bool(0.4);
   // FIRST_VALUE / LAST_VALUE depend on arrival order: not over merged sessions (no order between the
   // merged parts) and not after a rebalance (another order per key).
-  const orderFree = kind === 'session' || (wantRebalance && kind !== 'rolling');
-  const aggNames = Object.keys(AGGREGATES).filter((n) => !(orderFree && (n === 'f' || n === 'l')));
+  const orderMustNotMatter = kind === 'session' || (wantRebalance && kind !== 'rolling');
+  const aggNames = Object.keys(AGGREGATES).filter((n) => !(orderMustNotMatter && (n === 'f' || n === 'l')));
   const chosen = r.bool(0.4) ? [r.pick(aggNames)] : r.subset(aggNames);
   const aggregates = Object.fromEntries(chosen.map((n) => [n, AGGREGATES[n]!]));
 
@@ -138,23 +138,37 @@ function makeCase(seed: number): FuzzCase {
   let expected: { main: Row[]; late: Row[] };
   let nearWatermark = 0;
   if (assigner) {
-    const ref = referenceWindow(elements, pre, { key: [key], assigner, allowedLatenessMs, aggregates: refAggs });
+    const ref = referenceWindow(elements, pre, {
+      key: [key],
+      assigner,
+      allowedLatenessMs,
+      aggregates: refAggs,
+    });
     expected = { main: ref.fired, late: ref.late };
     nearWatermark = ref.nearWatermark;
   } else {
     expected = { main: referenceRolling(elements, pre, [key], refAggs), late: [] };
   }
-  // A rebalance before the window lowers the watermark a row meets by a scheduling-dependent amount;
-  // results are then only defined when no row comes near the watermark (or for order-free aggregates).
+  // A rebalance before the window lowers the watermark a row meets by a scheduling-dependent amount and
+  // reorders rows per key: results are then only defined when no row comes near the watermark (and the
+  // aggregates do not depend on order, ensured above).
   const rebalanced = wantRebalance && kind !== 'rolling' && nearWatermark === 0 && (filter || map) !== null;
   // Four source splits interleave rows in a scheduling-dependent order, and each split's watermark only
   // lowers the minimum: with no row near the watermark and order-free aggregates, the result is the same.
-  const splittable = kind !== 'rolling' && nearWatermark === 0 && !('f' in aggregates) && !('l' in aggregates);
+  const splittable =
+    kind !== 'rolling' && nearWatermark === 0 && !('f' in aggregates) && !('l' in aggregates);
 
   const spec = (parallelism: 1 | 4, sourceParallelism = 1): JobSpecInput => {
     const statelessP = parallelism === 4 && !rebalanced ? { parallelism: sourceParallelism } : {};
     const nodes: JobSpecInput['nodes'] = [
-      { id: 'src', kind: 'source', connector, schema: { ...schema }, watermark, parallelism: sourceParallelism },
+      {
+        id: 'src',
+        kind: 'source',
+        connector,
+        schema: { ...schema },
+        watermark,
+        parallelism: sourceParallelism,
+      },
     ];
     const edges: JobSpecInput['edges'] = [];
     let prev = 'src';
@@ -224,7 +238,9 @@ function runCase(c: FuzzCase): void {
       expectSameRows(job.collected('late'), c.expected.late, `${label}late output`);
       expect(nodeMetrics(job, 'op').lateRowsDropped, label).toBe(0);
     } else {
-      expect(nodeMetrics(job, 'op').lateRowsDropped, `${label}late rows dropped`).toBe(c.expected.late.length);
+      expect(nodeMetrics(job, 'op').lateRowsDropped, `${label}late rows dropped`).toBe(
+        c.expected.late.length,
+      );
     }
     job.dispose();
   }

@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util';
 import { createFsCheckpointStorage, Job, StateQueryError } from '@flowstate/engine';
 import { type Command, parseCommandArgs } from '../command';
 import { CliError, ExitCode, UsageError } from '../exit';
-import type { CliIo } from '../io';
 import { readSpecFile, resolveUserPath } from '../spec-file';
 
 const help = `Usage: flowstate state <checkpoint> --node ID [--key K] [--prefix P] [--limit N] [--json]

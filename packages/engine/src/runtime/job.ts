@@ -140,6 +140,9 @@ export interface NodeMetrics {
   numKeys: number;
   /** ms its tasks spent unable to emit because a consumer was full. */
   backpressureMs: number;
+  /** Rows per second in and out, over the time since the previous `metrics()` sample (≥ 200 ms ago). */
+  recordsInPerSec: number;
+  recordsOutPerSec: number;
 }
 
 export interface JobMetrics {
@@ -412,7 +415,10 @@ export class Job {
       if (this.initialRestore !== undefined) {
         const none = this.initialRestore === 'latest' && !(await this.hasValidCheckpoint());
         if (none) {
-          this.emit({ type: 'notice', message: `no checkpoint of '${this.jobId}' yet: starting from the beginning` });
+          this.emit({
+            type: 'notice',
+            message: `no checkpoint of '${this.jobId}' yet: starting from the beginning`,
+          });
           this.rebuildFromScratch();
         } else {
           const cp = await this.loadForRestore(this.initialRestore);
@@ -662,7 +668,7 @@ export class Job {
     const done = await this.awaitCheckpoint(r.checkpointId);
     if (!done)
       throw new Error(
-        `the final checkpoint ${r.checkpointId} failed, so the sinks' last rows were not committed`,
+        `the final checkpoint ${r.checkpointId} failed (${this.lastCheckpointFailure ?? 'unknown reason'}), so the sinks' last rows were not committed`,
       );
   }
 
@@ -897,6 +903,38 @@ export class Job {
 
   // ---------------------------------------------------------------------------- observation
 
+  private rateSample: { at: number; attempt: number; counts: Map<string, [number, number]> } | null = null;
+  private rates = new Map<string, [number, number]>();
+
+  /** Rates from the difference to the previous sample (kept at least 200 ms apart; reset on a new attempt). */
+  private applyRates(byNode: Map<string, NodeMetrics>, at: number): void {
+    const prev = this.rateSample;
+    if (!prev || prev.attempt !== this.attempt || at - prev.at >= 200) {
+      if (prev && prev.attempt === this.attempt) {
+        const secs = (at - prev.at) / 1000;
+        for (const [id, m] of byNode) {
+          const [pin, pout] = prev.counts.get(id) ?? [0, 0];
+          this.rates.set(id, [
+            Math.max(0, (m.recordsIn - pin) / secs),
+            Math.max(0, (m.recordsOut - pout) / secs),
+          ]);
+        }
+      }
+      this.rateSample = {
+        at,
+        attempt: this.attempt,
+        counts: new Map([...byNode].map(([id, m]) => [id, [m.recordsIn, m.recordsOut] as [number, number]])),
+      };
+    }
+    for (const [id, m] of byNode) {
+      const r = this.rates.get(id);
+      if (r) {
+        m.recordsInPerSec = Math.round(r[0]);
+        m.recordsOutPerSec = Math.round(r[1]);
+      }
+    }
+  }
+
   /** The rows a collect sink kept. */
   collected(nodeId: string): Row[] {
     return this.collectStore(nodeId).rows();
@@ -932,6 +970,8 @@ export class Job {
         watermark: Number.POSITIVE_INFINITY,
         numKeys: 0,
         backpressureMs: 0,
+        recordsInPerSec: 0,
+        recordsOutPerSec: 0,
       });
     }
     for (const st of this.exec.subtasks) {
@@ -958,6 +998,7 @@ export class Job {
       if (m.watermark === Number.POSITIVE_INFINITY && m.recordsIn === 0 && m.kind !== 'source')
         m.watermark = Number.NEGATIVE_INFINITY;
     const now = this.clock.now();
+    this.applyRates(byNode, performance.now());
     return {
       status: this._status,
       startedAt: this.startedAt,

@@ -138,13 +138,17 @@ interface Win {
 const floorMod = (a: number, b: number): number => ((a % b) + b) % b;
 
 /** The windows of a tumbling or sliding assigner that contain `t`: [start, end). */
-export function assignWindows(a: Exclude<RefAssigner, { type: 'session' }>, t: number): Array<[number, number]> {
+export function assignWindows(
+  a: Exclude<RefAssigner, { type: 'session' }>,
+  t: number,
+): Array<[number, number]> {
   const size = a.sizeMs;
   const slide = a.type === 'sliding' ? a.slideMs : a.sizeMs;
   const offset = a.offsetMs ?? 0;
   const out: Array<[number, number]> = [];
   // Every start ≡ offset (mod slide) with start <= t < start + size.
-  for (let start = t - floorMod(t - offset, slide); start > t - size; start -= slide) out.push([start, start + size]);
+  for (let start = t - floorMod(t - offset, slide); start > t - size; start -= slide)
+    out.push([start, start + size]);
   return out;
 }
 

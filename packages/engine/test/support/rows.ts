@@ -18,7 +18,8 @@ export function sourceRows(connector: SourceConnector, schema: RowSchema, baseDi
   });
   const out: Row[] = [];
   while (!reader.ended) {
-    if (reader.read(4096, out) === 0 && !reader.ended) throw new Error('sourceRows: the source is not bounded');
+    if (reader.read(4096, out) === 0 && !reader.ended)
+      throw new Error('sourceRows: the source is not bounded');
   }
   reader.close();
   return out;
@@ -30,7 +31,7 @@ export function sourceNode(
   id: string,
 ): { connector: SourceConnector; schema: RowSchema; watermark?: Record<string, number | string> } {
   const node = spec.nodes.find((n) => n.id === id);
-  if (!node || node.kind !== 'source') throw new Error(`no source '${id}'`);
+  if (node?.kind !== 'source') throw new Error(`no source '${id}'`);
   return node as never;
 }
 
