@@ -96,7 +96,7 @@ if (task === 'test') {
   const steps = [
     ['lint', [...ppre, 'run', 'lint']],
     ['typecheck', [...ppre, 'exec', 'turbo', 'run', 'typecheck']],
-    ['unit and integration tests', [...ppre, 'exec', 'turbo', 'run', 'test', '--concurrency=1']],
+    ['unit and integration tests', [...ppre, 'exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue']],
   ];
   const failures = [];
   for (const [what, args] of steps) {

@@ -6,6 +6,7 @@ import { createHeapKeyedStateBackend, type Key, type KeyedStateBackend } from '.
 import type { TimersSnapshotData } from '../time/index';
 import { type AggregateOps, compileAggregates } from './aggregates';
 import { type KeySelector, keySelector } from './keys';
+import { strictFailure } from './stateless';
 
 /**
  * Base of the operators on a keyed stream: a `KeyedStateBackend` over the subtask's key-group range, the key
@@ -51,7 +52,8 @@ export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extend
   }
 
   protected rowFailed(err: unknown, row: Row): void {
-    if (!(err instanceof ExpressionRuntimeError) || this.ctx.strict) throw err;
+    if (!(err instanceof ExpressionRuntimeError)) throw err;
+    if (this.ctx.strict) throw strictFailure(this.node, err, row);
     this.metrics.rowErrors++;
     this.ctx.reportRowError({
       nodeId: this.node.id,

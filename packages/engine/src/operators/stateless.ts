@@ -23,6 +23,11 @@ export function compileChecked(text: string, schema: RowSchema, where: string): 
   return compileExpression(r.expr);
 }
 
+/** The error that fails a job with `rowErrors: 'fail'`: which node, what, and the row. */
+export function strictFailure(node: { kind: string; id: string }, err: Error, row: Row): Error {
+  return new Error(`${node.kind} '${node.id}': ${err.message} (row ${describeRow(row)})`, { cause: err });
+}
+
 /** Shared handling of a row whose expression fails: count and report it, or fail the job when strict. */
 abstract class ExpressionOperator<
   N extends MapNode | FilterNode | FlatMapNode,
@@ -35,7 +40,8 @@ abstract class ExpressionOperator<
   }
 
   protected rowFailed(err: unknown, row: Row): void {
-    if (!(err instanceof ExpressionRuntimeError) || this.ctx.strict) throw err;
+    if (!(err instanceof ExpressionRuntimeError)) throw err;
+    if (this.ctx.strict) throw strictFailure(this.node, err, row);
     this.metrics.rowErrors++;
     this.ctx.reportRowError({
       nodeId: this.node.id,

@@ -16,6 +16,7 @@ import type { OperatorRestore, RowError, StreamOperator } from './operator';
 import {
   OperatorChain,
   type SnapshotListener,
+  type SourceMetrics,
   type SourceSplit,
   type SourceSplitState,
   SourceTask,
@@ -140,15 +141,29 @@ export class Execution {
         let task: Task;
         if (v.isSource) {
           const node = v.operators[0]!.node as SourceNode;
-          const splits = this.sourceSplits(node, v, s, restore?.get(node.id));
-          task = new SourceTask(v.id, s, chain, env.clock, env.onSnapshot, node, splits, (row) =>
-            env.reportRowError({
-              nodeId: node.id,
-              subtask: s,
-              code: 'BAD_TIMESTAMP',
-              message: `the watermark's timestamp field '${node.watermark?.timestampField}' is NULL or not a number`,
-              position: describeRow(row),
-            }),
+          const metrics: SourceMetrics = {
+            recordsOut: 0,
+            rowErrors: 0,
+            currentWatermark: Number.NEGATIVE_INFINITY,
+          };
+          const splits = this.sourceSplits(node, v, s, restore?.get(node.id), metrics);
+          task = new SourceTask(
+            v.id,
+            s,
+            chain,
+            env.clock,
+            env.onSnapshot,
+            node,
+            splits,
+            (row) =>
+              env.reportRowError({
+                nodeId: node.id,
+                subtask: s,
+                code: 'BAD_TIMESTAMP',
+                message: `the watermark's timestamp field '${node.watermark?.timestampField}' is NULL or not a number`,
+                position: describeRow(row),
+              }),
+            metrics,
           );
         } else {
           task = new StreamTask(
@@ -174,6 +189,7 @@ export class Execution {
     v: JobVertex,
     s: number,
     restore: OperatorRestore[] | undefined,
+    metrics: SourceMetrics,
   ): SourceSplit[] {
     const env = this.env;
     const schema = env.analysis.nodes.get(node.id)!.outputSchema;
@@ -185,14 +201,16 @@ export class Execution {
         nowMs: () => env.clock.now(),
         baseDir: env.baseDir,
         strict,
-        onError: (r: RowErrorReport) =>
+        onError: (r: RowErrorReport) => {
+          metrics.rowErrors++;
           env.reportRowError({
             nodeId: node.id,
             subtask: s,
             code: 'PARSE_FAILED',
             message: r.message,
             position: r.position,
-          }),
+          });
+        },
       });
     const r = restore?.[s];
     if (!r || r.operatorStates.length === 0) {

@@ -115,20 +115,20 @@ export class InputGate {
     this.advance();
   }
 
+  /**
+   * The combined watermark: the minimum over the channels that are not idle. An ended channel counts with its
+   * final watermark (a bounded source ends with +∞), as in Flink's StatusWatermarkValve; when every channel
+   * that has not ended is idle and none has ended, the watermark holds.
+   */
   private advance(): void {
     let min = Number.POSITIVE_INFINITY;
-    let live = false;
+    let counted = false;
     for (let i = 0; i < this.wm.length; i++) {
-      if (this.ended[i]) continue;
-      if (this.idle[i]) continue;
-      live = true;
+      if (this.idle[i] && !this.ended[i]) continue;
+      counted = true;
       if (this.wm[i]! < min) min = this.wm[i]!;
     }
-    if (!live) {
-      if (!this.finished) return; // all remaining inputs idle: hold the watermark
-      // All ended: the lowest final watermark stands (bounded sources send +∞ before they end).
-      for (let i = 0; i < this.wm.length; i++) if (this.wm[i]! < min) min = this.wm[i]!;
-    }
+    if (!counted) return; // every input is idle
     if (min > this.combined) {
       this.combined = min;
       this.pending.push({ kind: 'watermark', timestamp: min });

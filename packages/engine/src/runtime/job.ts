@@ -19,7 +19,13 @@ import {
 } from '../checkpoint/storage/index';
 import { KeyedOperator } from '../operators/keyed';
 import { buildPlan, type PhysicalPlan } from '../plan/plan';
-import { type Key, type KeyedStateBackend, KeyGroupRangeAssignment } from '../state/index';
+import {
+  compareKeys,
+  cursorOf,
+  type Key,
+  type KeyedStateBackend,
+  KeyGroupRangeAssignment,
+} from '../state/index';
 import { type Clock, systemClock } from '../time/index';
 import { CollectStore } from './collect';
 import type { CheckpointBarrier, Row } from './elements';
@@ -1055,11 +1061,11 @@ export class Job {
       for (const e of r.entries) all.push({ key: e.key, op });
       if (r.nextCursor !== undefined) more = true;
     }
-    all.sort((x, y) => (String(x.key) < String(y.key) ? -1 : String(x.key) > String(y.key) ? 1 : 0));
+    all.sort((x, y) => compareKeys(x.key, y.key));
     if (all.length > limit) more = true;
     const entries = all.slice(0, limit).map((e) => ({ key: e.key, value: e.op.stateView(e.key) ?? null }));
     const last = entries[entries.length - 1];
-    return more && last ? { entries, nextCursor: String(last.key) } : { entries };
+    return more && last ? { entries, nextCursor: cursorOf(last.key) } : { entries };
   }
 
   /** What a stateful node holds for one key, or undefined. */

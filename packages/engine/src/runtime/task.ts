@@ -295,11 +295,6 @@ export class SourceTask extends Task {
   private readonly wmGen: WatermarkGen | null;
   private readonly buf: Row[] = [];
   private next = 0;
-  readonly sourceMetrics: SourceMetrics = {
-    recordsOut: 0,
-    rowErrors: 0,
-    currentWatermark: Number.NEGATIVE_INFINITY,
-  };
   private pendingBarriers: CheckpointBarrier[] = [];
   private announced = false;
 
@@ -312,6 +307,12 @@ export class SourceTask extends Task {
     readonly node: SourceNode,
     readonly splits: SourceSplit[],
     private readonly reportBadTimestamp: (row: Row) => void,
+    /** Shared with the split readers, which count the rows they could not parse. */
+    readonly sourceMetrics: SourceMetrics = {
+      recordsOut: 0,
+      rowErrors: 0,
+      currentWatermark: Number.NEGATIVE_INFINITY,
+    },
   ) {
     super(vertexId, subtask, chain, clock, onSnapshot);
     const wm = node.watermark;

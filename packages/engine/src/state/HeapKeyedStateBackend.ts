@@ -93,11 +93,13 @@ function compareKeyTo(k: Key, str: string, tag: number): number {
   return keyTag(k) - tag;
 }
 
-function compareKeys(a: Key, b: Key): number {
+/** The order `listKeys` pages in (exported so merged pages across subtasks use the same one). */
+export function compareKeys(a: Key, b: Key): number {
   return compareKeyTo(a, keyString(b), keyTag(b));
 }
 
-function cursorOf(k: Key): string {
+/** The paging cursor that continues after key `k`. */
+export function cursorOf(k: Key): string {
   return `${keyTag(k)}:${keyString(k)}`;
 }
 

@@ -10,7 +10,9 @@ export {
   ValueStateDescriptor,
 } from './descriptors';
 export {
+  compareKeys,
   createHeapKeyedStateBackend,
+  cursorOf,
   HeapKeyedStateBackend,
   type HeapKeyedStateBackendOptions,
 } from './HeapKeyedStateBackend';
