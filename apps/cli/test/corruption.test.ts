@@ -64,7 +64,9 @@ beforeAll(async () => {
   const cli = new LiveCli(['run', writeSpec(dir, spec), '--checkpoint-dir', path.join(dir, 'cp')]);
   const reached = await cli.until(() => cli.completedCheckpoints().length >= 3);
   const exit = await cli.kill();
-  expect(reached && exit.signal === 'SIGKILL', `the run was to be killed mid-run:\n${exit.stderr}`).toBe(true);
+  expect(reached && exit.signal === 'SIGKILL', `the run was to be killed mid-run:\n${exit.stderr}`).toBe(
+    true,
+  );
   const listing = await createFsCheckpointStorage(path.join(dir, 'cp')).list(JOB.name);
   const valid = listing.filter((l) => l.status === 'completed').map((l) => l.location.checkpointId);
   expect(valid.length).toBeGreaterThanOrEqual(3);
@@ -77,8 +79,7 @@ function damagedCopy(file: 'state' | '_metadata', how: Damage) {
   const dir = temp.copy(fixture.dir, 'corrupt-case');
   const newest = fixture.valid[0]!;
   const chk = path.join(dir, 'cp', JOB.name, `chk-${newest}`);
-  const name =
-    file === '_metadata' ? '_metadata' : readdirSync(chk).find((n) => /^op-.+\.state$/.test(n))!;
+  const name = file === '_metadata' ? '_metadata' : readdirSync(chk).find((n) => /^op-.+\.state$/.test(n))!;
   damage(path.join(chk, name), how);
   return { dir, chk, newest, name, older: fixture.valid[1]! };
 }
@@ -124,7 +125,9 @@ describe.concurrent('a damaged newest checkpoint', () => {
     // `run --restore latest` skips it (and says why), restores the one before, and finishes.
     const latest = await runCli(['run', spec, '--checkpoint-dir', cp, '--restore', 'latest']);
     expect(latest.code, latest.stderr).toBe(0);
-    const skip = latest.stderr.split('\n').find((l) => l.includes(`skipping `) && l.includes(`chk-${newest}`));
+    const skip = latest.stderr
+      .split('\n')
+      .find((l) => l.includes(`skipping `) && l.includes(`chk-${newest}`));
     expect(skip, latest.stderr).toBeDefined();
     expect(skip).toContain(name);
     expect(latest.stderr).toContain(`restored from checkpoint ${older} (`);

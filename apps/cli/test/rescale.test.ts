@@ -6,7 +6,7 @@
  * between source subtasks; the final state, the final per-key results and the exactly-once file output must
  * be those of a run that never stopped. `flowstate state` on the parallelism-4 checkpoint lists each key once.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { type CompletedCheckpoint, createFsCheckpointStorage, Job, type JobEvent } from '@flowstate/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +68,9 @@ beforeAll(async () => {
   expect(gen.parallelism).toBe(4);
   let rowsRead = 0;
   for (const s of gen.subtasks) {
-    const st = s.operatorState as { splits: Array<{ split: number; of: number; position: { index: number } }> };
+    const st = s.operatorState as {
+      splits: Array<{ split: number; of: number; position: { index: number } }>;
+    };
     for (const sp of st.splits) rowsRead += Math.ceil((sp.position.index - sp.split) / sp.of);
   }
   expect(rowsRead).toBeGreaterThan(0);
@@ -98,7 +100,15 @@ function expectStraightOutput(dir: string) {
 
 describe('rescale from a parallelism-4 checkpoint', () => {
   it('`flowstate state` lists every key once, with the state the checkpoint covered', async () => {
-    const run = await runCli(['state', stopped.checkpoint.path, '--node', 'agg', '--json', '--limit', '1000']);
+    // Run where the job's relative sink path resolves to a scratch copy: `state` restores the file sink too
+    // (see the next test), and that must not touch the fixture.
+    const scratch = resumable();
+    const run = await runCli(
+      ['state', stopped.checkpoint.path, '--node', 'agg', '--json', '--limit', '1000'],
+      {
+        cwd: scratch.dir,
+      },
+    );
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as {
       checkpointId: number;
@@ -116,34 +126,62 @@ describe('rescale from a parallelism-4 checkpoint', () => {
     expect(out.entries.reduce((a, e) => a + (e.value.n as number), 0)).toBe(stopped.rowsRead);
 
     // The same view as the engine's own after loading the checkpoint.
+    const other = resumable();
     const job = Job.fromSpec(spec, {
-      checkpointStorage: createFsCheckpointStorage(path.dirname(path.dirname(stopped.checkpoint.path))),
+      baseDir: other.dir,
+      checkpointStorage: createFsCheckpointStorage(path.join(other.dir, 'cp')),
       writeConsole: () => {},
     });
-    await job.loadCheckpoint({ path: stopped.checkpoint.path });
+    await job.loadCheckpoint({ path: other.chk });
     expect(allState(job)).toEqual(out.entries);
   });
 
-  it.each([1, 3])('restored in-process at parallelism %i: final state and results of the straight run', async (p) => {
+  it('`flowstate state` only reads: it works from any directory and leaves the sink’s files alone', async () => {
+    // `state` restores the whole job to read one node, and the file sink's restore commits the checkpoint's
+    // pending files and deletes every other in-progress file under the spec's `path`, resolved against the
+    // working directory (state.ts passes no baseDir).
     const { dir, chk } = resumable();
-    const events: JobEvent[] = [];
-    const job = Job.fromSpec(spec, {
-      baseDir: dir,
-      parallelism: p,
-      checkpointStorage: createFsCheckpointStorage(path.join(dir, 'cp')),
-      restoreFrom: { path: chk },
-      writeConsole: () => {},
-      onEvent: (e) => events.push(e),
-    });
-    const r = await job.run();
-    expect(r.status, r.error?.message).toBe('finished');
-    expect(events).toContainEqual(
-      expect.objectContaining({ type: 'restored', checkpointId: stopped.checkpoint.checkpointId }),
-    );
-    expect(r.metrics.nodes.find((n) => n.nodeId === 'agg')!.parallelism).toBe(p);
-    expect(allState(job)).toEqual(straight.state);
-    expectStraightOutput(dir);
+    const listing = () => readdirSync(path.join(dir, 'out')).sort();
+    const before = listing();
+    expect(
+      before.some((n) => n.endsWith('.inprogress')),
+      'the cancelled run left rows in progress',
+    ).toBe(true);
+
+    const elsewhere = temp.make('rescale-cwd');
+    const fromElsewhere = await runCli(['state', chk, '--node', 'agg', '--limit', '3'], { cwd: elsewhere });
+    expect.soft(fromElsewhere.code, fromElsewhere.stderr).toBe(0);
+    expect.soft(fromElsewhere.stderr).not.toMatch(STACK_LINE);
+    expect.soft(readdirSync(elsewhere), 'files created in the working directory').toEqual([]);
+
+    const fromJobDir = await runCli(['state', chk, '--node', 'agg', '--limit', '3'], { cwd: dir });
+    expect(fromJobDir.code, fromJobDir.stderr).toBe(0);
+    expect(listing(), 'the sink directory after `flowstate state`').toEqual(before);
   });
+
+  it.each([1, 3])(
+    'restored in-process at parallelism %i: final state and results of the straight run',
+    async (p) => {
+      const { dir, chk } = resumable();
+      const events: JobEvent[] = [];
+      const job = Job.fromSpec(spec, {
+        baseDir: dir,
+        parallelism: p,
+        checkpointStorage: createFsCheckpointStorage(path.join(dir, 'cp')),
+        restoreFrom: { path: chk },
+        writeConsole: () => {},
+        onEvent: (e) => events.push(e),
+      });
+      const r = await job.run();
+      expect(r.status, r.error?.message).toBe('finished');
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'restored', checkpointId: stopped.checkpoint.checkpointId }),
+      );
+      expect(r.metrics.nodes.find((n) => n.nodeId === 'agg')!.parallelism).toBe(p);
+      expect(allState(job)).toEqual(straight.state);
+      expectStraightOutput(dir);
+    },
+  );
 
   it('restored by `flowstate run --restore <dir> --parallelism 3`: the same, and its final checkpoint says so', async () => {
     const { dir, chk } = resumable();
@@ -167,7 +205,7 @@ describe('rescale from a parallelism-4 checkpoint', () => {
     expect(final, run.stderr).toBeDefined();
     const loaded = await createFsCheckpointStorage(cp).load({ path: final! });
     expect(loaded.metadata.operators.find((o) => o.nodeId === 'agg')!.parallelism).toBe(3);
-    const state = await runCli(['state', final!, '--node', 'agg', '--json', '--limit', '1000']);
+    const state = await runCli(['state', final!, '--node', 'agg', '--json', '--limit', '1000'], { cwd: dir });
     expect(state.code, state.stderr).toBe(0);
     expect(JSON.parse(state.stdout).entries).toEqual(straight.state);
   });
