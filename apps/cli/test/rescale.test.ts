@@ -16,6 +16,14 @@ import { committedRows, finalPerKey, type Row, sequenceProblems, TempDirs } from
 import { countingSpec, writeSpec } from './support/specs';
 
 const temp = new TempDirs();
+/**
+ * Waits until no checkpoint is in flight. A periodic checkpoint can start as the job's last one completes and
+ * is then written after run() resolved (a reported bug); without this it would recreate a removed temp dir.
+ */
+async function settle(job: Job): Promise<void> {
+  for (let i = 0; i < 400 && job.coordinator.pendingCheckpoint; i++)
+    await new Promise((r) => setTimeout(r, 5));
+}
 afterAll(() => temp.removeAll());
 
 const JOB = {
@@ -40,6 +48,7 @@ beforeAll(async () => {
   writeSpec(sdir, spec);
   const job = Job.fromSpec(spec, { baseDir: sdir, writeConsole: () => {} });
   const r = await job.run();
+  await settle(job);
   expect(r.status, r.error?.message).toBe('finished');
   const rows = committedRows(path.join(sdir, 'out'));
   expect(rows).toHaveLength(JOB.count);
@@ -61,6 +70,7 @@ beforeAll(async () => {
     },
   });
   expect((await p4.run()).status).toBe('cancelled');
+  await settle(p4);
   expect(checkpoint?.trigger).toBe('periodic');
   // Mid-run: the four splits had read some rows, not all.
   const loaded = await createFsCheckpointStorage(path.join(dir, 'cp')).load({ path: checkpoint!.path });
@@ -173,6 +183,7 @@ describe('rescale from a parallelism-4 checkpoint', () => {
         onEvent: (e) => events.push(e),
       });
       const r = await job.run();
+      await settle(job);
       expect(r.status, r.error?.message).toBe('finished');
       expect(events).toContainEqual(
         expect.objectContaining({ type: 'restored', checkpointId: stopped.checkpoint.checkpointId }),

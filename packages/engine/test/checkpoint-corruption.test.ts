@@ -30,6 +30,15 @@ afterAll(() => {
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/**
+ * Waits until no checkpoint is in flight. A periodic checkpoint can start as the job's last one completes and
+ * is then written after run() resolved (a reported bug); without this it would recreate a removed temp dir.
+ */
+async function settle(job: Job): Promise<void> {
+  for (let i = 0; i < 400 && job.coordinator.pendingCheckpoint; i++)
+    await new Promise((r) => setTimeout(r, 5));
+}
+
 const COUNT = 24_000;
 /** ~0.8 s of input, a checkpoint every 40 ms: a dozen checkpoints before the failure at 2/3. */
 function countingSpec(sink: 'collect' | 'file') {
@@ -118,6 +127,7 @@ async function runWithCorruption(sink: 'collect' | 'file', file: 'state' | '_met
     },
   });
   const result = await job.run();
+  await settle(job);
   return { job, result, events, completed, damaged, base };
 }
 
@@ -127,9 +137,11 @@ beforeAll(async () => {
   const base = tempDir('corrupt-straight');
   const job = Job.fromSpec(countingSpec('collect'), { baseDir: base, writeConsole: () => {} });
   const r = await job.run();
+  await settle(job);
   expect(r.status).toBe('finished');
   const fileJob = Job.fromSpec(countingSpec('file'), { baseDir: base, writeConsole: () => {} });
   expect((await fileJob.run()).status).toBe('finished');
+  await settle(fileJob);
   straight = {
     collected: job.collected('out'),
     lines: committed(path.join(base, 'out')).sort(),

@@ -21,6 +21,15 @@ afterAll(() => {
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/**
+ * Waits until no checkpoint is in flight. A periodic checkpoint can start as the job's last one completes and
+ * is then written after run() resolved (a reported bug); without this it would recreate a removed temp dir.
+ */
+async function settle(job: Job): Promise<void> {
+  for (let i = 0; i < 400 && job.coordinator.pendingCheckpoint; i++)
+    await new Promise((r) => setTimeout(r, 5));
+}
+
 const COUNT = 30_000;
 
 /** ~1 s of input (30k rows at 30k rows/s), keyed rolling aggregate → exactly-once file sink `out/`. */
@@ -70,6 +79,7 @@ beforeAll(async () => {
   const base = tempDir('savepoint-straight');
   const job = Job.fromSpec(savepointSpec(0), { baseDir: base, writeConsole: () => {} });
   expect((await job.run()).status).toBe('finished');
+  await settle(job);
   straight = { lines: committed(path.join(base, 'out')), state: job.queryState('agg', { limit: 1000 }) };
   expect(straight.lines).toHaveLength(COUNT);
 }, 30_000);
@@ -90,8 +100,8 @@ async function stopAndResume(intervalMs: number, rows: number) {
   while (read() < rows) await new Promise((r) => setTimeout(r, 5));
   const savepoint = await first.stopWithSavepoint();
   const firstResult = await running;
-  // Whatever the stopped job still had in flight has settled by now.
-  await new Promise((r) => setTimeout(r, 200));
+  // Let whatever the stopped job still had in flight settle.
+  await settle(first);
   const after = events.filter(
     (e) => e.type === 'checkpoint-completed' && e.checkpoint.checkpointId > savepoint.checkpointId,
   );
@@ -105,6 +115,7 @@ async function stopAndResume(intervalMs: number, rows: number) {
     onEvent: (e) => resumedEvents.push(e),
   });
   const result = await second.run();
+  await settle(second);
   return { base, savepoint, firstResult, after, second, result, resumedEvents };
 }
 
@@ -129,6 +140,35 @@ describe('stop with savepoint, resume from it', () => {
     );
     expect(r.second.queryState('agg', { limit: 1000 })).toEqual(straight.state);
     expect(committed(path.join(r.base, 'out'))).toEqual(straight.lines);
+  });
+
+  it('a job that finished takes no checkpoint after its final one', async () => {
+    // The same trigger without a savepoint: the final (`stop`) checkpoint completes, a periodic one is due,
+    // and it is started, written and completed after run() resolved with `finished`.
+    const base = tempDir('savepoint-final');
+    const events: JobEvent[] = [];
+    const job = Job.fromSpec(savepointSpec(1), {
+      baseDir: base,
+      checkpointStorage: createFsCheckpointStorage(path.join(base, 'cp')),
+      writeConsole: () => {},
+      onEvent: (e) => events.push(e),
+    });
+    expect((await job.run()).status).toBe('finished');
+    const atEnd = events.length;
+    await settle(job);
+    const late = events
+      .slice(atEnd)
+      .flatMap((e) =>
+        e.type.startsWith('checkpoint-') ? [`${e.type} ${JSON.stringify(e).slice(0, 80)}`] : [],
+      );
+    expect(late, 'checkpoint events after run() resolved').toEqual([]);
+    const dirs = readdirSync(path.join(base, 'cp', 'savepoint-job')).sort(
+      (a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]),
+    );
+    const final = events.flatMap((e) =>
+      e.type === 'checkpoint-completed' && e.checkpoint.trigger === 'stop' ? [e.checkpoint.checkpointId] : [],
+    );
+    expect(dirs[dirs.length - 1]).toBe(`chk-${final[final.length - 1]}`);
   });
 
   it('no checkpoint completes after the savepoint, even when a periodic one is due as it completes', async () => {

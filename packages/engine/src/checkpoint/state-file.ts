@@ -1,7 +1,10 @@
 import type {
+  ColumnarEntries,
+  Key,
   KeyedStateSnapshotData,
   KeyedStateSnapshotStateData,
   KeyGroupRange,
+  Namespace,
   StateKind,
 } from '../state/index';
 import type { TimersSnapshotData } from '../time/index';
@@ -27,11 +30,29 @@ export interface StateFileHeader {
   states: Array<{ name: string; kind: StateKind; ttlMs?: number }>;
 }
 
+/** One key group: per state its entries as columns (null when the state has none in this group), timers. */
 interface Section {
   g: number;
-  s: Array<Array<[unknown, unknown, unknown]>>;
+  s: Array<ColumnarEntries | null>;
   e?: unknown[];
   p?: unknown[];
+}
+
+function columns(entries: Array<[Key, Namespace, unknown]> | ColumnarEntries): ColumnarEntries {
+  if (!Array.isArray(entries)) return entries;
+  const n = entries.length;
+  const keys = new Array<Key>(n);
+  const values = new Array<unknown>(n);
+  const first = entries[0]?.[1];
+  let same = true;
+  for (let i = 0; i < n; i++) {
+    const e = entries[i]!;
+    keys[i] = e[0];
+    values[i] = e[2];
+    if (e[1] !== first) same = false;
+  }
+  if (same) return first === undefined ? { keys, values } : { keys, values, namespace: first };
+  return { keys, values, namespaces: entries.map((e) => e[1]) };
 }
 
 export interface StateFileContent {
@@ -40,6 +61,8 @@ export interface StateFileContent {
   chunks: Iterable<string>;
   /** Key group of each chunk after the header, in order (filled as the chunks are produced). */
   keyGroups: number[];
+  /** Longest time one chunk took to serialize (ms) — a pause of processing, since it runs between slices. */
+  longestChunkMs: number;
 }
 
 export function stateFileContent(
@@ -66,27 +89,35 @@ export function stateFileContent(
   const section = (g: number): Section => {
     let sec = byGroup.get(g);
     if (!sec) {
-      sec = { g, s: keyed.states.map(() => []) };
+      sec = { g, s: keyed.states.map(() => null) };
       byGroup.set(g, sec);
     }
     return sec;
   };
   keyed.states.forEach((st, i) => {
-    for (const [g, entries] of st.byKeyGroup) section(g).s[i] = entries as Array<[unknown, unknown, unknown]>;
+    for (const [g, entries] of st.byKeyGroup) section(g).s[i] = entries as never;
   });
   if (timers) {
     for (const [g, t] of timers.eventTime) section(g).e = t;
     for (const [g, t] of timers.processingTime) section(g).p = t;
   }
   const groups = [...byGroup.keys()].sort((a, b) => a - b);
+  const content: StateFileContent = { header, chunks: [], keyGroups, longestChunkMs: 0 };
   function* chunks(): Iterable<string> {
     yield `${JSON.stringify(header)}\n`;
     for (const g of groups) {
       keyGroups.push(g);
-      yield `${JSON.stringify(byGroup.get(g))}\n`;
+      const t0 = performance.now();
+      const sec = byGroup.get(g)!;
+      sec.s = sec.s.map((e) => (e === null ? null : columns(e as never)));
+      const line = `${JSON.stringify(sec)}\n`;
+      const ms = performance.now() - t0;
+      if (ms > content.longestChunkMs) content.longestChunkMs = ms;
+      yield line;
     }
   }
-  return { header, chunks: chunks(), keyGroups };
+  content.chunks = chunks();
+  return content;
 }
 
 export interface ParsedSections {
@@ -129,7 +160,7 @@ export function parseSections(
       throw new Error(`${file}: section ${n} is malformed`);
     if (!range.contains(sec.g)) continue;
     sec.s.forEach((entries, i) => {
-      if (entries.length > 0) states[i]?.byKeyGroup.push([sec.g, entries as never]);
+      if (entries && entries.keys.length > 0) states[i]?.byKeyGroup.push([sec.g, entries]);
     });
     if (sec.e) timers.eventTime.push([sec.g, sec.e as never]);
     if (sec.p) timers.processingTime.push([sec.g, sec.p as never]);

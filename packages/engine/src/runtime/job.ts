@@ -78,7 +78,13 @@ export type JobEvent =
       trigger: CheckpointTrigger;
       timestamp: number;
     }
-  | { type: 'checkpoint-completed'; checkpoint: CompletedCheckpoint; operators: CheckpointOperatorStats[] }
+  | {
+      type: 'checkpoint-completed';
+      checkpoint: CompletedCheckpoint;
+      operators: CheckpointOperatorStats[];
+      /** How long processing paused: the longest synchronous snapshot of a task, and the longest asynchronous step. */
+      pauses: { syncMs: number; longestStepMs: number };
+    }
   | {
       type: 'checkpoint-failed';
       checkpointId: number;
@@ -88,7 +94,7 @@ export type JobEvent =
       reason: string;
     }
   | { type: 'restarting'; attempt: number; cause: string; delayMs: number }
-  | { type: 'restored'; checkpointId: number; path: string; reason: string }
+  | { type: 'restored'; checkpointId: number; path: string; reason: string; durationMs: number }
   | { type: 'notice'; message: string };
 
 export interface CheckpointOperatorStats {
@@ -173,6 +179,9 @@ const yieldToEventLoop: () => Promise<void> =
     ? () => new Promise((r) => setImmediate(r))
     : () => new Promise((r) => setTimeout(r, 0));
 
+/** Entries materialized per asynchronous step of a snapshot: small enough to keep each step a few ms. */
+const MATERIALIZE_STEP = 4096;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function safeJobId(name: string): string {
@@ -187,6 +196,10 @@ interface InFlight {
   writer: Promise<CheckpointWriter>;
   handles: OperatorSnapshot[];
   aborted: boolean;
+  /** Longest synchronous snapshot of a task (ms). */
+  syncMs: number;
+  /** Longest single asynchronous step (materializing or serializing a piece of state), ms. */
+  stepMs: number;
 }
 
 /**
@@ -550,6 +563,7 @@ export class Job {
 
   /** Replaces the current execution by one restored from `cp`; output and sinks roll back to it. */
   private async rebuildFrom(cp: LoadedCheckpoint, reason: string): Promise<void> {
+    const t0 = performance.now();
     const id = cp.metadata.checkpointId;
     this.coordinator.pin(id);
     try {
@@ -574,7 +588,13 @@ export class Job {
       );
       for (const l of listed) this.coordinator.advanceIdsPast(l.location.checkpointId);
       this.restoredFrom = { checkpointId: id, path: cp.location.path };
-      this.emit({ type: 'restored', checkpointId: id, path: cp.location.path, reason });
+      this.emit({
+        type: 'restored',
+        checkpointId: id,
+        path: cp.location.path,
+        reason,
+        durationMs: performance.now() - t0,
+      });
     } finally {
       this.coordinator.unpin(id);
     }
@@ -753,7 +773,7 @@ export class Job {
   ): void {
     const writer = this.storage.createWriter(this.jobId, id, kind);
     writer.catch(() => {}); // a failure surfaces through the tasks' acknowledgements
-    this.inflight.set(id, { id, writer, handles: [], aborted: false });
+    this.inflight.set(id, { id, writer, handles: [], aborted: false, syncMs: 0, stepMs: 0 });
     this.emit({ type: 'checkpoint-triggered', checkpointId: id, kind, trigger, timestamp });
     const barrier: CheckpointBarrier = {
       kind: 'barrier',
@@ -776,6 +796,7 @@ export class Job {
       return;
     }
     f.handles.push(...snaps);
+    if (task.lastSyncSnapshotMs > f.syncMs) f.syncMs = task.lastSyncSnapshotMs;
     this.persistTaskSnapshot(f, task.id, snaps).then(
       (ack) => this.coordinator.receiveAcknowledgeMessage(barrier.checkpointId, task.id, ack),
       (e: unknown) =>
@@ -795,13 +816,19 @@ export class Job {
       if (s.operatorState !== undefined) ref.operatorState = s.operatorState;
       if (s.keyed) {
         const handle = s.keyed;
-        while (!handle.materializeStep(20_000)) {
+        for (;;) {
+          const t0 = performance.now();
+          const done = handle.materializeStep(MATERIALIZE_STEP);
+          const ms = performance.now() - t0;
+          if (ms > f.stepMs) f.stepMs = ms;
+          if (done) break;
           await yieldToEventLoop();
           if (f.aborted) throw new Error('checkpoint aborted');
         }
         const data = handle.result();
         const content = stateFileContent(s.nodeId, s.subtask, data, s.timers);
         const file = await writer.writeStateFile(`op-${s.nodeId}-${s.subtask}.state`, content.chunks);
+        if (content.longestChunkMs > f.stepMs) f.stepMs = content.longestChunkMs;
         handle.release();
         ref.keyGroupRange = data.keyGroupRange;
         ref.file = { name: file.name, size: file.size, sha256: file.sha256 };
@@ -900,11 +927,13 @@ export class Job {
   }
 
   private onCheckpointComplete(c: CompletedCheckpoint): void {
+    const f = this.inflight.get(c.checkpointId);
+    const pauses = { syncMs: f?.syncMs ?? 0, longestStepMs: f?.stepMs ?? 0 };
     this.inflight.delete(c.checkpointId);
     for (const op of this.exec.operators()) op.notifyCheckpointComplete(c.checkpointId);
     const operators = this.lastStats.get(c.checkpointId) ?? [];
     this.lastStats.delete(c.checkpointId);
-    this.emit({ type: 'checkpoint-completed', checkpoint: c, operators });
+    this.emit({ type: 'checkpoint-completed', checkpoint: c, operators, pauses });
   }
 
   // ---------------------------------------------------------------------------- observation

@@ -160,20 +160,25 @@ export abstract class Task {
    */
   snapshotFinished(barrier: CheckpointBarrier): void {
     if (!this.finished || barrier.checkpointId <= this.lastCheckpointId) return;
+    this.takeSnapshot(barrier);
+  }
+
+  /** How long the last synchronous snapshot paused this task (ms). */
+  lastSyncSnapshotMs = 0;
+
+  private takeSnapshot(barrier: CheckpointBarrier): void {
+    const t0 = performance.now();
     this.lastCheckpointId = barrier.checkpointId;
     const state = this.chain.snapshot(barrier.checkpointId);
     const own = this.snapshotOwnState();
     if (own) state.unshift(own);
+    this.lastSyncSnapshotMs = performance.now() - t0;
     this.onSnapshot(this, barrier, state);
   }
 
   /** The synchronous part of a checkpoint: snapshot the chain, hand it over, forward the barrier. */
   protected checkpoint(barrier: CheckpointBarrier): void {
-    this.lastCheckpointId = barrier.checkpointId;
-    const state = this.chain.snapshot(barrier.checkpointId);
-    const own = this.snapshotOwnState();
-    if (own) state.unshift(own);
-    this.onSnapshot(this, barrier, state);
+    this.takeSnapshot(barrier);
     this.chain.broadcast(barrier);
   }
 

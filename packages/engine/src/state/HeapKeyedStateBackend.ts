@@ -433,7 +433,15 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
         const hasTtl = st.ttlMs !== undefined;
         for (const [kg, entries] of st.byKeyGroup) {
           if (!range.contains(kg)) continue;
-          for (const [k, ns, v] of entries) table.put(k, ns, table.codec.fromSnapshot(v, hasTtl, now));
+          if (Array.isArray(entries)) {
+            for (const [k, ns, v] of entries) table.put(k, ns, table.codec.fromSnapshot(v, hasTtl, now));
+            continue;
+          }
+          const { keys, values, namespaces, namespace } = entries;
+          for (let i = 0; i < keys.length; i++) {
+            const ns = namespaces ? namespaces[i]! : (namespace as Namespace);
+            table.put(keys[i]!, ns, table.codec.fromSnapshot(values[i], hasTtl, now));
+          }
         }
       }
     }

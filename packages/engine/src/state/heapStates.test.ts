@@ -377,7 +377,7 @@ describe('TTL (processing time)', () => {
     expect(backend.getKeyView('old')).toBeUndefined();
     expect(backend.getKeyView('new')).toEqual({ v: 2 });
     const data = backend.snapshot(1).result();
-    const entries = data.states[0]!.byKeyGroup.flatMap(([, e]) => e);
+    const entries = data.states[0]!.byKeyGroup.flatMap(([, e]) => e as Array<[unknown, unknown, unknown]>);
     expect(entries).toEqual([['new', VOID_NAMESPACE, { v: 2, ts: 1050 }]]);
     expect(data.states[0]!.ttlMs).toBe(100);
   });

@@ -30,6 +30,7 @@ export {
 export { createOperatorStateBackend, evenSplitRange } from './OperatorStateBackend';
 export {
   type AggregatingState,
+  type ColumnarEntries,
   type InternalAggregatingState,
   type InternalKvState,
   type InternalListState,

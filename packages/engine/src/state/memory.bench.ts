@@ -115,7 +115,9 @@ for (;;) {
   if (done) break;
 }
 const materializeMs = performance.now() - t1;
-const entries = snap.result().states[0]!.byKeyGroup.reduce((n, [, e]) => n + e.length, 0);
+const entries = snap
+  .result()
+  .states[0]!.byKeyGroup.reduce((n, [, e]) => n + (Array.isArray(e) ? e.length : e.keys.length), 0);
 snap.release();
 
 for (const r of results) {

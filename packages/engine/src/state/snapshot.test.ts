@@ -7,6 +7,7 @@ import {
   KeyGroupRangeAssignment,
   ListStateDescriptor,
   MapStateDescriptor,
+  type Namespace,
   ValueStateDescriptor,
   VOID_NAMESPACE,
 } from './index';
@@ -140,7 +141,9 @@ describe('copy-on-write snapshots', () => {
     expect(map.get('m')).toEqual({ x: 99 });
     // mutating the materialized data does not touch live state
     const again = backend.snapshot(2).result();
-    const objEntries = again.states.find((s) => s.name === 'obj')!.byKeyGroup[0]![1];
+    const objEntries = again.states.find((s) => s.name === 'obj')!.byKeyGroup[0]![1] as Array<
+      [Key, Namespace, unknown]
+    >;
     (objEntries[0]![2] as { n: number }).n = -5;
     expect(table.get(objEntries[0]![0], VOID_NAMESPACE)).toEqual({ n: 99 });
   });

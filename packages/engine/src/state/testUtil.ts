@@ -39,7 +39,7 @@ export function flatten(data: KeyedStateSnapshotData): Map<string, unknown> {
     for (const [kg, entries] of st.byKeyGroup) {
       if (kg <= prevKg) throw new Error(`key groups out of order in ${st.name}`);
       prevKg = kg;
-      for (const [k, ns, v] of entries) {
+      for (const [k, ns, v] of entries as Array<[Key, Namespace, unknown]>) {
         if (KeyGroupRangeAssignment.assignToKeyGroup(k, data.maxParallelism) !== kg) {
           throw new Error(`key ${String(k)} in wrong key group ${kg}`);
         }

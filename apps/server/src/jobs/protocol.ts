@@ -1,0 +1,282 @@
+/**
+ * The message protocol between the JobManager (main thread) and a job worker, and the shapes of the events the
+ * manager hands out. Zod schemas are the single source of truth: every type here is inferred from them, and
+ * both sides validate every message they receive.
+ *
+ * - main → worker: `workerData` ({@link WorkerInitSchema}) when the worker starts, then `request`s
+ *   ({@link RequestSchema}): a command with an id.
+ * - worker → main ({@link WorkerMessageSchema}): `ready` / `init-failed` once, a `response` per request (same
+ *   id; `result` is validated against the command's result schema in {@link ResultSchemas}), and `event`s
+ *   pushed whenever the job has something to say.
+ *
+ * Everything that crosses is JSON-safe (see `json-safe.ts`): non-finite numbers (watermarks of ±Infinity)
+ * and `undefined` travel as `null`, so the events can go to a socket as they are.
+ */
+
+import { NODE_KINDS } from '@flowstate/spec';
+import { z } from 'zod';
+
+// ------------------------------------------------------------------------------------------ errors
+
+export const JOB_MANAGER_ERROR_CODES = [
+  'UNKNOWN_JOB',
+  'NOT_RUNNING',
+  'ALREADY_RUNNING',
+  'NO_SUCH_NODE',
+  'NO_KEYED_STATE',
+  'NO_SUCH_CHECKPOINT',
+  'WORKER_CRASHED',
+  'TIMEOUT',
+  'INVALID_SPEC',
+  /** The engine refused or could not do what was asked (a savepoint failed, a restore is already running…). */
+  'FAILED',
+] as const;
+export const JobManagerErrorCodeSchema = z.enum(JOB_MANAGER_ERROR_CODES);
+export type JobManagerErrorCode = z.infer<typeof JobManagerErrorCodeSchema>;
+
+/** An error as it crosses the thread boundary. */
+export const WireErrorSchema = z.object({
+  code: JobManagerErrorCodeSchema,
+  message: z.string(),
+  problems: z.array(z.unknown()).optional(),
+});
+export type WireError = z.infer<typeof WireErrorSchema>;
+
+// ------------------------------------------------------------------------------------------ shapes
+
+export const ManagedStatusSchema = z.enum([
+  'created',
+  'running',
+  'restarting',
+  'finished',
+  'failed',
+  'cancelled',
+]);
+export type ManagedStatus = z.infer<typeof ManagedStatusSchema>;
+
+const CheckpointKindSchema = z.enum(['checkpoint', 'savepoint']);
+const CheckpointTriggerSchema = z.enum(['periodic', 'manual', 'stop']);
+const count = z.number().int().nonnegative();
+const checkpointId = z.number().int().nonnegative();
+
+/** The engine's `NodeMetrics`, JSON-safe: `watermark` is null where the engine has ±Infinity. */
+export const NodeMetricsSchema = z.object({
+  nodeId: z.string(),
+  kind: z.enum(NODE_KINDS),
+  parallelism: z.number().int().positive(),
+  recordsIn: count,
+  recordsOut: count,
+  rowErrors: count,
+  lateRowsDropped: count,
+  watermark: z.number().nullable(),
+  numKeys: count,
+  backpressureMs: z.number().nonnegative(),
+  recordsInPerSec: z.number().nonnegative(),
+  recordsOutPerSec: z.number().nonnegative(),
+});
+
+/** The engine's `JobMetrics`, JSON-safe (see {@link NodeMetricsSchema}). */
+export const JobMetricsSchema = z.object({
+  status: ManagedStatusSchema,
+  startedAt: z.number(),
+  uptimeMs: z.number(),
+  restarts: count,
+  nodes: z.array(NodeMetricsSchema),
+  rowErrors: count,
+});
+export type ManagedJobMetrics = z.infer<typeof JobMetricsSchema>;
+
+export const StateQuerySchema = z.object({
+  prefix: z.string().optional(),
+  cursor: z.string().optional(),
+  limit: z.number().int().positive().optional(),
+});
+export type StateQuery = z.infer<typeof StateQuerySchema>;
+
+export const StateEntrySchema = z.object({ key: z.unknown(), value: z.unknown() });
+
+export const StatePageSchema = z.object({
+  entries: z.array(StateEntrySchema),
+  nextCursor: z.string().optional(),
+});
+export type StatePage = z.infer<typeof StatePageSchema>;
+
+export const OutputPageSchema = z.object({
+  rows: z.array(z.unknown()),
+  /** Sequence number of the first row. */
+  from: count,
+  /** Sequence number the next row will get (ask `since: next` for what comes after). */
+  next: count,
+  /** Bumped by every rollback (restore): sequence numbers of an older epoch mean nothing any more. */
+  epoch: count,
+});
+export type OutputPage = z.infer<typeof OutputPageSchema>;
+
+/** Keys are scalars (several key fields make a JSON array string). */
+export const StateKeySchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+// ------------------------------------------------------------------------------------------ events
+
+const jobId = z.string();
+
+export const ManagerEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('status'),
+    jobId,
+    status: ManagedStatusSchema,
+    cause: z.string().optional(),
+    restarts: count,
+    at: z.number(),
+  }),
+  z.object({ type: z.literal('metrics'), jobId, metrics: JobMetricsSchema }),
+  z.object({
+    type: z.literal('checkpoint-triggered'),
+    jobId,
+    checkpointId,
+    kind: CheckpointKindSchema,
+    trigger: CheckpointTriggerSchema,
+    at: z.number(),
+  }),
+  z.object({
+    type: z.literal('checkpoint-completed'),
+    jobId,
+    checkpointId,
+    kind: CheckpointKindSchema,
+    trigger: CheckpointTriggerSchema,
+    startedAt: z.number(),
+    durationMs: z.number(),
+    sizeBytes: count,
+    path: z.string(),
+    operators: z.array(z.object({ nodeId: z.string(), subtasks: count, sizeBytes: count })),
+  }),
+  z.object({
+    type: z.literal('checkpoint-failed'),
+    jobId,
+    checkpointId,
+    kind: CheckpointKindSchema,
+    trigger: CheckpointTriggerSchema,
+    startedAt: z.number(),
+    reason: z.string(),
+  }),
+  z.object({ type: z.literal('output'), jobId, nodeId: z.string(), ...OutputPageSchema.shape }),
+  z.object({
+    type: z.literal('state'),
+    jobId,
+    nodeId: z.string(),
+    changes: z.array(StateEntrySchema),
+    dropped: count,
+    numKeys: count,
+    reset: z.boolean(),
+    at: z.number(),
+  }),
+  z.object({ type: z.literal('restored'), jobId, checkpointId, path: z.string(), reason: z.string() }),
+  z.object({
+    type: z.enum(['notice', 'row-error']),
+    jobId,
+    message: z.string(),
+    data: z.unknown().optional(),
+  }),
+]);
+export type ManagerEvent = z.infer<typeof ManagerEventSchema>;
+
+// ------------------------------------------------------------------------------------------ worker start
+
+const intervalMs = z.number().int().positive();
+
+export const WorkerInitSchema = z.discriminatedUnion('mode', [
+  /** Host one job: run it, stream its events, answer commands. */
+  z.object({
+    mode: z.literal('job'),
+    jobId: z.string(),
+    spec: z.unknown(),
+    /** Absolute. Checkpoints go to `<dataDir>/checkpoints/<jobId>/`; relative connector paths resolve here. */
+    dataDir: z.string(),
+    restoreFrom: z.object({ path: z.string() }).optional(),
+    metricsIntervalMs: intervalMs,
+    outputIntervalMs: intervalMs,
+    /** Rows an `output` event carries at most. */
+    outputRowsPerEvent: z.number().int().positive(),
+    /** Rows pushed per collect sink and output interval at most; when more are new, the oldest are skipped. */
+    outputMaxRowsPerTick: z.number().int().positive(),
+    stateIntervalMs: intervalMs,
+    stateMaxKeys: z.number().int().positive(),
+    /** Accept test-only commands (`crash`). */
+    testHooks: z.boolean(),
+  }),
+  /** Load one checkpoint into a job that never runs, and answer state queries about it. */
+  z.object({
+    mode: z.literal('inspect'),
+    /** The checkpoint (or savepoint) directory, absolute. */
+    path: z.string(),
+    /** The spec to read the state with; null: the one stored in the checkpoint. */
+    spec: z.unknown(),
+    dataDir: z.string(),
+  }),
+]);
+export type WorkerInit = z.infer<typeof WorkerInitSchema>;
+
+// ------------------------------------------------------------------------------------------ commands
+
+const nodeId = z.string();
+
+export const CommandSchema = z.discriminatedUnion('cmd', [
+  z.object({ cmd: z.literal('stop'), savepoint: z.boolean() }),
+  z.object({ cmd: z.literal('triggerCheckpoint') }),
+  z.object({ cmd: z.literal('restore'), checkpointId }),
+  z.object({ cmd: z.literal('queryState'), nodeId, query: StateQuerySchema }),
+  z.object({ cmd: z.literal('stateOfKey'), nodeId, key: StateKeySchema }),
+  z.object({
+    cmd: z.literal('output'),
+    nodeId,
+    limit: z.number().int().positive(),
+    since: count.optional(),
+  }),
+  z.object({ cmd: z.literal('metrics') }),
+  z.object({ cmd: z.literal('subscribeState'), nodeId }),
+  z.object({ cmd: z.literal('unsubscribeState'), nodeId }),
+  /** Diagnostics (tests): what the worker holds. */
+  z.object({ cmd: z.literal('stats') }),
+  /** Test hook (only with `testHooks`): throw an uncaught exception in the worker. */
+  z.object({ cmd: z.literal('crash'), message: z.string() }),
+]);
+export type Command = z.infer<typeof CommandSchema>;
+export type CommandName = Command['cmd'];
+
+export const WorkerStatsSchema = z.object({
+  /** Nodes the worker holds an engine state subscription for (one each, however many subscribers). */
+  stateSubscriptions: z.array(z.string()),
+  /** Calls the worker made to the engine's `subscribeState` so far. */
+  engineSubscribeCalls: count,
+  /** State deliveries pushed so far, per node. */
+  stateEventsSent: z.record(z.string(), count),
+});
+
+/** What each command answers with. */
+export const ResultSchemas = {
+  stop: z.object({ savepoint: z.object({ checkpointId, path: z.string() }).optional() }),
+  triggerCheckpoint: z.object({ checkpointId }),
+  restore: z.object({ checkpointId, path: z.string() }),
+  queryState: StatePageSchema,
+  stateOfKey: z.object({ value: z.unknown() }),
+  output: OutputPageSchema,
+  metrics: JobMetricsSchema,
+  subscribeState: z.object({}),
+  unsubscribeState: z.object({}),
+  stats: WorkerStatsSchema,
+  crash: z.object({}),
+} satisfies Record<CommandName, z.ZodType>;
+export type CommandResult<C extends CommandName> = z.infer<(typeof ResultSchemas)[C]>;
+
+export const RequestSchema = z.object({ kind: z.literal('request'), id: count, command: CommandSchema });
+export type Request = z.infer<typeof RequestSchema>;
+
+// ------------------------------------------------------------------------------------------ worker → main
+
+export const WorkerMessageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ready') }),
+  z.object({ kind: z.literal('init-failed'), error: WireErrorSchema }),
+  z.object({ kind: z.literal('response'), id: count, ok: z.literal(true), result: z.unknown() }),
+  z.object({ kind: z.literal('response'), id: count, ok: z.literal(false), error: WireErrorSchema }),
+  z.object({ kind: z.literal('event'), event: ManagerEventSchema }),
+]);
+export type WorkerMessage = z.infer<typeof WorkerMessageSchema>;

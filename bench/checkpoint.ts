@@ -1,0 +1,225 @@
+/**
+ * Benchmark 4 — checkpoints (the checkpoint issue's figures).
+ *
+ *   a) throughput with 1-second checkpoints vs none, rolling COUNT/SUM over 100k keys (goal ratio >= 0.95);
+ *      the two configurations alternate, run after run, in this process
+ *   b) the longest processing pause per checkpoint at 1M keys (goal <= 20 ms): the larger of the longest
+ *      synchronous snapshot of a task and the longest single asynchronous step (materializing or
+ *      serializing a piece of state runs between scheduling slices, so it pauses processing that long)
+ *   c) checkpoint duration and size at 1M keys
+ *   d) restore time at 1M keys (goal <= 1 s): load the checkpoint (verifying every SHA-256), parse it and
+ *      rebuild the job's state — `Job.loadCheckpoint`, end to end
+ *
+ * Checkpoints go to a temporary directory on local disk; everything runs at parallelism 1.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFsCheckpointStorage, Job, type JobEvent } from '@flowstate/engine';
+import { banner, check, collectGarbage, QUICK, report, stats } from './lib/measure';
+
+const THROUGHPUT_ROWS = QUICK ? 300_000 : 4_000_000;
+const THROUGHPUT_KEYS = QUICK ? 10_000 : 100_000;
+const BIG_KEYS = QUICK ? 100_000 : 1_000_000;
+const BIG_ROWS = BIG_KEYS * 3;
+const RUNS = QUICK ? 2 : 3;
+
+function spec(name: string, rows: number, keys: number, intervalMs: number, sequenceKeys: boolean) {
+  return {
+    specVersion: 1,
+    name,
+    settings: { parallelism: 1, checkpointing: { intervalMs, timeoutMs: 120_000, retained: 2 } },
+    nodes: [
+      {
+        id: 'gen',
+        kind: 'source',
+        connector: {
+          type: 'datagen',
+          count: rows,
+          seed: 7,
+          fields: {
+            k: sequenceKeys
+              ? { kind: 'sequence', start: 0, end: keys - 1 }
+              : { kind: 'random', min: 0, max: keys - 1 },
+            v: { kind: 'random', min: 0, max: 1000 },
+          },
+        },
+        schema: { k: 'int', v: 'int' },
+      },
+      { id: 'byKey', kind: 'keyBy', key: ['k'] },
+      { id: 'agg', kind: 'aggregate', aggregates: { n: 'COUNT(*)', total: 'SUM(v)' } },
+      { id: 'out', kind: 'sink', connector: { type: 'blackhole' } },
+    ],
+    edges: [
+      { from: 'gen', to: 'byKey' },
+      { from: 'byKey', to: 'agg' },
+      { from: 'agg', to: 'out' },
+    ],
+  };
+}
+
+/**
+ * Runs a job; `ms` is the time until all input was processed — for a checkpointed job, until the final
+ * checkpoint (which commits the sinks at the end of input) was triggered, a fixed cost that is not throughput.
+ */
+async function runJob(s: ReturnType<typeof spec>, dir: string | null) {
+  const events: JobEvent[] = [];
+  let inputDoneAt = 0;
+  const job = Job.fromSpec(s, {
+    writeConsole: () => {},
+    ...(dir ? { checkpointStorage: createFsCheckpointStorage(dir) } : {}),
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === 'checkpoint-triggered' && e.trigger === 'stop') inputDoneAt = performance.now();
+    },
+  });
+  const t0 = performance.now();
+  const r = await job.run();
+  const ms = (inputDoneAt || performance.now()) - t0;
+  check(r.status === 'finished', `job ended ${r.status}: ${r.error?.message}`);
+  const sink = r.metrics.nodes.find((n) => n.nodeId === 'out')!;
+  return { job, ms, events, rowsOut: sink.recordsIn };
+}
+
+async function throughput(): Promise<void> {
+  banner(
+    `a) throughput, ${THROUGHPUT_ROWS.toLocaleString()} rows over ${THROUGHPUT_KEYS.toLocaleString()} keys: 1 s checkpoints vs none`,
+    [],
+  );
+  const none: number[] = [];
+  const withCp: number[] = [];
+  let checkpoints = 0;
+  for (let i = 0; i <= RUNS; i++) {
+    collectGarbage();
+    const a = await runJob(spec('tp-none', THROUGHPUT_ROWS, THROUGHPUT_KEYS, 0, false), null);
+    collectGarbage();
+    const dir = mkdtempSync(join(tmpdir(), 'fs-bench-cp-'));
+    const b = await runJob(spec('tp-cp', THROUGHPUT_ROWS, THROUGHPUT_KEYS, 1000, false), dir);
+    rmSync(dir, { recursive: true, force: true });
+    check(a.rowsOut === b.rowsOut, `row counts differ: ${a.rowsOut} vs ${b.rowsOut}`);
+    const cps = b.events.filter(
+      (e) => e.type === 'checkpoint-completed' && e.checkpoint.trigger === 'periodic',
+    ).length;
+    if (i === 0) {
+      console.log(
+        `  warm-up: none ${(a.ms / 1000).toFixed(2)} s, with checkpoints ${(b.ms / 1000).toFixed(2)} s (${cps} periodic)`,
+      );
+      continue;
+    }
+    checkpoints += cps;
+    none.push((THROUGHPUT_ROWS / a.ms) * 1000);
+    withCp.push((THROUGHPUT_ROWS / b.ms) * 1000);
+    console.log(
+      `  run ${i}: none ${((THROUGHPUT_ROWS / a.ms) * 1000).toFixed(0)} rows/s, with checkpoints ${((THROUGHPUT_ROWS / b.ms) * 1000).toFixed(0)} rows/s (${cps} periodic checkpoints)`,
+    );
+  }
+  const sn = stats(none);
+  const sc = stats(withCp);
+  const ratio = sc.median / sn.median;
+  console.log(
+    `  median: none ${sn.median.toFixed(0)} rows/s, with 1 s checkpoints ${sc.median.toFixed(0)} rows/s → ratio ${ratio.toFixed(3)} (${checkpoints} checkpoints measured)`,
+  );
+  report({
+    bench: 'checkpoint',
+    metric: 'throughput without checkpoints (100k keys)',
+    value: sn.median,
+    unit: 'rows/s',
+  });
+  report({
+    bench: 'checkpoint',
+    metric: 'throughput with 1 s checkpoints (100k keys)',
+    value: sc.median,
+    unit: 'rows/s',
+  });
+  report({
+    bench: 'checkpoint',
+    metric: 'ratio with/without checkpoints',
+    value: ratio,
+    unit: '×',
+    goal: '>= 0.95',
+    met: ratio >= 0.95,
+  });
+}
+
+async function bigState(): Promise<void> {
+  banner(
+    `b–d) ${BIG_KEYS.toLocaleString()} keys (${BIG_ROWS.toLocaleString()} rows), checkpoints every second`,
+    [],
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'fs-bench-big-'));
+  try {
+    const s = spec('big', BIG_ROWS, BIG_KEYS, 1000, true);
+    const r = await runJob(s, dir);
+    const done = r.events.filter(
+      (e): e is Extract<JobEvent, { type: 'checkpoint-completed' }> => e.type === 'checkpoint-completed',
+    );
+    check(done.length > 0, 'no checkpoint completed');
+    for (const e of done) {
+      console.log(
+        `  checkpoint ${e.checkpoint.checkpointId} (${e.checkpoint.trigger}): ${e.checkpoint.durationMs} ms, ${(e.checkpoint.sizeBytes / 1048576).toFixed(1)} MiB; pauses: sync ${e.pauses.syncMs.toFixed(2)} ms, longest async step ${e.pauses.longestStepMs.toFixed(2)} ms`,
+      );
+    }
+    const full = done.filter((e) => e.checkpoint.trigger === 'stop').at(-1) ?? done.at(-1)!;
+    const pause = Math.max(...done.map((e) => Math.max(e.pauses.syncMs, e.pauses.longestStepMs)));
+    report({
+      bench: 'checkpoint',
+      metric: 'longest processing pause per checkpoint (1M keys)',
+      value: pause,
+      unit: 'ms',
+      goal: '<= 20',
+      met: pause <= 20,
+    });
+    report({
+      bench: 'checkpoint',
+      metric: 'checkpoint duration (1M keys)',
+      value: full.checkpoint.durationMs,
+      unit: 'ms',
+    });
+    report({
+      bench: 'checkpoint',
+      metric: 'checkpoint size (1M keys)',
+      value: full.checkpoint.sizeBytes / 1048576,
+      unit: 'MiB',
+    });
+    const keysInState = r.job.metrics().nodes.find((n) => n.nodeId === 'agg')!.numKeys;
+    check(keysInState === BIG_KEYS, `expected ${BIG_KEYS} keys in state, found ${keysInState}`);
+    r.job.dispose();
+
+    banner(
+      `d) restore of checkpoint ${full.checkpoint.checkpointId} (${BIG_KEYS.toLocaleString()} keys)`,
+      [],
+    );
+    const times: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      collectGarbage();
+      const job = Job.fromSpec(s, {
+        writeConsole: () => {},
+        checkpointStorage: createFsCheckpointStorage(dir),
+      });
+      const t0 = performance.now();
+      await job.loadCheckpoint({ path: full.checkpoint.path });
+      const ms = performance.now() - t0;
+      const n = job.metrics().nodes.find((x) => x.nodeId === 'agg')!.numKeys;
+      check(n === BIG_KEYS, `restored ${n} keys, expected ${BIG_KEYS}`);
+      job.dispose();
+      if (i === 0) continue;
+      times.push(ms);
+      console.log(`  run ${i}: ${ms.toFixed(0)} ms`);
+    }
+    const st = stats(times);
+    console.log(`  median ${st.median.toFixed(0)} ms (min ${st.min.toFixed(0)}, max ${st.max.toFixed(0)})`);
+    report({
+      bench: 'checkpoint',
+      metric: 'restore time (1M keys)',
+      value: st.median,
+      unit: 'ms',
+      goal: '<= 1000',
+      met: st.median <= 1000,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (!process.argv.includes('--big-only')) await throughput();
+await bigState();

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes of the REST API and of socket acknowledgements. A client branches on `code`, never on
+ * `message` (which says, for a person, what went wrong and what to do).
+ */
+export const ERROR_CODES = {
+  /** The body is not JSON (the message names the parse error). 400. */
+  invalidJson: 'invalid-json',
+  /** Params, query or body do not have the right shape; `details` lists zod issues `{ path, message }`. 400. */
+  invalidRequest: 'invalid-request',
+  /** A job spec does not validate; `details` holds the spec package's problems. 422. */
+  invalidSpec: 'invalid-spec',
+  /** `Authorization: Bearer <token>` missing or wrong (FLOWSTATE_TOKEN is set). 401. */
+  unauthorized: 'unauthorized',
+  /** The request's origin is not the studio's (CORS / socket.io). 403. */
+  forbiddenOrigin: 'forbidden-origin',
+  /** No route for this method and path. 404. */
+  routeNotFound: 'route-not-found',
+  pipelineNotFound: 'pipeline-not-found',
+  versionNotFound: 'version-not-found',
+  jobNotFound: 'job-not-found',
+  checkpointNotFound: 'checkpoint-not-found',
+  /** The node does not exist in the job's spec, or holds no keyed state / is not a collect sink. 404. */
+  nodeNotFound: 'node-not-found',
+  /** The operation needs a running job (trigger a checkpoint, read live state or output). 409. */
+  jobNotRunning: 'job-not-running',
+  /** The checkpoint exists but cannot be restored or read (pending, failed, discarded, or its files are damaged). 409. */
+  checkpointUnavailable: 'checkpoint-unavailable',
+  /** A pipeline with running jobs cannot be deleted. 409. */
+  pipelineInUse: 'pipeline-in-use',
+  /** Body larger than the limit. 413. */
+  bodyTooLarge: 'body-too-large',
+  /** Body is not `application/json`. 415. */
+  unsupportedMediaType: 'unsupported-media-type',
+  /** The server failed; the message says what it was doing. 500. */
+  internal: 'internal',
+  /** The server is shutting down. 503. */
+  unavailable: 'unavailable',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+const codes = Object.values(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
+export const ErrorCodeSchema = z.enum(codes);
+
+/** One zod issue of an `invalid-request` error. */
+export const IssueSchema = z.object({
+  /** Dotted path into the part of the request (`body.spec.nodes.0`, `query.limit`). */
+  path: z.string(),
+  message: z.string(),
+});
+export type Issue = z.infer<typeof IssueSchema>;
+
+export const ApiErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+/** Every 4xx/5xx answer of the REST API. */
+export const ErrorBodySchema = z.object({ error: ApiErrorSchema });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** HTTP status of each code (what the server answers; tools may rely on it). */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  'invalid-json': 400,
+  'invalid-request': 400,
+  'invalid-spec': 422,
+  unauthorized: 401,
+  'forbidden-origin': 403,
+  'route-not-found': 404,
+  'pipeline-not-found': 404,
+  'version-not-found': 404,
+  'job-not-found': 404,
+  'checkpoint-not-found': 404,
+  'node-not-found': 404,
+  'job-not-running': 409,
+  'checkpoint-unavailable': 409,
+  'pipeline-in-use': 409,
+  'body-too-large': 413,
+  'unsupported-media-type': 415,
+  internal: 500,
+  unavailable: 503,
+};

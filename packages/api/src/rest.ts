@@ -1,0 +1,390 @@
+/**
+ * REST bodies and answers. Every shape that crosses the HTTP boundary is a zod schema here; the server
+ * parses requests with them, the studio parses answers with them, and `openapi.ts` documents them.
+ *
+ * Timestamps are ISO 8601 strings (UTC). A job spec in a request is accepted as any JSON (`SpecInputSchema`)
+ * and checked by `validateSpec` from `@flowstate/spec`, whose problems come back in a 422's `details`.
+ */
+import type { Problem } from '@flowstate/spec';
+import { NodeIdSchema } from '@flowstate/spec';
+import { z } from 'zod';
+
+// ------------------------------------------------------------------------------------------ building blocks
+
+/** A database id (a cuid: letters and digits; `_` and `-` accepted). */
+export const IdSchema = z
+  .string()
+  .min(1, 'an id must not be empty')
+  .max(64, 'an id is at most 64 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'an id holds only letters, digits, _ and -');
+
+export { NodeIdSchema };
+
+/** ISO 8601 date and time in UTC, as `Date.prototype.toISOString` writes it. */
+export const TimestampSchema = z
+  .string()
+  .meta({ format: 'date-time', description: 'ISO 8601 date and time (UTC)' });
+
+/**
+ * A job spec as sent by a client: any JSON, checked by `validateSpec` (schema, graph, types) before it is
+ * stored or run. Documented in OpenAPI as `#/components/schemas/JobSpec`.
+ */
+export const SpecInputSchema = z.unknown().describe('A Flowstate job spec (see components.schemas.JobSpec)');
+
+/** A stored job spec, as it was written. */
+export const SpecSchema = z.unknown().describe('A Flowstate job spec (see components.schemas.JobSpec)');
+
+/** One problem found by `validateSpec` (a JSON pointer `path`, the node it is about, a stable `code`). */
+export const ProblemSchema = z.object({
+  code: z.string().describe('stable: schema/…, expression/…, a graph rule, or warning/…'),
+  message: z.string(),
+  nodeId: z.string().optional(),
+  path: z.string().describe('JSON pointer into the spec ("" = the document)'),
+  column: z.number().int().optional().describe('1-based column in an expression'),
+});
+// The schema and the spec package's `Problem` must describe the same thing.
+type _ProblemMatches = [Problem] extends [z.infer<typeof ProblemSchema>]
+  ? [z.infer<typeof ProblemSchema>] extends [Problem]
+    ? true
+    : never
+  : never;
+const _problemMatches: _ProblemMatches = true;
+void _problemMatches;
+
+/** A state key (what `keyBy` produced: a string, number, boolean or null). */
+export const KeySchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export type Key = z.infer<typeof KeySchema>;
+
+export const RowSchema = z.record(z.string(), z.unknown()).describe('A row: a flat JSON object');
+export type Row = z.infer<typeof RowSchema>;
+
+const limitParam = (max: number, fallback: number) =>
+  z.coerce
+    .number('limit must be a number')
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(max, `limit is at most ${max}`)
+    .optional()
+    .describe(`at most this many (default ${fallback}, max ${max})`);
+
+// ---------------------------------------------------------------------------------------------- pipelines
+
+export const PipelineSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  description: z.string().nullable(),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  /** Number of the newest version (versions start at 1). */
+  latestVersion: z.number().int(),
+});
+export type Pipeline = z.infer<typeof PipelineSchema>;
+
+export const PipelineVersionSchema = z.object({
+  pipelineId: IdSchema,
+  version: z.number().int().min(1),
+  spec: SpecSchema,
+  message: z.string().nullable(),
+  createdAt: TimestampSchema,
+});
+export type PipelineVersion = z.infer<typeof PipelineVersionSchema>;
+
+/** A pipeline with its newest version's spec. */
+export const PipelineDetailSchema = PipelineSchema.extend({ spec: SpecSchema });
+export type PipelineDetail = z.infer<typeof PipelineDetailSchema>;
+
+const NameSchema = z.string().trim().min(1, 'a name must not be empty').max(200, 'a name is at most 200 characters');
+const DescriptionSchema = z.string().max(10_000, 'a description is at most 10,000 characters').nullable();
+const VersionMessageSchema = z.string().max(1000, 'a version message is at most 1,000 characters');
+
+export const CreatePipelineBodySchema = z.strictObject({
+  /** Defaults to the spec's name. */
+  name: NameSchema.optional(),
+  description: DescriptionSchema.optional(),
+  spec: SpecInputSchema,
+  /** A note stored with version 1. */
+  message: VersionMessageSchema.optional(),
+});
+export type CreatePipelineBody = z.infer<typeof CreatePipelineBodySchema>;
+
+/** Edit a pipeline: a `spec` stores a new version; name and description are edited in place. */
+export const UpdatePipelineBodySchema = z
+  .strictObject({
+    name: NameSchema.optional(),
+    description: DescriptionSchema.optional(),
+    spec: SpecInputSchema.optional(),
+    message: VersionMessageSchema.optional(),
+  })
+  .refine((b) => b.name !== undefined || b.description !== undefined || b.spec !== undefined, {
+    message: 'give at least one of name, description, spec',
+  });
+export type UpdatePipelineBody = z.infer<typeof UpdatePipelineBodySchema>;
+
+export const PipelineListSchema = z.object({ pipelines: z.array(PipelineSchema) });
+export type PipelineList = z.infer<typeof PipelineListSchema>;
+
+export const PipelineVersionListSchema = z.object({ versions: z.array(PipelineVersionSchema) });
+export type PipelineVersionList = z.infer<typeof PipelineVersionListSchema>;
+
+/** `PUT /api/pipelines/:id`: the pipeline, and the version the edit stored (null when the spec did not change). */
+export const UpdatePipelineResultSchema = PipelineDetailSchema.extend({
+  newVersion: z.number().int().nullable(),
+});
+export type UpdatePipelineResult = z.infer<typeof UpdatePipelineResultSchema>;
+
+// --------------------------------------------------------------------------------------------- validation
+
+export const ValidateBodySchema = z.strictObject({ spec: SpecInputSchema });
+export type ValidateBody = z.infer<typeof ValidateBodySchema>;
+
+export const ValidateResultSchema = z.object({
+  ok: z.boolean(),
+  /** Errors (when not ok) and warnings (`code` starting with `warning/`). */
+  problems: z.array(ProblemSchema),
+});
+export type ValidateResult = z.infer<typeof ValidateResultSchema>;
+
+// --------------------------------------------------------------------------------------------------- jobs
+
+export const JOB_STATUSES = ['created', 'running', 'restarting', 'finished', 'failed', 'cancelled'] as const;
+export const JobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+/** Statuses a job does not leave. */
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['finished', 'failed', 'cancelled'];
+
+export const JobSchema = z.object({
+  id: IdSchema,
+  /** The spec's name. */
+  name: z.string(),
+  pipelineId: IdSchema.nullable(),
+  /** Version number of the pipeline this run executes (null for an ad-hoc spec or a deleted pipeline). */
+  version: z.number().int().nullable(),
+  status: JobStatusSchema,
+  failureCause: z.string().nullable(),
+  restarts: z.number().int(),
+  /** The checkpoint this run started from (a restore of a stopped job), when it did. */
+  restoredFrom: z
+    .object({
+      checkpointId: z.number().int(),
+      path: z.string(),
+      /** The run the checkpoint belongs to, when known. */
+      jobId: IdSchema.nullable(),
+    })
+    .nullable(),
+  createdAt: TimestampSchema,
+  startedAt: TimestampSchema.nullable(),
+  endedAt: TimestampSchema.nullable(),
+});
+export type Job = z.infer<typeof JobSchema>;
+
+export const NodeMetricsSchema = z.object({
+  nodeId: z.string(),
+  kind: z.string(),
+  parallelism: z.number().int(),
+  recordsIn: z.number(),
+  recordsOut: z.number(),
+  rowErrors: z.number(),
+  lateRowsDropped: z.number(),
+  /** Minimum over the node's subtasks; null before the first watermark (and for +∞ after the end). */
+  watermark: z.number().nullable(),
+  numKeys: z.number(),
+  backpressureMs: z.number(),
+  recordsInPerSec: z.number(),
+  recordsOutPerSec: z.number(),
+});
+export type NodeMetrics = z.infer<typeof NodeMetricsSchema>;
+
+export const JobMetricsSchema = z.object({
+  status: JobStatusSchema,
+  /** Epoch ms. */
+  startedAt: z.number(),
+  uptimeMs: z.number(),
+  restarts: z.number().int(),
+  rowErrors: z.number(),
+  nodes: z.array(NodeMetricsSchema),
+});
+export type JobMetrics = z.infer<typeof JobMetricsSchema>;
+
+/** `GET /api/jobs/:id`: the row, its spec, and live figures while the engine runs it. */
+export const JobDetailSchema = JobSchema.extend({
+  spec: SpecSchema,
+  /** Whether the job manager is running this job now. */
+  live: z.boolean(),
+  metrics: JobMetricsSchema.nullable(),
+});
+export type JobDetail = z.infer<typeof JobDetailSchema>;
+
+export const JobListQuerySchema = z.strictObject({
+  pipelineId: IdSchema.optional(),
+  status: JobStatusSchema.optional(),
+  limit: limitParam(1000, 100),
+});
+export type JobListQuery = z.infer<typeof JobListQuerySchema>;
+
+export const JobListSchema = z.object({ jobs: z.array(JobSchema) });
+export type JobList = z.infer<typeof JobListSchema>;
+
+/** Run a pipeline (its newest version, or `version`), or an ad-hoc spec. */
+export const StartJobBodySchema = z.union([
+  z.strictObject({
+    pipelineId: IdSchema,
+    version: z.number().int().min(1).optional(),
+  }),
+  z.strictObject({ spec: SpecInputSchema }),
+]);
+export type StartJobBody = z.infer<typeof StartJobBodySchema>;
+
+export const StopJobBodySchema = z.strictObject({
+  /** Take a savepoint first (Flink's stop-with-savepoint); the answer names it. */
+  savepoint: z.boolean().optional(),
+});
+export type StopJobBody = z.infer<typeof StopJobBodySchema>;
+
+// ------------------------------------------------------------------------------------------- checkpoints
+
+export const CHECKPOINT_STATUSES = ['pending', 'completed', 'failed', 'discarded'] as const;
+export const CheckpointStatusSchema = z.enum(CHECKPOINT_STATUSES);
+export const CheckpointKindSchema = z.enum(['checkpoint', 'savepoint']);
+export const CheckpointTriggerSchema = z.enum(['periodic', 'manual', 'stop']);
+
+/** Per-operator figures of a checkpoint. */
+export const CheckpointOperatorSchema = z.object({
+  nodeId: z.string(),
+  subtasks: z.number().int(),
+  sizeBytes: z.number(),
+});
+export type CheckpointOperator = z.infer<typeof CheckpointOperatorSchema>;
+
+export const CheckpointSchema = z.object({
+  jobId: IdSchema,
+  /** The checkpoint's number within its job (what the URLs and `restore` take). */
+  checkpointId: z.number().int(),
+  kind: CheckpointKindSchema,
+  trigger: CheckpointTriggerSchema,
+  status: CheckpointStatusSchema,
+  startedAt: TimestampSchema,
+  durationMs: z.number().nullable(),
+  sizeBytes: z.number().nullable(),
+  /** The checkpoint's directory under the data directory. */
+  path: z.string().nullable(),
+  failureReason: z.string().nullable(),
+  operators: z.array(CheckpointOperatorSchema),
+  /** How long processing paused for it (completed checkpoints, when the engine reports it). */
+  pauses: z.object({ syncMs: z.number(), longestStepMs: z.number() }).nullable(),
+});
+export type Checkpoint = z.infer<typeof CheckpointSchema>;
+
+export const CheckpointListSchema = z.object({ checkpoints: z.array(CheckpointSchema) });
+export type CheckpointList = z.infer<typeof CheckpointListSchema>;
+
+export const TriggerCheckpointBodySchema = z.strictObject({
+  kind: CheckpointKindSchema.optional().describe('default: checkpoint'),
+});
+export type TriggerCheckpointBody = z.infer<typeof TriggerCheckpointBodySchema>;
+
+export const TriggerCheckpointResultSchema = z.object({
+  checkpointId: z.number().int(),
+});
+export type TriggerCheckpointResult = z.infer<typeof TriggerCheckpointResultSchema>;
+
+export const RestoreBodySchema = z.strictObject({
+  checkpointId: z.number('checkpointId must be a number').int().min(0),
+});
+export type RestoreBody = z.infer<typeof RestoreBodySchema>;
+
+/**
+ * `in-place`: the running job rolled back to the checkpoint (`job` is the same job).
+ * `new-run`: the job was not running, so a new run (a new job) started from the checkpoint.
+ */
+export const RestoreResultSchema = z.object({
+  mode: z.enum(['in-place', 'new-run']),
+  checkpointId: z.number().int(),
+  job: JobSchema,
+});
+export type RestoreResult = z.infer<typeof RestoreResultSchema>;
+
+export const StopJobResultSchema = z.object({
+  job: JobSchema,
+  /** The savepoint taken on the way out (stop with `savepoint: true`). */
+  savepoint: CheckpointSchema.nullable(),
+});
+export type StopJobResult = z.infer<typeof StopJobResultSchema>;
+
+// ------------------------------------------------------------------------------------------ state, output
+
+export const IdParamsSchema = z.strictObject({ id: IdSchema });
+export const NodeParamsSchema = z.strictObject({ id: IdSchema, nodeId: NodeIdSchema });
+export const CheckpointParamsSchema = z.strictObject({
+  id: IdSchema,
+  checkpointId: z.coerce.number('checkpointId must be a number').int().min(0),
+});
+export const CheckpointNodeParamsSchema = CheckpointParamsSchema.extend({ nodeId: NodeIdSchema });
+
+export const StateQuerySchema = z.strictObject({
+  prefix: z.string().max(1000).optional().describe("only keys whose text starts with this"),
+  limit: limitParam(10_000, 100),
+  cursor: z.string().max(2000).optional().describe('nextCursor of the previous page'),
+});
+export type StateQuery = z.infer<typeof StateQuerySchema>;
+
+export const StateEntrySchema = z.object({ key: KeySchema, value: z.unknown() });
+export type StateEntry = z.infer<typeof StateEntrySchema>;
+
+export const StatePageSchema = z.object({
+  nodeId: z.string(),
+  /** Set when the page was read from a checkpoint. */
+  checkpointId: z.number().int().nullable(),
+  entries: z.array(StateEntrySchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type StatePage = z.infer<typeof StatePageSchema>;
+
+export const OutputQuerySchema = z.strictObject({
+  limit: limitParam(10_000, 1000),
+  /** Only rows with a sequence number ≥ since (default: the newest `limit` rows). */
+  since: z.coerce.number().int().min(0).optional(),
+});
+export type OutputQuery = z.infer<typeof OutputQuerySchema>;
+
+export const OutputPageSchema = z.object({
+  nodeId: z.string(),
+  rows: z.array(RowSchema),
+  /** Sequence number of the first row. */
+  from: z.number().int(),
+  /** Sequence number the next row will get (ask `since=next` for what follows). */
+  next: z.number().int(),
+  /** Bumped by every rollback (restore): sequence numbers of an older epoch mean nothing any more. */
+  epoch: z.number().int(),
+});
+export type OutputPage = z.infer<typeof OutputPageSchema>;
+
+// ------------------------------------------------------------------------------------------ events, health
+
+export const JobEventLevelSchema = z.enum(['info', 'warn', 'error']);
+
+/** One line of a job's log, for a person to read. */
+export const JobEventSchema = z.object({
+  id: z.number().int(),
+  jobId: IdSchema,
+  at: TimestampSchema,
+  level: JobEventLevelSchema,
+  /** status | checkpoint | restore | restart | notice */
+  type: z.string(),
+  message: z.string(),
+  data: z.unknown().optional(),
+});
+export type JobEvent = z.infer<typeof JobEventSchema>;
+
+export const JobEventListSchema = z.object({ events: z.array(JobEventSchema) });
+export type JobEventList = z.infer<typeof JobEventListSchema>;
+
+export const JobEventQuerySchema = z.strictObject({ limit: limitParam(1000, 200) });
+
+export const HealthSchema = z.object({
+  ok: z.literal(true),
+  uptimeMs: z.number(),
+  /** Jobs the manager is running now. */
+  jobsRunning: z.number().int(),
+});
+export type Health = z.infer<typeof HealthSchema>;

@@ -1,0 +1,310 @@
+/**
+ * The route table: every REST route with its params, query, body and answer schemas and the error codes it
+ * may answer. The server registers its handlers from this table (so a route cannot exist without its
+ * schemas), and `openapi.ts` turns it into the OpenAPI document served at `/api/openapi.json`.
+ */
+import { z } from 'zod';
+import type { ErrorCode } from './errors';
+import {
+  CheckpointListSchema,
+  CheckpointNodeParamsSchema,
+  CheckpointParamsSchema,
+  CheckpointSchema,
+  CreatePipelineBodySchema,
+  HealthSchema,
+  JobDetailSchema,
+  JobEventListSchema,
+  JobEventQuerySchema,
+  JobListQuerySchema,
+  JobListSchema,
+  IdParamsSchema,
+  NodeParamsSchema,
+  OutputPageSchema,
+  OutputQuerySchema,
+  PipelineDetailSchema,
+  PipelineListSchema,
+  PipelineVersionListSchema,
+  RestoreBodySchema,
+  RestoreResultSchema,
+  StartJobBodySchema,
+  StatePageSchema,
+  StateQuerySchema,
+  StopJobBodySchema,
+  StopJobResultSchema,
+  TriggerCheckpointBodySchema,
+  TriggerCheckpointResultSchema,
+  UpdatePipelineBodySchema,
+  UpdatePipelineResultSchema,
+  ValidateBodySchema,
+  ValidateResultSchema,
+} from './rest';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteDef {
+  method: HttpMethod;
+  /** Fastify-style path (`/api/jobs/:id`). */
+  path: string;
+  summary: string;
+  tag: 'pipelines' | 'jobs' | 'checkpoints' | 'state' | 'meta';
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** The body may be left out (treated as `{}`). */
+  bodyOptional?: boolean;
+  /** Status of a successful answer. */
+  status: 200 | 201 | 202 | 204;
+  /** Schema of a successful answer; null for 204. */
+  response: z.ZodType | null;
+  /** Error codes this route may answer besides the ones every route may (see `COMMON_ERRORS`). */
+  errors: readonly ErrorCode[];
+  /** false: no token needed even when FLOWSTATE_TOKEN is set. */
+  auth?: boolean;
+}
+
+/** Codes any route may answer. */
+export const COMMON_ERRORS: readonly ErrorCode[] = ['invalid-request', 'unauthorized', 'internal'];
+const BODY_ERRORS: readonly ErrorCode[] = ['invalid-json', 'body-too-large', 'unsupported-media-type'];
+
+const OpenApiDocumentSchema = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document');
+
+const route = <const R extends RouteDef>(r: R): R => r;
+
+export const routes = {
+  listPipelines: route({
+    method: 'GET',
+    path: '/api/pipelines',
+    summary: 'List pipelines, newest edit first',
+    tag: 'pipelines',
+    status: 200,
+    response: PipelineListSchema,
+    errors: [],
+  }),
+  createPipeline: route({
+    method: 'POST',
+    path: '/api/pipelines',
+    summary: 'Create a pipeline from a valid job spec (stored as version 1)',
+    tag: 'pipelines',
+    body: CreatePipelineBodySchema,
+    status: 201,
+    response: PipelineDetailSchema,
+    errors: [...BODY_ERRORS, 'invalid-spec'],
+  }),
+  getPipeline: route({
+    method: 'GET',
+    path: '/api/pipelines/:id',
+    summary: "A pipeline with its newest version's spec",
+    tag: 'pipelines',
+    params: IdParamsSchema,
+    status: 200,
+    response: PipelineDetailSchema,
+    errors: ['pipeline-not-found'],
+  }),
+  updatePipeline: route({
+    method: 'PUT',
+    path: '/api/pipelines/:id',
+    summary: 'Edit name/description; a spec that differs from the newest version is stored as a new version',
+    tag: 'pipelines',
+    params: IdParamsSchema,
+    body: UpdatePipelineBodySchema,
+    status: 200,
+    response: UpdatePipelineResultSchema,
+    errors: [...BODY_ERRORS, 'invalid-spec', 'pipeline-not-found'],
+  }),
+  deletePipeline: route({
+    method: 'DELETE',
+    path: '/api/pipelines/:id',
+    summary: 'Delete a pipeline and its versions (its finished jobs are kept); refused while a job of it runs',
+    tag: 'pipelines',
+    params: IdParamsSchema,
+    status: 204,
+    response: null,
+    errors: ['pipeline-not-found', 'pipeline-in-use'],
+  }),
+  listPipelineVersions: route({
+    method: 'GET',
+    path: '/api/pipelines/:id/versions',
+    summary: "A pipeline's versions, newest first",
+    tag: 'pipelines',
+    params: IdParamsSchema,
+    status: 200,
+    response: PipelineVersionListSchema,
+    errors: ['pipeline-not-found'],
+  }),
+  validateSpec: route({
+    method: 'POST',
+    path: '/api/validate',
+    summary: "Validate a job spec: the spec package's problems (200 whether or not it is valid)",
+    tag: 'pipelines',
+    body: ValidateBodySchema,
+    status: 200,
+    response: ValidateResultSchema,
+    errors: BODY_ERRORS,
+  }),
+  startJob: route({
+    method: 'POST',
+    path: '/api/jobs',
+    summary: 'Run a pipeline version (newest by default) or an ad-hoc spec',
+    tag: 'jobs',
+    body: StartJobBodySchema,
+    status: 201,
+    response: JobDetailSchema,
+    errors: [...BODY_ERRORS, 'invalid-spec', 'pipeline-not-found', 'version-not-found'],
+  }),
+  listJobs: route({
+    method: 'GET',
+    path: '/api/jobs',
+    summary: 'List jobs, newest first',
+    tag: 'jobs',
+    query: JobListQuerySchema,
+    status: 200,
+    response: JobListSchema,
+    errors: [],
+  }),
+  getJob: route({
+    method: 'GET',
+    path: '/api/jobs/:id',
+    summary: 'A job: its row, spec, and live status and metrics while it runs',
+    tag: 'jobs',
+    params: IdParamsSchema,
+    status: 200,
+    response: JobDetailSchema,
+    errors: ['job-not-found'],
+  }),
+  stopJob: route({
+    method: 'POST',
+    path: '/api/jobs/:id/stop',
+    summary: 'Stop a running job (cancel), or stop it with a savepoint',
+    tag: 'jobs',
+    params: IdParamsSchema,
+    body: StopJobBodySchema,
+    bodyOptional: true,
+    status: 200,
+    response: StopJobResultSchema,
+    errors: [...BODY_ERRORS, 'job-not-found', 'job-not-running'],
+  }),
+  listJobEvents: route({
+    method: 'GET',
+    path: '/api/jobs/:id/events',
+    summary: "A job's log (status changes, checkpoints, restores, restarts, notices), newest first",
+    tag: 'jobs',
+    params: IdParamsSchema,
+    query: JobEventQuerySchema,
+    status: 200,
+    response: JobEventListSchema,
+    errors: ['job-not-found'],
+  }),
+  listCheckpoints: route({
+    method: 'GET',
+    path: '/api/jobs/:id/checkpoints',
+    summary: "A job's checkpoints and savepoints, newest first",
+    tag: 'checkpoints',
+    params: IdParamsSchema,
+    status: 200,
+    response: CheckpointListSchema,
+    errors: ['job-not-found'],
+  }),
+  triggerCheckpoint: route({
+    method: 'POST',
+    path: '/api/jobs/:id/checkpoints',
+    summary: 'Trigger a checkpoint; its progress arrives over the socket (checkpoint:*)',
+    tag: 'checkpoints',
+    params: IdParamsSchema,
+    body: TriggerCheckpointBodySchema,
+    bodyOptional: true,
+    status: 202,
+    response: TriggerCheckpointResultSchema,
+    errors: [...BODY_ERRORS, 'job-not-found', 'job-not-running'],
+  }),
+  getCheckpoint: route({
+    method: 'GET',
+    path: '/api/jobs/:id/checkpoints/:checkpointId',
+    summary: 'One checkpoint',
+    tag: 'checkpoints',
+    params: CheckpointParamsSchema,
+    status: 200,
+    response: CheckpointSchema,
+    errors: ['job-not-found', 'checkpoint-not-found'],
+  }),
+  restoreJob: route({
+    method: 'POST',
+    path: '/api/jobs/:id/restore',
+    summary:
+      'Restore a checkpoint: a running job rolls back in place; a stopped one starts a new run from it',
+    tag: 'checkpoints',
+    params: IdParamsSchema,
+    body: RestoreBodySchema,
+    status: 200,
+    response: RestoreResultSchema,
+    errors: [...BODY_ERRORS, 'job-not-found', 'checkpoint-not-found', 'checkpoint-unavailable'],
+  }),
+  getState: route({
+    method: 'GET',
+    path: '/api/jobs/:id/state/:nodeId',
+    summary: 'Page through the live keyed state of a window or aggregate node',
+    tag: 'state',
+    params: NodeParamsSchema,
+    query: StateQuerySchema,
+    status: 200,
+    response: StatePageSchema,
+    errors: ['job-not-found', 'node-not-found', 'job-not-running'],
+  }),
+  getCheckpointState: route({
+    method: 'GET',
+    path: '/api/jobs/:id/checkpoints/:checkpointId/state/:nodeId',
+    summary: 'Page through the keyed state a node held in a checkpoint',
+    tag: 'state',
+    params: CheckpointNodeParamsSchema,
+    query: StateQuerySchema,
+    status: 200,
+    response: StatePageSchema,
+    errors: ['job-not-found', 'checkpoint-not-found', 'checkpoint-unavailable', 'node-not-found'],
+  }),
+  getOutput: route({
+    method: 'GET',
+    path: '/api/jobs/:id/output/:nodeId',
+    summary: 'Rows kept by a collect sink (the newest `limit`, or those from `since`)',
+    tag: 'state',
+    params: NodeParamsSchema,
+    query: OutputQuerySchema,
+    status: 200,
+    response: OutputPageSchema,
+    errors: ['job-not-found', 'node-not-found', 'job-not-running'],
+  }),
+  health: route({
+    method: 'GET',
+    path: '/api/health',
+    summary: 'Liveness (no token needed)',
+    tag: 'meta',
+    status: 200,
+    response: HealthSchema,
+    errors: [],
+    auth: false,
+  }),
+  openapi: route({
+    method: 'GET',
+    path: '/api/openapi.json',
+    summary: 'This document',
+    tag: 'meta',
+    status: 200,
+    response: OpenApiDocumentSchema,
+    errors: [],
+  }),
+} as const satisfies Record<string, RouteDef>;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+/** What a handler of route `R` receives (parsed) and answers. */
+export type RouteParams<R extends RouteDef> = Infer<R['params']>;
+export type RouteQuery<R extends RouteDef> = Infer<R['query']>;
+export type RouteBody<R extends RouteDef> = Infer<R['body']>;
+export type RouteResponse<R extends RouteDef> = R['response'] extends z.ZodType
+  ? z.input<R['response']>
+  : undefined;
+
+/** `/api/jobs/:id` → `/api/jobs/{id}` */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+}
