@@ -3,7 +3,7 @@
  * `node --expose-gc --import tsx` process (a fresh heap and JIT per benchmark, and `gc()` between runs),
  * then prints a summary table of the figures they reported.
  *
- *   pnpm bench                    all benchmarks, full sizes (about 5 minutes on 2 cores)
+ *   pnpm bench                    all benchmarks, full sizes (about 10 minutes on 2 idle cores)
  *   pnpm bench nexmark            one benchmark
  *   pnpm bench --quick            small sizes: a smoke check that everything runs and agrees
  *
@@ -28,6 +28,10 @@ const BENCHES: Record<string, { file: string; what: string }> = {
   'state-bytes': {
     file: 'state-bytes.ts',
     what: 'heap bytes per key of a COUNT state at 1M keys (goal <= 150)',
+  },
+  checkpoint: {
+    file: 'checkpoint.ts',
+    what: 'checkpoints: throughput with vs without, pause per checkpoint, duration, size and restore at 1M keys',
   },
 };
 

@@ -10,6 +10,11 @@
  * Two key types: int keys (`sequence` 0 … 999,999, small integers) and string keys built by a map node
  * (`'key-' || CAST(id AS STRING)`, 10 characters, owned by the state once stored), both counted.
  *
+ * A third figure, for comparison: the same COUNT(*) as a tumbling event-time window that is still open
+ * (every row has the same timestamp; the job is driven round by round with `job.round()` and measured
+ * after the last row went in, before the end of input fires the window), int keys: the window's state
+ * plus its per-key end-of-window timers.
+ *
  * Needs `node --expose-gc` (run.ts spawns it so). The job's keys in state are confirmed through
  * `job.metrics()` and `job.stateBackends(nodeId)` while the job is held.
  */
@@ -21,8 +26,9 @@ const SAMPLES = QUICK ? 3 : 5;
 const GOAL = 150;
 
 type KeyType = 'int' | 'string';
+type Case = { keyType: KeyType; window: boolean };
 
-function jobSpec(keyType: KeyType, keys: number) {
+function jobSpec({ keyType, window }: Case, keys: number) {
   const source = {
     id: 'gen',
     kind: 'source',
@@ -31,13 +37,24 @@ function jobSpec(keyType: KeyType, keys: number) {
       count: KEYS, // the same number of rows whatever the number of keys
       rowsPerSecond: 0,
       seed: 1,
-      fields: { id: { kind: 'sequence', start: 0, end: keys - 1 } },
+      fields: {
+        id: { kind: 'sequence', start: 0, end: keys - 1 },
+        ts: { kind: 'timestamp', startMs: 1_700_000_000_000, stepMs: 0, maxJitterMs: 0 },
+      },
     },
-    schema: { id: 'int' },
+    schema: { id: 'int', ts: 'timestamp' },
+    ...(window ? { watermark: { timestampField: 'ts', maxOutOfOrdernessMs: 0 } } : {}),
   };
   const tail = [
     { id: 'byKey', kind: 'keyBy', key: ['key'] },
-    { id: 'counts', kind: 'aggregate', aggregates: { count: 'COUNT(*)' } },
+    window
+      ? {
+          id: 'counts',
+          kind: 'window',
+          assigner: { type: 'tumbling', sizeMs: 10_000 },
+          aggregates: { count: 'COUNT(*)' },
+        }
+      : { id: 'counts', kind: 'aggregate', aggregates: { count: 'COUNT(*)' } },
     { id: 'out', kind: 'sink', connector: { type: 'blackhole' } },
   ];
   const tailEdges = [
@@ -47,19 +64,26 @@ function jobSpec(keyType: KeyType, keys: number) {
   const toKey = keyType === 'int' ? 'id' : "'key-' || CAST(id AS STRING)";
   return {
     specVersion: 1,
-    name: `bench-state-bytes-${keyType}`,
+    name: `bench-state-bytes-${keyType}${window ? '-window' : ''}`,
     settings: { parallelism: 1 },
-    nodes: [source, { id: 'keyed', kind: 'map', fields: { key: toKey } }, ...tail],
+    nodes: [source, { id: 'keyed', kind: 'map', fields: { key: toKey, ts: 'ts' } }, ...tail],
     edges: [{ from: 'gen', to: 'keyed' }, { from: 'keyed', to: 'byKey' }, ...tailEdges],
   };
 }
 
-/** Heap growth while a finished job with `keys` keys in state is held. */
-async function heapDelta(keyType: KeyType, keys: number): Promise<number> {
+/** Heap growth while a job with `keys` keys in state is held (finished; a window job: all rows in, still open). */
+async function heapDelta(c: Case, keys: number): Promise<number> {
   const before = heapUsedAfterGc();
-  const job = Job.fromSpec(jobSpec(keyType, keys), { writeConsole: () => {} });
-  const result = await job.run();
-  check(result.status === 'finished', `job ended ${result.status}: ${result.error?.message ?? ''}`);
+  const job = Job.fromSpec(jobSpec(c, keys), { writeConsole: () => {} });
+  if (c.window) {
+    job.open();
+    const seen = () => job.metrics().nodes.find((n) => n.nodeId === 'counts')!.recordsIn;
+    while (seen() < KEYS) check(job.round(), 'the job stopped before all rows were in');
+    check(job.metrics().nodes.find((n) => n.nodeId === 'out')!.recordsIn === 0, 'the window fired early');
+  } else {
+    const result = await job.run();
+    check(result.status === 'finished', `job ended ${result.status}: ${result.error?.message ?? ''}`);
+  }
   const after = heapUsedAfterGc();
   // The job is still referenced here, so its state was live during the measurement.
   const inMetrics = job.metrics().nodes.find((n) => n.nodeId === 'counts')!.numKeys;
@@ -73,34 +97,44 @@ async function heapDelta(keyType: KeyType, keys: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  banner('state-bytes: heap bytes per key of a rolling COUNT(*) state', [
+  banner('state-bytes: heap bytes per key of a COUNT(*) state', [
     `${KEYS.toLocaleString('en')} rows into ${KEYS.toLocaleString('en')} keys vs the same rows into 1 key; ${SAMPLES} samples each, after a warm-up`,
     `${process.version}, heapUsed after 3 × gc(); per key = (Δheap(${KEYS.toLocaleString('en')} keys) − Δheap(1 key)) / (${KEYS.toLocaleString('en')} − 1)`,
   ]);
-  for (const keyType of ['int', 'string'] as const) {
-    await heapDelta(keyType, KEYS); // warm-up: compile the code paths, grow the heap once
-    await heapDelta(keyType, 1);
+  const cases: Array<Case & { label: string; goal: boolean }> = [
+    { keyType: 'int', window: false, label: 'rolling COUNT, int keys', goal: true },
+    {
+      keyType: 'string',
+      window: false,
+      label: 'rolling COUNT, string keys (incl. the 10-char key string)',
+      goal: true,
+    },
+    { keyType: 'int', window: true, label: 'open tumbling-window COUNT + its timers, int keys', goal: false },
+  ];
+  for (const c of cases) {
+    await heapDelta(c, KEYS); // warm-up: compile the code paths, grow the heap once
+    await heapDelta(c, 1);
     const perKey: number[] = [];
     for (let s = 0; s < SAMPLES; s++) {
-      const one = await heapDelta(keyType, 1);
-      const many = await heapDelta(keyType, KEYS);
+      const one = await heapDelta(c, 1);
+      const many = await heapDelta(c, KEYS);
       const b = (many - one) / (KEYS - 1);
       perKey.push(b);
       console.log(
-        `   ${keyType} keys, sample ${s + 1}: Δheap 1 key ${(one / 1024).toFixed(0)} KiB, ${KEYS.toLocaleString('en')} keys ${(many / 1048576).toFixed(1)} MiB → ${b.toFixed(1)} bytes/key`,
+        `   ${c.label}, sample ${s + 1}: Δheap 1 key ${(one / 1024).toFixed(0)} KiB, ${KEYS.toLocaleString('en')} keys ${(many / 1048576).toFixed(1)} MiB → ${b.toFixed(1)} bytes/key`,
       );
     }
     const st = stats(perKey);
     console.log(
-      `   ${keyType} keys: median ${st.median.toFixed(1)} bytes/key (min ${st.min.toFixed(1)}, max ${st.max.toFixed(1)}); goal <= ${GOAL}: ${st.median <= GOAL ? 'met' : 'NOT met'}`,
+      `   ${c.label}: median ${st.median.toFixed(1)} bytes/key (min ${st.min.toFixed(1)}, max ${st.max.toFixed(1)})` +
+        (c.goal ? `; goal <= ${GOAL}: ${st.median <= GOAL ? 'met' : 'NOT met'}` : ''),
     );
     report({
       bench: 'state-bytes',
-      metric: `bytes/key, ${keyType} keys${keyType === 'string' ? ' (incl. the 10-char key string)' : ''}`,
+      metric: `bytes/key, ${c.label}`,
       value: st.median,
       unit: 'B',
-      goal: `<= ${GOAL}`,
-      met: st.median <= GOAL,
+      ...(c.goal ? { goal: `<= ${GOAL}`, met: st.median <= GOAL } : {}),
     });
   }
 }

@@ -21,6 +21,10 @@ const env = {
   NEXT_TELEMETRY_DISABLED: '1',
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
   DO_NOT_TRACK: '1',
+  // Prisma: no telemetry / update check (another host), no client generation from a postinstall.
+  CHECKPOINT_DISABLE: '1',
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  PRISMA_SKIP_POSTINSTALL_GENERATE: '1',
 };
 
 function log(msg) {
@@ -63,6 +67,16 @@ function install(pnpm) {
   must(cmd, [...pre, 'install', ...frozen, '--prefer-offline'], 'installing dependencies');
 }
 
+/**
+ * The server's Prisma client is generated code (apps/server/src/db/generated, not in git): generate it from
+ * prisma/schema.prisma after every install. Offline: Prisma 6 with engineType "client" needs no engine download
+ * (docs/persistence.md). Migrations are not run here: the server applies them itself when it opens the database.
+ */
+function generatePrismaClient(pnpm) {
+  const [cmd, ...pre] = pnpm;
+  must(cmd, [...pre, '--filter', '@flowstate/server', 'run', 'db:generate'], 'generating the Prisma client');
+}
+
 /** Vitest writes .vitest-results.json per package; total them into one closing line. */
 function totalTests() {
   let passed = 0;
@@ -90,13 +104,17 @@ const task = process.argv[2];
 const pnpm = ensurePnpm();
 const [pcmd, ...ppre] = pnpm;
 install(pnpm);
+generatePrismaClient(pnpm);
 
 if (task === 'test') {
   const started = Date.now();
   const steps = [
     ['lint', [...ppre, 'run', 'lint']],
     ['typecheck', [...ppre, 'exec', 'turbo', 'run', 'typecheck']],
-    ['unit and integration tests', [...ppre, 'exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue']],
+    [
+      'unit and integration tests',
+      [...ppre, 'exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue'],
+    ],
   ];
   const failures = [];
   for (const [what, args] of steps) {

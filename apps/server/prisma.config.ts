@@ -24,6 +24,10 @@ export default defineConfig({
 /** The same database openDb() uses: DATABASE_URL (file:…), else <FLOWSTATE_DATA_DIR>/flowstate.db. */
 function sqliteUrl(): string {
   const url = process.env.DATABASE_URL;
+  if (url?.startsWith('file:')) {
+    const file = url.startsWith('file://') ? fileURLToPath(url) : url.slice('file:'.length).split('?')[0]!;
+    if (file && file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+  }
   if (url) return url;
   const dataDir = process.env.FLOWSTATE_DATA_DIR ?? '.flowstate';
   const dir = isAbsolute(dataDir) ? dataDir : join(root, dataDir);

@@ -1,3 +1,5 @@
+import { loadavg } from 'node:os';
+
 /**
  * What every benchmark shares: command-line flags, garbage collection between runs, statistics over
  * repeated runs, and the one machine-readable line per figure that `run.ts` gathers into its summary.
@@ -88,6 +90,36 @@ export function time(fn: () => void): number {
   const t0 = performance.now();
   fn();
   return performance.now() - t0;
+}
+
+/**
+ * A timed run: wall-clock ms, and CPU ms of this process (`process.cpuUsage`, user + system, all threads —
+ * GC helper threads included). On a shared machine the wall clock also counts the time other processes held
+ * the core; the CPU time does not, so it is the steadier cross-check when the wall-clock spread is large.
+ */
+export interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+export function startTiming(): () => Timing {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  return () => {
+    const wallMs = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    return { wallMs, cpuMs: (c.user + c.system) / 1000 };
+  };
+}
+
+/** Wall-clock above this relative spread: say the figures are noisy. */
+export const NOISY_SPREAD = 0.15;
+
+/** A note for a line of rates: "" or a warning that the machine was busy. */
+export function noiseNote(s: Stats): string {
+  return spread(s) > NOISY_SPREAD
+    ? ` — NOISY (spread ${(spread(s) * 100).toFixed(0)} %, load average ${loadavg()[0]!.toFixed(2)}): rerun on a quieter machine`
+    : '';
 }
 
 /** A header naming what runs, so a saved log says what it measured. */

@@ -29,7 +29,9 @@ const OriginSchema = z.string().refine(
       return false;
     }
   },
-  { message: 'an origin is scheme://host[:port] with no path or trailing slash (e.g. http://localhost:3000)' },
+  {
+    message: 'an origin is scheme://host[:port] with no path or trailing slash (e.g. http://localhost:3000)',
+  },
 );
 
 export const EnvSchema = z.object({

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   jobNotRunning: 'job-not-running',
   /** The checkpoint exists but cannot be restored or read (pending, failed, discarded, or its files are damaged). 409. */
   checkpointUnavailable: 'checkpoint-unavailable',
+  /** The engine could not do it now (a savepoint failed, a restore is already under way); the message says why. 409. */
+  operationFailed: 'operation-failed',
   /** A pipeline with running jobs cannot be deleted. 409. */
   pipelineInUse: 'pipeline-in-use',
   /** Body larger than the limit. 413. */
@@ -78,6 +80,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'node-not-found': 404,
   'job-not-running': 409,
   'checkpoint-unavailable': 409,
+  'operation-failed': 409,
   'pipeline-in-use': 409,
   'body-too-large': 413,
   'unsupported-media-type': 415,

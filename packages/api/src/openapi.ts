@@ -5,7 +5,7 @@
  */
 import { JobSpecSchema } from '@flowstate/spec';
 import { z } from 'zod';
-import { ERROR_STATUS, type ErrorCode, ErrorBodySchema } from './errors';
+import { ERROR_STATUS, ErrorBodySchema, type ErrorCode } from './errors';
 import { SpecInputSchema, SpecSchema } from './rest';
 import { COMMON_ERRORS, openApiPath, type RouteDef, routes } from './routes';
 

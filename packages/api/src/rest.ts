@@ -93,7 +93,11 @@ export type PipelineVersion = z.infer<typeof PipelineVersionSchema>;
 export const PipelineDetailSchema = PipelineSchema.extend({ spec: SpecSchema });
 export type PipelineDetail = z.infer<typeof PipelineDetailSchema>;
 
-const NameSchema = z.string().trim().min(1, 'a name must not be empty').max(200, 'a name is at most 200 characters');
+const NameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a name must not be empty')
+  .max(200, 'a name is at most 200 characters');
 const DescriptionSchema = z.string().max(10_000, 'a description is at most 10,000 characters').nullable();
 const VersionMessageSchema = z.string().max(1000, 'a version message is at most 1,000 characters');
 
@@ -321,7 +325,7 @@ export const CheckpointParamsSchema = z.strictObject({
 export const CheckpointNodeParamsSchema = CheckpointParamsSchema.extend({ nodeId: NodeIdSchema });
 
 export const StateQuerySchema = z.strictObject({
-  prefix: z.string().max(1000).optional().describe("only keys whose text starts with this"),
+  prefix: z.string().max(1000).optional().describe('only keys whose text starts with this'),
   limit: limitParam(10_000, 100),
   cursor: z.string().max(2000).optional().describe('nextCursor of the previous page'),
 });
@@ -365,7 +369,8 @@ export const JobEventLevelSchema = z.enum(['info', 'warn', 'error']);
 
 /** One line of a job's log, for a person to read. */
 export const JobEventSchema = z.object({
-  id: z.number().int(),
+  /** Increases with every event of the server's database (orders events of the same millisecond). */
+  id: z.string(),
   jobId: IdSchema,
   at: TimestampSchema,
   level: JobEventLevelSchema,
@@ -386,5 +391,10 @@ export const HealthSchema = z.object({
   uptimeMs: z.number(),
   /** Jobs the manager is running now. */
   jobsRunning: z.number().int(),
+  /** Connected socket.io clients, and the engine state subscriptions they share. */
+  sockets: z.number().int(),
+  stateSubscriptions: z.number().int(),
+  /** The server process (`process.memoryUsage()`): RSS covers the job workers too, the heap is the main thread's. */
+  memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number(), heapTotalBytes: z.number() }),
 });
 export type Health = z.infer<typeof HealthSchema>;

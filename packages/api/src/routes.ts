@@ -12,12 +12,12 @@ import {
   CheckpointSchema,
   CreatePipelineBodySchema,
   HealthSchema,
+  IdParamsSchema,
   JobDetailSchema,
   JobEventListSchema,
   JobEventQuerySchema,
   JobListQuerySchema,
   JobListSchema,
-  IdParamsSchema,
   NodeParamsSchema,
   OutputPageSchema,
   OutputQuerySchema,
@@ -114,7 +114,8 @@ export const routes = {
   deletePipeline: route({
     method: 'DELETE',
     path: '/api/pipelines/:id',
-    summary: 'Delete a pipeline and its versions (its finished jobs are kept); refused while a job of it runs',
+    summary:
+      'Delete a pipeline and its versions (its finished jobs are kept); refused while a job of it runs',
     tag: 'pipelines',
     params: IdParamsSchema,
     status: 204,

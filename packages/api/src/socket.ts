@@ -7,7 +7,8 @@
  * `STATE_CHANGES_MAX_KEYS` keys each, the most recent; `dropped` counts the rest).
  *
  * Every client → server message takes an acknowledgement callback and is answered with `Ack`: a malformed
- * message gets `{ ok: false, error: { code, message } }` and the socket stays connected.
+ * message gets `{ ok: false, error: { code, message } }` and the socket stays connected (a message sent
+ * without a callback gets a `client:error` event instead, when it fails).
  */
 import { z } from 'zod';
 import { ApiErrorSchema } from './errors';
@@ -134,6 +135,14 @@ export type StateChangesEvent = z.infer<typeof StateChangesEventSchema>;
 
 export const JobLogEventSchema = JobEventSchema;
 
+/** A client → server message without an acknowledgement callback that could not be done gets this instead. */
+export const ClientErrorEventSchema = z.object({
+  /** The event the client sent. */
+  event: z.string(),
+  error: ApiErrorSchema,
+});
+export type ClientErrorEvent = z.infer<typeof ClientErrorEventSchema>;
+
 export const SERVER_EVENTS = {
   'job:status': JobStatusEventSchema,
   'job:metrics': JobMetricsEventSchema,
@@ -143,6 +152,7 @@ export const SERVER_EVENTS = {
   'checkpoint:failed': CheckpointFailedEventSchema,
   'output:rows': OutputRowsEventSchema,
   'state:changes': StateChangesEventSchema,
+  'client:error': ClientErrorEventSchema,
 } as const;
 export type ServerEventName = keyof typeof SERVER_EVENTS;
 

@@ -22,12 +22,17 @@ afterAll(() => {
 });
 
 /**
- * Waits until no checkpoint is in flight. A periodic checkpoint can start as the job's last one completes and
- * is then written after run() resolved (a reported bug); without this it would recreate a removed temp dir.
+ * Waits until no checkpoint is in flight any more. A periodic checkpoint can start as the job's last one
+ * completes and then be written after run() resolved, or stay pending for ever if the job stopped before its
+ * barrier went through (reported bugs): give it a second, then abort it, so no write lands after cleanup.
  */
 async function settle(job: Job): Promise<void> {
-  for (let i = 0; i < 400 && job.coordinator.pendingCheckpoint; i++)
+  for (let i = 0; i < 200 && job.coordinator.pendingCheckpoint; i++)
     await new Promise((r) => setTimeout(r, 5));
+  if (job.coordinator.pendingCheckpoint) {
+    job.coordinator.abortAll('test cleanup');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 const COUNT = 30_000;
@@ -102,8 +107,11 @@ async function stopAndResume(intervalMs: number, rows: number) {
   const firstResult = await running;
   // Let whatever the stopped job still had in flight settle.
   await settle(first);
-  const after = events.filter(
-    (e) => e.type === 'checkpoint-completed' && e.checkpoint.checkpointId > savepoint.checkpointId,
+  const after = events.flatMap((e) =>
+    (e.type === 'checkpoint-triggered' && e.checkpointId > savepoint.checkpointId) ||
+    (e.type === 'checkpoint-completed' && e.checkpoint.checkpointId > savepoint.checkpointId)
+      ? [`${e.type} ${e.type === 'checkpoint-triggered' ? e.checkpointId : e.checkpoint.checkpointId}`]
+      : [],
   );
 
   const resumedEvents: JobEvent[] = [];
@@ -143,8 +151,9 @@ describe('stop with savepoint, resume from it', () => {
   });
 
   it('a job that finished takes no checkpoint after its final one', async () => {
-    // The same trigger without a savepoint: the final (`stop`) checkpoint completes, a periodic one is due,
-    // and it is started, written and completed after run() resolved with `finished`.
+    // The final (`stop`) checkpoint completes, and CheckpointCoordinator.completePendingCheckpoint's tick()
+    // starts the periodic one that is due (1 ms interval) before the job stops its scheduler: it is written
+    // after run() resolved with `finished`.
     const base = tempDir('savepoint-final');
     const events: JobEvent[] = [];
     const job = Job.fromSpec(savepointSpec(1), {
@@ -156,36 +165,29 @@ describe('stop with savepoint, resume from it', () => {
     expect((await job.run()).status).toBe('finished');
     const atEnd = events.length;
     await settle(job);
-    const late = events
-      .slice(atEnd)
-      .flatMap((e) =>
-        e.type.startsWith('checkpoint-') ? [`${e.type} ${JSON.stringify(e).slice(0, 80)}`] : [],
-      );
-    expect(late, 'checkpoint events after run() resolved').toEqual([]);
-    const dirs = readdirSync(path.join(base, 'cp', 'savepoint-job')).sort(
-      (a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]),
-    );
     const final = events.flatMap((e) =>
       e.type === 'checkpoint-completed' && e.checkpoint.trigger === 'stop' ? [e.checkpoint.checkpointId] : [],
     );
-    expect(dirs[dirs.length - 1]).toBe(`chk-${final[final.length - 1]}`);
+    expect(final).toHaveLength(1);
+    const later = events.flatMap((e, i) =>
+      e.type === 'checkpoint-triggered' && e.checkpointId > final[0]!
+        ? [`checkpoint ${e.checkpointId} triggered${i >= atEnd ? ' after run() resolved' : ''}`]
+        : [],
+    );
+    expect(later, `checkpoints after the final one (${final[0]})`).toEqual([]);
   });
 
-  it('no checkpoint completes after the savepoint, even when a periodic one is due as it completes', async () => {
-    // With a 1 ms interval a periodic checkpoint is due the moment the savepoint completes. The job must stop
-    // at its savepoint (Flink's synchronous savepoint): a later checkpoint would commit rows the resumed job
-    // writes again.
+  it('no checkpoint is taken after the savepoint, even when a periodic one is due as it completes', async () => {
+    // With a 1 ms interval a periodic checkpoint is due the moment the savepoint completes, and
+    // completePendingCheckpoint's tick() starts it before stopWithSavepoint() cancels the job. The job must
+    // stop at its savepoint (Flink suspends periodic checkpoints for a stop-with-savepoint): a later checkpoint
+    // that completes commits rows the resumed job writes again.
     const r = await stopAndResume(1, COUNT / 3);
     expect(r.result.status, r.result.error?.message).toBe('finished');
-    expect
-      .soft(
-        r.after.map((e) => (e.type === 'checkpoint-completed' ? e.checkpoint.checkpointId : -1)),
-        `checkpoints completed after savepoint ${r.savepoint.checkpointId}`,
-      )
-      .toEqual([]);
-    expect(r.second.queryState('agg', { limit: 1000 })).toEqual(straight.state);
+    expect(r.after.join('; '), `checkpoints after savepoint ${r.savepoint.checkpointId}`).toBe('');
+    expect.soft(r.second.queryState('agg', { limit: 1000 })).toEqual(straight.state);
     const lines = committed(path.join(r.base, 'out'));
-    expect(lines.length - straight.lines.length, 'rows committed twice').toBe(0);
-    expect(lines).toEqual(straight.lines);
+    expect.soft(lines.length - straight.lines.length, 'rows committed twice').toBe(0);
+    expect.soft(lines).toEqual(straight.lines);
   });
 });

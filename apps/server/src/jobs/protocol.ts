@@ -148,6 +148,8 @@ export const ManagerEventSchema = z.discriminatedUnion('type', [
     sizeBytes: count,
     path: z.string(),
     operators: z.array(z.object({ nodeId: z.string(), subtasks: count, sizeBytes: count })),
+    /** How long processing paused: the longest synchronous snapshot of a task, and the longest asynchronous step. */
+    pauses: z.object({ syncMs: z.number().nonnegative(), longestStepMs: z.number().nonnegative() }),
   }),
   z.object({
     type: z.literal('checkpoint-failed'),
@@ -169,13 +171,18 @@ export const ManagerEventSchema = z.discriminatedUnion('type', [
     reset: z.boolean(),
     at: z.number(),
   }),
-  z.object({ type: z.literal('restored'), jobId, checkpointId, path: z.string(), reason: z.string() }),
   z.object({
-    type: z.enum(['notice', 'row-error']),
+    type: z.literal('restored'),
     jobId,
-    message: z.string(),
-    data: z.unknown().optional(),
+    checkpointId,
+    path: z.string(),
+    reason: z.string(),
+    /** How long loading and rebuilding took. */
+    durationMs: z.number().nonnegative(),
   }),
+  z.object({ type: z.literal('notice'), jobId, message: z.string(), data: z.unknown().optional() }),
+  /** At most 10 a second per job; `data.suppressedBefore` counts the ones left out since the previous. */
+  z.object({ type: z.literal('row-error'), jobId, message: z.string(), data: z.unknown().optional() }),
 ]);
 export type ManagerEvent = z.infer<typeof ManagerEventSchema>;
 
@@ -202,6 +209,8 @@ export const WorkerInitSchema = z.discriminatedUnion('mode', [
     stateMaxKeys: z.number().int().positive(),
     /** Accept test-only commands (`crash`). */
     testHooks: z.boolean(),
+    /** Nice value of the worker thread (Linux): above the main thread's, so the API wins the CPU. */
+    nice: z.number().int().min(0).max(19),
   }),
   /** Load one checkpoint into a job that never runs, and answer state queries about it. */
   z.object({
@@ -211,6 +220,7 @@ export const WorkerInitSchema = z.discriminatedUnion('mode', [
     /** The spec to read the state with; null: the one stored in the checkpoint. */
     spec: z.unknown(),
     dataDir: z.string(),
+    nice: z.number().int().min(0).max(19),
   }),
 ]);
 export type WorkerInit = z.infer<typeof WorkerInitSchema>;
@@ -238,6 +248,8 @@ export const CommandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('stats') }),
   /** Test hook (only with `testHooks`): throw an uncaught exception in the worker. */
   z.object({ cmd: z.literal('crash'), message: z.string() }),
+  /** Test hook (only with `testHooks`): a request that is never answered. */
+  z.object({ cmd: z.literal('hang') }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandName = Command['cmd'];
@@ -264,6 +276,7 @@ export const ResultSchemas = {
   unsubscribeState: z.object({}),
   stats: WorkerStatsSchema,
   crash: z.object({}),
+  hang: z.object({}),
 } satisfies Record<CommandName, z.ZodType>;
 export type CommandResult<C extends CommandName> = z.infer<(typeof ResultSchemas)[C]>;
 
@@ -275,8 +288,10 @@ export type Request = z.infer<typeof RequestSchema>;
 export const WorkerMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ready') }),
   z.object({ kind: z.literal('init-failed'), error: WireErrorSchema }),
-  z.object({ kind: z.literal('response'), id: count, ok: z.literal(true), result: z.unknown() }),
-  z.object({ kind: z.literal('response'), id: count, ok: z.literal(false), error: WireErrorSchema }),
+  z.discriminatedUnion('ok', [
+    z.object({ kind: z.literal('response'), id: count, ok: z.literal(true), result: z.unknown() }),
+    z.object({ kind: z.literal('response'), id: count, ok: z.literal(false), error: WireErrorSchema }),
+  ]),
   z.object({ kind: z.literal('event'), event: ManagerEventSchema }),
 ]);
 export type WorkerMessage = z.infer<typeof WorkerMessageSchema>;

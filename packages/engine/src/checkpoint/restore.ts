@@ -31,7 +31,7 @@ export async function restoreDataFor(plan: PhysicalPlan, cp: LoadedCheckpoint): 
     const perSubtask: OperatorRestore[] = [];
     for (let j = 0; j < p; j++) {
       const range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(plan.maxParallelism, p, j);
-      const r: OperatorRestore = { keyed: [], timers: [], operatorStates };
+      const r: OperatorRestore = { checkpointId: meta.checkpointId, keyed: [], timers: [], operatorStates };
       for (const s of op.subtasks) {
         if (!s.file || !s.keyGroupRange) continue;
         const old = KeyGroupRange.of(s.keyGroupRange[0], s.keyGroupRange[1]);

@@ -80,11 +80,17 @@ class BlackholeSink extends SinkOperator {
 interface PendingFile {
   /** In-progress name (starts with '.', so readers skip it). */
   tmp: string;
-  /** Name it gets when committed. */
-  final: string;
+  /** Name it gets when committed (`part-<subtask>-c<checkpoint>-<uid>`); set at the barrier that covers it. */
+  final: string | null;
   /** The checkpoint that covers it (null until the next checkpoint's barrier). */
   checkpointId: number | null;
+  uid: string;
 }
+
+/** The checkpoint a committed part file belongs to (files committed without checkpoints have none). */
+const COMMITTED = /^part-\d+-c(\d+)-/;
+/** The "checkpoint" that commits at the end of input when checkpointing is off. */
+const END_OF_INPUT_COMMIT = Number.MAX_SAFE_INTEGER;
 
 let uidCounter = 0;
 /** Sortable, unique across processes: time in base 36, then a counter. */
@@ -122,18 +128,16 @@ class FileSink extends SinkOperator {
     } else {
       this.format = createJsonlFormatter(fields);
     }
-    mkdirSync(this.dir, { recursive: true });
   }
 
   protected write(rows: Row[]): void {
     if (this.fd === null) {
+      // The directory is created with the first file: opening a job (or inspecting one) touches nothing.
+      mkdirSync(this.dir, { recursive: true });
       const uid = partUid();
-      this.current = {
-        tmp: `.part-${this.ctx.subtask}-${uid}.inprogress`,
-        final: `part-${this.ctx.subtask}-${uid}.${this.ext}`,
-        checkpointId: null,
-      };
-      this.fd = openSync(path.join(this.dir, this.current.tmp), 'w');
+      const tmp = `.part-${this.ctx.subtask}-${uid}.inprogress`;
+      this.current = { tmp, final: null, checkpointId: null, uid };
+      this.fd = openSync(path.join(this.dir, tmp), 'w');
       this.buffer = this.header;
     }
     let s = '';
@@ -160,7 +164,12 @@ class FileSink extends SinkOperator {
 
   override snapshotState(checkpointId: number): OperatorSnapshot {
     this.preCommit();
-    for (const p of this.pending) if (p.checkpointId === null) p.checkpointId = checkpointId;
+    for (const p of this.pending) {
+      if (p.checkpointId !== null) continue;
+      p.checkpointId = checkpointId;
+      const epoch = checkpointId === END_OF_INPUT_COMMIT ? 'end' : `c${checkpointId}`;
+      p.final = `part-${this.ctx.subtask}-${epoch}-${p.uid}.${this.ext}`;
+    }
     return {
       nodeId: this.node.id,
       subtask: this.ctx.subtask,
@@ -177,6 +186,8 @@ class FileSink extends SinkOperator {
   }
 
   private commit(p: PendingFile): void {
+    if (p.final === null)
+      throw new Error(`file sink '${this.node.id}': ${p.tmp} has no checkpoint to commit with`);
     const tmp = path.join(this.dir, p.tmp);
     const final = path.join(this.dir, p.final);
     if (existsSync(tmp)) renameSync(tmp, final);
@@ -195,12 +206,25 @@ class FileSink extends SinkOperator {
         keep.add(p.tmp);
       }
     }
+    if (!existsSync(this.dir)) return;
     for (const name of readdirSync(this.dir)) {
       if (name.startsWith('.part-') && name.endsWith('.inprogress') && !keep.has(name)) {
         try {
           unlinkSync(path.join(this.dir, name));
         } catch {
           // another subtask removed it first
+        }
+      }
+      // Files committed by checkpoints newer than the restored one hold rows that will be written again:
+      // move them aside (readers skip `_` names), so the output stays exactly-once. Nothing is deleted.
+      const m = COMMITTED.exec(name);
+      if (m && Number(m[1]) > r.checkpointId) {
+        const aside = path.join(this.dir, '_discarded');
+        mkdirSync(aside, { recursive: true });
+        try {
+          renameSync(path.join(this.dir, name), path.join(aside, name));
+        } catch {
+          // another subtask moved it first
         }
       }
     }

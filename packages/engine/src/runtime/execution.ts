@@ -1,6 +1,7 @@
 import type { JobNode, SourceNode, SpecAnalysis } from '@flowstate/spec';
 import { createSplitReader, type RowErrorReport, type SourcePosition } from '../connectors/index';
 import { RollingAggregateOperator } from '../operators/aggregate';
+import { KeyedOperator } from '../operators/keyed';
 import { createSinkOperator } from '../operators/sinks';
 import { FilterOperator, FlatMapOperator, MapOperator } from '../operators/stateless';
 import { WindowOperator } from '../operators/window';
@@ -47,6 +48,8 @@ export interface ExecutionEnv {
   collectStore(nodeId: string): CollectStore;
   writeConsole(text: string): void;
   onSnapshot: SnapshotListener;
+  /** Restore keyed state only: no source reader, no sink or other operator opened (state inspection). */
+  inspectOnly?: boolean;
   /** Test hook: wraps an operator (failure injection). */
   wrapOperator?: (op: StreamOperator) => StreamOperator;
 }
@@ -130,10 +133,12 @@ export class Execution {
           if (lop.node.kind === 'source') continue;
           let op = this.createOperator(lop.node, v, s, lop.keyFields);
           if (env.wrapOperator) op = env.wrapOperator(op);
-          // Opened here (state descriptors registered), then restored.
-          op.open();
-          const r = restore?.get(lop.id)?.[s];
-          if (r) op.restoreState(r);
+          // Opened here (state descriptors registered), then restored. Inspection opens keyed operators only.
+          if (!env.inspectOnly || op instanceof KeyedOperator) {
+            op.open();
+            const r = restore?.get(lop.id)?.[s];
+            if (r) op.restoreState(r);
+          }
           operators.set(lop.id, op);
           chainOps.push(op);
         }
@@ -146,7 +151,7 @@ export class Execution {
             rowErrors: 0,
             currentWatermark: Number.NEGATIVE_INFINITY,
           };
-          const splits = this.sourceSplits(node, v, s, restore?.get(node.id), metrics);
+          const splits = env.inspectOnly ? [] : this.sourceSplits(node, v, s, restore?.get(node.id), metrics);
           task = new SourceTask(
             v.id,
             s,

@@ -338,9 +338,13 @@ export class Job {
     return s;
   };
 
+  /** Set by loadCheckpoint: executions restore keyed state only and must never run. */
+  private inspectOnly = false;
+
   private newExecution(restore?: RestoreData): Execution {
     const exec = new Execution(
       {
+        inspectOnly: this.inspectOnly,
         analysis: this.analysis,
         plan: this.plan,
         clock: this.clock,
@@ -431,6 +435,7 @@ export class Job {
 
   private async loop(): Promise<JobResult> {
     try {
+      if (this.inspectOnly) throw new Error('a job loaded for inspection (loadCheckpoint) cannot run');
       if (this.initialRestore !== undefined) {
         const none = this.initialRestore === 'latest' && !(await this.hasValidCheckpoint());
         if (none) {
@@ -609,7 +614,12 @@ export class Job {
     for (const [id, lop] of this.plan.operators) {
       empty.set(
         id,
-        Array.from({ length: lop.parallelism }, () => ({ keyed: [], timers: [], operatorStates: [] })),
+        Array.from({ length: lop.parallelism }, () => ({
+          checkpointId: 0,
+          keyed: [],
+          timers: [],
+          operatorStates: [],
+        })),
       );
     }
     this.exec = this.newExecution(empty);
@@ -664,6 +674,8 @@ export class Job {
   async loadCheckpoint(target: RestoreTarget): Promise<{ checkpointId: number; path: string }> {
     if (this._status !== 'created') throw new Error('loadCheckpoint is for a job that has not started');
     const cp = await this.loadForRestore(target);
+    // Read-only: only keyed state is restored; sources and sinks are not opened (no file is touched).
+    this.inspectOnly = true;
     await this.rebuildFrom(cp, 'loaded for inspection');
     return { checkpointId: cp.metadata.checkpointId, path: cp.location.path };
   }
@@ -688,6 +700,8 @@ export class Job {
       this.commitWithoutCheckpoints();
       return;
     }
+    // No periodic checkpoint may start after the final one (it would commit nothing new, or worse).
+    this.coordinator.stopCheckpointScheduler();
     await this.awaitPendingCheckpoint();
     const r = this.coordinator.triggerCheckpoint('stop');
     if (!r.ok) throw new Error(`the final checkpoint could not start: ${r.reason}`);
@@ -727,6 +741,7 @@ export class Job {
   private complete(status: JobStatus, cause?: string): void {
     if (this._status === 'finished' || this._status === 'failed' || this._status === 'cancelled') return;
     this.coordinator.stopCheckpointScheduler();
+    this.coordinator.abortAll(`the job ${status}`);
     this.setStatus(status, cause);
     this.exec.close();
   }
@@ -739,10 +754,20 @@ export class Job {
 
   /** Takes a savepoint, then stops the job. Resolves with the savepoint. */
   async stopWithSavepoint(): Promise<CompletedCheckpoint> {
+    // As Flink: no periodic checkpoint after the savepoint (it would commit rows the resumed job writes again).
+    this.coordinator.stopCheckpointScheduler();
     const r = this.coordinator.triggerCheckpoint('stop', 'savepoint');
-    if (!r.ok) throw new Error(`cannot take a savepoint: ${r.reason}`);
+    if (!r.ok) {
+      if (this.checkpointsEnabled && this._status === 'running') this.coordinator.startCheckpointScheduler();
+      throw new Error(`cannot take a savepoint: ${r.reason}`);
+    }
     const ok = await this.awaitCheckpoint(r.checkpointId);
-    if (!ok) throw new Error(`savepoint ${r.checkpointId} failed; the job keeps running`);
+    if (!ok) {
+      if (this.checkpointsEnabled && this._status === 'running') this.coordinator.startCheckpointScheduler();
+      throw new Error(
+        `savepoint ${r.checkpointId} failed (${this.lastCheckpointFailure ?? 'unknown reason'}); the job keeps running`,
+      );
+    }
     this.cancel();
     await this.run();
     return this.coordinator.getCompletedCheckpoints().find((c) => c.checkpointId === r.checkpointId)!;

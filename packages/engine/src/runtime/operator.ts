@@ -78,6 +78,8 @@ export interface OperatorSnapshot {
  * redistribution: the operator takes its share).
  */
 export interface OperatorRestore {
+  /** The checkpoint restored (0: a restart from the beginning, with nothing restored). */
+  checkpointId: number;
   keyed: KeyedStateSnapshotData[];
   timers: TimersSnapshotData[];
   operatorStates: Array<{ subtask: number; parallelism: number; state: unknown }>;

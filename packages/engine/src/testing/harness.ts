@@ -88,6 +88,7 @@ export class OperatorHarness {
     const keyed = s?.keyed ? s.keyed.result() : undefined;
     s?.keyed?.release();
     const r: OperatorRestore = {
+      checkpointId,
       keyed: keyed ? [keyed] : [],
       timers: s?.timers ? [s.timers] : [],
       operatorStates:

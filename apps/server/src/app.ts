@@ -1,0 +1,143 @@
+/**
+ * The Flowstate server in one object: Fastify (REST under /api) and socket.io (path /socket.io) on one port,
+ * the database and the job manager wired together. `createServer` builds it without listening, so tests run
+ * it in-process; `main.ts` is the process around it.
+ *
+ * At start: jobs a previous server left running are marked failed (`db.jobs.recoverInterrupted`), and every
+ * checkpoint in the database stays listed and restorable (a restore of a stopped job starts a new run).
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { type Db, openDb } from './db/index';
+import type { Env } from './env';
+import { JobEventRecorder } from './http/recorder';
+import { registerRoutes } from './http/routes';
+import { DEFAULT_BODY_LIMIT, installSafety } from './http/safety';
+import { JobManager } from './jobs/index';
+import { SocketHub } from './socket/hub';
+
+export const SERVER_VERSION = '0.1.0';
+
+export interface CreateServerOptions {
+  env: Env;
+  /** A database to use (not closed by `close()`); default: `openDb` on the env's data dir / DATABASE_URL. */
+  db?: Db;
+  /** A job manager to use (not shut down by `close()`); default: a new one on the env's data dir. */
+  manager?: JobManager;
+  /** Fastify's logger option (default: off). */
+  logger?: FastifyServerOptions['logger'];
+  /** Largest request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Check every answer against its response schema (tests). */
+  checkResponses?: boolean;
+}
+
+export interface FlowstateServer {
+  app: FastifyInstance;
+  io: SocketHub['io'];
+  hub: SocketHub;
+  db: Db;
+  manager: JobManager;
+  recorder: JobEventRecorder;
+  /** Every route registered on Fastify (what the OpenAPI test compares the document with). */
+  registeredRoutes: Array<{ method: string; url: string }>;
+  /** Listens on env.host:env.port; resolves with the base URL (`http://127.0.0.1:4000`). */
+  listen(): Promise<string>;
+  /** Closes sockets and HTTP, stops the jobs (when it owns the manager) and closes the database (when it owns it). */
+  close(): Promise<void>;
+}
+
+export async function createServer(opts: CreateServerOptions): Promise<FlowstateServer> {
+  const { env } = opts;
+  const ownsDb = opts.db === undefined;
+  const db =
+    opts.db ??
+    (await openDb({ dataDir: env.dataDir, ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : {}) }));
+  const ownsManager = opts.manager === undefined;
+  const manager = opts.manager ?? new JobManager({ dataDir: env.dataDir });
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // ids are cuids, node ids are short: long URLs are not ours
+    routerOptions: { maxParamLength: 200 },
+    // the API is exactly the route table (no implicit HEAD routes)
+    exposeHeadRoutes: false,
+    // a request that never finishes sending does not hold a connection forever
+    requestTimeout: 60_000,
+  });
+  installSafety(app, {
+    token: env.token,
+    studioOrigins: env.studioOrigins,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+  });
+
+  const hub = new SocketHub(app.server, {
+    token: env.token,
+    studioOrigins: env.studioOrigins,
+    db,
+    manager,
+    log: app.log,
+  });
+  const recorder = new JobEventRecorder(db, hub, app.log);
+  const stopListening = manager.on((e) => recorder.handle(e));
+
+  // Jobs the previous server process was running did not survive it.
+  const interrupted = await db.jobs.recoverInterrupted();
+  for (const j of interrupted) {
+    await db.events
+      .add({
+        jobId: j.id,
+        level: 'error',
+        type: 'status',
+        message: `failed: ${j.failureCause ?? 'interrupted'}`,
+      })
+      .catch(() => {});
+  }
+
+  const registeredRoutes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) registeredRoutes.push({ method, url: r.url });
+  });
+  registerRoutes(
+    app,
+    {
+      db,
+      manager,
+      recorder,
+      startedAt: Date.now(),
+      secured: env.token !== undefined,
+      version: SERVER_VERSION,
+      socketStats: () => hub.stats(),
+    },
+    { checkResponses: opts.checkResponses ?? false },
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    io: hub.io,
+    hub,
+    db,
+    manager,
+    recorder,
+    registeredRoutes,
+    async listen() {
+      await app.listen({ host: env.host, port: env.port });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : env.port;
+      const host = env.host.includes(':') ? `[${env.host}]` : env.host;
+      return `http://${host}:${port}`;
+    },
+    close() {
+      closing ??= (async () => {
+        hub.close();
+        await app.close();
+        if (ownsManager) await manager.shutdown();
+        await recorder.idle();
+        stopListening();
+        if (ownsDb) await db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,222 @@
+import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { JobManagerError } from './errors';
+import {
+  type Command,
+  type CommandName,
+  type CommandResult,
+  type ManagerEvent,
+  type Request,
+  ResultSchemas,
+  type WorkerInit,
+  WorkerMessageSchema,
+} from './protocol';
+
+/** Plain JS: registers tsx, then imports `worker.ts` (see the file for why). */
+const WORKER_ENTRY = new URL('./worker-bootstrap.mjs', import.meta.url);
+
+interface Pending {
+  cmd: CommandName;
+  resolve: (value: unknown) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Main-thread time spent on what workers send (decoding aside: that happens before the handler runs). */
+export interface MainThreadLoad {
+  messages: number;
+  totalMs: number;
+  maxMs: number;
+}
+
+export interface WorkerHandleHooks {
+  /** An event the worker pushed (already validated). */
+  onEvent(e: ManagerEvent): void;
+  /**
+   * The worker is gone. `expected`: the manager terminated it (or it ended after a failed start); otherwise it
+   * crashed (`error` is WORKER_CRASHED with the cause).
+   */
+  onGone(error: JobManagerError, expected: boolean): void;
+  /** A message that is not the protocol (a bug): reported, never thrown. */
+  onProtocolError(message: string): void;
+}
+
+/**
+ * The main thread's side of one worker: request/response with ids and timeouts, validation of everything the
+ * worker sends, and prompt rejection of every pending request when the worker dies.
+ */
+export class WorkerHandle {
+  readonly worker: Worker;
+  /** Resolves when the worker hosts its job (or checkpoint); rejects with why it could not. */
+  readonly ready: Promise<void>;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  /** Set once the worker cannot answer any more: what requests reject with. */
+  private gone: JobManagerError | null = null;
+  private terminating = false;
+  private crashCause: string | null = null;
+  private settleReady!: (e?: JobManagerError) => void;
+
+  constructor(
+    init: WorkerInit,
+    private readonly hooks: WorkerHandleHooks,
+    /** Default timeout of a request. */
+    private readonly timeoutMs: number,
+    /** How long starting may take (tsx compiling the engine, restoring a checkpoint). */
+    startTimeoutMs: number,
+    private readonly load: MainThreadLoad = { messages: 0, totalMs: 0, maxMs: 0 },
+  ) {
+    this.ready = new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        this.settleReady(
+          new JobManagerError('TIMEOUT', `the worker did not start within ${startTimeoutMs} ms`),
+        );
+        void this.terminate();
+      }, startTimeoutMs);
+      this.settleReady = (e) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (e) reject(e);
+        else resolve();
+      };
+    });
+    this.ready.catch(() => {}); // whoever awaits it sees the error; an unawaited one is not "unhandled"
+    // execArgv: [] — the same clean start under tsx, Vitest and plain node (the bootstrap registers tsx).
+    this.worker = new Worker(WORKER_ENTRY, {
+      workerData: init,
+      execArgv: [],
+      name: init.mode === 'job' ? `flowstate job ${init.jobId}` : 'flowstate checkpoint inspection',
+    });
+    this.worker.on('message', (m: unknown) => {
+      const t0 = performance.now();
+      try {
+        this.onMessage(m);
+      } finally {
+        const ms = performance.now() - t0;
+        this.load.messages++;
+        this.load.totalMs += ms;
+        if (ms > this.load.maxMs) this.load.maxMs = ms;
+      }
+    });
+    this.worker.on('messageerror', (e) => this.hooks.onProtocolError(`undecodable message: ${e.message}`));
+    this.worker.on('error', (e) => {
+      // An uncaught exception: the worker is dying ('exit' follows). Pending requests fail now.
+      this.crashCause = e instanceof Error ? e.message : String(e);
+      this.markGone(this.crashError(null));
+    });
+    this.worker.on('exit', (code) => {
+      const expected = this.terminating;
+      const err = expected
+        ? (this.gone ?? new JobManagerError('NOT_RUNNING', 'the worker was stopped'))
+        : this.crashError(code);
+      this.markGone(err);
+      this.settleReady(err);
+      this.hooks.onGone(err, expected);
+    });
+  }
+
+  get alive(): boolean {
+    return this.gone === null;
+  }
+
+  private crashError(code: number | null): JobManagerError {
+    return new JobManagerError(
+      'WORKER_CRASHED',
+      this.crashCause !== null
+        ? `the job's worker crashed: ${this.crashCause}`
+        : `the job's worker exited unexpectedly${code !== null ? ` (exit code ${code})` : ''}`,
+    );
+  }
+
+  private markGone(err: JobManagerError): void {
+    if (!this.gone) this.gone = err;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(this.gone);
+    }
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = WorkerMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      const p = typeof id === 'number' ? this.pending.get(id) : undefined;
+      const message = `invalid message from the worker: ${z.prettifyError(parsed.error)}`;
+      if (p && typeof id === 'number') this.settle(id, p, new JobManagerError('FAILED', message));
+      else this.hooks.onProtocolError(message);
+      return;
+    }
+    const m = parsed.data;
+    switch (m.kind) {
+      case 'ready':
+        this.settleReady();
+        return;
+      case 'init-failed':
+        // Nothing to host: the worker is stopped (an expected exit).
+        this.gone = JobManagerError.fromWire(m.error);
+        this.settleReady(this.gone);
+        void this.terminate();
+        return;
+      case 'event':
+        this.hooks.onEvent(m.event);
+        return;
+      case 'response': {
+        const p = this.pending.get(m.id);
+        if (!p) return; // timed out meanwhile
+        if (!m.ok) {
+          this.settle(m.id, p, JobManagerError.fromWire(m.error));
+          return;
+        }
+        const r = ResultSchemas[p.cmd].safeParse(m.result);
+        if (r.success) this.settle(m.id, p, null, r.data);
+        else {
+          const message = `invalid answer to '${p.cmd}' from the worker: ${z.prettifyError(r.error)}`;
+          this.settle(m.id, p, new JobManagerError('FAILED', message));
+        }
+        return;
+      }
+    }
+  }
+
+  private settle(id: number, p: Pending, error: Error | null, value?: unknown): void {
+    clearTimeout(p.timer);
+    this.pending.delete(id);
+    if (error) p.reject(error);
+    else p.resolve(value);
+  }
+
+  /** Sends a command; resolves with its validated result, rejects with a JobManagerError. */
+  request<C extends CommandName>(
+    command: Extract<Command, { cmd: C }>,
+    timeoutMs = this.timeoutMs,
+  ): Promise<CommandResult<C>> {
+    if (this.gone) return Promise.reject(this.gone);
+    const id = this.nextId++;
+    return new Promise<CommandResult<C>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(
+          new JobManagerError('TIMEOUT', `the worker did not answer '${command.cmd}' within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      this.pending.set(id, {
+        cmd: command.cmd,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        timer,
+      });
+      const msg: Request = { kind: 'request', id, command };
+      this.worker.postMessage(msg);
+    });
+  }
+
+  /** Stops the worker (an expected exit: not a crash). */
+  async terminate(): Promise<void> {
+    this.terminating = true;
+    if (!this.gone) this.gone = new JobManagerError('NOT_RUNNING', 'the worker was stopped');
+    await this.worker.terminate();
+  }
+}

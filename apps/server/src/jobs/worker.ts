@@ -1,0 +1,485 @@
+/**
+ * A job worker: one engine `Job` on its own thread (or, in `inspect` mode, one checkpoint loaded into a job
+ * that never runs). Started by the JobManager through `worker-bootstrap.mjs`; speaks the protocol of
+ * `protocol.ts`: validates `workerData` and every request, answers each with a response of the same id, and
+ * pushes the job's events (status, checkpoints, metrics every `metricsIntervalMs`, new collect-sink rows every
+ * `outputIntervalMs`, coalesced state changes of subscribed nodes).
+ *
+ * The worker outlives the job's end: a finished, failed or cancelled job keeps its state and output, which can
+ * still be read until the manager terminates the worker.
+ */
+
+import { readlinkSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import {
+  CheckpointCorruptedError,
+  CheckpointStorageError,
+  type CollectStore,
+  createFsCheckpointStorage,
+  Job,
+  type JobEvent,
+  JobSpecError,
+  METADATA_FILE,
+  parseCheckpointMetadataText,
+  type RowError,
+} from '@flowstate/engine';
+import { z } from 'zod';
+import { JobManagerError } from './errors';
+import { toJsonSafe } from './json-safe';
+import { collectSinks, requireNode } from './nodes';
+import {
+  type Command,
+  type ManagerEvent,
+  RequestSchema,
+  type WireError,
+  type WorkerInit,
+  WorkerInitSchema,
+  type WorkerMessage,
+} from './protocol';
+
+/** Row errors forwarded per second at most; the rest are counted and the next one forwarded says how many. */
+const ROW_ERRORS_PER_SECOND = 10;
+
+const TERMINAL = new Set(['finished', 'failed', 'cancelled']);
+
+type Port = NonNullable<typeof parentPort>;
+
+function post(port: Port, msg: WorkerMessage): void {
+  port.postMessage(msg);
+}
+
+/** Any error → what crosses the boundary: a stable code and a message. */
+export function toWireError(e: unknown): WireError {
+  if (e instanceof JobManagerError) return e.toWire();
+  if (e instanceof JobSpecError) {
+    return { code: 'INVALID_SPEC', message: e.message, problems: toJsonSafe(e.problems) as unknown[] };
+  }
+  if (e instanceof CheckpointCorruptedError) {
+    return { code: 'NO_SUCH_CHECKPOINT', message: `checkpoint ${e.checkpoint} cannot be used: ${e.message}` };
+  }
+  if (
+    e instanceof CheckpointStorageError &&
+    (e.code === 'CHECKPOINT_NOT_FOUND' || e.code === 'CHECKPOINT_AMBIGUOUS' || e.code === 'INVALID_PATH')
+  ) {
+    return { code: 'NO_SUCH_CHECKPOINT', message: e.message };
+  }
+  return { code: 'FAILED', message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * Console sinks write to file descriptor 1 directly: `process.stdout` in a worker is forwarded through the main
+ * thread, which a chatty job must not keep busy.
+ */
+function writeConsole(text: string): void {
+  const bytes = Buffer.from(text);
+  let at = 0;
+  for (let tries = 0; at < bytes.length && tries < 1000; tries++) {
+    try {
+      at += writeSync(1, bytes, at);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EAGAIN') return; // a closed stdout must not fail the job
+    }
+  }
+}
+
+/**
+ * Lowers this thread's scheduling priority (Linux: a thread's nice value is its own, set through its thread id).
+ * When the machine's cores are all busy, the server's main thread then gets the CPU first, so a job running flat
+ * out does not slow the API even without a spare core. Best effort: elsewhere, or if refused, nothing changes.
+ */
+function lowerPriority(nice: number): void {
+  if (nice <= 0 || process.platform !== 'linux') return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    // not permitted or no /proc: run at the normal priority
+  }
+}
+
+/** Reads requests, runs them one by one as they come (each may await), answers with the same id. */
+function serve(port: Port, execute: (c: Command) => Promise<unknown> | unknown): void {
+  port.on('message', (raw: unknown) => {
+    const parsed = RequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      const message = `the worker got an invalid request: ${z.prettifyError(parsed.error)}`;
+      if (typeof id === 'number' && Number.isInteger(id) && id >= 0)
+        post(port, { kind: 'response', id, ok: false, error: { code: 'FAILED', message } });
+      return;
+    }
+    const { id, command } = parsed.data;
+    Promise.resolve()
+      .then(() => execute(command))
+      .then(
+        (result) => post(port, { kind: 'response', id, ok: true, result: result ?? {} }),
+        (e: unknown) => post(port, { kind: 'response', id, ok: false, error: toWireError(e) }),
+      );
+  });
+}
+
+// ------------------------------------------------------------------------------------------ job mode
+
+async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): Promise<void> {
+  const { jobId } = init;
+  const emit = (event: ManagerEvent) => post(port, { kind: 'event', event });
+  const storage = createFsCheckpointStorage(join(init.dataDir, 'checkpoints'));
+  let restarts = 0;
+  let ended = false;
+
+  let rowErrWindow = 0;
+  let rowErrsInWindow = 0;
+  let rowErrsSuppressed = 0;
+  const onRowError = (e: RowError) => {
+    const now = Date.now();
+    if (now - rowErrWindow >= 1000) {
+      rowErrWindow = now;
+      rowErrsInWindow = 0;
+    }
+    if (rowErrsInWindow >= ROW_ERRORS_PER_SECOND) {
+      rowErrsSuppressed++;
+      return;
+    }
+    rowErrsInWindow++;
+    emit({
+      type: 'row-error',
+      jobId,
+      message: `${e.nodeId}: ${e.message}`,
+      data: {
+        nodeId: e.nodeId,
+        subtask: e.subtask,
+        code: e.code,
+        position: e.position,
+        // Row errors not reported since the previous one (rate limit).
+        ...(rowErrsSuppressed > 0 ? { suppressedBefore: rowErrsSuppressed } : {}),
+      },
+    });
+    rowErrsSuppressed = 0;
+  };
+
+  let job: Job;
+  try {
+    job = Job.fromSpec(init.spec, {
+      jobId,
+      baseDir: init.dataDir,
+      checkpointStorage: storage,
+      ...(init.restoreFrom ? { restoreFrom: { path: init.restoreFrom.path } } : {}),
+      onEvent: (e) => onEngineEvent(e),
+      onRowError,
+      writeConsole,
+    });
+    if (!init.restoreFrom) {
+      // A job id used before (a new run under the same id): its checkpoint ids go on past the old ones.
+      for (const l of await storage.list(jobId)) job.coordinator.advanceIdsPast(l.location.checkpointId);
+    }
+  } catch (e) {
+    post(port, { kind: 'init-failed', error: toWireError(e) });
+    return;
+  }
+
+  // ---- output streaming: per collect sink, the rows it got since the last push
+  const cursors = new Map<string, { next: number; epoch: number }>();
+  for (const id of collectSinks(job.analysis)) cursors.set(id, { next: 0, epoch: job.output(id).epoch });
+
+  const pushOutput = (nodeId: string, store: CollectStore, cursor: { next: number; epoch: number }) => {
+    let reset = false;
+    if (store.epoch !== cursor.epoch) {
+      // Rolled back (restore): the sequence numbers start over; readers do too.
+      cursor.epoch = store.epoch;
+      cursor.next = 0;
+      reset = true;
+    }
+    let since = cursor.next;
+    if (store.nextSeq - since > init.outputMaxRowsPerTick) since = store.nextSeq - init.outputMaxRowsPerTick;
+    for (let first = true; ; first = false) {
+      const page = store.since(since, init.outputRowsPerEvent);
+      if (page.rows.length === 0 && !(reset && first)) break;
+      emit({
+        type: 'output',
+        jobId,
+        nodeId,
+        rows: toJsonSafe(page.rows) as unknown[],
+        from: page.from,
+        next: page.next,
+        epoch: page.epoch,
+      });
+      since = cursor.next = page.next;
+      if (page.rows.length < init.outputRowsPerEvent) break;
+    }
+  };
+  const flushOutput = () => {
+    for (const [nodeId, cursor] of cursors) pushOutput(nodeId, job.output(nodeId), cursor);
+  };
+  const metricsNow = () => toJsonSafe(job.metrics()) as Extract<ManagerEvent, { type: 'metrics' }>['metrics'];
+  const pushMetrics = () => emit({ type: 'metrics', jobId, metrics: metricsNow() });
+
+  const timers = [
+    setInterval(pushMetrics, init.metricsIntervalMs),
+    setInterval(flushOutput, init.outputIntervalMs),
+  ];
+
+  function onEngineEvent(e: JobEvent): void {
+    switch (e.type) {
+      case 'status': {
+        if (e.status === 'restarting') restarts++;
+        if (TERMINAL.has(e.status) && !ended) {
+          ended = true;
+          for (const t of timers) clearInterval(t);
+          // Readers get everything before they hear that the job ended.
+          flushOutput();
+          pushMetrics();
+        }
+        emit({
+          type: 'status',
+          jobId,
+          status: e.status,
+          ...(e.cause !== undefined ? { cause: e.cause } : {}),
+          restarts,
+          at: Date.now(),
+        });
+        if (e.status === 'running') ready();
+        return;
+      }
+      case 'checkpoint-triggered':
+        emit({
+          type: 'checkpoint-triggered',
+          jobId,
+          checkpointId: e.checkpointId,
+          kind: e.kind,
+          trigger: e.trigger,
+          at: e.timestamp,
+        });
+        return;
+      case 'checkpoint-completed': {
+        const c = e.checkpoint;
+        emit({
+          type: 'checkpoint-completed',
+          jobId,
+          checkpointId: c.checkpointId,
+          kind: c.kind,
+          trigger: c.trigger,
+          startedAt: c.timestamp,
+          durationMs: c.durationMs,
+          sizeBytes: c.sizeBytes,
+          path: c.path,
+          operators: e.operators.map((o) => ({
+            nodeId: o.nodeId,
+            subtasks: o.subtasks,
+            sizeBytes: o.sizeBytes,
+          })),
+          pauses: { syncMs: e.pauses.syncMs, longestStepMs: e.pauses.longestStepMs },
+        });
+        return;
+      }
+      case 'checkpoint-failed':
+        emit({
+          type: 'checkpoint-failed',
+          jobId,
+          checkpointId: e.checkpointId,
+          kind: e.kind,
+          trigger: e.trigger,
+          startedAt: e.timestamp,
+          reason: e.reason,
+        });
+        return;
+      case 'restored':
+        emit({
+          type: 'restored',
+          jobId,
+          checkpointId: e.checkpointId,
+          path: e.path,
+          reason: e.reason,
+          durationMs: e.durationMs,
+        });
+        // The collect sinks rolled back: tell readers now, not at the next tick.
+        if (job) flushOutput();
+        return;
+      case 'restarting':
+        emit({
+          type: 'notice',
+          jobId,
+          message: `restart ${e.attempt} in ${e.delayMs} ms after: ${e.cause}`,
+          data: { attempt: e.attempt, delayMs: e.delayMs, cause: e.cause },
+        });
+        return;
+      case 'notice':
+        emit({ type: 'notice', jobId, message: e.message });
+        return;
+    }
+  }
+
+  // ---- state subscriptions: one engine subscription per node, whoever asks
+  const subscriptions = new Map<string, () => void>();
+  const stateEventsSent: Record<string, number> = {};
+  let engineSubscribeCalls = 0;
+
+  const active = () => !TERMINAL.has(job.status);
+  const notRunning = () =>
+    new JobManagerError('NOT_RUNNING', `job '${jobId}' has ${job.status}: it no longer runs`);
+
+  serve(port, async (c) => {
+    switch (c.cmd) {
+      case 'stop': {
+        if (!active()) throw notRunning();
+        if (c.savepoint) {
+          const sp = await job.stopWithSavepoint();
+          return { savepoint: { checkpointId: sp.checkpointId, path: sp.path } };
+        }
+        job.cancel();
+        await job.run();
+        return {};
+      }
+      case 'triggerCheckpoint':
+        if (!active()) throw notRunning();
+        return { checkpointId: job.triggerCheckpoint() };
+      case 'restore':
+        if (!active()) throw notRunning();
+        return await job.restore({ checkpointId: c.checkpointId });
+      case 'queryState':
+        requireNode(job.analysis, c.nodeId, 'keyed');
+        return toJsonSafe(job.queryState(c.nodeId, c.query));
+      case 'stateOfKey':
+        requireNode(job.analysis, c.nodeId, 'keyed');
+        return { value: toJsonSafe(job.stateOfKey(c.nodeId, c.key)) };
+      case 'output': {
+        requireNode(job.analysis, c.nodeId, 'collect');
+        const store = job.output(c.nodeId);
+        const page = store.since(c.since ?? Math.max(0, store.nextSeq - c.limit), c.limit);
+        return { ...page, rows: toJsonSafe(page.rows) };
+      }
+      case 'metrics':
+        return metricsNow();
+      case 'subscribeState': {
+        requireNode(job.analysis, c.nodeId, 'keyed');
+        if (subscriptions.has(c.nodeId)) return {};
+        const nodeId = c.nodeId;
+        engineSubscribeCalls++;
+        stateEventsSent[nodeId] ??= 0;
+        const unsubscribe = job.subscribeState(
+          nodeId,
+          (s) => {
+            stateEventsSent[nodeId] = (stateEventsSent[nodeId] ?? 0) + 1;
+            emit({
+              type: 'state',
+              jobId,
+              nodeId,
+              changes: toJsonSafe(s.changes) as Array<{ key: unknown; value: unknown }>,
+              dropped: s.dropped,
+              numKeys: s.numKeys,
+              reset: s.reset,
+              at: s.at,
+            });
+          },
+          { intervalMs: init.stateIntervalMs, maxKeys: init.stateMaxKeys },
+        );
+        subscriptions.set(nodeId, unsubscribe);
+        return {};
+      }
+      case 'unsubscribeState':
+        subscriptions.get(c.nodeId)?.();
+        subscriptions.delete(c.nodeId);
+        return {};
+      case 'stats':
+        return {
+          stateSubscriptions: [...subscriptions.keys()],
+          engineSubscribeCalls,
+          stateEventsSent: { ...stateEventsSent },
+        };
+      case 'crash':
+        if (!init.testHooks) throw new JobManagerError('FAILED', 'test hooks are not enabled');
+        setTimeout(() => {
+          throw new Error(c.message);
+        }, 0);
+        return {};
+      case 'hang':
+        if (!init.testHooks) throw new JobManagerError('FAILED', 'test hooks are not enabled');
+        return new Promise<never>(() => {});
+    }
+  });
+
+  // The manager's start() resolves once the job runs: at once, or after restoring `restoreFrom`. A job that
+  // ends before it ran (the checkpoint cannot be restored) fails the start with the reason.
+  let readyPosted = false;
+  function ready(): void {
+    if (readyPosted) return;
+    readyPosted = true;
+    post(port, { kind: 'ready' });
+  }
+  void job.run().then((r) => {
+    if (readyPosted) return;
+    if (r.status === 'failed') {
+      readyPosted = true;
+      post(port, { kind: 'init-failed', error: toWireError(r.error ?? new Error('the job failed')) });
+    } else ready();
+  });
+}
+
+// ------------------------------------------------------------------------------------------ inspect mode
+
+async function hostInspection(port: Port, init: Extract<WorkerInit, { mode: 'inspect' }>): Promise<void> {
+  let job: Job;
+  try {
+    const dir = basename(init.path) === METADATA_FILE ? dirname(init.path) : init.path;
+    let text: string;
+    try {
+      text = await readFile(join(dir, METADATA_FILE), 'utf8');
+    } catch (e) {
+      throw new JobManagerError('NO_SUCH_CHECKPOINT', `${dir} is not a checkpoint: ${(e as Error).message}`);
+    }
+    const metadata = parseCheckpointMetadataText(text, dir);
+    const spec = init.spec ?? metadata.spec;
+    if (spec === undefined || spec === null) {
+      throw new JobManagerError(
+        'INVALID_SPEC',
+        `checkpoint ${dir} does not carry its job spec: pass the spec to read its state with`,
+      );
+    }
+    // `<base>/<jobId>/chk-<n>`: the storage is the base.
+    const storage = createFsCheckpointStorage(dirname(dirname(dir)));
+    job = Job.fromSpec(spec, {
+      checkpointStorage: storage,
+      jobId: metadata.jobId,
+      baseDir: init.dataDir,
+      writeConsole: () => {},
+    });
+    await job.loadCheckpoint({ path: dir });
+  } catch (e) {
+    post(port, { kind: 'init-failed', error: toWireError(e) });
+    return;
+  }
+  serve(port, (c) => {
+    switch (c.cmd) {
+      case 'queryState':
+        requireNode(job.analysis, c.nodeId, 'keyed');
+        return toJsonSafe(job.queryState(c.nodeId, c.query));
+      case 'stateOfKey':
+        requireNode(job.analysis, c.nodeId, 'keyed');
+        return { value: toJsonSafe(job.stateOfKey(c.nodeId, c.key)) };
+      default:
+        throw new JobManagerError('FAILED', `'${c.cmd}' is not available for a checkpoint`);
+    }
+  });
+  post(port, { kind: 'ready' });
+}
+
+// ------------------------------------------------------------------------------------------ entry
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  const init = WorkerInitSchema.safeParse(workerData);
+  if (!init.success) {
+    post(port, {
+      kind: 'init-failed',
+      error: { code: 'FAILED', message: `invalid worker data: ${z.prettifyError(init.error)}` },
+    });
+  } else if (init.data.mode === 'job') {
+    lowerPriority(init.data.nice);
+    void hostJob(port, init.data);
+  } else {
+    lowerPriority(init.data.nice);
+    void hostInspection(port, init.data);
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * socket.io on the REST port (path /socket.io): the studio's live view of jobs.
+ *
+ * - Handshake: only the studio's origins (browsers send Origin; other clients send none and rely on the
+ *   token), and `auth.token` when FLOWSTATE_TOKEN is set.
+ * - Inbound messages (`job:subscribe`, `job:unsubscribe`, `state:subscribe`, `state:unsubscribe`) are parsed
+ *   with the contract's zod schemas and answered through the acknowledgement callback; a bad one gets
+ *   `{ ok: false, error }` and the socket stays connected.
+ * - Job rooms (`job:<id>`) get status, metrics, checkpoint, output and log events; state rooms
+ *   (`state:<job>:<node>`) get coalesced `state:changes`. One engine subscription per (job, node), however
+ *   many sockets watch it; released when the last one leaves or disconnects.
+ */
+import type { Server as HttpServer } from 'node:http';
+import {
+  type Ack,
+  CLIENT_MESSAGES,
+  type ClientMessageName,
+  type ClientToServerEvents,
+  type ErrorCode,
+  jobRoom,
+  type ServerToClientEvents,
+  STATE_CHANGES_INTERVAL_MS,
+  STATE_CHANGES_MAX_KEYS,
+  stateRoom,
+} from '@flowstate/api';
+import { Server, type Socket } from 'socket.io';
+import type { Db } from '../db/index';
+import { issuesOf } from '../http/errors';
+import { tokenMatches } from '../http/safety';
+import { type JobManager, JobManagerError } from '../jobs/index';
+import { StateCoalescer } from './coalescer';
+
+export interface SocketHubOptions {
+  token: string | undefined;
+  studioOrigins: readonly string[];
+  db: Db;
+  manager: JobManager;
+  log: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
+}
+
+type Io = Server<ClientToServerEvents, ServerToClientEvents>;
+type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+/** Subscriptions one socket may hold at most (rooms and state nodes each). */
+const MAX_SUBSCRIPTIONS_PER_SOCKET = 64;
+/** Largest inbound message (bytes); ours are tiny. */
+const MAX_MESSAGE_BYTES = 16 * 1024;
+
+class MessageError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+interface StateSub {
+  jobId: string;
+  nodeId: string;
+  refs: number;
+  unsubscribe: () => void;
+  coalescer: StateCoalescer;
+}
+
+const stateKey = (jobId: string, nodeId: string) => `${jobId}\u0000${nodeId}`;
+
+export class SocketHub {
+  readonly io: Io;
+  private readonly stateSubs = new Map<string, StateSub>();
+  /** Per socket: the state keys it holds a reference on. */
+  private readonly socketStates = new WeakMap<ClientSocket, Set<string>>();
+
+  constructor(
+    httpServer: HttpServer,
+    private readonly opts: SocketHubOptions,
+  ) {
+    const allowed = new Set(opts.studioOrigins);
+    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+      path: '/socket.io',
+      serveClient: false,
+      maxHttpBufferSize: MAX_MESSAGE_BYTES,
+      cors: { origin: [...opts.studioOrigins], methods: ['GET', 'POST'] },
+      allowRequest: (req, callback) => {
+        const origin = req.headers.origin;
+        if (origin !== undefined && !allowed.has(origin)) {
+          callback(`origin '${origin}' is not allowed (FLOWSTATE_STUDIO_ORIGIN)`, false);
+          return;
+        }
+        callback(null, true);
+      },
+    });
+    if (opts.token !== undefined) {
+      const token = opts.token;
+      this.io.use((socket, next) => {
+        const presented = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+        if (tokenMatches(presented, token)) next();
+        else
+          next(
+            new Error(
+              presented === undefined
+                ? 'unauthorized: this server needs a token: connect with auth: { token: <FLOWSTATE_TOKEN> }'
+                : 'unauthorized: the token is not the one this server was started with',
+            ),
+          );
+      });
+    }
+    this.io.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  // ------------------------------------------------------------------------------------ inbound
+
+  private onConnection(socket: ClientSocket): void {
+    this.socketStates.set(socket, new Set());
+    const known = new Set(Object.keys(CLIENT_MESSAGES));
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (known.has(event)) return;
+      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (a: Ack) => void) : undefined;
+      this.answer(
+        socket,
+        event,
+        ack,
+        new MessageError(
+          'invalid-request',
+          `unknown event '${event}' (send one of: ${[...known].join(', ')})`,
+        ),
+      );
+    });
+    for (const name of Object.keys(CLIENT_MESSAGES) as ClientMessageName[]) {
+      // Registered loosely typed: whatever a client sends is parsed, never trusted.
+      (socket as unknown as { on(ev: string, fn: (...args: unknown[]) => void): void }).on(
+        name,
+        (...args: unknown[]) => {
+          const ack =
+            typeof args[args.length - 1] === 'function' ? (args.pop() as (a: Ack) => void) : undefined;
+          void this.handle(socket, name, args[0]).then(
+            () => this.answer(socket, name, ack, null),
+            (e: unknown) => this.answer(socket, name, ack, e),
+          );
+        },
+      );
+    }
+    socket.on('disconnect', () => {
+      for (const key of this.socketStates.get(socket) ?? []) this.release(key);
+      this.socketStates.delete(socket);
+    });
+  }
+
+  private answer(socket: ClientSocket, event: string, ack: ((a: Ack) => void) | undefined, e: unknown): void {
+    if (e === null) {
+      ack?.({ ok: true });
+      return;
+    }
+    let err: MessageError;
+    if (e instanceof MessageError) err = e;
+    else {
+      this.opts.log.error({ err: e, event }, 'socket message failed');
+      err = new MessageError('internal', `the server failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+    const error = {
+      code: err.code,
+      message: err.message,
+      ...(err.details !== undefined ? { details: err.details } : {}),
+    };
+    if (ack) ack({ ok: false, error });
+    else socket.emit('client:error', { event, error });
+  }
+
+  private async handle(socket: ClientSocket, name: ClientMessageName, payload: unknown): Promise<void> {
+    const parsed = CLIENT_MESSAGES[name].safeParse(payload);
+    if (!parsed.success) {
+      const issues = issuesOf(parsed.error, 'payload');
+      throw new MessageError(
+        'invalid-request',
+        `${name}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues,
+      );
+    }
+    const msg = parsed.data as { jobId: string; nodeId?: string };
+    switch (name) {
+      case 'job:subscribe': {
+        const job = await this.opts.db.jobs.get(msg.jobId);
+        if (!job) throw new MessageError('job-not-found', `there is no job '${msg.jobId}'`);
+        if (!socket.rooms.has(jobRoom(msg.jobId)) && this.jobRooms(socket) >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          throw new MessageError(
+            'invalid-request',
+            `a socket follows at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} jobs`,
+          );
+        }
+        await socket.join(jobRoom(msg.jobId));
+        // The current status first, so a view never waits for the next change to show it.
+        const live = this.opts.manager.status(msg.jobId);
+        socket.emit('job:status', {
+          jobId: msg.jobId,
+          status: live?.status ?? job.status,
+          cause: live ? (live.cause ?? null) : job.failureCause,
+          restarts: live?.restarts ?? job.restarts,
+          at: Date.now(),
+        });
+        return;
+      }
+      case 'job:unsubscribe':
+        await socket.leave(jobRoom(msg.jobId));
+        return;
+      case 'state:subscribe':
+        return this.subscribeState(socket, msg.jobId, msg.nodeId!);
+      case 'state:unsubscribe': {
+        const key = stateKey(msg.jobId, msg.nodeId!);
+        const mine = this.socketStates.get(socket);
+        if (mine?.delete(key)) {
+          await socket.leave(stateRoom(msg.jobId, msg.nodeId!));
+          this.release(key);
+        }
+        return;
+      }
+    }
+  }
+
+  private jobRooms(socket: ClientSocket): number {
+    let n = 0;
+    for (const r of socket.rooms) if (r.startsWith('job:')) n++;
+    return n;
+  }
+
+  private async subscribeState(socket: ClientSocket, jobId: string, nodeId: string): Promise<void> {
+    const mine = this.socketStates.get(socket);
+    if (!mine) return; // disconnected meanwhile
+    const key = stateKey(jobId, nodeId);
+    if (mine.has(key)) return;
+    if (mine.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+      throw new MessageError(
+        'invalid-request',
+        `a socket watches the state of at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} nodes`,
+      );
+    }
+    let sub = this.stateSubs.get(key);
+    if (!sub) {
+      const job = await this.opts.db.jobs.get(jobId);
+      if (!job) throw new MessageError('job-not-found', `there is no job '${jobId}'`);
+      sub = this.stateSubs.get(key); // another socket may have subscribed while we read
+      if (!sub) {
+        let unsubscribe: () => void;
+        try {
+          unsubscribe = this.opts.manager.subscribeState(jobId, nodeId);
+        } catch (e) {
+          throw managerMessageError(e, jobId, job.status);
+        }
+        const room = stateRoom(jobId, nodeId);
+        sub = {
+          jobId,
+          nodeId,
+          refs: 0,
+          unsubscribe,
+          coalescer: new StateCoalescer(
+            (d) => this.io.to(room).emit('state:changes', { jobId, nodeId, ...d }),
+            STATE_CHANGES_INTERVAL_MS,
+            STATE_CHANGES_MAX_KEYS,
+          ),
+        };
+        this.stateSubs.set(key, sub);
+      }
+    }
+    if (!this.socketStates.get(socket)) return; // disconnected while we waited
+    sub.refs++;
+    mine.add(key);
+    await socket.join(stateRoom(jobId, nodeId));
+  }
+
+  private release(key: string): void {
+    const sub = this.stateSubs.get(key);
+    if (!sub) return;
+    sub.refs--;
+    if (sub.refs > 0) return;
+    this.stateSubs.delete(key);
+    sub.coalescer.close();
+    try {
+      sub.unsubscribe();
+    } catch (e) {
+      this.opts.log.warn({ err: e }, 'state unsubscribe failed');
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ outbound
+
+  toJob<E extends keyof ServerToClientEvents>(
+    jobId: string,
+    event: E,
+    ...payload: Parameters<ServerToClientEvents[E]>
+  ): void {
+    this.io.to(jobRoom(jobId)).emit(event, ...payload);
+  }
+
+  /** A state delivery from the manager: coalesced, then to the node's subscribers. */
+  state(d: {
+    jobId: string;
+    nodeId: string;
+    changes: Array<{ key: unknown; value: unknown }>;
+    dropped: number;
+    numKeys: number;
+    reset: boolean;
+    at: number;
+  }): void {
+    const sub = this.stateSubs.get(stateKey(d.jobId, d.nodeId));
+    if (!sub) return;
+    sub.coalescer.push({
+      changes: d.changes as Array<{ key: string | number | boolean | null; value: unknown }>,
+      dropped: d.dropped,
+      numKeys: d.numKeys,
+      reset: d.reset,
+      at: d.at,
+    });
+  }
+
+  /** Connected sockets and engine state subscriptions held (health, tests). */
+  stats(): { sockets: number; stateSubscriptions: number } {
+    return { sockets: this.io.engine.clientsCount, stateSubscriptions: this.stateSubs.size };
+  }
+
+  close(): void {
+    for (const sub of this.stateSubs.values()) {
+      sub.coalescer.close();
+      try {
+        sub.unsubscribe();
+      } catch {
+        // the manager may be gone already
+      }
+    }
+    this.stateSubs.clear();
+    // Not io.close(): it would also close the HTTP server and wait for every keep-alive connection; Fastify
+    // owns the server and closes it (idle connections included) after this.
+    this.io.disconnectSockets(true);
+    this.io.engine.close();
+  }
+}
+
+function managerMessageError(e: unknown, jobId: string, status: string): MessageError {
+  if (e instanceof JobManagerError) {
+    switch (e.code) {
+      case 'NO_SUCH_NODE':
+      case 'NO_KEYED_STATE':
+        return new MessageError('node-not-found', e.message);
+      case 'UNKNOWN_JOB':
+      case 'NOT_RUNNING':
+      case 'WORKER_CRASHED':
+        return new MessageError(
+          'job-not-running',
+          `job '${jobId}' is not running on this server (${status}): its live state is gone; read a checkpoint's state instead`,
+        );
+      default:
+        return new MessageError('operation-failed', e.message);
+    }
+  }
+  return new MessageError('internal', (e as Error)?.message ?? String(e));
+}
