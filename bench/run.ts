@@ -33,6 +33,10 @@ const BENCHES: Record<string, { file: string; what: string }> = {
     file: 'checkpoint.ts',
     what: 'checkpoints: throughput with vs without, pause per checkpoint, duration, size and restore at 1M keys',
   },
+  'server-load': {
+    file: 'server-load.ts',
+    what: "200 socket.io clients on a job's state for 30 s: API p99 vs no clients, msgs and bytes per client, server memory",
+  },
 };
 
 const benchDir = dirname(fileURLToPath(import.meta.url));

@@ -40,7 +40,9 @@ interface ClientSocket {
   on(ev: string, fn: (...args: unknown[]) => void): void;
   once(ev: string, fn: (...args: unknown[]) => void): void;
   onAny(fn: (event: string, ...args: unknown[]) => void): void;
-  timeout(ms: number): { emitWithAck(ev: string, payload: unknown): Promise<{ ok: boolean; error?: unknown }> };
+  timeout(ms: number): {
+    emitWithAck(ev: string, payload: unknown): Promise<{ ok: boolean; error?: unknown }>;
+  };
   close(): void;
 }
 const { io: connect } = requireFromServer('socket.io-client') as {
@@ -59,7 +61,10 @@ const spec = {
         rowsPerSecond: ROWS_PER_S,
         seed: 1,
         fields: {
-          key: { kind: 'choice', values: Array.from({ length: KEYS }, (_, i) => `k${String(i).padStart(4, '0')}`) },
+          key: {
+            kind: 'choice',
+            values: Array.from({ length: KEYS }, (_, i) => `k${String(i).padStart(4, '0')}`),
+          },
           amount: { kind: 'random', min: 1, max: 100 },
         },
       },
@@ -104,7 +109,12 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
 }
 
 function startServer(port: number, dataDir: string): { child: ChildProcess; output: () => string } {
-  const env = { ...process.env, FLOWSTATE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FLOWSTATE_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  };
   delete env.FLOWSTATE_TOKEN;
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
@@ -163,7 +173,12 @@ interface ClientCounters {
 }
 
 async function openClient(url: string, jobId: string, counters: ClientCounters): Promise<ClientSocket> {
-  const socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, timeout: 10_000 });
+  const socket = connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    timeout: 10_000,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (e) => reject(e as Error));
@@ -229,6 +244,7 @@ async function main(): Promise<void> {
     }
     await sleep(1000);
 
+    await sampleLatency(jobUrl, 2); // warm-up: the first requests compile the server's code paths
     const before = await json<Health>(`${base}/api/health`);
     const baseline = await sampleLatency(jobUrl, BASELINE_S);
 
@@ -263,7 +279,10 @@ async function main(): Promise<void> {
       `${CLIENTS} clients on one node should share one engine subscription, not ${during.stateSubscriptions}`,
     );
     const stateMessages = snapshot.byEvent.get('state:changes') ?? 0;
-    check(stateMessages >= CLIENTS * loadSeconds, `clients got ${stateMessages} state:changes in ${loadSeconds.toFixed(0)} s`);
+    check(
+      stateMessages >= CLIENTS * loadSeconds,
+      `clients got ${stateMessages} state:changes in ${loadSeconds.toFixed(0)} s`,
+    );
 
     for (const s of sockets) s.close();
     sockets.length = 0;
@@ -281,10 +300,18 @@ async function main(): Promise<void> {
     const bytesPerClient = snapshot.bytes / perClientS;
 
     console.log(`\nGET /api/jobs/:id, ${SAMPLES_PER_S}/s`);
-    line(`no clients (${baseline.length} samples)`, `p50 ${p50b.toFixed(2)} ms, p99 ${p99b.toFixed(2)} ms, max ${Math.max(...baseline).toFixed(2)} ms`);
-    line(`${CLIENTS} clients (${underLoad.length} samples)`, `p50 ${p50l.toFixed(2)} ms, p99 ${p99l.toFixed(2)} ms, max ${Math.max(...underLoad).toFixed(2)} ms`);
+    line(
+      `no clients (${baseline.length} samples)`,
+      `p50 ${p50b.toFixed(2)} ms, p99 ${p99b.toFixed(2)} ms, max ${Math.max(...baseline).toFixed(2)} ms`,
+    );
+    line(
+      `${CLIENTS} clients (${underLoad.length} samples)`,
+      `p50 ${p50l.toFixed(2)} ms, p99 ${p99l.toFixed(2)} ms, max ${Math.max(...underLoad).toFixed(2)} ms`,
+    );
     line('p99 ratio (clients / none)', `${ratio.toFixed(2)} ×`);
-    console.log(`\nper client (over ${loadSeconds.toFixed(1)} s; ${CLIENTS} connected in ${connectMs.toFixed(0)} ms)`);
+    console.log(
+      `\nper client (over ${loadSeconds.toFixed(1)} s; ${CLIENTS} connected in ${connectMs.toFixed(0)} ms)`,
+    );
     line('messages / s', msgsPerClient.toFixed(2));
     for (const [ev, n] of [...snapshot.byEvent].sort()) line(`  ${ev}`, (n / perClientS).toFixed(2));
     line('bytes / s (socket.io payloads)', `${(bytesPerClient / 1024).toFixed(1)} KiB`);
@@ -296,14 +323,27 @@ async function main(): Promise<void> {
       [`with ${CLIENTS} clients, end of the load`, during],
       ['3 s after they disconnected', after],
     ] as const) {
-      line(label, `RSS ${mib(h.memory.rssBytes).toFixed(1)} MiB, heap ${mib(h.memory.heapUsedBytes).toFixed(1)} MiB`);
+      line(
+        label,
+        `RSS ${mib(h.memory.rssBytes).toFixed(1)} MiB, heap ${mib(h.memory.heapUsedBytes).toFixed(1)} MiB`,
+      );
     }
 
     report({ bench: 'server-load', metric: 'GET job p99, no clients', value: p99b, unit: 'ms' });
     report({ bench: 'server-load', metric: `GET job p99, ${CLIENTS} clients`, value: p99l, unit: 'ms' });
     report({ bench: 'server-load', metric: 'p99 ratio (clients / none)', value: ratio, unit: '×' });
-    report({ bench: 'server-load', metric: 'messages per client per s', value: msgsPerClient, unit: 'msg/s' });
-    report({ bench: 'server-load', metric: 'KiB per client per s', value: bytesPerClient / 1024, unit: 'KiB/s' });
+    report({
+      bench: 'server-load',
+      metric: 'messages per client per s',
+      value: msgsPerClient,
+      unit: 'msg/s',
+    });
+    report({
+      bench: 'server-load',
+      metric: 'KiB per client per s',
+      value: bytesPerClient / 1024,
+      unit: 'KiB/s',
+    });
     report({
       bench: 'server-load',
       metric: 'server RSS before → during → after',

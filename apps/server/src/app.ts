@@ -6,7 +6,7 @@
  * At start: jobs a previous server left running are marked failed (`db.jobs.recoverInterrupted`), and every
  * checkpoint in the database stays listed and restorable (a restore of a stopped job starts a new run).
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { type Db, openDb } from './db/index';
 import type { Env } from './env';
 import { JobEventRecorder } from './http/recorder';
@@ -57,6 +57,8 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
 
   const app = Fastify({
     logger: opts.logger ?? false,
+    // one line per request would drown the log (the studio polls); failures are logged by the error handler
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // ids are cuids, node ids are short: long URLs are not ours
     routerOptions: { maxParamLength: 200 },

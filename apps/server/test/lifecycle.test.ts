@@ -159,12 +159,21 @@ describe('a pipeline from creation to a restore after a server restart', () => {
     expect(t.server.hub.stats().stateSubscriptions).toBe(1);
     expect(await ask(socket, 'state:unsubscribe', { jobId, nodeId: 'totals' })).toEqual({ ok: true });
     expect(t.server.hub.stats().stateSubscriptions).toBe(0);
-    const stats = await t.server.manager.internals.workerStats(jobId);
+    // The last subscriber disconnecting releases it too.
+    const third = await openSocket(t.url);
+    expect(await ask(third, 'state:subscribe', { jobId, nodeId: 'totals' })).toEqual({ ok: true });
+    expect(t.server.hub.stats().stateSubscriptions).toBe(1);
+    third.close();
+    await waitFor(
+      () => t.server.hub.stats().stateSubscriptions === 0,
+      'the subscription released on disconnect',
+    );
     await waitFor(
       async () => (await t.server.manager.internals.workerStats(jobId)).stateSubscriptions.length === 0,
       'the worker released the subscription',
     );
-    expect(stats.engineSubscribeCalls).toBe(1);
+    const stats = await t.server.manager.internals.workerStats(jobId);
+    expect(stats.engineSubscribeCalls).toBe(2); // one per time the node had subscribers
   });
 
   it('triggers a checkpoint: the socket reports it completed and its row is in the database', async () => {

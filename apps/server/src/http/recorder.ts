@@ -28,8 +28,11 @@ export interface RecorderLog {
 export class JobEventRecorder {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly rowErrors = new Map<string, { last: number; suppressed: number }>();
-  /** Last metrics per job (what GET /api/jobs/:id falls back to when the worker cannot answer). */
-  readonly lastMetrics = new Map<string, Extract<ManagerEvent, { type: 'metrics' }>['metrics']>();
+  /** Last metrics per job as pushed by its worker (about once a second), with when they arrived (epoch ms). */
+  readonly lastMetrics = new Map<
+    string,
+    { metrics: Extract<ManagerEvent, { type: 'metrics' }>['metrics']; at: number }
+  >();
 
   constructor(
     private readonly db: Db,
@@ -75,7 +78,7 @@ export class JobEventRecorder {
   handle(e: ManagerEvent): void {
     switch (e.type) {
       case 'metrics':
-        this.lastMetrics.set(e.jobId, e.metrics);
+        this.lastMetrics.set(e.jobId, { metrics: e.metrics, at: Date.now() });
         this.hub.toJob(e.jobId, 'job:metrics', { jobId: e.jobId, metrics: e.metrics });
         return;
       case 'output':
@@ -92,6 +95,7 @@ export class JobEventRecorder {
         this.hub.state(e);
         return;
       case 'status':
+        if (TERMINAL.has(e.status)) this.forget(e.jobId);
         this.enqueue(e.jobId, async () => {
           const at = new Date(e.at);
           const patch: Parameters<Db['jobs']['update']>[1] = { status: e.status, restarts: e.restarts };
@@ -254,7 +258,7 @@ export class JobEventRecorder {
     }
   }
 
-  /** Forget a job's in-memory figures (it ended long ago). */
+  /** Forgets a job's in-memory figures (it ended: the manager keeps its last metrics). */
   forget(jobId: string): void {
     this.lastMetrics.delete(jobId);
     this.rowErrors.delete(jobId);

@@ -33,6 +33,8 @@ export interface RouteDeps {
 }
 
 const METADATA_FILE = '_metadata';
+/** Pushed metrics younger than this answer GET /api/jobs/:id without asking the job's worker. */
+const METRICS_FRESH_MS = 2000;
 
 /** A spec that validates (its problems in a 422 otherwise). */
 function requireValidSpec(spec: unknown): void {
@@ -85,16 +87,24 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
       : undefined;
   };
 
+  /**
+   * Metrics of a job the manager holds: those its worker pushed within the last 2 s (it pushes about once a
+   * second), else asked from the worker. A REST answer does not wait on a busy job's thread when it need not.
+   */
+  const metricsOf = async (jobId: string) => {
+    const cached = recorder.lastMetrics.get(jobId);
+    if (cached && Date.now() - cached.at < METRICS_FRESH_MS && manager.isRunning(jobId))
+      return cached.metrics;
+    try {
+      return (await manager.metrics(jobId)) ?? cached?.metrics ?? null;
+    } catch {
+      return cached?.metrics ?? null;
+    }
+  };
+
   const jobDetail = async (job: JobRow): Promise<JobDetail> => {
     const live = liveOf(job.id);
-    let metrics = null;
-    if (live) {
-      try {
-        metrics = (await manager.metrics(job.id)) ?? null;
-      } catch {
-        metrics = recorder.lastMetrics.get(job.id) ?? null;
-      }
-    }
+    const metrics = live ? await metricsOf(job.id) : null;
     return {
       ...toJob(job, live && manager.isRunning(job.id) ? live : undefined),
       spec: job.spec,

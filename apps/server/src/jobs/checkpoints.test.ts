@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobManager, type JobManagerError, type StatePage } from './index';
+import { JobManager, JobManagerError, type StatePage } from './index';
 import { recordEvents, tempDataDir, unboundedSpec, waitFor } from './test-util';
 
 const trades = (p: StatePage) =>
@@ -20,9 +20,9 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
   afterAll(() => m.shutdown());
 
   it('triggers a checkpoint; restore rolls the running job back to it in place', async () => {
-    // 20 rows/s: a restored source's first row comes 50 ms after the restore, so the state right after it is
-    // exactly the checkpoint's.
-    const spec = unboundedSpec(20);
+    // 10 rows/s: a restored source's first row comes 100 ms after the restore, so the state read right after it
+    // is exactly the checkpoint's.
+    const spec = unboundedSpec(10);
     await m.start('cp', spec);
     await waitFor(async () => total(await m.queryState('cp', 'totals')) >= 5, 'some state');
 
@@ -47,7 +47,7 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
 
     // State moves on.
     await waitFor(
-      async () => total(await m.queryState('cp', 'totals')) >= total(atCheckpoint) + 10,
+      async () => total(await m.queryState('cp', 'totals')) >= total(atCheckpoint) + 5,
       'state to move on',
     );
     const before = await m.output('cp', 'out', { limit: 1 });
@@ -76,7 +76,7 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
   });
 
   it('stops with a savepoint; a new job starts from it', async () => {
-    const spec = unboundedSpec(10);
+    const spec = unboundedSpec(5);
     await m.start('sp', spec);
     await waitFor(async () => total(await m.queryState('sp', 'totals')) >= 5, 'some state');
     const { savepoint } = await m.stop('sp', { savepoint: true });
@@ -89,11 +89,15 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
     const completed = await rec.next('sp', 'checkpoint-completed', (e) => e.kind === 'savepoint');
     expect(completed).toMatchObject({ trigger: 'stop', checkpointId: savepoint!.checkpointId });
 
-    // The stopped job's state is the savepoint's; the savepoint reads the same from disk.
+    // The savepoint as stored. (The stopped job may hold a row or two more: the engine's stopWithSavepoint
+    // keeps processing while the savepoint is written, and cancels after.)
     const atSavepoint = await m.checkpointState(savepoint!.path, null, 'totals', {});
-    expect(trades(await m.queryState('sp', 'totals'))).toEqual(trades(atSavepoint));
+    expect(total(atSavepoint)).toBeGreaterThanOrEqual(5);
+    const stopped = trades(await m.queryState('sp', 'totals'));
+    for (const [key, n] of Object.entries(trades(atSavepoint)))
+      expect(stopped[key]).toBeGreaterThanOrEqual(n);
 
-    // A new job from the savepoint (10 rows/s: the first new row comes 100 ms after it runs).
+    // A new job from the savepoint (5 rows/s: the first new row comes 200 ms after it runs).
     await m.start('sp2', spec, { restoreFrom: { path: savepoint!.path } });
     expect(m.status('sp2')?.status).toBe('running');
     expect(trades(await m.queryState('sp2', 'totals'))).toEqual(trades(atSavepoint));
@@ -110,6 +114,25 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
     expect(relative(join(dataDir, 'checkpoints', 'sp2'), c.path)).toBe(`chk-${id}`);
     await m.stop('sp2');
     expect(m.status('sp2')?.status).toBe('cancelled');
+  });
+
+  it('a damaged checkpoint: NO_SUCH_CHECKPOINT for a start from it and for reading it', async () => {
+    const done = rec.of('cp', 'checkpoint-completed')[0]!;
+    const copy = join(tempDataDir(), 'copied', 'chk-1');
+    cpSync(done.path, copy, { recursive: true });
+    const stateFile = readdirSync(copy).find((f) => f.endsWith('.state'))!;
+    const bytes = readFileSync(join(copy, stateFile));
+    bytes[bytes.length - 2] = (bytes[bytes.length - 2] ?? 0) ^ 0xff;
+    writeFileSync(join(copy, stateFile), bytes);
+
+    const err = await m.start('from-bad', unboundedSpec(10), { restoreFrom: { path: copy } }).catch((e) => e);
+    expect(err).toBeInstanceOf(JobManagerError);
+    expect((err as JobManagerError).code).toBe('NO_SUCH_CHECKPOINT');
+    expect((err as JobManagerError).message).toContain(stateFile);
+    expect(m.status('from-bad')).toMatchObject({ status: 'failed' });
+    expect(m.status('from-bad')!.cause).toContain(stateFile);
+    const read = await m.checkpointState(copy, null, 'totals', {}).catch((e) => e);
+    expect((read as JobManagerError).code).toBe('NO_SUCH_CHECKPOINT');
   });
 
   it('checkpointState: bad node, bad spec, and a spec that does not match', async () => {

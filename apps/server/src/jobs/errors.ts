@@ -1,3 +1,5 @@
+import { CheckpointCorruptedError, CheckpointStorageError, JobSpecError } from '@flowstate/engine';
+import { toJsonSafe } from './json-safe';
 import type { JobManagerErrorCode, WireError } from './protocol';
 
 export type { JobManagerErrorCode } from './protocol';
@@ -31,4 +33,22 @@ export class JobManagerError extends Error {
       ...(this.problems !== undefined ? { problems: this.problems } : {}),
     };
   }
+}
+
+/** Any error → what crosses the boundary: a stable code and a message. */
+export function toWireError(e: unknown): WireError {
+  if (e instanceof JobManagerError) return e.toWire();
+  if (e instanceof JobSpecError) {
+    return { code: 'INVALID_SPEC', message: e.message, problems: toJsonSafe(e.problems) as unknown[] };
+  }
+  if (e instanceof CheckpointCorruptedError) {
+    return { code: 'NO_SUCH_CHECKPOINT', message: `checkpoint ${e.checkpoint} cannot be used: ${e.message}` };
+  }
+  if (
+    e instanceof CheckpointStorageError &&
+    (e.code === 'CHECKPOINT_NOT_FOUND' || e.code === 'CHECKPOINT_AMBIGUOUS' || e.code === 'INVALID_PATH')
+  ) {
+    return { code: 'NO_SUCH_CHECKPOINT', message: e.message };
+  }
+  return { code: 'FAILED', message: e instanceof Error ? e.message : String(e) };
 }

@@ -45,6 +45,21 @@ describe('JobManager: failures stay inside their job', () => {
     await bystanderServes();
   });
 
+  it('row errors (skip): reported as row-error events, at most 10 a second, the rest counted', async () => {
+    const spec = throwingSpec() as { settings: Record<string, unknown> };
+    spec.settings.rowErrors = 'skip';
+    await m.start('skips', spec);
+    await rec.next('skips', 'status', (e) => e.status === 'finished');
+    const errors = rec.of('skips', 'row-error');
+    const metrics = (await m.metrics('skips'))!;
+    expect(metrics.rowErrors).toBeGreaterThan(100);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.length).toBeLessThanOrEqual(20);
+    expect(errors[0]!.message).toMatch(/^parse: /);
+    expect(errors[0]!.data).toMatchObject({ nodeId: 'parse' });
+    expect(rec.statuses('skips')).toEqual(['created', 'running', 'finished']);
+  });
+
   it('a killed worker: the job fails with WORKER_CRASHED; pending requests reject at once', async () => {
     await m.start('killed', unboundedSpec(100));
     expect(await m.metrics('killed')).toMatchObject({ status: 'running' });

@@ -1,5 +1,6 @@
 import type { JobMetrics, NodeMetrics } from '@flowstate/engine';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { toWireError } from './errors';
 import { toJsonSafe } from './json-safe';
 import {
   CommandSchema,
@@ -9,7 +10,6 @@ import {
   WorkerInitSchema,
   WorkerMessageSchema,
 } from './protocol';
-import { toWireError } from './worker';
 
 describe('toJsonSafe', () => {
   it('turns what JSON cannot carry into null, the same as it would arrive over a socket', () => {

@@ -188,6 +188,9 @@ export type ManagerEvent = z.infer<typeof ManagerEventSchema>;
 
 // ------------------------------------------------------------------------------------------ worker start
 
+/** `workerData` is `{ [WORKER_DATA_KEY]: WorkerInit }`: a thread without the key is not a job worker. */
+export const WORKER_DATA_KEY = 'flowstateWorker';
+
 const intervalMs = z.number().int().positive();
 
 export const WorkerInitSchema = z.discriminatedUnion('mode', [

@@ -8,6 +8,7 @@ import {
   type ManagerEvent,
   type Request,
   ResultSchemas,
+  WORKER_DATA_KEY,
   type WorkerInit,
   WorkerMessageSchema,
 } from './protocol';
@@ -85,7 +86,7 @@ export class WorkerHandle {
     this.ready.catch(() => {}); // whoever awaits it sees the error; an unawaited one is not "unhandled"
     // execArgv: [] — the same clean start under tsx, Vitest and plain node (the bootstrap registers tsx).
     this.worker = new Worker(WORKER_ENTRY, {
-      workerData: init,
+      workerData: { [WORKER_DATA_KEY]: init },
       execArgv: [],
       name: init.mode === 'job' ? `flowstate job ${init.jobId}` : 'flowstate checkpoint inspection',
     });

@@ -15,26 +15,23 @@ import { setPriority } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
-  CheckpointCorruptedError,
-  CheckpointStorageError,
   type CollectStore,
   createFsCheckpointStorage,
   Job,
   type JobEvent,
-  JobSpecError,
   METADATA_FILE,
   parseCheckpointMetadataText,
   type RowError,
 } from '@flowstate/engine';
 import { z } from 'zod';
-import { JobManagerError } from './errors';
+import { JobManagerError, toWireError } from './errors';
 import { toJsonSafe } from './json-safe';
 import { collectSinks, requireNode } from './nodes';
 import {
   type Command,
   type ManagerEvent,
   RequestSchema,
-  type WireError,
+  WORKER_DATA_KEY,
   type WorkerInit,
   WorkerInitSchema,
   type WorkerMessage,
@@ -49,24 +46,6 @@ type Port = NonNullable<typeof parentPort>;
 
 function post(port: Port, msg: WorkerMessage): void {
   port.postMessage(msg);
-}
-
-/** Any error → what crosses the boundary: a stable code and a message. */
-export function toWireError(e: unknown): WireError {
-  if (e instanceof JobManagerError) return e.toWire();
-  if (e instanceof JobSpecError) {
-    return { code: 'INVALID_SPEC', message: e.message, problems: toJsonSafe(e.problems) as unknown[] };
-  }
-  if (e instanceof CheckpointCorruptedError) {
-    return { code: 'NO_SUCH_CHECKPOINT', message: `checkpoint ${e.checkpoint} cannot be used: ${e.message}` };
-  }
-  if (
-    e instanceof CheckpointStorageError &&
-    (e.code === 'CHECKPOINT_NOT_FOUND' || e.code === 'CHECKPOINT_AMBIGUOUS' || e.code === 'INVALID_PATH')
-  ) {
-    return { code: 'NO_SUCH_CHECKPOINT', message: e.message };
-  }
-  return { code: 'FAILED', message: e instanceof Error ? e.message : String(e) };
 }
 
 /**
@@ -467,9 +446,11 @@ async function hostInspection(port: Port, init: Extract<WorkerInit, { mode: 'ins
 
 // ------------------------------------------------------------------------------------------ entry
 
-if (!isMainThread && parentPort) {
+// Only in a thread the JobManager started (`workerData` carries the key), never when imported elsewhere.
+const data: unknown = isMainThread ? undefined : workerData;
+if (parentPort && typeof data === 'object' && data !== null && WORKER_DATA_KEY in data) {
   const port = parentPort;
-  const init = WorkerInitSchema.safeParse(workerData);
+  const init = WorkerInitSchema.safeParse((data as Record<string, unknown>)[WORKER_DATA_KEY]);
   if (!init.success) {
     post(port, {
       kind: 'init-failed',

@@ -288,7 +288,10 @@ export class SocketHub {
     event: E,
     ...payload: Parameters<ServerToClientEvents[E]>
   ): void {
-    this.io.to(jobRoom(jobId)).emit(event, ...payload);
+    const room = jobRoom(jobId);
+    // socket.io encodes a broadcast before it looks for members: skip rooms nobody is in.
+    if (!this.io.sockets.adapter.rooms.get(room)?.size) return;
+    this.io.to(room).emit(event, ...payload);
   }
 
   /** A state delivery from the manager: coalesced, then to the node's subscribers. */

@@ -116,6 +116,12 @@ export class JobSpecError extends Error {
 /** A state query named a node that holds no keyed state. */
 export class StateQueryError extends Error {
   override readonly name = 'StateQueryError';
+  constructor(
+    readonly code: 'NO_SUCH_NODE' | 'NO_KEYED_STATE' | 'NOT_A_COLLECT_SINK',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The failure a test asked for (JobOptions.failures). */
@@ -449,6 +455,11 @@ export class Job {
           await this.rebuildFrom(cp, 'restored on start');
         }
       }
+      // Checkpoint ids continue past what this job id already has on disk (a rerun into the same directory).
+      if (this.checkpointsEnabled) {
+        for (const l of await this.storage.list(this.jobId))
+          this.coordinator.advanceIdsPast(l.location.checkpointId);
+      }
       this.open();
       for (;;) {
         try {
@@ -763,6 +774,7 @@ export class Job {
     }
     const ok = await this.awaitCheckpoint(r.checkpointId);
     if (!ok) {
+      for (const t of this.exec.tasks) if (t instanceof SourceTask) t.resume();
       if (this.checkpointsEnabled && this._status === 'running') this.coordinator.startCheckpointScheduler();
       throw new Error(
         `savepoint ${r.checkpointId} failed (${this.lastCheckpointFailure ?? 'unknown reason'}); the job keeps running`,
@@ -807,9 +819,11 @@ export class Job {
       savepoint: kind === 'savepoint',
     };
     this.currentBarrier = barrier;
+    // Stop-with-savepoint: the sources stop at the savepoint's barrier, so the stopped job is its savepoint.
+    const suspend = kind === 'savepoint' && trigger === 'stop';
     for (const t of this.exec.tasks) {
       if (t.finished) t.snapshotFinished(barrier);
-      else if (t instanceof SourceTask) t.injectBarrier(barrier);
+      else if (t instanceof SourceTask) t.injectBarrier(barrier, suspend);
     }
   }
 
@@ -997,10 +1011,19 @@ export class Job {
 
   /** The rows a collect sink kept. */
   collected(nodeId: string): Row[] {
-    return this.collectStore(nodeId).rows();
+    return this.output(nodeId).rows();
   }
 
+  /** The output of a collect sink (throws StateQueryError for a node that is not one). */
   output(nodeId: string): CollectStore {
+    const node = this.analysis.nodes.get(nodeId)?.node;
+    if (!node) throw new StateQueryError('NO_SUCH_NODE', `there is no node '${nodeId}'`);
+    if (node.kind !== 'sink' || node.connector.type !== 'collect') {
+      throw new StateQueryError(
+        'NOT_A_COLLECT_SINK',
+        `node '${nodeId}' is not a collect sink: only collect sinks keep output`,
+      );
+    }
     return this.collectStore(nodeId);
   }
 
@@ -1078,11 +1101,12 @@ export class Job {
     }
     if (out.length === 0) {
       const known = this.plan.operators.has(nodeId) || this.analysis.nodes.has(nodeId);
-      throw new StateQueryError(
-        known
-          ? `node '${nodeId}' holds no keyed state (only window and aggregate nodes do)`
-          : `there is no node '${nodeId}'`,
-      );
+      throw known
+        ? new StateQueryError(
+            'NO_KEYED_STATE',
+            `node '${nodeId}' holds no keyed state (only window and aggregate nodes do)`,
+          )
+        : new StateQueryError('NO_SUCH_NODE', `there is no node '${nodeId}'`);
     }
     return out;
   }

@@ -333,8 +333,19 @@ export class SourceTask extends Task {
   }
 
   /** The coordinator asks this source to take part in checkpoint n: the barrier goes out before the next batch. */
-  injectBarrier(b: CheckpointBarrier): void {
+  injectBarrier(b: CheckpointBarrier, thenSuspend = false): void {
     this.pendingBarriers.push(b);
+    if (thenSuspend) this.suspendAfter = b.checkpointId;
+  }
+
+  /** Stop-with-savepoint: after this barrier the source emits nothing more (Flink's stop without drain). */
+  private suspendAfter = 0;
+  private suspended = false;
+
+  /** Reading resumes (the savepoint failed, the job goes on). */
+  resume(): void {
+    this.suspended = false;
+    this.suspendAfter = 0;
   }
 
   protected override snapshotOwnState(): OperatorSnapshot {
@@ -356,8 +367,14 @@ export class SourceTask extends Task {
       this.updateWatermark();
     }
     while (this.pendingBarriers.length > 0) {
-      this.checkpoint(this.pendingBarriers.shift()!);
+      const b = this.pendingBarriers.shift()!;
+      this.checkpoint(b);
+      if (b.checkpointId === this.suspendAfter) this.suspended = true;
       did = true;
+    }
+    if (this.suspended) {
+      this.chain.flush();
+      return did;
     }
     const now = this.clock.now();
     const due = this.chain.nextProcessingTime();
@@ -492,7 +509,7 @@ export class SourceTask extends Task {
   }
 
   wakeAt(): number | undefined {
-    if (this.finished) return undefined;
+    if (this.finished || this.suspended) return undefined;
     const now = this.clock.now();
     let t: number | undefined;
     for (const s of this.splits) {
