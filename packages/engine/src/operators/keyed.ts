@@ -1,12 +1,12 @@
-import { type AggregateNode, ExpressionRuntimeError, type WindowNode } from '@flowstate/spec';
-import { describeRow, type RuntimeContext } from '../runtime/context';
+import type { AggregateNode, WindowNode } from '@flowstate/spec';
+import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import { AbstractStreamOperator, type OperatorRestore, type OperatorSnapshot } from '../runtime/operator';
 import { createHeapKeyedStateBackend, type Key, type KeyedStateBackend } from '../state/index';
 import type { TimersSnapshotData } from '../time/index';
 import { type AggregateOps, compileAggregates } from './aggregates';
 import { type KeySelector, keySelector } from './keys';
-import { strictFailure } from './stateless';
+import { rowFailed } from './row-errors';
 
 /**
  * Base of the operators on a keyed stream: a `KeyedStateBackend` over the subtask's key-group range, the key
@@ -52,16 +52,7 @@ export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extend
   }
 
   protected rowFailed(err: unknown, row: Row): void {
-    if (!(err instanceof ExpressionRuntimeError)) throw err;
-    if (this.ctx.strict) throw strictFailure(this.node, err, row);
-    this.metrics.rowErrors++;
-    this.ctx.reportRowError({
-      nodeId: this.node.id,
-      subtask: this.ctx.subtask,
-      code: err.code,
-      message: err.message,
-      position: describeRow(row),
-    });
+    rowFailed(this, this.ctx, err, row);
   }
 
   override snapshotState(checkpointId: number): OperatorSnapshot | null {

@@ -2,15 +2,15 @@ import {
   type CompiledExpression,
   checkExpression,
   compileExpression,
-  ExpressionRuntimeError,
   type FilterNode,
   type FlatMapNode,
   type MapNode,
   type RowSchema,
 } from '@flowstate/spec';
-import { describeRow, type RuntimeContext } from '../runtime/context';
+import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import { AbstractStreamOperator, type Collector } from '../runtime/operator';
+import { rowFailed } from './row-errors';
 
 /** Compiles one expression of a validated spec; a failure here means validation and engine disagree. */
 export function compileChecked(text: string, schema: RowSchema, where: string): CompiledExpression {
@@ -21,11 +21,6 @@ export function compileChecked(text: string, schema: RowSchema, where: string): 
     );
   }
   return compileExpression(r.expr);
-}
-
-/** The error that fails a job with `rowErrors: 'fail'`: which node, what, and the row. */
-export function strictFailure(node: { kind: string; id: string }, err: Error, row: Row): Error {
-  return new Error(`${node.kind} '${node.id}': ${err.message} (row ${describeRow(row)})`, { cause: err });
 }
 
 /** Shared handling of a row whose expression fails: count and report it, or fail the job when strict. */
@@ -40,16 +35,7 @@ abstract class ExpressionOperator<
   }
 
   protected rowFailed(err: unknown, row: Row): void {
-    if (!(err instanceof ExpressionRuntimeError)) throw err;
-    if (this.ctx.strict) throw strictFailure(this.node, err, row);
-    this.metrics.rowErrors++;
-    this.ctx.reportRowError({
-      nodeId: this.node.id,
-      subtask: this.ctx.subtask,
-      code: err.code,
-      message: err.message,
-      position: describeRow(row),
-    });
+    rowFailed(this, this.ctx, err, row);
   }
 }
 

@@ -6,6 +6,7 @@ import { type Key, type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from 
 import { InternalTimerServiceImpl, type Triggerable } from '../time/index';
 import type { Acc } from './aggregates';
 import { KeyedOperator } from './keyed';
+import { RowProblem } from './row-errors';
 
 /** One session window of a key with its accumulator (session windows merge, so they are kept per key). */
 interface Session {
@@ -125,17 +126,13 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
   }
 
   private missingTimestamp(row: Row): void {
-    const message =
-      'the row has no event timestamp: declare a watermark on its source, or use processing time';
-    if (this.ctx.strict) throw new Error(`window '${this.node.id}': ${message}`);
-    this.metrics.rowErrors++;
-    this.ctx.reportRowError({
-      nodeId: this.node.id,
-      subtask: this.ctx.subtask,
-      code: 'NO_TIMESTAMP',
-      message,
-      position: JSON.stringify(row).slice(0, 200),
-    });
+    this.rowFailed(
+      new RowProblem(
+        'NO_TIMESTAMP',
+        'the row has no event timestamp: declare a watermark on its source, or use processing time',
+      ),
+      row,
+    );
   }
 
   private lateRow(row: Row, t: number): void {
