@@ -23,6 +23,7 @@
  * generator/type pairs — so a validated spec only ever uses a subset of the above.)
  */
 import type { DatagenSource, FieldTypeName, Generator } from '@flowstate/spec';
+import { rowBuilder } from '../runtime/rowBuilder';
 import { fmix32, hashIndex, seedKey, wideInt } from './random';
 import { RateGate } from './rate';
 import type { Row, RowSchema, SourcePosition, SplitContext, SplitReader } from './types';
@@ -196,8 +197,9 @@ function compileRandom(
 
 export class DatagenReader implements SplitReader {
   readonly bounded: boolean;
-  private readonly names: string[];
-  private readonly gens: FieldGenerator[];
+  private readonly build: (g: number, h: number) => Row;
+  /** False when no generator reads the row hash (sequence, timestamp without jitter, one-value choice). */
+  private readonly usesHash: boolean;
   private readonly key: number;
   private readonly stride: number;
   private readonly count: number;
@@ -209,13 +211,20 @@ export class DatagenReader implements SplitReader {
     const fields = Object.keys(schema);
     if (fields.length === 0) throw new Error('datagen: the source schema declares no fields');
     this.key = seedKey(connector.seed, DATAGEN_SALT);
-    this.names = fields;
-    this.gens = fields.map((name, i) => {
-      const type = schema[name]!;
-      const gen = connector.fields[name] ?? defaultGenerator(type);
+    const specs = fields.map((name) => connector.fields[name] ?? defaultGenerator(schema[name]!));
+    const gens = fields.map((name, i) => {
       const salt = fmix32(Math.imul(i + 1, 0x9e3779b9) ^ 0x2545f491);
-      return compileFieldGenerator(name, type, gen, salt);
+      return compileFieldGenerator(name, schema[name]!, specs[i]!, salt);
     });
+    this.build = rowBuilder(fields, gens);
+    this.usesHash = specs.some(
+      (gen) =>
+        !(
+          gen.kind === 'sequence' ||
+          (gen.kind === 'timestamp' && gen.maxJitterMs === 0) ||
+          (gen.kind === 'choice' && gen.values.length === 1)
+        ),
+    );
     this.bounded = connector.count !== undefined;
     this.count = connector.count ?? Number.POSITIVE_INFINITY;
     this.stride = ctx.parallelism;
@@ -231,12 +240,7 @@ export class DatagenReader implements SplitReader {
 
   /** Row `g` of the source, as any split would generate it. */
   rowAt(g: number): Row {
-    const h = hashIndex(this.key, g);
-    const names = this.names;
-    const gens = this.gens;
-    const row: Row = {};
-    for (let f = 0; f < names.length; f++) row[names[f]!] = gens[f]!(g, h);
-    return row;
+    return this.build(g, this.usesHash ? hashIndex(this.key, g) : 0);
   }
 
   read(max: number, out: Row[]): number {

@@ -10,6 +10,7 @@ import {
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import { AbstractStreamOperator, type Collector } from '../runtime/operator';
+import { rowBuilder } from '../runtime/rowBuilder';
 import { rowFailed } from './row-errors';
 
 /** Compiles one expression of a validated spec; a failure here means validation and engine disagree. */
@@ -43,6 +44,7 @@ abstract class ExpressionOperator<
 export class MapOperator extends ExpressionOperator<MapNode> {
   private readonly names: string[];
   private readonly fns: CompiledExpression[];
+  private readonly build: (row: Row, aux: number) => Row;
 
   constructor(node: MapNode, ctx: RuntimeContext) {
     super(node, ctx);
@@ -50,19 +52,17 @@ export class MapOperator extends ExpressionOperator<MapNode> {
     this.fns = this.names.map((f) =>
       compileChecked(node.fields[f]!, ctx.inputSchema, `map '${node.id}' field '${f}'`),
     );
+    this.build = rowBuilder(this.names, this.fns);
   }
 
   processBatch(rows: Row[], ts: number[], out: Collector): void {
-    const { names, fns } = this;
-    const n = names.length;
+    const build = this.build;
     this.metrics.recordsIn += rows.length;
     const before = out.rows.length;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       try {
-        const o: Row = {};
-        for (let j = 0; j < n; j++) o[names[j]!] = fns[j]!(row);
-        out.rows.push(o);
+        out.rows.push(build(row, 0));
         out.ts.push(ts[i]!);
       } catch (e) {
         this.rowFailed(e, row);

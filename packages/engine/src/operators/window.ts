@@ -3,7 +3,7 @@ import type { RuntimeContext } from '../runtime/context';
 import { NO_TIMESTAMP, type Row } from '../runtime/elements';
 import type { Collector, OperatorRestore, OperatorSnapshot } from '../runtime/operator';
 import { type Key, type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
-import { InternalTimerServiceImpl, type Triggerable } from '../time/index';
+import { InternalTimerServiceImpl, TimerQueue, type Triggerable } from '../time/index';
 import type { Acc } from './aggregates';
 import { KeyedOperator } from './keyed';
 import { RowProblem } from './row-errors';
@@ -21,10 +21,14 @@ interface Session {
  *
  * - Window contents are accumulators in keyed state: tumbling/sliding windows in a table namespaced by the
  *   window's start (end = start + size), sessions as a per-key list (they merge, so their bounds change).
- * - A window fires when the watermark reaches `end - 1` (its `maxTimestamp`): an event-time timer per key and
- *   window, registered when the window's state is created. A row that arrives after that but within
+ * - A window fires when the watermark reaches `end - 1` (its `maxTimestamp`). Tumbling and sliding windows have
+ *   one timer per window (not per key and window, as Flink's trigger registers them): every key of a window
+ *   fires at the same time, so the timer walks the window's namespace in the state table, in the order the keys
+ *   entered it — the order per-key timers would fire in. Sessions keep a timer per key and session, as their
+ *   bounds are the key's own. A row that arrives after that but within
  *   `allowedLatenessMs` updates the window, which fires again at once (Flink's trigger returns FIRE when
- *   `maxTimestamp <= watermark`). State is purged by a cleanup timer at `maxTimestamp + allowedLateness`.
+ *   `maxTimestamp <= watermark`). State is purged by a cleanup timer at `maxTimestamp + allowedLateness`
+ *   (a whole window at once: `removeNamespace`).
  * - A row is late when every window it belongs to has `maxTimestamp + allowedLateness <= watermark`: it goes to
  *   the `late` side output when an edge takes it, else it is dropped and counted.
  * - Results carry `window_end - 1` as their event timestamp, so windows can be cascaded.
@@ -41,7 +45,12 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
   private readonly gap: number;
   private windows!: StateTable<Acc>;
   private sessions!: StateTable<Session[]>;
+  /** Session windows: timers per (key, session). */
   private timers!: InternalTimerServiceImpl<number>;
+  /** Tumbling and sliding windows: timers per window (namespace = window start; the key is always null). */
+  private readonly windowTimers = new TimerQueue<number>();
+  /** The window whose timers were registered last: most new keys go into the same window. */
+  private lastTimerWindow = Number.NaN;
   private watermark = Number.NEGATIVE_INFINITY;
   /** The collector of the call that is firing timers. */
   private out: Collector | null = null;
@@ -161,8 +170,7 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
         next = aggs.scalar || !singleUsed ? single : aggs.add(undefined, row);
         singleUsed = true;
         windows.put(key, start, next);
-        this.backend.setCurrentKey(key);
-        this.registerTimers(start, maxTs);
+        this.registerWindowTimers(start, maxTs);
       } else {
         next = aggs.add(acc, row);
         if (next !== acc) windows.put(key, start, next);
@@ -172,6 +180,20 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
     return assigned;
   }
 
+  /** Tumbling and sliding windows: the end-of-window and cleanup timers of window `ns` (idempotent). */
+  private registerWindowTimers(ns: number, maxTs: number): void {
+    if (ns === this.lastTimerWindow) return;
+    this.lastTimerWindow = ns;
+    const q = this.windowTimers;
+    if (!this.eventTime) {
+      q.add(null, ns, maxTs);
+      return;
+    }
+    if (maxTs > this.watermark) q.add(null, ns, maxTs);
+    if (this.lateness > 0) q.add(null, ns, maxTs + this.lateness);
+  }
+
+  /** Session windows: the timers of the current key's session `ns`. */
   private registerTimers(ns: number, maxTs: number): void {
     if (!this.eventTime) {
       this.timers.registerProcessingTimeTimer(ns, maxTs);
@@ -244,40 +266,48 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
     this.out!.emit(o, end - 1);
   }
 
-  /** A timer of (key, window start) fired: emit the window at its end, purge it at its cleanup time. */
-  private onTimer(key: Key, ns: number, time: number): void {
-    if (this.kind === 'session') {
-      const list = this.sessions.get(key, VOID_NAMESPACE);
-      if (!list) return;
-      const idx = list.findIndex((s) => s.start === ns);
-      if (idx < 0) return;
-      const s = list[idx]!;
-      const maxTs = s.end - 1;
-      if (time === maxTs) this.emit(key, s.start, s.end, s.acc);
-      if (time === maxTs + this.lateness) {
-        const l = this.sessions.getForUpdate(key, VOID_NAMESPACE)!;
-        l.splice(idx, 1);
-        if (l.length === 0) this.sessions.remove(key, VOID_NAMESPACE);
-      }
-      return;
-    }
+  /** The timer of tumbling/sliding window `ns` fired: emit every key's row at its end, purge it at cleanup time. */
+  private onWindowTimer(ns: number, time: number): void {
+    if (ns === this.lastTimerWindow) this.lastTimerWindow = Number.NaN; // a later key re-registers (processing time)
     const maxTs = ns + this.size - 1;
-    if (time === maxTs) {
-      const acc = this.windows.get(key, ns);
-      if (acc !== undefined) this.emit(key, ns, ns + this.size, acc);
+    const end = ns + this.size;
+    if (time === maxTs) this.windows.forEachIn(ns, (key, acc) => this.emit(key, ns, end, acc));
+    if (time === maxTs + this.lateness) this.windows.removeNamespace(ns);
+  }
+
+  /** A timer of (key, session start) fired: emit the session at its end, purge it at its cleanup time. */
+  private onTimer(key: Key, ns: number, time: number): void {
+    const list = this.sessions.get(key, VOID_NAMESPACE);
+    if (!list) return;
+    const idx = list.findIndex((s) => s.start === ns);
+    if (idx < 0) return;
+    const s = list[idx]!;
+    const maxTs = s.end - 1;
+    if (time === maxTs) this.emit(key, s.start, s.end, s.acc);
+    if (time === maxTs + this.lateness) {
+      const l = this.sessions.getForUpdate(key, VOID_NAMESPACE)!;
+      l.splice(idx, 1);
+      if (l.length === 0) this.sessions.remove(key, VOID_NAMESPACE);
     }
-    if (time === maxTs + this.lateness) this.windows.remove(key, ns);
+  }
+
+  /** Fires the tumbling/sliding window timers up to `time`. */
+  private fireWindows(time: number): void {
+    const q = this.windowTimers;
+    while (q.poll(time)) this.onWindowTimer(q.polledNamespace, q.polledTime);
   }
 
   override onProcessingTime(now: number, out: Collector): void {
     this.out = out;
     const before = out.rows.length;
-    this.timers.advanceProcessingTime(now);
+    if (this.kind === 'session') this.timers.advanceProcessingTime(now);
+    else this.fireWindows(now);
     this.metrics.recordsOut += out.rows.length - before;
   }
 
   override nextProcessingTime(): number | undefined {
-    return this.eventTime ? undefined : this.timers.nextProcessingTime();
+    if (this.eventTime) return undefined;
+    return this.kind === 'session' ? this.timers.nextProcessingTime() : this.windowTimers.peekTime();
   }
 
   override processWatermark(watermark: number, out: Collector): void {
@@ -286,7 +316,9 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
     this.metrics.currentWatermark = watermark;
     this.out = out;
     const before = out.rows.length;
-    this.timers.advanceWatermark(watermark);
+    if (this.kind !== 'session') {
+      if (this.eventTime) this.fireWindows(watermark);
+    } else this.timers.advanceWatermark(watermark);
     this.metrics.recordsOut += out.rows.length - before;
   }
 
@@ -294,7 +326,8 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
     if (this.eventTime) return; // the final watermark (+∞) has fired every window
     this.out = out;
     const before = out.rows.length;
-    this.timers.advanceProcessingTime(Number.POSITIVE_INFINITY);
+    if (this.kind === 'session') this.timers.advanceProcessingTime(Number.POSITIVE_INFINITY);
+    else this.fireWindows(Number.POSITIVE_INFINITY);
     this.metrics.recordsOut += out.rows.length - before;
   }
 
@@ -331,9 +364,9 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
         for (const s of this.sessions.get(key, VOID_NAMESPACE) ?? []) register(key, s.start, s.end);
       }
     } else {
-      for (const ns of this.windows.namespaces()) {
-        for (const key of this.windows.keysOf(ns)) register(key, ns as number, (ns as number) + this.size);
-      }
+      // One pair of timers per open window, whatever the number of keys in it.
+      for (const ns of this.windows.namespaces())
+        this.registerWindowTimers(ns as number, (ns as number) + this.size - 1);
     }
   }
 }

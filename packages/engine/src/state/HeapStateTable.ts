@@ -245,6 +245,12 @@ export class HeapStateTable<V> implements StateTable<V> {
     for (const [k, v] of m) if (v !== undefined) yield k;
   }
 
+  forEachIn(namespace: Namespace, fn: (key: Key, value: V) => void): void {
+    const m = this.outer.get(namespace);
+    if (m === undefined) return;
+    for (const [k, v] of m) if (v !== undefined) fn(k, v);
+  }
+
   /** Live view of the (key, value) entries of `namespace`. */
   *entriesOf(namespace: Namespace): IterableIterator<[Key, V]> {
     const m = this.outer.get(namespace);

@@ -87,6 +87,8 @@ export interface StateTable<V> {
   /** Namespaces that hold at least one value. */
   namespaces(): Iterable<Namespace>;
   keysOf(namespace: Namespace): Iterable<Key>;
+  /** Calls `fn` for every (key, value) of `namespace`, in the order the keys entered it. Do not write from `fn`. */
+  forEachIn(namespace: Namespace, fn: (key: Key, value: V) => void): void;
   removeNamespace(namespace: Namespace): void;
   /** Number of (key, namespace) entries. */
   size(): number;
