@@ -185,8 +185,10 @@ const yieldToEventLoop: () => Promise<void> =
     ? () => new Promise((r) => setImmediate(r))
     : () => new Promise((r) => setTimeout(r, 0));
 
-/** Entries materialized per asynchronous step of a snapshot: small enough to keep each step a few ms. */
+/** Entries materialized by the first asynchronous step of a snapshot; later steps adapt to STEP_TARGET_MS. */
 const MATERIALIZE_STEP = 4096;
+/** How long one asynchronous snapshot step may pause processing, roughly (the goal is ≤ 20 ms). */
+const STEP_TARGET_MS = 6;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -855,12 +857,17 @@ export class Job {
       if (s.operatorState !== undefined) ref.operatorState = s.operatorState;
       if (s.keyed) {
         const handle = s.keyed;
+        // Steps sized to take ~STEP_TARGET_MS: short enough to keep processing pauses small, long enough
+        // that the copy-on-write window (every write pays for it) closes soon.
+        let budget = MATERIALIZE_STEP;
         for (;;) {
           const t0 = performance.now();
-          const done = handle.materializeStep(MATERIALIZE_STEP);
+          const done = handle.materializeStep(budget);
           const ms = performance.now() - t0;
           if (ms > f.stepMs) f.stepMs = ms;
           if (done) break;
+          if (ms < STEP_TARGET_MS / 2) budget = Math.min(budget * 2, 16_384);
+          else if (ms > STEP_TARGET_MS * 1.5) budget = Math.max(1024, budget >> 1);
           await yieldToEventLoop();
           if (f.aborted) throw new Error('checkpoint aborted');
         }
