@@ -5,11 +5,12 @@
  *   npm start   installs what is needed and starts Flowstate
  *   npm test    installs what is needed and runs the whole test suite (lint, typecheck, unit, integration, e2e)
  *
- * Plain Node, no dependencies: it must run before anything is installed. Only the npm registry is used
- * (and Debian's packages, for Chromium, once end-to-end tests exist).
+ * Plain Node, no dependencies: it must run before anything is installed. Only the npm registry is used, and
+ * Debian's packages for Chromium (the end-to-end tests' browser), installed by `npm test` when it is missing
+ * and this runs as root.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,7 +78,40 @@ function generatePrismaClient(pnpm) {
   must(cmd, [...pre, '--filter', '@flowstate/server', 'run', 'db:generate'], 'generating the Prisma client');
 }
 
-/** Vitest writes .vitest-results.json per package; total them into one closing line. */
+const CHROMIUM = env.FLOWSTATE_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * The end-to-end tests drive Debian's Chromium (Playwright's browser download needs a host we cannot reach).
+ * Installed with apt-get when missing and we are root; otherwise the reason is returned and e2e is skipped.
+ */
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return null;
+  if (env.FLOWSTATE_CHROMIUM) return `FLOWSTATE_CHROMIUM points at ${CHROMIUM}, which does not exist`;
+  if (!existsSync('/usr/bin/apt-get')) {
+    return `Chromium is not installed at ${CHROMIUM} and there is no apt-get to install it (set FLOWSTATE_CHROMIUM to a Chromium binary)`;
+  }
+  if (process.getuid?.() !== 0) {
+    return `Chromium is not installed and installing it needs root: run \`sudo apt-get install -y chromium\`, then npm test again`;
+  }
+  log('installing Chromium from Debian for the end-to-end tests (apt-get install -y chromium)…');
+  const t0 = Date.now();
+  const aptEnv = { env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } };
+  if (
+    run('apt-get', ['-q', 'update'], aptEnv) !== 0 ||
+    run('apt-get', ['-q', 'install', '-y', 'chromium'], aptEnv) !== 0
+  ) {
+    return 'apt-get could not install chromium (see its output above)';
+  }
+  log(`Chromium installed in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+  return existsSync(CHROMIUM) ? null : `apt-get installed chromium, but not at ${CHROMIUM}`;
+}
+
+const E2E_RESULTS = join(root, 'e2e/.playwright-results.json');
+
+/**
+ * Vitest writes .vitest-results.json per package and Playwright e2e/.playwright-results.json; total them into
+ * one closing line.
+ */
 function totalTests() {
   let passed = 0;
   let failed = 0;
@@ -93,6 +127,14 @@ function totalTests() {
         failed += r.numFailedTests ?? 0;
         skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
         log(`  ${relative(root, dirname(p)) || '.'}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+      } else if (name === '.playwright-results.json') {
+        const st = JSON.parse(readFileSync(p, 'utf8')).stats ?? {};
+        // expected = passed, flaky = passed on a retry, unexpected = failed.
+        const ok = (st.expected ?? 0) + (st.flaky ?? 0);
+        passed += ok;
+        failed += st.unexpected ?? 0;
+        skipped += st.skipped ?? 0;
+        log(`  ${relative(root, dirname(p))} (Playwright): ${ok} passed, ${st.unexpected ?? 0} failed`);
       } else if (statSync(p).isDirectory()) walk(p, depth + 1);
     }
   };
@@ -117,11 +159,23 @@ if (task === 'test') {
     ],
   ];
   const failures = [];
-  for (const [what, args] of steps) {
+  const timings = [];
+  const timed = (what, fn) => {
+    const t0 = Date.now();
     log(`${what}…`);
-    if (run(pcmd, args) !== 0) failures.push(what);
-  }
+    if (fn() !== 0) failures.push(what);
+    timings.push(`${what} ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+  };
+  for (const [what, args] of steps) timed(what, () => run(pcmd, args));
+
+  // End-to-end tests last: Playwright starts the app with `npm start` (free ports, a temporary data directory).
+  rmSync(E2E_RESULTS, { force: true });
+  const noChromium = ensureChromium();
+  if (noChromium) log(`end-to-end tests SKIPPED: ${noChromium}`);
+  else timed('end-to-end tests', () => run(pcmd, [...ppre, '--filter', '@flowstate/e2e', 'run', 'e2e']));
+
   const { passed, failed, skipped } = totalTests();
+  log(`steps: ${timings.join(', ')}`);
   const secs = ((Date.now() - started) / 1000).toFixed(0);
   if (failures.length) log(`failed steps: ${failures.join(', ')}`);
   log(`done in ${secs}s`);
@@ -129,6 +183,9 @@ if (task === 'test') {
   process.exit(failures.length || failed ? 1 : 0);
 } else if (task === 'start') {
   log('starting Flowstate');
+  // Ctrl-C and SIGTERM are handled by start:app (it stops the server and the studio in order): wait for it.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
   process.exit(run(pcmd, [...ppre, 'run', 'start:app', ...process.argv.slice(3)]));
 } else {
   log(`unknown task '${task}': use start or test`);

@@ -1,0 +1,182 @@
+'use client';
+import type { Checkpoint, JobDetail } from '@flowstate/api';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { formatBytes, formatDuration, formatTime } from '../../lib/format';
+import { useCheckpoints, useRestore, useTriggerCheckpoint } from '../../lib/queries';
+import { Button } from '../ui/button';
+import { Dialog } from '../ui/dialog';
+import { Card, EmptyState, ErrorBanner, Loading } from '../ui/feedback';
+import { StatusBadge } from '../ui/status-badge';
+
+export function CheckpointsPanel({ job, running }: { job: JobDetail; running: boolean }) {
+  const checkpoints = useCheckpoints(job.id);
+  const trigger = useTriggerCheckpoint(job.id);
+  const [restoring, setRestoring] = useState<Checkpoint | null>(null);
+  const [restored, setRestored] = useState<string | null>(null);
+
+  return (
+    <Card
+      title="Checkpoints"
+      titleId="checkpoints-title"
+      actions={
+        <Button
+          size="sm"
+          variant="primary"
+          disabled={!running}
+          busy={trigger.isPending}
+          title={running ? 'Take a checkpoint now' : 'Checkpoints are taken while the job runs'}
+          onClick={() => trigger.mutate()}
+        >
+          Trigger checkpoint
+        </Button>
+      }
+    >
+      <div className="space-y-3 p-4">
+        {trigger.error && <ErrorBanner error={trigger.error} />}
+        {restored && (
+          <p role="status" className="rounded-md bg-ok-soft px-3 py-2 text-sm">
+            {restored}
+          </p>
+        )}
+        {checkpoints.isPending ? (
+          <Loading label="Loading checkpoints…" />
+        ) : checkpoints.isError ? (
+          <ErrorBanner error={checkpoints.error} />
+        ) : checkpoints.data.checkpoints.length === 0 ? (
+          <EmptyState title="No checkpoints yet">
+            {running
+              ? 'Periodic checkpoints appear here as they are taken; or trigger one now.'
+              : 'This run took no checkpoint.'}
+          </EmptyState>
+        ) : (
+          <div className="max-h-[26rem] overflow-auto rounded-lg border border-border">
+            <table className="w-full whitespace-nowrap text-sm" aria-labelledby="checkpoints-title">
+              <thead className="sticky top-0 bg-surface-2 text-xs text-muted">
+                <tr className="text-left">
+                  <th className="px-2 py-1.5 font-medium">ID</th>
+                  <th className="px-2 py-1.5 font-medium">Trigger</th>
+                  <th className="px-2 py-1.5 font-medium">Status</th>
+                  <th className="px-2 py-1.5 font-medium">Started</th>
+                  <th className="px-2 py-1.5 text-right font-medium">Duration</th>
+                  <th className="px-2 py-1.5 text-right font-medium">Size</th>
+                  <th className="px-2 py-1.5">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {checkpoints.data.checkpoints.map((c) => (
+                  <tr key={c.checkpointId} className="border-t border-border/70">
+                    <td className="px-2 py-1.5 font-mono tabular-nums">{c.checkpointId}</td>
+                    <td className="px-2 py-1.5">
+                      {c.trigger}
+                      {c.kind === 'savepoint' && (
+                        <span className="ml-1.5 rounded bg-accent-soft px-1 py-0.5 text-[11px] text-accent">
+                          savepoint
+                        </span>
+                      )}
+                    </td>
+                    <td className="px-2 py-1.5" title={c.failureReason ?? undefined}>
+                      <StatusBadge status={c.status} />
+                      {c.failureReason && <span className="sr-only">: {c.failureReason}</span>}
+                    </td>
+                    <td className="px-2 py-1.5 tabular-nums">{formatTime(c.startedAt)}</td>
+                    <td className="px-2 py-1.5 text-right tabular-nums">{formatDuration(c.durationMs)}</td>
+                    <td className="px-2 py-1.5 text-right tabular-nums">{formatBytes(c.sizeBytes)}</td>
+                    <td className="px-2 py-1.5 text-right">
+                      {c.status === 'completed' && (
+                        <Button
+                          size="sm"
+                          aria-label={`Restore checkpoint ${c.checkpointId}`}
+                          onClick={() => setRestoring(c)}
+                        >
+                          Restore
+                        </Button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+      {restoring && (
+        <RestoreDialog
+          job={job}
+          running={running}
+          checkpoint={restoring}
+          onClose={() => setRestoring(null)}
+          onRestored={(msg) => {
+            setRestoring(null);
+            setRestored(msg);
+          }}
+        />
+      )}
+    </Card>
+  );
+}
+
+function RestoreDialog({
+  job,
+  running,
+  checkpoint,
+  onClose,
+  onRestored,
+}: {
+  job: JobDetail;
+  running: boolean;
+  checkpoint: Checkpoint;
+  onClose: () => void;
+  onRestored: (message: string) => void;
+}) {
+  const restore = useRestore(job.id);
+  const router = useRouter();
+  const what = `${checkpoint.kind} ${checkpoint.checkpointId}`;
+  const when = formatTime(checkpoint.startedAt);
+  return (
+    <Dialog
+      open
+      role="alertdialog"
+      onClose={onClose}
+      title={`Restore ${what}?`}
+      description={
+        running ? (
+          <>
+            The running job rolls back in place to {what}, taken at {when}: its keyed state, source positions
+            and collected output go back to what they were then, and the records since are processed again.
+            Nothing after that point is kept.
+          </>
+        ) : (
+          <>
+            This run is no longer running, so it is not resumed: a <strong>new run</strong> of the same
+            pipeline version starts from {what} (taken at {when}) with that checkpoint&apos;s state and source
+            positions, and you are taken to it. This run and its history stay as they are.
+          </>
+        )
+      }
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button
+            variant="primary"
+            busy={restore.isPending}
+            onClick={() =>
+              restore.mutate(checkpoint.checkpointId, {
+                onSuccess: (r) => {
+                  if (r.mode === 'new-run') router.push(`/jobs/${r.job.id}`);
+                  else onRestored(`Rolled back to ${what}; state and output now show its values.`);
+                },
+              })
+            }
+          >
+            {running ? `Restore ${what}` : 'Start a new run from it'}
+          </Button>
+        </>
+      }
+    >
+      {restore.error ? <ErrorBanner error={restore.error} /> : null}
+    </Dialog>
+  );
+}

@@ -1,0 +1,126 @@
+'use client';
+import type { JobDetail } from '@flowstate/api';
+import Link from 'next/link';
+import { type ReactNode, useId } from 'react';
+import { formatDateTime, formatDuration } from '../../lib/format';
+import { useStopJob } from '../../lib/queries';
+import { useConnectionState } from '../../lib/socket';
+import { useNow } from '../../lib/use-now';
+import { Button } from '../ui/button';
+import { ErrorBanner } from '../ui/feedback';
+import { StatusBadge } from '../ui/status-badge';
+
+export function RunHeader({ job, running }: { job: JobDetail; running: boolean }) {
+  const now = useNow(1000, running);
+  const stop = useStopJob(job.id);
+  const conn = useConnectionState();
+  const started = job.startedAt ? Date.parse(job.startedAt) : null;
+  const ended = job.endedAt ? Date.parse(job.endedAt) : null;
+  const uptime = started === null ? null : (ended ?? (running ? now : started)) - started;
+
+  return (
+    <div className="space-y-3">
+      <nav aria-label="Breadcrumb" className="text-sm text-muted">
+        <Link href="/" className="hover:text-fg hover:underline">
+          Pipelines
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <span>Run</span>
+      </nav>
+      <div className="flex flex-wrap items-start gap-4">
+        <div className="min-w-0">
+          <h1 className="flex flex-wrap items-center gap-3 text-2xl font-semibold tracking-tight">
+            <span className="truncate">{job.name}</span>
+            {job.version !== null && <span className="text-base font-normal text-muted">v{job.version}</span>}
+          </h1>
+          <p className="mt-0.5 font-mono text-xs text-muted">{job.id}</p>
+        </div>
+        <div className="ml-auto flex flex-wrap gap-2">
+          <Button
+            disabled={!running}
+            busy={stop.isPending && stop.variables === true}
+            onClick={() => stop.mutate(true)}
+            title="Take a savepoint, then stop (Flink's stop-with-savepoint)"
+          >
+            Stop with savepoint
+          </Button>
+          <Button
+            variant="danger"
+            disabled={!running}
+            busy={stop.isPending && stop.variables === false}
+            onClick={() => stop.mutate(false)}
+          >
+            Stop
+          </Button>
+        </div>
+      </div>
+
+      <section className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-6" aria-label="Run summary">
+        <Stat label="Status">
+          <StatusBadge status={job.status} />
+        </Stat>
+        <Stat label="Uptime">
+          <span className="tabular-nums">{formatDuration(uptime)}</span>
+        </Stat>
+        <Stat label="Restarts">
+          <span className="tabular-nums">{job.restarts}</span>
+        </Stat>
+        <Stat label="Started">{formatDateTime(job.startedAt)}</Stat>
+        <Stat label="Restored from">
+          {job.restoredFrom ? (
+            job.restoredFrom.jobId ? (
+              <Link className="text-accent hover:underline" href={`/jobs/${job.restoredFrom.jobId}`}>
+                checkpoint {job.restoredFrom.checkpointId}
+              </Link>
+            ) : (
+              `checkpoint ${job.restoredFrom.checkpointId}`
+            )
+          ) : (
+            '—'
+          )}
+        </Stat>
+        <Stat label="Live updates">
+          <span className="inline-flex items-center gap-1.5">
+            <span
+              aria-hidden="true"
+              className={`h-2 w-2 rounded-full ${conn === 'connected' ? 'bg-ok' : conn === 'connecting' ? 'bg-warn' : 'bg-danger'}`}
+            />
+            {conn}
+          </span>
+        </Stat>
+      </section>
+
+      {job.failureCause && (
+        <div role="alert" className="rounded-lg border border-danger/40 bg-danger-soft px-4 py-2 text-sm">
+          <span className="font-semibold text-danger">Failure: </span>
+          {job.failureCause}
+        </div>
+      )}
+      {stop.error && <ErrorBanner error={stop.error} />}
+      {stop.data?.savepoint && (
+        <p role="status" className="text-sm text-muted">
+          Stopped with savepoint {stop.data.savepoint.checkpointId}
+          {stop.data.savepoint.path ? ` at ${stop.data.savepoint.path}` : ''}.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A labelled figure: a group named by its label, so "Status" finds the status. */
+function Stat({ label, children }: { label: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a labelled group of a figure, not a form's fieldset
+    <div
+      role="group"
+      aria-labelledby={id}
+      className="rounded-lg border border-border bg-surface px-3 py-2 shadow-sm"
+    >
+      <div id={id} className="text-[11px] font-medium uppercase tracking-wide text-muted">
+        {label}
+      </div>
+      <div className="mt-0.5 text-sm">{children}</div>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+'use client';
+import type { JobDetail } from '@flowstate/api';
+import { TERMINAL_JOB_STATUSES } from '@flowstate/api';
+import { useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { keys, useJob } from '../../lib/queries';
+import { useJobRoom, useSocketEvents } from '../../lib/socket';
+import { collectSinks, statefulNodes } from '../../lib/spec-nodes';
+import { ErrorBanner, Loading } from '../ui/feedback';
+import { CheckpointsPanel } from './checkpoints-panel';
+import { NodesPanel } from './nodes-panel';
+import { OutputPanel } from './output-panel';
+import { RunHeader } from './run-header';
+import { StatePanel } from './state-panel';
+
+/** `/jobs/[id]`: one run, live. Socket events update the React Query cache the panels read. */
+export function RunView({ jobId }: { jobId: string }) {
+  const job = useJob(jobId);
+  const qc = useQueryClient();
+  useJobRoom(jobId);
+  useSocketEvents({
+    'job:status': (e) => {
+      if (e.jobId !== jobId) return;
+      qc.setQueryData<JobDetail>(keys.job(jobId), (old) =>
+        old ? { ...old, status: e.status, restarts: e.restarts, failureCause: e.cause } : old,
+      );
+      // The row's times (endedAt…) and `live` come with the next GET.
+      void qc.invalidateQueries({ queryKey: keys.job(jobId) });
+    },
+    'job:metrics': (e) => {
+      if (e.jobId !== jobId) return;
+      qc.setQueryData<JobDetail>(keys.job(jobId), (old) => (old ? { ...old, metrics: e.metrics } : old));
+    },
+    'checkpoint:triggered': (e) => {
+      if (e.jobId === jobId) void qc.invalidateQueries({ queryKey: keys.checkpoints(jobId) });
+    },
+    'checkpoint:completed': (e) => {
+      if (e.jobId === jobId) void qc.invalidateQueries({ queryKey: keys.checkpoints(jobId) });
+    },
+    'checkpoint:failed': (e) => {
+      if (e.jobId === jobId) void qc.invalidateQueries({ queryKey: keys.checkpoints(jobId) });
+    },
+  });
+
+  if (job.isPending) return <Loading label="Loading the run…" />;
+  if (job.isError)
+    return (
+      <div className="space-y-4">
+        <ErrorBanner error={job.error} />
+        <Link href="/" className="text-sm text-accent hover:underline">
+          ← Back to pipelines
+        </Link>
+      </div>
+    );
+
+  const j = job.data;
+  const running = j.live && !TERMINAL_JOB_STATUSES.includes(j.status);
+  const stateful = statefulNodes(j.spec);
+  const sinks = collectSinks(j.spec);
+  return (
+    <div className="space-y-5">
+      <RunHeader job={j} running={running} />
+      <div className="grid gap-5 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
+        <StatePanel job={j} nodes={stateful} />
+        <CheckpointsPanel job={j} running={running} />
+      </div>
+      <NodesPanel job={j} />
+      {sinks.length > 0 && <OutputPanel job={j} sinks={sinks} />}
+    </div>
+  );
+}

@@ -1,0 +1,305 @@
+import { validateSpec } from '@flowstate/spec';
+import type { NodeChange } from '@xyflow/react';
+import { describe, expect, it } from 'vitest';
+import { graphToSpec } from './convert';
+import {
+  commandForKey,
+  createEditorStore,
+  makeSelectFlowNodes,
+  selectCanRedo,
+  selectCanUndo,
+  selectInspectedNode,
+} from './store';
+import { loadExamples } from './test-support';
+import type { FlowNode } from './types';
+
+const json = (value: unknown) => JSON.stringify(value);
+
+/** React Flow's changes for dragging `id` through `points` (the last one ends the drag). */
+function drag(id: string, points: [number, number][]): NodeChange<FlowNode>[][] {
+  return points.map(([x, y], i) => [
+    { type: 'position', id, position: { x, y }, dragging: i < points.length - 1 },
+  ]);
+}
+
+describe('editor store', () => {
+  it('undoes and redoes a whole editing session: add, connect, move, update, delete', () => {
+    const store = createEditorStore();
+    const s = () => store.getState();
+    const specs = [json(s().toSpec())];
+    const step = () => specs.push(json(s().toSpec()));
+
+    const source = s().addNode('source.file', { x: 0, y: 0 });
+    step();
+    const words = s().addNode('flatMap', { x: 260, y: 0 });
+    step();
+    const sink = s().addNode('sink'); // click-to-add: right of the rightmost node
+    step();
+    expect([source, words, sink]).toEqual(['source1', 'flatMap1', 'sink1']);
+    expect(s().graph.nodes[2]!.position).toEqual({ x: 520, y: 0 });
+
+    expect(s().connect({ source, target: words, sourceHandle: 'main', targetHandle: 'in' })).toEqual({
+      ok: true,
+      edgeId: 'source1->flatMap1',
+    });
+    step();
+    expect(s().connect({ source: words, target: sink, sourceHandle: null, targetHandle: null }).ok).toBe(
+      true,
+    );
+    step();
+
+    // A drag is many position changes but one undo step.
+    for (const changes of drag(words, [
+      [270, 10],
+      [300, 40],
+      [320, 80],
+      [330, 90],
+    ])) {
+      s().onNodesChange(changes);
+    }
+    expect(s().graph.nodes[1]!.position).toEqual({ x: 330, y: 90 });
+    step();
+
+    s().updateNodeData(words, { explode: "SPLIT(line, ' ')", as: 'word' });
+    step();
+    s().setField(sink, ['connector', 'type'], 'console');
+    step();
+    expect(validateSpec(s().toSpec()).ok).toBe(true);
+
+    // Delete the flatMap: its two edges go with it, in the same step.
+    s().select([words]);
+    s().removeSelection();
+    expect(s().graph.edges).toEqual([]);
+    expect(s().selection).toEqual([]);
+    step();
+
+    expect(s().past).toHaveLength(specs.length - 1);
+    expect(s().dirty).toBe(true);
+    for (let i = specs.length - 2; i >= 0; i--) {
+      s().undo();
+      expect(json(s().toSpec())).toBe(specs[i]);
+    }
+    expect(selectCanUndo(s())).toBe(false);
+    expect(s().dirty).toBe(false);
+    s().undo(); // nothing to undo: no-op
+    for (let i = 1; i < specs.length; i++) {
+      s().redo();
+      expect(json(s().toSpec())).toBe(specs[i]);
+    }
+    expect(selectCanRedo(s())).toBe(false);
+  });
+
+  it('keeps two drags apart, and a drag apart from the step before it', () => {
+    const store = createEditorStore(loadExamples()[0]!.spec);
+    const s = () => store.getState();
+    const id = s().graph.nodes[0]!.id;
+    const start = s().graph.nodes[0]!.position;
+    for (const c of drag(id, [
+      [10, 10],
+      [20, 20],
+    ]))
+      s().onNodesChange(c);
+    for (const c of drag(id, [
+      [30, 30],
+      [40, 40],
+    ]))
+      s().onNodesChange(c);
+    expect(s().past).toHaveLength(2);
+    s().undo();
+    expect(s().graph.nodes[0]!.position).toEqual({ x: 20, y: 20 });
+    s().undo();
+    expect(s().graph.nodes[0]!.position).toEqual(start);
+  });
+
+  it('folds a multi-node drag into one step', () => {
+    const store = createEditorStore(loadExamples()[0]!.spec);
+    const s = () => store.getState();
+    const [a, b] = s().graph.nodes;
+    const before = json(s().toSpec());
+    for (let i = 1; i <= 5; i++) {
+      s().onNodesChange([
+        { type: 'position', id: a!.id, position: { x: a!.position.x + i, y: i }, dragging: i < 5 },
+        { type: 'position', id: b!.id, position: { x: b!.position.x + i, y: i }, dragging: i < 5 },
+      ]);
+    }
+    expect(s().past).toHaveLength(1);
+    s().undo();
+    expect(json(s().toSpec())).toBe(before);
+  });
+
+  it('refuses a connection with its reason and changes nothing', () => {
+    const store = createEditorStore();
+    const s = () => store.getState();
+    const source = s().addNode('source', { x: 0, y: 0 });
+    const window = s().addNode('window', { x: 300, y: 0 });
+    const past = s().past;
+    expect(s().connect({ source, target: window, sourceHandle: null, targetHandle: null })).toEqual({
+      ok: false,
+      code: 'not-keyed',
+      reason: "window 'window1' needs a keyed stream: add a keyBy before it",
+    });
+    expect(s().past).toBe(past);
+    expect(s().graph.edges).toEqual([]);
+  });
+
+  it('deletes by React Flow’s remove changes: node and edges in one step', () => {
+    const example = loadExamples().find((e) => e.name === 'word-count')!;
+    const store = createEditorStore(example.spec);
+    const s = () => store.getState();
+    s().onNodesChange([{ type: 'remove', id: 'nonEmpty' }]);
+    // React Flow then reports the node's edges as removed too: already gone, no second step.
+    s().onEdgesChange([
+      { type: 'remove', id: 'words->nonEmpty' },
+      { type: 'remove', id: 'nonEmpty->byWord' },
+    ]);
+    expect(s().past).toHaveLength(1);
+    expect(s().graph.edges).toHaveLength(3);
+    s().undo();
+    expect(json(s().toSpec())).toBe(json(example.spec));
+  });
+
+  it('removes selected edges alone', () => {
+    const store = createEditorStore(loadExamples().find((e) => e.name === 'word-count')!.spec);
+    const s = () => store.getState();
+    s().onEdgesChange([{ type: 'select', id: 'words->nonEmpty', selected: true }]);
+    expect(s().selection).toEqual(['words->nonEmpty']);
+    s().removeSelection();
+    expect(s().graph.nodes).toHaveLength(6);
+    expect(s().graph.edges.map((e) => e.id)).not.toContain('words->nonEmpty');
+  });
+
+  it('records measured sizes without history or dirtiness', () => {
+    const store = createEditorStore(loadExamples()[0]!.spec);
+    const s = () => store.getState();
+    const id = s().graph.nodes[0]!.id;
+    s().onNodesChange([{ type: 'dimensions', id, dimensions: { width: 240, height: 90 } }]);
+    expect(s().graph.nodes[0]!.measured).toEqual({ width: 240, height: 90 });
+    expect(s().past).toEqual([]);
+    expect(s().dirty).toBe(false);
+  });
+
+  it('tracks selection from React Flow and for the inspector', () => {
+    const store = createEditorStore(loadExamples()[0]!.spec);
+    const s = () => store.getState();
+    const [a, b] = s().graph.nodes;
+    s().onNodesChange([{ type: 'select', id: a!.id, selected: true }]);
+    expect(selectInspectedNode(s())?.id).toBe(a!.id);
+    s().onNodesChange([{ type: 'select', id: b!.id, selected: true }]);
+    expect(selectInspectedNode(s())).toBeUndefined();
+    s().onNodesChange([{ type: 'select', id: a!.id, selected: false }]);
+    expect(s().selection).toEqual([b!.id]);
+    s().select(['ghost', b!.id]);
+    expect(s().selection).toEqual([b!.id]);
+  });
+
+  it('gives React Flow stable node objects with selected set', () => {
+    const store = createEditorStore(loadExamples()[0]!.spec);
+    const s = () => store.getState();
+    const selectNodes = makeSelectFlowNodes();
+    const first = selectNodes(s());
+    expect(selectNodes(s())).toBe(first);
+    s().select([first[1]!.id]);
+    const second = selectNodes(s());
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).toMatchObject({ id: first[1]!.id, selected: true });
+  });
+
+  it('is dirty until saved, and clean again when undo or redo comes back to the save', () => {
+    const store = createEditorStore();
+    const s = () => store.getState();
+    s().addNode('source');
+    s().addNode('sink');
+    expect(s().dirty).toBe(true);
+    s().markSaved();
+    expect(s().dirty).toBe(false);
+    s().undo();
+    expect(s().dirty).toBe(true);
+    s().redo();
+    expect(s().dirty).toBe(false);
+    s().undo();
+    s().addNode('filter'); // a new branch: the saved state cannot come back by redo
+    expect(s().dirty).toBe(true);
+    expect(selectCanRedo(s())).toBe(false);
+  });
+
+  it('loads a spec with fresh history and gives it back', () => {
+    const store = createEditorStore();
+    const s = () => store.getState();
+    s().addNode('source');
+    for (const example of loadExamples()) {
+      s().load(example.spec);
+      expect(s()).toMatchObject({ past: [], future: [], dirty: false, selection: [] });
+      expect(json(s().toSpec())).toBe(json(example.spec));
+    }
+  });
+
+  it('renames a node through the id field, with its edges and selection; undo renames it back', () => {
+    const example = loadExamples().find((e) => e.name === 'word-count')!;
+    const store = createEditorStore(example.spec);
+    const s = () => store.getState();
+    s().select(['words']);
+    expect(s().setField('words', ['id'], 'split')).toEqual({ ok: true });
+    expect(s().selection).toEqual(['split']);
+    expect(s().toSpec().edges).toContainEqual({ from: 'lines', to: 'split' });
+    expect(validateSpec(s().toSpec()).ok).toBe(true);
+    expect(s().renameNode('split', 'lines')).toEqual({
+      ok: false,
+      reason: "the id 'lines' is already used by another node",
+    });
+    expect(s().renameNode('split', '9lives')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/starts with a letter/),
+    });
+    s().undo();
+    expect(json(s().toSpec())).toBe(json(example.spec));
+  });
+
+  it('changes job settings as undoable steps', () => {
+    const example = loadExamples().find((e) => e.name === 'nexmark-q1')!;
+    const store = createEditorStore(example.spec);
+    const s = () => store.getState();
+    s().setJobField(['settings', 'checkpointing', 'intervalMs'], 5000);
+    s().updateJob({ name: 'q1', description: undefined });
+    expect(s().toSpec()).toMatchObject({ name: 'q1', settings: { checkpointing: { intervalMs: 5000 } } });
+    expect(s().toSpec().description).toBeUndefined();
+    expect(validateSpec(s().toSpec()).ok).toBe(true);
+    s().undo();
+    s().undo();
+    expect(json(s().toSpec())).toBe(json(example.spec));
+  });
+
+  it('auto-lays out in one undo step', () => {
+    const example = loadExamples().find((e) => e.name === 'word-count')!;
+    const store = createEditorStore(example.spec);
+    const s = () => store.getState();
+    s().graph.nodes.forEach((node, i) => {
+      s().applyChanges([
+        { type: 'position', id: node.id, position: { x: (i * 137) % 500, y: (i * 71) % 300 } },
+      ]);
+    });
+    const past = s().past.length;
+    s().autoLayout();
+    expect(s().past).toHaveLength(past + 1);
+    expect(s().toSpec().layout).toEqual(example.spec.layout);
+    s().autoLayout(); // already laid out: nothing to do
+    expect(s().past).toHaveLength(past + 1);
+  });
+
+  it('serializes what it holds', () => {
+    const store = createEditorStore(loadExamples()[0]!.spec);
+    expect(store.getState().toSpec()).toEqual(graphToSpec(store.getState().graph));
+  });
+});
+
+describe('commandForKey', () => {
+  it('maps Ctrl+Z / Ctrl+Shift+Z / Delete', () => {
+    expect(commandForKey({ key: 'z', ctrlKey: true })).toBe('undo');
+    expect(commandForKey({ key: 'z', metaKey: true })).toBe('undo');
+    expect(commandForKey({ key: 'Z', ctrlKey: true, shiftKey: true })).toBe('redo');
+    expect(commandForKey({ key: 'y', ctrlKey: true })).toBe('redo');
+    expect(commandForKey({ key: 'Delete' })).toBe('delete');
+    expect(commandForKey({ key: 'Backspace' })).toBe('delete');
+    expect(commandForKey({ key: 'z' })).toBeNull();
+    expect(commandForKey({ key: 'Delete', ctrlKey: true })).toBeNull();
+  });
+});

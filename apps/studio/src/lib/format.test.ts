@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatDuration, formatRate, keyText, valueColumns, valueText } from './format';
+
+describe('format', () => {
+  it('formats durations from milliseconds to days', () => {
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(950)).toBe('950 ms');
+    expect(formatDuration(1234)).toBe('1.2 s');
+    expect(formatDuration(42_000)).toBe('42 s');
+    expect(formatDuration(245_000)).toBe('4 min 05 s');
+    expect(formatDuration(2 * 3600_000 + 3 * 60_000)).toBe('2 h 03 min');
+    expect(formatDuration(3 * 86400_000 + 4 * 3600_000)).toBe('3 d 4 h');
+  });
+
+  it('formats sizes in binary units', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(3277)).toBe('3.2 KiB');
+    expect(formatBytes(14 * 1024 * 1024)).toBe('14.0 MiB');
+    expect(formatBytes(null)).toBe('—');
+  });
+
+  it('formats rates compactly', () => {
+    expect(formatRate(0)).toBe('0');
+    expect(formatRate(2.0)).toBe('2');
+    expect(formatRate(2.5)).toBe('2.5');
+    expect(formatRate(1234)).toBe('1.2k');
+    expect(formatRate(3_400_000)).toBe('3.4M');
+  });
+
+  it('shows keys and values as text', () => {
+    expect(keyText('the')).toBe('the');
+    expect(keyText(7)).toBe('7');
+    expect(keyText(null)).toBe('null');
+    expect(valueText(1234)).toBe('1,234');
+    expect(valueText(0.1 + 0.2)).toBe('0.3');
+    expect(valueText({ a: 1 })).toBe('{"a":1}');
+  });
+
+  it('derives value columns from object values, or none for scalars', () => {
+    expect(valueColumns([{ count: 1 }, { count: 2, max: 3 }])).toEqual(['count', 'max']);
+    expect(valueColumns([1, 2])).toBeNull();
+    expect(valueColumns([])).toEqual([]);
+  });
+});

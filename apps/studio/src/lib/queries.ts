@@ -1,0 +1,121 @@
+'use client';
+/**
+ * Server data through React Query: one key per REST resource, hooks for reads and mutations. Live events from
+ * the socket (src/lib/socket.ts) update or invalidate these same keys, so a view never holds two copies.
+ */
+import type { CreatePipelineBody, JobDetail, StartJobBody } from '@flowstate/api';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './api';
+
+export const keys = {
+  pipelines: ['pipelines'] as const,
+  jobs: (pipelineId?: string) => ['jobs', pipelineId ?? 'all'] as const,
+  job: (id: string) => ['job', id] as const,
+  checkpoints: (jobId: string) => ['checkpoints', jobId] as const,
+};
+
+export function usePipelines() {
+  return useQuery({ queryKey: keys.pipelines, queryFn: ({ signal }) => api.listPipelines(signal) });
+}
+
+export function useRecentJobs(limit = 10) {
+  return useQuery({ queryKey: keys.jobs(), queryFn: () => api.listJobs({ limit }), refetchInterval: 5000 });
+}
+
+export function useCreatePipeline() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreatePipelineBody) => api.createPipeline(body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.pipelines }),
+  });
+}
+
+export function useRenamePipeline() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, name }: { id: string; name: string }) => api.updatePipeline(id, { name }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.pipelines }),
+  });
+}
+
+export function useDeletePipeline() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.deletePipeline(id),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.pipelines }),
+  });
+}
+
+export function useStartJob() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: StartJobBody) => api.startJob(body),
+    onSuccess: (job) => {
+      qc.setQueryData(keys.job(job.id), job);
+      void qc.invalidateQueries({ queryKey: ['jobs'] });
+    },
+  });
+}
+
+/** Create a pipeline from a spec and run it: the template cards' one-click run. */
+export function useCreateAndRun() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: CreatePipelineBody): Promise<JobDetail> => {
+      const pipeline = await api.createPipeline(body);
+      void qc.invalidateQueries({ queryKey: keys.pipelines });
+      return api.startJob({ pipelineId: pipeline.id });
+    },
+    onSuccess: (job) => {
+      qc.setQueryData(keys.job(job.id), job);
+      void qc.invalidateQueries({ queryKey: ['jobs'] });
+    },
+  });
+}
+
+export function useJob(id: string) {
+  return useQuery({
+    queryKey: keys.job(id),
+    queryFn: () => api.getJob(id),
+    // The socket keeps status and metrics current; this is the safety net when it is down.
+    refetchInterval: 10_000,
+  });
+}
+
+export function useCheckpoints(jobId: string) {
+  return useQuery({
+    queryKey: keys.checkpoints(jobId),
+    queryFn: () => api.listCheckpoints(jobId),
+    refetchInterval: 15_000,
+  });
+}
+
+export function useStopJob(jobId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (savepoint: boolean) => api.stopJob(jobId, savepoint),
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: keys.job(jobId) });
+      void qc.invalidateQueries({ queryKey: keys.checkpoints(jobId) });
+    },
+  });
+}
+
+export function useTriggerCheckpoint(jobId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.triggerCheckpoint(jobId),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.checkpoints(jobId) }),
+  });
+}
+
+export function useRestore(jobId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (checkpointId: number) => api.restore(jobId, checkpointId),
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: keys.job(jobId) });
+      void qc.invalidateQueries({ queryKey: keys.checkpoints(jobId) });
+    },
+  });
+}

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { absolutizeSourcePaths, loadTemplates } from './templates';
+
+const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../examples');
+
+describe('templates', () => {
+  it('makes relative file source paths absolute and leaves everything else alone', () => {
+    const spec = {
+      name: 'x',
+      nodes: [
+        { id: 'a', kind: 'source', connector: { type: 'file', path: 'data/in.txt', format: 'text' } },
+        { id: 'b', kind: 'source', connector: { type: 'file', path: '/abs/in.txt' } },
+        { id: 'c', kind: 'sink', connector: { type: 'file', path: 'out' } },
+      ],
+    };
+    const out = absolutizeSourcePaths(spec, '/repo/examples/x') as typeof spec;
+    expect(out.nodes[0]?.connector.path).toBe('/repo/examples/x/data/in.txt');
+    expect(out.nodes[1]?.connector.path).toBe('/abs/in.txt');
+    expect(out.nodes[2]?.connector.path).toBe('out');
+    expect(spec.nodes[0]?.connector.path).toBe('data/in.txt');
+  });
+
+  it('loads every example, word count first, with data paths that exist', async () => {
+    const templates = await loadTemplates(examples);
+    expect(templates.length).toBeGreaterThanOrEqual(8);
+    expect(templates[0]?.id).toBe('word-count');
+    const wc = templates[0]?.spec as { nodes: { connector?: { path?: string } }[] };
+    expect(wc.nodes[0]?.connector?.path).toBe(path.join(examples, 'word-count/data/words.txt'));
+    expect(templates[0]?.kinds).toEqual(['source', 'flatMap', 'filter', 'keyBy', 'aggregate', 'sink']);
+  });
+
+  it('answers no templates for a missing directory', async () => {
+    expect(await loadTemplates('/no/such/dir')).toEqual([]);
+  });
+});

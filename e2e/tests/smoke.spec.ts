@@ -1,0 +1,99 @@
+/**
+ * Smoke test: the pipelines page lists the templates; a pipeline is created from the word-count template and
+ * run; the run view shows its status, and the state table the count of 'the' — found by role and accessible
+ * name, as a person would; the live connection goes through the studio's origin; the theme toggle sticks.
+ * Screenshots of each screen (light and dark) go to e2e/artifacts/.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page, test } from '@playwright/test';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, '../artifacts');
+
+/** The reference count: the word-count spec's own rule (lower-case, split on anything but a-z0-9). */
+function countOf(word: string): number {
+  const text = readFileSync(join(here, '../../examples/word-count/data/words.txt'), 'utf8');
+  return text
+    .split('\n')
+    .flatMap((line) => line.toLowerCase().split(/[^a-z0-9]+/))
+    .filter((w) => w === word).length;
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  // `animations: 'disabled'` finishes the colour transitions the scheme switch starts.
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({
+    path: join(artifacts, `${name}-dark.png`),
+    fullPage: true,
+    animations: 'disabled',
+  });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('create the word-count pipeline from its template, run it, read the count of "the"', async ({
+  page,
+}) => {
+  const expected = countOf('the');
+  expect(expected).toBeGreaterThan(0);
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Pipelines' })).toBeVisible();
+
+  // The templates: the examples of the repository.
+  const templates = page.getByRole('region', { name: 'Templates' });
+  for (const name of ['word-count', 'word-count-windowed', 'risk-control', 'iot-temperature']) {
+    await expect(templates.getByRole('heading', { level: 3, name, exact: true })).toBeVisible();
+  }
+  // A fresh data directory has no pipelines (an app given by E2E_BASE_URL may have some).
+  const pipelines = page.getByRole('region', { name: 'Your pipelines' });
+  await expect(
+    pipelines.getByText(/No pipelines yet|Loading/).or(pipelines.getByRole('table')),
+  ).toBeVisible();
+  await expect(pipelines.getByText('Loading pipelines…')).toHaveCount(0);
+  const wordCountRows = pipelines
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell').getByText('word-count', { exact: true }) });
+  const before = await wordCountRows.count();
+  await shoot(page, '01-pipelines');
+
+  // Create a pipeline from the word-count template: it appears in the list.
+  await page.getByRole('button', { name: 'Create pipeline from word-count', exact: true }).click();
+  await expect(wordCountRows).toHaveCount(before + 1);
+  await shoot(page, '02-pipeline-created');
+
+  // Run it (the list is newest first): the run view opens.
+  await page.getByRole('button', { name: 'Run word-count', exact: true }).first().click();
+  await expect(page).toHaveURL(/\/jobs\/[A-Za-z0-9_-]+$/);
+  await expect(page.getByRole('heading', { level: 1, name: /word-count/ })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Status' })).toHaveText(/running|finished/);
+  await expect(page.getByRole('group', { name: 'Live updates' })).toHaveText(/connected$/);
+
+  // The state of the aggregate node holds the count of 'the'.
+  const state = page.getByRole('table', { name: 'State of Count per word' });
+  await expect(state).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search keys' }).fill('the');
+  const row = state.getByRole('row').filter({ has: page.getByRole('cell', { name: 'the', exact: true }) });
+  await expect(row.getByRole('cell').nth(1)).toHaveText(String(expected));
+
+  // The word count ends after its 35 lines; its final checkpoint is in the history.
+  await expect(page.getByRole('group', { name: 'Status' })).toHaveText(/finished$/);
+  const checkpoints = page.getByRole('table', { name: 'Checkpoints' });
+  await expect(checkpoints.getByRole('row').filter({ hasText: 'completed' }).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Restore checkpoint \d+$/ }).first()).toBeVisible();
+
+  await page.getByRole('searchbox', { name: 'Search keys' }).fill('');
+  await shoot(page, '03-run-view');
+
+  // The theme toggle cycles system → light → dark, and the choice survives a reload.
+  const html = page.locator('html');
+  await page.getByRole('button', { name: /^System theme/ }).click();
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  await page.getByRole('button', { name: /^Light theme/ }).click();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('button', { name: /^Dark theme/ })).toBeVisible();
+});
