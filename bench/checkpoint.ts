@@ -222,4 +222,4 @@ async function bigState(): Promise<void> {
 }
 
 if (!process.argv.includes('--big-only')) await throughput();
-await bigState();
+if (!process.argv.includes('--throughput-only')) await bigState();
