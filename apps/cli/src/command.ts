@@ -31,3 +31,29 @@ export function parseCommandArgs<T>(command: string, parse: () => T): T {
     throw e;
   }
 }
+
+/** The one positional argument a command takes (`needs`: what is missing, `one`: what it takes one of). */
+export function onePositional(
+  command: string,
+  positionals: readonly string[],
+  needs: string,
+  one: string,
+): string {
+  const [first, ...extra] = positionals;
+  if (first === undefined) throw new UsageError(`${command} needs ${needs}`, command);
+  if (extra.length > 0) throw new UsageError(`${command} takes one ${one}, not ${extra.join(' ')}`, command);
+  return first;
+}
+
+/** A whole number ≥ 1 from an option, or undefined when the option is absent. */
+export function positiveIntOption(
+  command: string,
+  value: string | undefined,
+  flag: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} needs a whole number ≥ 1, not '${value}'`, command);
+  return n;
+}

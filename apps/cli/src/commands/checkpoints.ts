@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { type CheckpointListing, createFsCheckpointStorage } from '@flowstate/engine';
-import { type Command, parseCommandArgs } from '../command';
-import { ExitCode, UsageError } from '../exit';
+import { type Command, onePositional, parseCommandArgs } from '../command';
+import { ExitCode } from '../exit';
 import { paint } from '../format';
 import type { CliIo } from '../io';
 import { resolveUserPath } from '../spec-file';
@@ -44,10 +44,7 @@ export const checkpointsCommand: Command = {
       io.stdout(help);
       return ExitCode.Ok;
     }
-    const [dir, ...extra] = positionals;
-    if (dir === undefined) throw new UsageError('checkpoints needs a checkpoint directory', 'checkpoints');
-    if (extra.length > 0)
-      throw new UsageError(`checkpoints takes one directory, not ${extra.join(' ')}`, 'checkpoints');
+    const dir = onePositional('checkpoints', positionals, 'a checkpoint directory', 'directory');
     const storage = createFsCheckpointStorage(resolveUserPath(io, dir));
     const jobs = values.job ? [values.job] : await storage.jobs();
     const all: Array<{ job: string; listing: CheckpointListing }> = [];

@@ -18,7 +18,7 @@ import {
   type RestoreTarget,
 } from '@flowstate/engine';
 import { validateSpec } from '@flowstate/spec';
-import { type Command, parseCommandArgs } from '../command';
+import { type Command, onePositional, parseCommandArgs, positiveIntOption } from '../command';
 import { CliError, ExitCode, UsageError } from '../exit';
 import { formatProblem, paint, plural } from '../format';
 import type { CliIo } from '../io';
@@ -78,14 +78,12 @@ export const runCommand: Command = {
       io.stdout(help);
       return ExitCode.Ok;
     }
-    const [specPath, ...extra] = positionals;
-    if (specPath === undefined) throw new UsageError('run needs the path of a spec file', 'run');
-    if (extra.length > 0) throw new UsageError(`run takes one spec file, not ${extra.join(' ')}`, 'run');
-    const parallelism = positiveInt(values.parallelism, '--parallelism');
+    const specPath = onePositional('run', positionals, 'the path of a spec file', 'spec file');
+    const parallelism = positiveIntOption('run', values.parallelism, '--parallelism');
     const p = paint(io.color);
 
     const tty = io.color;
-    const every = positiveInt(values['progress-ms'], '--progress-ms') ?? (tty ? 500 : 2000);
+    const every = positiveIntOption('run', values['progress-ms'], '--progress-ms') ?? (tty ? 500 : 2000);
     const progress = new Progress(io, tty);
     const file = readSpecFile(io, specPath);
     const result = validateSpec(file.document);
@@ -235,14 +233,6 @@ function reportEvent(e: JobEvent, io: CliIo, progress: Progress): void {
     default:
       break;
   }
-}
-
-function positiveInt(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${flag} needs a whole number ≥ 1, not '${v}'`, 'run');
-  return n;
 }
 
 function safeName(name: string): string {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFsCheckpointStorage, Job, StateQueryError } from '@flowstate/engine';
-import { type Command, parseCommandArgs } from '../command';
+import { type Command, onePositional, parseCommandArgs, positiveIntOption } from '../command';
 import { CliError, ExitCode, UsageError } from '../exit';
 import { readSpecFile, resolveUserPath } from '../spec-file';
 
@@ -51,13 +51,9 @@ export const stateCommand: Command = {
       io.stdout(help);
       return ExitCode.Ok;
     }
-    const [where, ...extra] = positionals;
-    if (where === undefined) throw new UsageError('state needs a checkpoint directory', 'state');
-    if (extra.length > 0) throw new UsageError(`state takes one checkpoint, not ${extra.join(' ')}`, 'state');
+    const where = onePositional('state', positionals, 'a checkpoint directory', 'checkpoint');
     if (!values.node) throw new UsageError('state needs --node ID', 'state');
-    const limit = values.limit === undefined ? 100 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new UsageError(`--limit needs a whole number ≥ 1, not '${values.limit}'`, 'state');
+    const limit = positiveIntOption('state', values.limit, '--limit') ?? 100;
 
     let dir = resolveUserPath(io, where);
     if (path.basename(dir) === '_metadata') dir = path.dirname(dir);

@@ -6,8 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { type Problem, validateSpec } from '@flowstate/spec';
-import { type Command, parseCommandArgs } from '../command';
-import { ExitCode, UsageError } from '../exit';
+import { type Command, onePositional, parseCommandArgs } from '../command';
+import { ExitCode } from '../exit';
 import { formatProblem, type Paint, paint, plural } from '../format';
 import type { CliIo } from '../io';
 import { readSpecFile } from '../spec-file';
@@ -50,10 +50,7 @@ export const validateCommand: Command = {
       io.stdout(help);
       return ExitCode.Ok;
     }
-    const [specPath, ...extra] = positionals;
-    if (specPath === undefined) throw new UsageError('validate needs the path of a spec file', 'validate');
-    if (extra.length > 0)
-      throw new UsageError(`validate takes one spec file, not ${extra.join(' ')}`, 'validate');
+    const specPath = onePositional('validate', positionals, 'the path of a spec file', 'spec file');
 
     const file = readSpecFile(io, specPath);
     const result = validateSpec(file.document);
