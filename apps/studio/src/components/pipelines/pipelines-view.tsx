@@ -14,7 +14,7 @@ import {
   useStartJob,
 } from '../../lib/queries';
 import type { Template } from '../../lib/templates';
-import { Button } from '../ui/button';
+import { Button, buttonClass } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Card, EmptyState, ErrorBanner, Loading } from '../ui/feedback';
 import { StatusBadge } from '../ui/status-badge';
@@ -120,6 +120,13 @@ function PipelineList() {
                       >
                         Run
                       </Button>
+                      <Link
+                        href={`/pipelines/${p.id}`}
+                        aria-label={`Edit ${p.name}`}
+                        className={buttonClass('secondary', 'sm')}
+                      >
+                        Edit
+                      </Link>
                       <Button size="sm" aria-label={`Rename ${p.name}`} onClick={() => setRenaming(p)}>
                         Rename
                       </Button>

@@ -1,0 +1,55 @@
+'use client';
+import { Handle, type NodeProps, Position } from '@xyflow/react';
+import { useContext } from 'react';
+import { type FlowNode, HANDLE_LATE, handlesOf, isWarning, KIND_LABELS, nodeSummary } from '../../editor';
+import { AnalysisContext } from './editor-context';
+
+/** One canvas node: label, kind badge, problem count; an `in` target, a `main` (and a window's `late`) source. */
+export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) {
+  const analysis = useContext(AnalysisContext);
+  const problems = analysis?.byNode.get(id) ?? [];
+  const errors = problems.filter((p) => !isWarning(p)).length;
+  const warnings = problems.length - errors;
+  const { inputs, outputs } = handlesOf(type);
+  const label = (data as { name?: string }).name || id;
+  return (
+    <div
+      className={`w-[220px] rounded-lg border bg-surface px-3 py-2 text-left shadow-sm ${
+        selected ? 'border-accent ring-2 ring-accent/40' : 'border-border'
+      }`}
+    >
+      {inputs.map((h) => (
+        <Handle key={h} type="target" position={Position.Left} id={h} aria-label={`${label} input`} />
+      ))}
+      <div className="flex items-center justify-between gap-2">
+        <span className="truncate text-sm font-medium">{label}</span>
+        <span className="shrink-0 rounded bg-surface-2 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-muted">
+          {KIND_LABELS[type] ?? type}
+        </span>
+      </div>
+      <div className="mt-1 flex items-center justify-between gap-2 text-xs text-muted">
+        <span className="truncate">{nodeSummary({ id, type, data } as FlowNode)}</span>
+        {errors > 0 && (
+          <span className="shrink-0 rounded bg-danger/15 px-1.5 text-danger" title="Problems">
+            {errors} {errors === 1 ? 'problem' : 'problems'}
+          </span>
+        )}
+        {errors === 0 && warnings > 0 && (
+          <span className="shrink-0 rounded bg-surface-2 px-1.5" title="Warnings">
+            {warnings} {warnings === 1 ? 'warning' : 'warnings'}
+          </span>
+        )}
+      </div>
+      {outputs.map((h, i) => (
+        <Handle
+          key={h}
+          type="source"
+          position={Position.Right}
+          id={h}
+          aria-label={h === HANDLE_LATE ? `${label} late output` : `${label} output`}
+          style={outputs.length > 1 ? { top: `${((i + 1) * 100) / (outputs.length + 1)}%` } : undefined}
+        />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+/**
+ * The canvas editor: a pipeline created from the word-count template opens in the editor; connecting its
+ * source straight to the aggregate is refused with the reason (the aggregate needs a keyed stream); an
+ * invalid condition typed into the filter's form shows its error inline. Screenshots go to e2e/artifacts/.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page, test } from '@playwright/test';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const artifacts = join(here, '../artifacts');
+
+/** The reference count: the word-count spec's own rule (lower-case, split on anything but a-z0-9). */
+function countOf(word: string): number {
+  const text = readFileSync(join(here, '../../examples/word-count/data/words.txt'), 'utf8');
+  return text
+    .split('\n')
+    .flatMap((line) => line.toLowerCase().split(/[^a-z0-9]+/))
+    .filter((w) => w === word).length;
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+/** Creates a pipeline from the word-count template and opens it in the editor (the list is newest first). */
+async function openNewWordCount(page: Page): Promise<void> {
+  const pipelines = page.getByRole('region', { name: 'Your pipelines' });
+  await expect(pipelines.getByText('Loading pipelines…')).toHaveCount(0);
+  const edits = page.getByRole('link', { name: 'Edit word-count', exact: true });
+  const before = await edits.count();
+  await page.getByRole('button', { name: 'Create pipeline from word-count', exact: true }).click();
+  await expect(edits).toHaveCount(before + 1);
+  await edits.first().click();
+  await expect(page).toHaveURL(/\/pipelines\/[A-Za-z0-9_-]+$/);
+}
+
+test('edit the word-count pipeline: refused connection, inline expression error', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Pipelines' })).toBeVisible();
+  await openNewWordCount(page);
+
+  // Open it in the editor (the list is newest first).
+  await expect(page).toHaveURL(/\/pipelines\/[A-Za-z0-9_-]+$/);
+  const canvas = page.getByRole('region', { name: 'Canvas' });
+  await expect(canvas.getByText('Count per word')).toBeVisible();
+  for (const name of ['Undo', 'Redo', 'Auto layout', 'Save', 'Run']) {
+    await expect(page.getByRole('button', { name, exact: true })).toBeVisible();
+  }
+  await expect(page.getByRole('navigation', { name: 'Palette' })).toBeVisible();
+  await shoot(page, 'editor-01-opened');
+
+  // The source straight into the aggregate: refused, and the alert says why.
+  await page
+    .getByLabel('Soliloquy lines output', { exact: true })
+    .dragTo(page.getByLabel('Count per word input', { exact: true }));
+  await expect(page.getByRole('alert', { name: 'Editor messages' })).toHaveText(/keyed/i);
+  await shoot(page, 'editor-02-refused');
+
+  // An invalid condition in the filter: its error shows inline, with the column.
+  await canvas.getByText('Drop empty words').click();
+  const where = page.getByRole('textbox', { name: 'Where', exact: true });
+  await expect(where).toHaveValue("word <> ''");
+  await where.fill('word <> ');
+  await expect(where).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText(/^Column \d+: /)).toBeVisible();
+  await shoot(page, 'editor-03-expression-error');
+
+  // Undo puts the condition back.
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(where).toHaveValue("word <> ''");
+  await expect(where).not.toHaveAttribute('aria-invalid', 'true');
+
+  // A window from the palette (click): the source into it is refused too — a window needs a keyed stream.
+  const nodes = canvas.locator('.react-flow__node');
+  await expect(nodes).toHaveCount(6);
+  await page.getByRole('button', { name: 'Tumbling window', exact: true }).click();
+  await expect(nodes).toHaveCount(7);
+  const windowName =
+    (await page.getByRole('textbox', { name: 'Name', exact: true }).inputValue()) ||
+    (await page.getByRole('textbox', { name: 'Id', exact: true }).inputValue());
+  await page.getByRole('alert', { name: 'Editor messages' }).evaluate((e) => {
+    e.textContent = '';
+  });
+  await page
+    .getByLabel('Soliloquy lines output', { exact: true })
+    .dragTo(page.getByLabel(`${windowName} input`, { exact: true }));
+  await expect(page.getByRole('alert', { name: 'Editor messages' })).toHaveText(/keyed/i);
+  await shoot(page, 'editor-04-window-refused');
+  // Delete removes the selected window.
+  await page.getByRole('button', { name: 'Tumbling window', exact: true }).focus();
+  await page.keyboard.press('Delete');
+  await expect(nodes).toHaveCount(6);
+
+  // Drag a sink from the palette onto the canvas; Ctrl+Z takes it away again.
+  await page
+    .getByRole('button', { name: 'Console', exact: true })
+    .dragTo(canvas, { targetPosition: { x: 300, y: 150 } });
+  await expect(nodes).toHaveCount(7);
+  await page.keyboard.press('Control+z');
+  await expect(nodes).toHaveCount(6);
+
+  // Rename the filter, save (a new version), run: the state shows the count of 'the'.
+  await canvas.getByText('Drop empty words').click();
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Keep real words');
+  await expect(canvas.getByText('Keep real words')).toBeVisible();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved as version 2')).toBeVisible();
+  await shoot(page, 'editor-05-saved');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page).toHaveURL(/\/jobs\/[A-Za-z0-9_-]+$/);
+  const state = page.getByRole('table', { name: 'State of Count per word' });
+  await expect(state).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search keys' }).fill('the');
+  const row = state.getByRole('row').filter({ has: page.getByRole('cell', { name: 'the', exact: true }) });
+  await expect(row.getByRole('cell').nth(1)).toHaveText(String(countOf('the')));
+  await shoot(page, 'editor-06-run');
+});
+
+test('rebuild the keyed step of word count from the palette, save, run, read the count of "the"', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await openNewWordCount(page);
+  const canvas = page.getByRole('region', { name: 'Canvas' });
+  const nodes = canvas.locator('.react-flow__node');
+  await expect(nodes).toHaveCount(6);
+
+  // Delete the keyBy: the aggregate is left without input, and the problems say so.
+  await canvas.getByText('Key by word').click();
+  await page.keyboard.press('Delete');
+  await expect(nodes).toHaveCount(5);
+  await expect(page.getByRole('heading', { name: /^Problems \([1-9]\d*\)$/ })).toBeVisible();
+
+  // A new Key by from the palette, keyed by word, between the filter and the aggregate.
+  await page.getByRole('button', { name: 'Key by', exact: true }).click();
+  await expect(nodes).toHaveCount(6);
+  const id = await page.getByRole('textbox', { name: 'Id', exact: true }).inputValue();
+  await page
+    .getByLabel('Drop empty words output', { exact: true })
+    .dragTo(page.getByLabel(`${id} input`, { exact: true }));
+  await page
+    .getByLabel(`${id} output`, { exact: true })
+    .dragTo(page.getByLabel('Count per word input', { exact: true }));
+  await expect(canvas.locator('.react-flow__edge')).toHaveCount(5);
+  await canvas.getByText(id, { exact: true }).click();
+  const keys = page.getByRole('group', { name: 'Key fields' });
+  await keys.getByRole('checkbox', { name: 'word' }).check();
+  // 'category' (the default, not a field here) disappears once unchecked.
+  await keys.getByRole('checkbox', { name: 'category' }).click();
+  await expect(keys.getByRole('checkbox', { name: 'category' })).toHaveCount(0);
+  await expect(keys.getByRole('checkbox', { name: 'word' })).toBeChecked();
+  await expect(page.getByRole('heading', { name: 'Problems (0)' })).toBeVisible();
+  await page.getByRole('button', { name: 'Auto layout', exact: true }).click();
+  await shoot(page, 'editor-07-rebuilt');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shoot(page, 'editor-07-rebuilt-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Save, run: the state holds the count of 'the'.
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved as version 2')).toBeVisible();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page).toHaveURL(/\/jobs\/[A-Za-z0-9_-]+$/);
+  const state = page.getByRole('table', { name: 'State of Count per word' });
+  await expect(state).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search keys' }).fill('the');
+  const row = state.getByRole('row').filter({ has: page.getByRole('cell', { name: 'the', exact: true }) });
+  await expect(row.getByRole('cell').nth(1)).toHaveText(String(countOf('the')));
+  await shoot(page, 'editor-08-rebuilt-run');
+});
