@@ -4,45 +4,14 @@
  * `_metadata` truncated, bit-flipped or deleted. The restart must skip it with a notice naming the checkpoint
  * and the file, restore the newest older one, and still give exactly the output of a run without failures.
  */
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createFsCheckpointStorage, Job, type JobEvent } from '../src/index';
+import { settle, tempDirs } from './support/checkpoints';
 import { collect, spec } from './support/jobs';
 
-const temps: string[] = [];
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(path.join(tmpdir(), `flowstate-${prefix}-`));
-  temps.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/**
- * Waits until no checkpoint is in flight any more. A periodic checkpoint can start as the job's last one
- * completes and then be written after run() resolved, or stay pending for ever if the job stopped before its
- * barrier went through (reported bugs): give it a second, then abort it, so no write lands after cleanup.
- */
-async function settle(job: Job): Promise<void> {
-  for (let i = 0; i < 200 && job.coordinator.pendingCheckpoint; i++)
-    await new Promise((r) => setTimeout(r, 5));
-  if (job.coordinator.pendingCheckpoint) {
-    job.coordinator.abortAll('test cleanup');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const tempDir = tempDirs();
 
 const COUNT = 24_000;
 /** ~0.8 s of input, a checkpoint every 40 ms: a dozen checkpoints before the failure at 2/3. */

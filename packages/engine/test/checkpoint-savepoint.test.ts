@@ -4,36 +4,14 @@
  * the output and the final state of a run that never stopped — with an exactly-once file sink, nothing the
  * stopped job wrote after its savepoint may stay visible.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createFsCheckpointStorage, Job, type JobEvent } from '../src/index';
+import { settle, tempDirs } from './support/checkpoints';
 import { spec } from './support/jobs';
 
-const temps: string[] = [];
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(path.join(tmpdir(), `flowstate-${prefix}-`));
-  temps.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/**
- * Waits until no checkpoint is in flight any more. A periodic checkpoint can start as the job's last one
- * completes and then be written after run() resolved, or stay pending for ever if the job stopped before its
- * barrier went through (reported bugs): give it a second, then abort it, so no write lands after cleanup.
- */
-async function settle(job: Job): Promise<void> {
-  for (let i = 0; i < 200 && job.coordinator.pendingCheckpoint; i++)
-    await new Promise((r) => setTimeout(r, 5));
-  if (job.coordinator.pendingCheckpoint) {
-    job.coordinator.abortAll('test cleanup');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const tempDir = tempDirs();
 
 const COUNT = 30_000;
 

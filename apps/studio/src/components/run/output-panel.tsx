@@ -1,12 +1,13 @@
 'use client';
 import type { JobDetail, OutputRowsEvent, Row } from '@flowstate/api';
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiRequestError, api } from '../../lib/api';
 import { formatCount, valueText } from '../../lib/format';
 import { useSocketEvents } from '../../lib/socket';
 import type { NodeRef } from '../../lib/spec-nodes';
 import { Button } from '../ui/button';
 import { Card, ErrorBanner } from '../ui/feedback';
+import { NodePicker } from './node-picker';
 
 /** Rows kept in the browser per sink (the newest). */
 const KEEP = 500;
@@ -22,33 +23,12 @@ interface Held {
 /** Output of collect sinks, live: the newest rows first; a rollback (new epoch) replaces them. */
 export function OutputPanel({ job, sinks }: { job: JobDetail; sinks: NodeRef[] }) {
   const [nodeId, setNodeId] = useState(sinks[0]!.id);
-  const selectId = useId();
   const node = sinks.find((s) => s.id === nodeId) ?? sinks[0]!;
   return (
     <Card
       title={`Output of ${node.name}`}
       titleId="output-title"
-      actions={
-        sinks.length > 1 ? (
-          <>
-            <label htmlFor={selectId} className="text-xs text-muted">
-              Sink
-            </label>
-            <select
-              id={selectId}
-              value={node.id}
-              onChange={(e) => setNodeId(e.target.value)}
-              className="h-7 rounded-md border border-border bg-surface px-1.5 text-xs"
-            >
-              {sinks.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </>
-        ) : null
-      }
+      actions={<NodePicker label="Sink" nodes={sinks} value={node.id} onChange={setNodeId} />}
     >
       <OutputTable key={node.id} jobId={job.id} node={node} />
     </Card>

@@ -10,6 +10,7 @@ import { useSocketEvents, useStateRoom } from '../../lib/socket';
 import type { NodeRef } from '../../lib/spec-nodes';
 import { Button, Spinner } from '../ui/button';
 import { Card, EmptyState, ErrorBanner } from '../ui/feedback';
+import { NodePicker } from './node-picker';
 
 /** Keys loaded into the table at most (pages of 10,000). */
 const MAX_KEYS = 200_000;
@@ -25,7 +26,6 @@ export function StatePanel({ job, nodes }: { job: JobDetail; nodes: NodeRef[] })
   const [source, setSource] = useState<Source>('live');
   const checkpoints = useCheckpoints(job.id);
   const readable = (checkpoints.data?.checkpoints ?? []).filter((c) => c.status === 'completed');
-  const selectId = useId();
   const sourceId = useId();
 
   if (nodes.length === 0 || nodeId === null)
@@ -43,25 +43,13 @@ export function StatePanel({ job, nodes }: { job: JobDetail; nodes: NodeRef[] })
       titleId="state-title"
       actions={
         <>
-          {nodes.length > 1 && (
-            <>
-              <label htmlFor={selectId} className="text-xs text-muted">
-                Node
-              </label>
-              <select
-                id={selectId}
-                value={node.id}
-                onChange={(e) => setNodeId(e.target.value)}
-                className="h-7 rounded-md border border-border bg-surface px-1.5 text-xs"
-              >
-                {nodes.map((n) => (
-                  <option key={n.id} value={n.id}>
-                    {n.name} ({n.kind})
-                  </option>
-                ))}
-              </select>
-            </>
-          )}
+          <NodePicker
+            label="Node"
+            nodes={nodes}
+            value={node.id}
+            onChange={setNodeId}
+            describe={(n) => `${n.name} (${n.kind})`}
+          />
           <label htmlFor={sourceId} className="text-xs text-muted">
             Showing
           </label>
