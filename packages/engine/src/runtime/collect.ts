@@ -111,12 +111,6 @@ export class CollectStore {
     return { rows, from, next: from + rows.length, epoch: this.epoch };
   }
 
-  /** The last `n` rows. */
-  tail(n: number): Row[] {
-    const all = this.rows();
-    return all.slice(Math.max(0, all.length - n));
-  }
-
   clear(): void {
     this.rollback({});
   }

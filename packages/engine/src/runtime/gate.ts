@@ -27,8 +27,6 @@ export class InputGate {
   private allIdle = false;
   private rr = 0;
   private aligning: CheckpointBarrier | null = null;
-  /** ms spent aligning (metrics). */
-  alignmentStartedAt = 0;
 
   constructor(readonly channels: Channel[]) {
     const n = channels.length;
@@ -151,7 +149,6 @@ export class InputGate {
     }
     if (!this.aligning) {
       this.aligning = b;
-      this.alignmentStartedAt = Date.now();
     }
     this.blocked[i] = true;
     this.checkAligned();
