@@ -8,6 +8,7 @@ import { useJobRoom, useSocketEvents } from '../../lib/socket';
 import { collectSinks, statefulNodes } from '../../lib/spec-nodes';
 import { ErrorBanner, Loading } from '../ui/feedback';
 import { CheckpointsPanel } from './checkpoints-panel';
+import { JobGraph } from './job-graph';
 import { NodesPanel } from './nodes-panel';
 import { OutputPanel } from './output-panel';
 import { RunHeader } from './run-header';
@@ -60,6 +61,7 @@ export function RunView({ jobId }: { jobId: string }) {
   return (
     <div className="space-y-5">
       <RunHeader job={j} running={running} />
+      <JobGraph job={j} running={running} />
       <div className="grid gap-5 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
         <StatePanel job={j} nodes={stateful} />
         <CheckpointsPanel job={j} running={running} />

@@ -1,0 +1,72 @@
+import type { JobMetrics, NodeMetrics } from '@flowstate/api';
+import { describe, expect, it } from 'vitest';
+import { backpressureLevel, backpressureRatio, nodeFigures } from './graph-metrics';
+
+const node = (over: Partial<NodeMetrics> = {}): NodeMetrics => ({
+  nodeId: 'n',
+  kind: 'map',
+  parallelism: 1,
+  recordsIn: 0,
+  recordsOut: 0,
+  rowErrors: 0,
+  lateRowsDropped: 0,
+  watermark: null,
+  numKeys: 0,
+  backpressureMs: 0,
+  recordsInPerSec: 0,
+  recordsOutPerSec: 0,
+  ...over,
+});
+const sample = (uptimeMs: number, nodes: NodeMetrics[], startedAt = 1000): JobMetrics => ({
+  status: 'running',
+  startedAt,
+  uptimeMs,
+  restarts: 0,
+  rowErrors: 0,
+  nodes,
+});
+
+describe('backpressure', () => {
+  it('is the share of the interval each subtask spent blocked', () => {
+    expect(backpressureRatio({ backpressureMs: 100 }, node({ backpressureMs: 600 }), 1000)).toBe(0.5);
+    // Four subtasks blocked 200 ms each in one second: 20 % each.
+    expect(
+      backpressureRatio({ backpressureMs: 0 }, node({ backpressureMs: 800, parallelism: 4 }), 1000),
+    ).toBe(0.2);
+    expect(backpressureRatio({ backpressureMs: 0 }, node({ backpressureMs: 5000 }), 1000)).toBe(1);
+  });
+
+  it('cannot be told without a previous sample, without elapsed time, or after a reset', () => {
+    expect(backpressureRatio(undefined, node({ backpressureMs: 10 }), 1000)).toBeNull();
+    expect(backpressureRatio({ backpressureMs: 0 }, node({ backpressureMs: 10 }), 0)).toBeNull();
+    expect(backpressureRatio({ backpressureMs: 900 }, node({ backpressureMs: 10 }), 1000)).toBeNull();
+  });
+
+  it('has Flink’s levels', () => {
+    expect(backpressureLevel(0)).toBe('ok');
+    expect(backpressureLevel(0.1)).toBe('ok');
+    expect(backpressureLevel(0.11)).toBe('low');
+    expect(backpressureLevel(0.5)).toBe('low');
+    expect(backpressureLevel(0.51)).toBe('high');
+  });
+});
+
+describe('nodeFigures', () => {
+  it('takes rates from the newest sample and backpressure from the two', () => {
+    const prev = sample(1000, [node({ nodeId: 'a', backpressureMs: 0 })]);
+    const cur = sample(2000, [node({ nodeId: 'a', backpressureMs: 700, recordsInPerSec: 42, watermark: 5 })]);
+    const a = nodeFigures(prev, cur).get('a')!;
+    expect(a.recordsInPerSec).toBe(42);
+    expect(a.watermark).toBe(5);
+    expect(a.backpressure).toBeCloseTo(0.7);
+    expect(a.level).toBe('high');
+  });
+
+  it('does not compare samples of different runs of the engine', () => {
+    const prev = sample(5000, [node({ nodeId: 'a' })], 1000);
+    const cur = sample(1000, [node({ nodeId: 'a', backpressureMs: 10 })], 9000);
+    expect(nodeFigures(prev, cur).get('a')!.backpressure).toBeNull();
+    expect(nodeFigures(null, cur).get('a')!.level).toBeNull();
+    expect(nodeFigures(null, null).size).toBe(0);
+  });
+});

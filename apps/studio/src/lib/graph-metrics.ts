@@ -1,0 +1,63 @@
+/**
+ * What the run view's job graph shows on each node, from two consecutive `job:metrics` samples.
+ *
+ * The engine reports backpressure as milliseconds a node's subtasks spent blocked on full output channels,
+ * summed since the job (or the last restore) started. Like Flink's web UI, the graph shows the share of
+ * the last interval each subtask spent blocked — 0–10 % ok, up to 50 % low, above that high.
+ */
+import type { JobMetrics, NodeMetrics } from '@flowstate/api';
+
+export type BackpressureLevel = 'ok' | 'low' | 'high';
+
+export interface NodeFigures {
+  recordsInPerSec: number;
+  recordsOutPerSec: number;
+  watermark: number | null;
+  numKeys: number;
+  /** Share (0–1) of the last interval the node's subtasks spent blocked; null before two samples. */
+  backpressure: number | null;
+  level: BackpressureLevel | null;
+  rowErrors: number;
+  lateRowsDropped: number;
+}
+
+export function backpressureLevel(ratio: number): BackpressureLevel {
+  return ratio > 0.5 ? 'high' : ratio > 0.1 ? 'low' : 'ok';
+}
+
+/**
+ * The share of `elapsedMs` the node's subtasks spent blocked between two samples, or null when it cannot be
+ * told (no previous sample, no time passed, or the counter went back: a restore or restart reset it).
+ */
+export function backpressureRatio(
+  prev: Pick<NodeMetrics, 'backpressureMs'> | undefined,
+  cur: Pick<NodeMetrics, 'backpressureMs' | 'parallelism'>,
+  elapsedMs: number,
+): number | null {
+  if (!prev || !(elapsedMs > 0)) return null;
+  const blocked = cur.backpressureMs - prev.backpressureMs;
+  if (blocked < 0) return null;
+  return Math.min(1, blocked / (elapsedMs * Math.max(1, cur.parallelism)));
+}
+
+/** Each node's figures from the newest sample and the one before it (by uptime). */
+export function nodeFigures(prev: JobMetrics | null, cur: JobMetrics | null): Map<string, NodeFigures> {
+  const out = new Map<string, NodeFigures>();
+  if (!cur) return out;
+  const before = new Map(prev?.nodes.map((n) => [n.nodeId, n]) ?? []);
+  const elapsed = prev && prev.startedAt === cur.startedAt ? cur.uptimeMs - prev.uptimeMs : 0;
+  for (const n of cur.nodes) {
+    const bp = backpressureRatio(before.get(n.nodeId), n, elapsed);
+    out.set(n.nodeId, {
+      recordsInPerSec: n.recordsInPerSec,
+      recordsOutPerSec: n.recordsOutPerSec,
+      watermark: n.watermark,
+      numKeys: n.numKeys,
+      backpressure: bp,
+      level: bp === null ? null : backpressureLevel(bp),
+      rowErrors: n.rowErrors,
+      lateRowsDropped: n.lateRowsDropped,
+    });
+  }
+  return out;
+}
