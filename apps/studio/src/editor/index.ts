@@ -97,7 +97,11 @@ export {
   NODE_HEIGHT,
   NODE_WIDTH,
   nodeSize,
+  READABLE_ZOOM,
   ROW_GAP,
+  readableViewport,
+  type Viewport,
+  type ViewportOptions,
 } from './layout';
 export {
   createNode,

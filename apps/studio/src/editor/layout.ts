@@ -122,3 +122,50 @@ export function layoutPositions(
   }
   return positions;
 }
+
+/** The smallest zoom the editor fits to: below it node text is too small to read. */
+export const READABLE_ZOOM = 0.8;
+
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
+export interface ViewportOptions {
+  /** Space kept free around the graph, in screen pixels. */
+  padding?: number;
+  /** Never zoom out further than this to fit (default `READABLE_ZOOM`). */
+  minZoom?: number;
+  /** Never zoom in further than this to fit (default 1: a small graph is shown at its real size). */
+  maxZoom?: number;
+}
+
+/**
+ * The editor's "fit view": the whole graph, centred, when it fits at a readable zoom; else the readable
+ * zoom, with the graph's left edge (its sources) at the padding and, when it is too tall as well, its
+ * top edge at the padding — the rest is a pan away (and on the minimap). `bounds` is in flow
+ * coordinates, `view` the canvas size in pixels; the answer is React Flow's viewport.
+ */
+export function readableViewport(
+  bounds: { x: number; y: number; width: number; height: number },
+  view: { width: number; height: number },
+  options: ViewportOptions = {},
+): Viewport {
+  const padding = options.padding ?? 40;
+  const minZoom = options.minZoom ?? READABLE_ZOOM;
+  const maxZoom = Math.max(minZoom, options.maxZoom ?? 1);
+  const room = {
+    width: Math.max(1, view.width - 2 * padding),
+    height: Math.max(1, view.height - 2 * padding),
+  };
+  const fit = Math.min(room.width / Math.max(1, bounds.width), room.height / Math.max(1, bounds.height));
+  const zoom = Math.min(maxZoom, Math.max(minZoom, fit));
+  const place = (start: number, size: number, available: number, total: number): number =>
+    size * zoom <= available ? (total - size * zoom) / 2 - start * zoom : padding - start * zoom;
+  return {
+    x: place(bounds.x, bounds.width, room.width, view.width),
+    y: place(bounds.y, bounds.height, room.height, view.height),
+    zoom,
+  };
+}
