@@ -192,13 +192,13 @@ export function locateJsonError(text: string): { offset: number; message: string
         fail(`expected ',' or ']' after an array element, found ${describe(i)}`);
       }
     }
-    if (c === '"') return string();
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    if (c === "'") fail('strings and names must be in double quotes');
-    fail(i >= n ? 'the text ends where a value is expected' : `expected a value, found ${describe(i)}`);
+    if (c === '"') string();
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else if (c === "'") fail('strings and names must be in double quotes');
+    else fail(i >= n ? 'the text ends where a value is expected' : `expected a value, found ${describe(i)}`);
   };
   try {
     value(0);
