@@ -92,6 +92,7 @@ export {
 export {
   COLUMN_GAP,
   depths,
+  graphBounds,
   type LayoutOptions,
   layoutPositions,
   NODE_HEIGHT,

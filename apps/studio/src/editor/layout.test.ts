@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyGraphChanges } from './changes';
 import {
   depths,
+  graphBounds,
   layoutPositions,
   NODE_HEIGHT,
   NODE_WIDTH,
@@ -144,5 +145,22 @@ describe('readableViewport', () => {
     expect(
       readableViewport({ x: -100, y: -50, width: 5000, height: 5000 }, view, { padding: 20, minZoom: 0.5 }),
     ).toEqual({ x: 70, y: 45, zoom: 0.5 });
+  });
+});
+
+describe('graphBounds', () => {
+  it('spans every node box, measured or default', () => {
+    const at = (x: number, y: number, measured?: { width: number; height: number }) => ({
+      position: { x, y },
+      ...(measured ? { measured } : {}),
+    });
+    expect(graphBounds([])).toBeNull();
+    expect(graphBounds([at(0, 0), at(260, -10, { width: 300, height: 100 })])).toEqual({
+      x: 0,
+      y: -10,
+      width: 560,
+      height: 100,
+    });
+    expect(graphBounds([at(5, 5)])).toEqual({ x: 5, y: 5, width: NODE_WIDTH, height: NODE_HEIGHT });
   });
 });

@@ -169,3 +169,22 @@ export function readableViewport(
     zoom,
   };
 }
+
+/** The box around every node (measured sizes, else the default), in flow coordinates; null when empty. */
+export function graphBounds(
+  nodes: readonly Pick<FlowNode, 'position' | 'measured' | 'width' | 'height'>[],
+): { x: number; y: number; width: number; height: number } | null {
+  if (nodes.length === 0) return null;
+  let left = Number.POSITIVE_INFINITY;
+  let top = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  for (const node of nodes) {
+    const { width, height } = nodeSize(node);
+    left = Math.min(left, node.position.x);
+    top = Math.min(top, node.position.y);
+    right = Math.max(right, node.position.x + width);
+    bottom = Math.max(bottom, node.position.y + height);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}
