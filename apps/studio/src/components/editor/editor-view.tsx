@@ -325,8 +325,8 @@ function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null;
 
   return (
     <div className="mx-[calc(50%_-_50vw_+_1rem)] flex h-[calc(100dvh-7rem)] flex-col gap-2">
-      <div className="flex flex-wrap items-center gap-x-2 gap-y-1.5">
-        <h1 className="flex items-center gap-1.5 text-lg font-semibold tracking-tight">
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1.5 lg:flex-nowrap">
+        <h1 className="flex shrink-0 items-center gap-1.5 text-lg font-semibold tracking-tight">
           <Link
             href="/"
             className="text-muted hover:text-fg"
@@ -344,14 +344,14 @@ function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null;
           {saved ? <span>{saved.name}</span> : <span className="sr-only">New pipeline</span>}
         </h1>
         {saved === null && <PipelineNameField inputRef={nameRef} />}
-        <span className="text-xs text-muted">
+        <span className="shrink-0 text-xs text-muted">
           {saved ? `v${saved.latestVersion}` : 'not saved yet'}
           {dirty ? ' · unsaved changes' : ''}
         </span>
-        <output className="ml-1 max-w-[40ch] truncate text-xs text-muted" title={note ?? undefined}>
+        <output className="ml-1 min-w-0 flex-1 truncate text-xs text-muted" title={note ?? undefined}>
           {note}
         </output>
-        <div role="toolbar" aria-label="Editor" className="ml-auto flex flex-wrap items-center gap-1.5">
+        <div className="ml-auto flex shrink-0 flex-wrap items-center gap-1.5">
           <Button size="sm" onClick={() => store.getState().undo()} disabled={!canUndo}>
             Undo
           </Button>
@@ -513,7 +513,7 @@ function PipelineNameField({ inputRef }: { inputRef: RefObject<HTMLInputElement 
         if (e.key === 'Enter') commit();
         if (e.key === 'Escape') setDraft(null);
       }}
-      className="h-8 w-56 rounded-md border border-border bg-surface px-2.5 text-sm font-medium placeholder:font-normal placeholder:text-muted/80"
+      className="h-8 w-48 shrink-0 rounded-md border border-border bg-surface px-2.5 text-sm font-medium placeholder:font-normal placeholder:text-muted/80"
     />
   );
 }
