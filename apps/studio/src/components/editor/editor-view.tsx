@@ -83,10 +83,21 @@ export function EditorView({ pipelineId, examples }: { pipelineId: string; examp
   );
 }
 
+const NEW_PIPELINE_PATH = '/pipelines/new';
 const EMPTY_SPEC: JobSpecInput = { specVersion: 1, name: '', nodes: [], edges: [] };
 
 /** `/pipelines/new`: an empty, unsaved pipeline; the first Save creates it. */
 export function NewPipelineEditor({ examples }: { examples: ExampleData[] }) {
+  // After the first save the address is /pipelines/<id> while this page goes on (history.replaceState).
+  // Coming back to that history entry later restores this page at that address: load the real one.
+  const [stale, setStale] = useState(false);
+  useEffect(() => {
+    if (window.location.pathname !== NEW_PIPELINE_PATH) {
+      setStale(true);
+      window.location.reload();
+    }
+  }, []);
+  if (stale) return <Loading label="Loading pipeline…" />;
   return (
     <ReactFlowProvider>
       <Editor pipeline={null} spec={EMPTY_SPEC} examples={examples} />
@@ -267,7 +278,7 @@ function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null;
       void queryClient.invalidateQueries({ queryKey: keys.pipelineVersions(result.id) });
       if (plan.kind === 'create') {
         // The same page, now at the pipeline's own address: canvas and undo history stay as they are.
-        window.history.replaceState(window.history.state, '', pipelinePath(result.id));
+        window.history.replaceState(null, '', pipelinePath(result.id));
       }
       setNote(savedNote(plan.kind === 'create', result.newVersion));
       setStatus(null);
