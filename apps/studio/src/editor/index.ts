@@ -92,12 +92,17 @@ export {
 export {
   COLUMN_GAP,
   depths,
+  graphBounds,
   type LayoutOptions,
   layoutPositions,
   NODE_HEIGHT,
   NODE_WIDTH,
   nodeSize,
+  READABLE_ZOOM,
   ROW_GAP,
+  readableViewport,
+  type Viewport,
+  type ViewportOptions,
 } from './layout';
 export {
   createNode,

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { applyGraphChanges } from './changes';
-import { depths, layoutPositions, NODE_HEIGHT, NODE_WIDTH, nodeSize } from './layout';
+import {
+  depths,
+  graphBounds,
+  layoutPositions,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  nodeSize,
+  READABLE_ZOOM,
+  readableViewport,
+} from './layout';
 import { graphOf, n } from './test-support';
 import { type FlowEdge, type FlowGraph, makeEdge, nodeFromSpec } from './types';
 
@@ -104,5 +113,54 @@ describe('auto-layout', () => {
     const positions = layoutPositions(graph.nodes, graph.edges);
     expect(positions.size).toBe(4);
     expect(overlaps(graph, positions)).toEqual([]);
+  });
+});
+
+describe('readableViewport', () => {
+  const view = { width: 900, height: 600 };
+
+  it('centres a graph that fits at a readable zoom, never above 1', () => {
+    expect(readableViewport({ x: 0, y: 0, width: 400, height: 100 }, view)).toEqual({
+      x: 250,
+      y: 250,
+      zoom: 1,
+    });
+    const v = readableViewport({ x: 100, y: 0, width: 900, height: 100 }, view, { padding: 0 });
+    expect(v.zoom).toBe(1);
+    expect(v.x).toBe(-100);
+  });
+
+  it('zooms out to fit, but not below the readable zoom', () => {
+    const fit = readableViewport({ x: 0, y: 0, width: 1000, height: 100 }, view, { padding: 50 });
+    expect(fit.zoom).toBeCloseTo(0.8);
+    expect(fit.x).toBeCloseTo(50);
+    // The six-node word count chain (1520 wide) in an 880 px canvas: readable, sources at the left.
+    const wide = readableViewport({ x: 0, y: 0, width: 1520, height: 76 }, { width: 880, height: 700 });
+    expect(wide.zoom).toBe(READABLE_ZOOM);
+    expect(wide.x).toBe(40);
+    expect(wide.y).toBeCloseTo((700 - 76 * READABLE_ZOOM) / 2);
+  });
+
+  it('puts the top left corner at the padding when the graph is too big both ways', () => {
+    expect(
+      readableViewport({ x: -100, y: -50, width: 5000, height: 5000 }, view, { padding: 20, minZoom: 0.5 }),
+    ).toEqual({ x: 70, y: 45, zoom: 0.5 });
+  });
+});
+
+describe('graphBounds', () => {
+  it('spans every node box, measured or default', () => {
+    const at = (x: number, y: number, measured?: { width: number; height: number }) => ({
+      position: { x, y },
+      ...(measured ? { measured } : {}),
+    });
+    expect(graphBounds([])).toBeNull();
+    expect(graphBounds([at(0, 0), at(260, -10, { width: 300, height: 100 })])).toEqual({
+      x: 0,
+      y: -10,
+      width: 560,
+      height: 100,
+    });
+    expect(graphBounds([at(5, 5)])).toEqual({ x: 5, y: 5, width: NODE_WIDTH, height: NODE_HEIGHT });
   });
 });

@@ -122,3 +122,69 @@ export function layoutPositions(
   }
   return positions;
 }
+
+/** The smallest zoom the editor fits to: below it node text is too small to read. */
+export const READABLE_ZOOM = 0.8;
+
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
+export interface ViewportOptions {
+  /** Space kept free around the graph, in screen pixels. */
+  padding?: number;
+  /** Never zoom out further than this to fit (default `READABLE_ZOOM`). */
+  minZoom?: number;
+  /** Never zoom in further than this to fit (default 1: a small graph is shown at its real size). */
+  maxZoom?: number;
+}
+
+/**
+ * The editor's "fit view": the whole graph, centred, when it fits at a readable zoom; else the readable
+ * zoom, with the graph's left edge (its sources) at the padding and, when it is too tall as well, its
+ * top edge at the padding — the rest is a pan away (and on the minimap). `bounds` is in flow
+ * coordinates, `view` the canvas size in pixels; the answer is React Flow's viewport.
+ */
+export function readableViewport(
+  bounds: { x: number; y: number; width: number; height: number },
+  view: { width: number; height: number },
+  options: ViewportOptions = {},
+): Viewport {
+  const padding = options.padding ?? 40;
+  const minZoom = options.minZoom ?? READABLE_ZOOM;
+  const maxZoom = Math.max(minZoom, options.maxZoom ?? 1);
+  const room = {
+    width: Math.max(1, view.width - 2 * padding),
+    height: Math.max(1, view.height - 2 * padding),
+  };
+  const fit = Math.min(room.width / Math.max(1, bounds.width), room.height / Math.max(1, bounds.height));
+  const zoom = Math.min(maxZoom, Math.max(minZoom, fit));
+  const place = (start: number, size: number, available: number, total: number): number =>
+    size * zoom <= available ? (total - size * zoom) / 2 - start * zoom : padding - start * zoom;
+  return {
+    x: place(bounds.x, bounds.width, room.width, view.width),
+    y: place(bounds.y, bounds.height, room.height, view.height),
+    zoom,
+  };
+}
+
+/** The box around every node (measured sizes, else the default), in flow coordinates; null when empty. */
+export function graphBounds(
+  nodes: readonly Pick<FlowNode, 'position' | 'measured' | 'width' | 'height'>[],
+): { x: number; y: number; width: number; height: number } | null {
+  if (nodes.length === 0) return null;
+  let left = Number.POSITIVE_INFINITY;
+  let top = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  let bottom = Number.NEGATIVE_INFINITY;
+  for (const node of nodes) {
+    const { width, height } = nodeSize(node);
+    left = Math.min(left, node.position.x);
+    top = Math.min(top, node.position.y);
+    right = Math.max(right, node.position.x + width);
+    bottom = Math.max(bottom, node.position.y + height);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top };
+}

@@ -69,6 +69,12 @@ export interface EditorActions {
   autoLayout(): void;
   /** Replaces everything with this spec: no history, not dirty. */
   load(spec: JobSpecInput): void;
+  /**
+   * Replaces the canvas with this spec as one undoable step (an import, or an older version opened in
+   * the editor): positions from its `layout`, else auto layout. Clears the selection. The caller checks
+   * the spec first (`importSpec`); this throws on what a canvas cannot hold.
+   */
+  replaceSpec(spec: JobSpecInput): void;
   toSpec(): JobSpecInput;
   /** The current graph is what is saved: not dirty (and dirty again after undoing past it). */
   markSaved(): void;
@@ -348,6 +354,21 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
         savedToken = 0;
         openDrag = null;
         set({ graph: specToGraph(spec), selection: [], past: [], future: [], dirty: false });
+      },
+
+      replaceSpec: (spec) => {
+        const { graph } = get();
+        const next = specToGraph(spec);
+        const changes: GraphChange[] = [
+          ...graph.edges.map((e): GraphChange => ({ type: 'removeEdge', id: e.id })),
+          ...graph.nodes.map((n): GraphChange => ({ type: 'remove', id: n.id })),
+          { type: 'job', job: jobMeta(next) },
+          ...next.nodes.map((node): GraphChange => ({ type: 'add', node })),
+          ...next.edges.map((edge): GraphChange => ({ type: 'addEdge', edge })),
+        ];
+        openDrag = null;
+        set({ selection: [] });
+        commit(changes);
       },
 
       toSpec: () => graphToSpec(get().graph),

@@ -18,6 +18,8 @@ import {
   PipelineDetailSchema,
   type PipelineList,
   PipelineListSchema,
+  type PipelineVersionList,
+  PipelineVersionListSchema,
   type RestoreResult,
   RestoreResultSchema,
   type StartJobBody,
@@ -148,6 +150,9 @@ export const api = {
   updatePipeline: (id: string, body: UpdatePipelineBody): Promise<UpdatePipelineResult> =>
     call('PUT', `/api/pipelines/${enc(id)}`, { body, schema: UpdatePipelineResultSchema }),
   deletePipeline: (id: string): Promise<void> => call('DELETE', `/api/pipelines/${enc(id)}`),
+  /** A pipeline's versions, newest first. */
+  listPipelineVersions: (id: string): Promise<PipelineVersionList> =>
+    call('GET', `/api/pipelines/${enc(id)}/versions`, { schema: PipelineVersionListSchema }),
 
   listJobs: (query: { pipelineId?: string; limit?: number } = {}): Promise<JobList> =>
     call('GET', '/api/jobs', { query, schema: JobListSchema }),

@@ -9,6 +9,8 @@ import { api } from './api';
 
 export const keys = {
   pipelines: ['pipelines'] as const,
+  pipeline: (id: string) => ['pipeline', id] as const,
+  pipelineVersions: (id: string) => ['pipeline-versions', id] as const,
   jobs: (pipelineId?: string) => ['jobs', pipelineId ?? 'all'] as const,
   job: (id: string) => ['job', id] as const,
   checkpoints: (jobId: string) => ['checkpoints', jobId] as const,
@@ -16,6 +18,15 @@ export const keys = {
 
 export function usePipelines() {
   return useQuery({ queryKey: keys.pipelines, queryFn: ({ signal }) => api.listPipelines(signal) });
+}
+
+/** A pipeline's versions (newest first); the editor invalidates it after each save. */
+export function usePipelineVersions(id: string | null) {
+  return useQuery({
+    queryKey: keys.pipelineVersions(id ?? ''),
+    queryFn: () => api.listPipelineVersions(id!),
+    enabled: id !== null,
+  });
 }
 
 export function useRecentJobs(limit = 10) {

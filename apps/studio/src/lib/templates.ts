@@ -18,6 +18,8 @@ export interface Template {
   kinds: string[];
   /** The spec with absolute file source paths. */
   spec: unknown;
+  /** The example's directory (absolute): what its relative paths were resolved against. */
+  dir: string;
 }
 
 interface SpecLike {
@@ -75,6 +77,7 @@ export async function loadTemplates(dir: string): Promise<Template[]> {
       description: typeof s.description === 'string' ? s.description : '',
       kinds: nodes.map((n) => String(n?.kind ?? '?')),
       spec: absolutizeSourcePaths(raw, path.dirname(file)),
+      dir: path.dirname(file),
     });
   }
   const rank = (id: string) => {

@@ -1,7 +1,7 @@
 'use client';
-import type { PipelineDetail } from '@flowstate/api';
+import type { PipelineDetail, PipelineVersion } from '@flowstate/api';
 import type { JobSpecInput } from '@flowstate/spec';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Background,
   type ColorMode,
@@ -10,13 +10,21 @@ import {
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
-  useNodesInitialized,
   useReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  type CSSProperties,
+  type DragEvent,
+  type RefObject,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { useStore } from 'zustand';
 import {
   analyzeGraph,
@@ -26,31 +34,40 @@ import {
   type EditorStore,
   type FlowEdge,
   type FlowNode,
+  graphBounds,
   importSpec,
   isWarning,
   locateProblem,
   makeSelectFlowEdges,
   makeSelectFlowNodes,
   PALETTE_ITEMS,
+  readableViewport,
   selectCanRedo,
   selectCanUndo,
 } from '../../editor';
 import { api, describeError } from '../../lib/api';
+import { jsonText } from '../../lib/json-text';
+import { mustSaveBeforeRun, pipelinePath, planSave, savedNote } from '../../lib/pipeline-save';
+import { keys } from '../../lib/queries';
+import { type ExampleData, exportFileName } from '../../lib/spec-file';
 import { Button } from '../ui/button';
 import { ErrorBanner, Loading } from '../ui/feedback';
 import { AnalysisContext, EditorStoreContext, useEditorStore } from './editor-context';
 import { FlowNodeView } from './flow-node';
+import { ImportDialog } from './import-dialog';
 import { InspectorPanel } from './inspector-panel';
+import { CanvasJsonView } from './json-view';
 import { PALETTE_MIME, PalettePanel } from './palette-panel';
+import { VersionsPanel } from './versions-panel';
 
 const NODE_TYPES = Object.fromEntries(
   [...new Set(PALETTE_ITEMS.map((i) => i.kind))].map((kind) => [kind, FlowNodeView]),
 );
 
 /** `/pipelines/[id]`: the canvas editor of one pipeline. */
-export function EditorView({ pipelineId }: { pipelineId: string }) {
+export function EditorView({ pipelineId, examples }: { pipelineId: string; examples: ExampleData[] }) {
   const pipeline = useQuery({
-    queryKey: ['pipeline', pipelineId],
+    queryKey: keys.pipeline(pipelineId),
     queryFn: () => api.getPipeline(pipelineId),
     staleTime: Number.POSITIVE_INFINITY,
     refetchOnWindowFocus: false,
@@ -61,27 +78,68 @@ export function EditorView({ pipelineId }: { pipelineId: string }) {
   if (!imported.ok) return <ErrorBanner error={new Error(imported.reason)} />;
   return (
     <ReactFlowProvider>
-      <Editor pipeline={pipeline.data} spec={imported.spec} />
+      <Editor pipeline={pipeline.data} spec={imported.spec} examples={examples} />
     </ReactFlowProvider>
   );
 }
 
-function Editor({ pipeline, spec }: { pipeline: PipelineDetail; spec: JobSpecInput }) {
+const NEW_PIPELINE_PATH = '/pipelines/new';
+const EMPTY_SPEC: JobSpecInput = { specVersion: 1, name: '', nodes: [], edges: [] };
+
+/** `/pipelines/new`: an empty, unsaved pipeline; the first Save creates it. */
+export function NewPipelineEditor({ examples }: { examples: ExampleData[] }) {
+  // After the first save the address is /pipelines/<id> while this page goes on (history.replaceState).
+  // Coming back to that history entry later restores this page at that address: load the real one.
+  const [stale, setStale] = useState(false);
+  useEffect(() => {
+    if (window.location.pathname !== NEW_PIPELINE_PATH) {
+      setStale(true);
+      window.location.reload();
+    }
+  }, []);
+  if (stale) return <Loading label="Loading pipeline…" />;
+  return (
+    <ReactFlowProvider>
+      <Editor pipeline={null} spec={EMPTY_SPEC} examples={examples} />
+    </ReactFlowProvider>
+  );
+}
+
+function Editor({
+  pipeline,
+  spec,
+  examples,
+}: {
+  pipeline: PipelineDetail | null;
+  spec: JobSpecInput;
+  examples: ExampleData[];
+}) {
   const [store] = useState<EditorStore>(() => createEditorStore(spec));
   const graph = useStore(store, (s) => s.graph);
   const analysis = useMemo(() => analyzeGraph(graph), [graph]);
   return (
     <EditorStoreContext.Provider value={store}>
       <AnalysisContext.Provider value={analysis}>
-        <EditorLayout pipeline={pipeline} />
+        <EditorLayout pipeline={pipeline} examples={examples} />
       </AnalysisContext.Provider>
     </EditorStoreContext.Provider>
   );
 }
 
-function EditorLayout({ pipeline }: { pipeline: PipelineDetail }) {
+/** The saved pipeline the canvas belongs to (null until a new pipeline is first saved). */
+interface SavedPipeline {
+  id: string;
+  name: string;
+  latestVersion: number;
+}
+
+type Panel = 'inspector' | 'json' | 'versions';
+type Status = { kind: 'refusal'; text: string } | { kind: 'error'; error: unknown };
+
+function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null; examples: ExampleData[] }) {
   const store = useEditorStore();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const selectNodes = useMemo(makeSelectFlowNodes, []);
   const selectEdges = useMemo(makeSelectFlowEdges, []);
   const nodes = useStore(store, selectNodes);
@@ -90,27 +148,47 @@ function EditorLayout({ pipeline }: { pipeline: PipelineDetail }) {
   const canRedo = useStore(store, selectCanRedo);
   const dirty = useStore(store, (s) => s.dirty);
   const colorMode = useColorMode();
-  const { screenToFlowPosition, fitView } = useReactFlow<FlowNode, FlowEdge>();
-  const [status, setStatus] = useState<{ kind: 'refusal' | 'error'; text: string } | null>(null);
+  const { screenToFlowPosition, setViewport } = useReactFlow<FlowNode, FlowEdge>();
+  const [saved, setSaved] = useState<SavedPipeline | null>(
+    pipeline && { id: pipeline.id, name: pipeline.name, latestVersion: pipeline.latestVersion },
+  );
+  const [status, setStatus] = useState<Status | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'save' | 'run' | null>(null);
-  const [version, setVersion] = useState(pipeline.latestVersion);
-
-  // Fit the view once the nodes are measured and the panes have their final size.
-  const initialized = useNodesInitialized();
-  const fitted = useRef(false);
-  useEffect(() => {
-    if (!initialized || fitted.current) return;
-    fitted.current = true;
-    requestAnimationFrame(() => void fitView({ padding: 0.15 }));
-  }, [initialized, fitView]);
+  const [busy, setBusy] = useState<'save' | 'run' | number | null>(null);
+  const [panel, setPanel] = useState<Panel>('inspector');
+  const [importing, setImporting] = useState(false);
   const canvasRef = useRef<HTMLElement>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
+
+  // Fit: the whole graph when it is readable so, else a readable zoom starting at the sources.
+  const fitReadable = useCallback(() => {
+    const el = canvasRef.current;
+    const bounds = graphBounds(store.getState().graph.nodes);
+    if (!el || bounds === null) return;
+    void setViewport(readableViewport(bounds, { width: el.clientWidth, height: el.clientHeight }));
+  }, [store, setViewport]);
+  useEffect(() => {
+    const frame = requestAnimationFrame(fitReadable);
+    return () => cancelAnimationFrame(frame);
+  }, [fitReadable]);
+
+  // Leaving with unsaved changes asks first (closing the tab, reloading, another address).
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [dirty]);
 
   // Ctrl+Z / Ctrl+Shift+Z / Delete, outside text fields.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+      if (t?.closest('dialog')) return;
       const command = commandForKey(e);
       if (command === null) return;
       e.preventDefault();
@@ -170,49 +248,121 @@ function EditorLayout({ pipeline }: { pipeline: PipelineDetail }) {
     [addItem, screenToFlowPosition],
   );
 
-  const save = async (): Promise<boolean> => {
+  /** Puts a spec on the canvas as one undoable step, and shows all of it. */
+  const replaceCanvas = (spec: JobSpecInput, message: string) => {
+    store.getState().replaceSpec(spec);
+    setStatus(null);
+    setNote(message);
+    requestAnimationFrame(fitReadable);
+  };
+
+  /** Saves (creating the pipeline the first time); the pipeline's id, or null when it did not save. */
+  const save = async (): Promise<string | null> => {
+    nameRef.current?.blur(); // commits a name being typed
+    const plan = planSave(saved?.id ?? null, store.getState().toSpec());
+    if (plan.kind === 'needs-name') {
+      setStatus({ kind: 'refusal', text: plan.message });
+      nameRef.current?.focus();
+      return null;
+    }
     setBusy('save');
     try {
-      const result = await api.updatePipeline(pipeline.id, { spec: store.getState().toSpec() });
+      const result =
+        plan.kind === 'create'
+          ? { ...(await api.createPipeline(plan.body)), newVersion: 1 }
+          : await api.updatePipeline(plan.id, plan.body);
       store.getState().markSaved();
-      setVersion(result.latestVersion);
-      setNote(result.newVersion === null ? 'No changes to save' : `Saved as version ${result.newVersion}`);
+      setSaved({ id: result.id, name: result.name, latestVersion: result.latestVersion });
+      queryClient.setQueryData(keys.pipeline(result.id), result);
+      void queryClient.invalidateQueries({ queryKey: keys.pipelines });
+      void queryClient.invalidateQueries({ queryKey: keys.pipelineVersions(result.id) });
+      if (plan.kind === 'create') {
+        // The same page, now at the pipeline's own address: canvas and undo history stay as they are.
+        window.history.replaceState(null, '', pipelinePath(result.id));
+      }
+      setNote(savedNote(plan.kind === 'create', result.newVersion));
       setStatus(null);
-      return true;
+      return result.id;
     } catch (e) {
-      setStatus({ kind: 'error', text: describeError(e).message });
-      return false;
+      setStatus({ kind: 'error', error: e });
+      return null;
     } finally {
       setBusy(null);
     }
   };
 
-  const run = async () => {
-    if (dirty && !(await save())) return;
-    setBusy('run');
+  const run = async (version?: number) => {
+    let id = saved?.id ?? null;
+    if (version === undefined && mustSaveBeforeRun(id, dirty)) id = await save();
+    if (id === null) return;
+    setBusy(version ?? 'run');
     try {
-      const job = await api.startJob({ pipelineId: pipeline.id });
+      const job = await api.startJob(
+        version === undefined ? { pipelineId: id } : { pipelineId: id, version },
+      );
       router.push(`/jobs/${job.id}`);
     } catch (e) {
-      setStatus({ kind: 'error', text: describeError(e).message });
+      setStatus({ kind: 'error', error: e });
       setBusy(null);
     }
   };
 
+  const exportSpec = () => {
+    const spec = store.getState().toSpec();
+    const url = URL.createObjectURL(new Blob([jsonText(spec)], { type: 'application/json' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = exportFileName(spec.name);
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    setNote(`Exported ${link.download}`);
+  };
+
+  const openVersion = (version: PipelineVersion) => {
+    const imported = importSpec(version.spec);
+    if (!imported.ok) {
+      setStatus({ kind: 'refusal', text: `Version ${version.version} cannot be opened: ${imported.reason}` });
+      return;
+    }
+    replaceCanvas(
+      imported.spec,
+      `Opened version ${version.version}: Save makes it the newest version, Undo takes it back.`,
+    );
+  };
+
+  const togglePanel = (p: Panel) => setPanel((current) => (current === p ? 'inspector' : p));
+
   return (
-    <div className="flex h-[calc(100dvh-7rem)] flex-col gap-2">
-      <div className="flex flex-wrap items-center gap-2">
-        <h1 className="mr-2 text-lg font-semibold tracking-tight">
-          <Link href="/" className="text-muted hover:text-fg">
+    <div className="mx-[calc(50%_-_50vw_+_1rem)] flex h-[calc(100dvh-7rem)] flex-col gap-2">
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1.5 lg:flex-nowrap">
+        <h1 className="flex shrink-0 items-center gap-1.5 text-lg font-semibold tracking-tight">
+          <Link
+            href="/"
+            className="text-muted hover:text-fg"
+            onClick={(e) => {
+              if (dirty && !window.confirm('Leave the editor? Your unsaved changes will be lost.')) {
+                e.preventDefault();
+              }
+            }}
+          >
             Pipelines
-          </Link>{' '}
-          / {pipeline.name}
+          </Link>
+          <span aria-hidden="true" className="text-muted">
+            /
+          </span>
+          {saved ? <span>{saved.name}</span> : <span className="sr-only">New pipeline</span>}
         </h1>
-        <span className="text-xs text-muted">
-          v{version}
+        {saved === null && <PipelineNameField inputRef={nameRef} />}
+        <span className="shrink-0 text-xs text-muted">
+          {saved ? `v${saved.latestVersion}` : 'not saved yet'}
           {dirty ? ' · unsaved changes' : ''}
         </span>
-        <div className="ml-auto flex items-center gap-1.5">
+        <output className="ml-1 min-w-0 flex-1 truncate text-xs text-muted" title={note ?? undefined}>
+          {note}
+        </output>
+        <div className="ml-auto flex shrink-0 flex-wrap items-center gap-1.5">
           <Button size="sm" onClick={() => store.getState().undo()} disabled={!canUndo}>
             Undo
           </Button>
@@ -221,13 +371,38 @@ function EditorLayout({ pipeline }: { pipeline: PipelineDetail }) {
           </Button>
           <Button
             size="sm"
+            disabled={nodes.length === 0}
             onClick={() => {
               store.getState().autoLayout();
-              requestAnimationFrame(() => void fitView());
+              requestAnimationFrame(fitReadable);
             }}
           >
             Auto layout
           </Button>
+          <span aria-hidden="true" className="mx-0.5 h-5 w-px bg-border" />
+          <Button size="sm" onClick={() => setImporting(true)}>
+            Import
+          </Button>
+          <Button size="sm" onClick={exportSpec}>
+            Export
+          </Button>
+          <Button
+            size="sm"
+            variant={panel === 'json' ? 'primary' : 'secondary'}
+            aria-pressed={panel === 'json'}
+            onClick={() => togglePanel('json')}
+          >
+            JSON
+          </Button>
+          <Button
+            size="sm"
+            variant={panel === 'versions' ? 'primary' : 'secondary'}
+            aria-pressed={panel === 'versions'}
+            onClick={() => togglePanel('versions')}
+          >
+            Versions
+          </Button>
+          <span aria-hidden="true" className="mx-0.5 h-5 w-px bg-border" />
           <Button size="sm" onClick={() => void save()} busy={busy === 'save'}>
             Save
           </Button>
@@ -236,14 +411,8 @@ function EditorLayout({ pipeline }: { pipeline: PipelineDetail }) {
           </Button>
         </div>
       </div>
-      <div role="alert" aria-label="Editor messages" className="min-h-5 text-sm">
-        {status && (
-          <span className={status.kind === 'refusal' ? 'text-danger' : 'text-danger'}>{status.text}</span>
-        )}
-      </div>
-      <output className="block min-h-4 text-xs text-muted">{note}</output>
       <div className="flex min-h-0 flex-1 overflow-hidden rounded-lg border border-border">
-        <aside className="w-48 shrink-0 border-r border-border bg-surface">
+        <aside className="w-44 shrink-0 border-r border-border bg-surface">
           <PalettePanel
             onAdd={(id) => {
               const rect = canvasRef.current?.getBoundingClientRect();
@@ -266,6 +435,14 @@ function EditorLayout({ pipeline }: { pipeline: PipelineDetail }) {
           onDragOver={(e) => e.preventDefault()}
           onDrop={onDrop}
         >
+          <div
+            role="alert"
+            aria-label="Editor messages"
+            className="pointer-events-none absolute inset-x-3 top-3 z-10 flex justify-center"
+          >
+            {status && <StatusMessage status={status} onDismiss={() => setStatus(null)} />}
+          </div>
+          {nodes.length === 0 && <EmptyCanvasHint onImport={() => setImporting(true)} />}
           <ReactFlow<FlowNode, FlowEdge>
             nodes={nodes}
             edges={edges}
@@ -276,39 +453,154 @@ function EditorLayout({ pipeline }: { pipeline: PipelineDetail }) {
             onConnectEnd={onConnectEnd}
             isValidConnection={isValidConnection}
             deleteKeyCode={null}
-            fitView
-            fitViewOptions={{ padding: 0.15 }}
             minZoom={0.1}
+            maxZoom={2}
             colorMode={colorMode}
             proOptions={{ hideAttribution: true }}
+            style={FLOW_STYLE}
           >
             <Background />
-            <Controls />
-            <MiniMap pannable zoomable />
+            <Controls onFitView={fitReadable} fitViewOptions={{ maxZoom: 1 }} />
+            <MiniMap pannable zoomable style={{ width: 160, height: 100 }} />
           </ReactFlow>
         </section>
-        <aside className="w-80 shrink-0 overflow-y-auto border-l border-border bg-surface">
-          <InspectorPanel />
-          <ProblemsList />
+        <aside
+          className={`${panel === 'inspector' ? 'w-80' : 'w-[28rem]'} shrink-0 overflow-y-auto border-l border-border bg-surface`}
+        >
+          {panel === 'json' ? (
+            <CanvasJsonView />
+          ) : panel === 'versions' ? (
+            <VersionsPanel
+              pipelineId={saved?.id ?? null}
+              onOpen={openVersion}
+              onRun={(v) => void run(v)}
+              running={typeof busy === 'number' ? busy : null}
+            />
+          ) : (
+            <>
+              <InspectorPanel />
+              <ProblemsList />
+            </>
+          )}
         </aside>
+      </div>
+      <ImportDialog
+        open={importing}
+        onClose={() => setImporting(false)}
+        examples={examples}
+        onImport={(spec, notes, source) =>
+          replaceCanvas(spec, [`Imported ${source}.`, ...notes, 'Undo takes it back.'].join(' '))
+        }
+      />
+    </div>
+  );
+}
+
+/** Canvas colours from the design tokens (React Flow's own dark background is darker than ours). */
+const FLOW_STYLE = {
+  '--xy-background-color': 'var(--bg)',
+  '--xy-minimap-background-color': 'var(--surface)',
+} as CSSProperties;
+
+/** The new pipeline's name (the spec's `name`): committed to the canvas on blur or Enter, one undo step. */
+function PipelineNameField({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
+  const store = useEditorStore();
+  const name = useStore(store, (s) => s.graph.name);
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = () => {
+    if (draft !== null && draft !== name) store.getState().updateJob({ name: draft });
+    setDraft(null);
+  };
+  return (
+    <input
+      ref={inputRef}
+      aria-label="Pipeline name"
+      placeholder="Name this pipeline"
+      value={draft ?? name}
+      maxLength={200}
+      onChange={(e) => setDraft(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+        if (e.key === 'Escape') setDraft(null);
+      }}
+      className="h-8 w-48 shrink-0 rounded-md border border-border bg-surface px-2.5 text-sm font-medium placeholder:font-normal placeholder:text-muted/80"
+    />
+  );
+}
+
+function StatusMessage({ status, onDismiss }: { status: Status; onDismiss: () => void }) {
+  const d = status.kind === 'error' ? describeError(status.error) : null;
+  return (
+    <div className="pointer-events-auto flex max-h-64 max-w-2xl items-start gap-3 overflow-y-auto rounded-lg border border-danger/40 bg-danger-soft px-3 py-2 text-sm shadow-md">
+      <div className="min-w-0 flex-1">
+        {d === null ? (
+          <p className="text-danger">{status.kind === 'refusal' ? status.text : ''}</p>
+        ) : (
+          <>
+            <p className="font-semibold text-danger">
+              {d.title}: {d.message}
+            </p>
+            {d.items.length > 0 && (
+              <ul className="mt-1 list-disc space-y-0.5 pl-5 font-mono text-xs text-fg">
+                {d.items.slice(0, 20).map((item) => (
+                  <li key={item}>{item}</li>
+                ))}
+                {d.items.length > 20 && <li>…and {d.items.length - 20} more</li>}
+              </ul>
+            )}
+          </>
+        )}
+      </div>
+      <button
+        type="button"
+        onClick={onDismiss}
+        aria-label="Dismiss message"
+        className="shrink-0 rounded px-1 text-muted hover:bg-surface hover:text-fg"
+      >
+        ×
+      </button>
+    </div>
+  );
+}
+
+function EmptyCanvasHint({ onImport }: { onImport: () => void }) {
+  return (
+    <div className="pointer-events-none absolute inset-0 z-[5] flex items-center justify-center p-6">
+      <div className="max-w-sm rounded-xl border border-dashed border-border bg-surface/90 px-6 py-5 text-center shadow-sm">
+        <p className="font-medium">Drag a source from the palette onto the canvas</p>
+        <p className="mt-1 text-sm text-muted">
+          (or click it), then add transforms and a sink and connect them, output to input.
+        </p>
+        <Button size="sm" className="pointer-events-auto mt-3" onClick={onImport}>
+          Import a spec…
+        </Button>
       </div>
     </div>
   );
 }
 
-/** React Flow's colour mode: the theme toggle's choice on <html data-theme>, else the system's. */
+/**
+ * React Flow's colour mode: the theme toggle's choice on <html data-theme>, else the system's — resolved
+ * here (React Flow's own 'system' stays light when the editor is rendered on the server first).
+ */
 function useColorMode(): ColorMode {
-  const [mode, setMode] = useState<ColorMode>('system');
+  const [mode, setMode] = useState<ColorMode>('light');
   useEffect(() => {
     const root = document.documentElement;
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
     const read = () => {
       const t = root.getAttribute('data-theme');
-      setMode(t === 'light' || t === 'dark' ? t : 'system');
+      setMode(t === 'light' || t === 'dark' ? t : media.matches ? 'dark' : 'light');
     };
     read();
     const observer = new MutationObserver(read);
     observer.observe(root, { attributes: true, attributeFilter: ['data-theme'] });
-    return () => observer.disconnect();
+    media.addEventListener('change', read);
+    return () => {
+      observer.disconnect();
+      media.removeEventListener('change', read);
+    };
   }, []);
   return mode;
 }

@@ -4,7 +4,7 @@ import { useContext } from 'react';
 import { type FlowNode, HANDLE_LATE, handlesOf, isWarning, KIND_LABELS, nodeSummary } from '../../editor';
 import { AnalysisContext } from './editor-context';
 
-/** One canvas node: label, kind badge, problem count; an `in` target, a `main` (and a window's `late`) source. */
+/** One canvas node: kind and problem count, label, summary; an `in` target, a `main` (and a window's `late`) source. */
 export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) {
   const analysis = useContext(AnalysisContext);
   const problems = analysis?.byNode.get(id) ?? [];
@@ -21,24 +21,24 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
       {inputs.map((h) => (
         <Handle key={h} type="target" position={Position.Left} id={h} aria-label={`${label} input`} />
       ))}
-      <div className="flex items-center justify-between gap-2">
-        <span className="truncate text-sm font-medium">{label}</span>
-        <span className="shrink-0 rounded bg-surface-2 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-muted">
-          {KIND_LABELS[type] ?? type}
-        </span>
-      </div>
-      <div className="mt-1 flex items-center justify-between gap-2 text-xs text-muted">
-        <span className="truncate">{nodeSummary({ id, type, data } as FlowNode)}</span>
+      <div className="flex items-center justify-between gap-2 text-[11px] leading-4">
+        <span className="font-medium uppercase tracking-wide text-muted">{KIND_LABELS[type] ?? type}</span>
         {errors > 0 && (
-          <span className="shrink-0 rounded bg-danger/15 px-1.5 text-danger" title="Problems">
+          <span className="rounded bg-danger/15 px-1.5 font-medium text-danger" title="Problems">
             {errors} {errors === 1 ? 'problem' : 'problems'}
           </span>
         )}
         {errors === 0 && warnings > 0 && (
-          <span className="shrink-0 rounded bg-surface-2 px-1.5" title="Warnings">
+          <span className="rounded bg-surface-2 px-1.5 text-muted" title="Warnings">
             {warnings} {warnings === 1 ? 'warning' : 'warnings'}
           </span>
         )}
+      </div>
+      <div className="truncate text-[15px] font-semibold leading-snug" title={label}>
+        {label}
+      </div>
+      <div className="mt-0.5 truncate text-[13px] leading-snug text-muted">
+        {nodeSummary({ id, type, data } as FlowNode)}
       </div>
       {outputs.map((h, i) => (
         <Handle

@@ -30,9 +30,12 @@ export function PipelinesView({ templates }: { templates: Template[] }) {
             Stateful stream pipelines with Flink&apos;s semantics: keyed state, windows, checkpoints.
           </p>
         </div>
-        <Button variant="primary" className="ml-auto" onClick={() => setCreating(true)}>
-          New pipeline
-        </Button>
+        <div className="ml-auto flex gap-2">
+          <Button onClick={() => setCreating(true)}>From a template…</Button>
+          <Link href="/pipelines/new" className={buttonClass('primary')}>
+            New pipeline
+          </Link>
+        </div>
       </div>
 
       <PipelineList />
@@ -79,7 +82,8 @@ function PipelineList() {
           />
         ) : pipelines.data.pipelines.length === 0 ? (
           <EmptyState title="No pipelines yet">
-            Create one from a template below, or run a template straight away.
+            Start one on an empty canvas with <strong>New pipeline</strong>, create one from a template below,
+            or run a template straight away.
           </EmptyState>
         ) : (
           <table className="w-full text-sm" aria-labelledby="pipelines-title">
@@ -245,7 +249,7 @@ function NewPipelineDialog({
     <Dialog
       open={open}
       onClose={close}
-      title="New pipeline"
+      title="New pipeline from a template"
       description="Start from one of the examples; the canvas editor will let you change it."
       footer={
         <>
