@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { lineText, parseJson, stripBom } from '@flowstate/spec';
 import { CliError } from './exit';
 import type { CliIo } from './io';
-import { lineText, parseJson, stripBom } from './json-error';
 
 export interface SpecFile {
   /** The path as the user typed it (`-` for standard input). */

@@ -1,5 +1,5 @@
 /**
- * Where a JSON document stops being JSON, as a 1-based line and column.
+ * Where a JSON document stops being JSON, as a 1-based line and column (the CLI and the studio both use it).
  *
  * V8's `JSON.parse` messages differ by version, and some carry no position at all:
  * - Node 20 (V8 11): `Expected ',' or '}' after property value in JSON at position 6`, but
