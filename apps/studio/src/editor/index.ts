@@ -76,6 +76,7 @@ export {
   GENERATOR_FIELDS,
   GENERATOR_KINDS,
   type GeneratorRow,
+  generatorFieldsFor,
   generatorKindsFor,
   generatorRows,
   jobFieldProblems,

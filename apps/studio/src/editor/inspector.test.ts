@@ -17,6 +17,7 @@ import {
   formatDuration,
   GENERATOR_FIELDS,
   GENERATOR_KINDS,
+  generatorFieldsFor,
   generatorKindsFor,
   generatorRows,
   jobFieldProblems,
@@ -447,6 +448,12 @@ describe('generators editor model', () => {
     expect(parseListValue('-1', 'weight')).toMatchObject({ ok: false, reason: /negative/ });
   });
 
+  it('shows a random string its length, and a random number its bounds', () => {
+    expect(generatorFieldsFor('random', 'string').map((x) => x.key)).toEqual(['length', 'nullRate']);
+    expect(generatorFieldsFor('random', 'float').map((x) => x.key)).toEqual(['min', 'max', 'nullRate']);
+    expect(generatorFieldsFor('choice', 'int').map((x) => x.key)).toEqual(['values', 'weights']);
+  });
+
   it('removes a choice value with its weight', () => {
     const g = { kind: 'choice', values: ['a', 'b', 'c'], weights: [1, 2, 3] };
     expect(withoutChoiceValue(g, 1)).toEqual({ kind: 'choice', values: ['a', 'c'], weights: [1, 3] });
@@ -479,6 +486,7 @@ describe('map fields editor model', () => {
     const problem = draftExpressionProblem(graph, 'nonEmpty', ['where'], 'wrd <> 1');
     expect(problem).toMatchObject({ column: 1 });
     expect(describeExpressionProblem(problem!)).toMatch(/^Column 1: .*wrd/);
+    expect(describeExpressionProblem(problem!)).not.toMatch(/at column/);
     // The graph itself is untouched.
     expect(readField(graph.nodes.find((n) => n.id === 'nonEmpty')!, ['where'])).toBe("word <> ''");
   });

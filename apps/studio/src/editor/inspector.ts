@@ -691,6 +691,16 @@ export const GENERATOR_FIELDS: Readonly<Record<Generator['kind'], readonly FormF
   ],
 };
 
+/** The fields of a generator kind that apply to a field of `type` (a random string has a length, not bounds). */
+export function generatorFieldsFor(
+  kind: Generator['kind'],
+  type: FieldTypeName | undefined,
+): readonly FormField[] {
+  const fields = GENERATOR_FIELDS[kind] ?? [];
+  if (kind !== 'random') return fields;
+  return fields.filter((x) => (type === 'string' ? x.key !== 'min' && x.key !== 'max' : x.key !== 'length'));
+}
+
 let generatorKindsCache: Map<FieldTypeName, Generator['kind'][]> | null = null;
 
 /** The generator kinds a field of `type` may use — asked of the spec package, once. */
@@ -1246,7 +1256,7 @@ export function draftExpressionProblem(
 
 /** `Column 4: unknown field 'x'` — how an expression problem reads under its text box. */
 export function describeExpressionProblem(problem: ExpressionProblem): string {
-  return `Column ${problem.column}: ${problem.message}`;
+  return `Column ${problem.column}: ${problem.message.replace(/ at column \d+$/, '')}`;
 }
 
 /** The problems at exactly this path of the node (not inside it). */
