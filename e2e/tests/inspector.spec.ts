@@ -148,6 +148,24 @@ test('structured inspector editors and job settings', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Problems (0)' })).toBeVisible();
   await shootInspector(page, 'inspector-03-aggregates');
 
+  // Key fields: once the words are called `token`, the key `word` is a problem that unchecking removes.
+  await canvas.getByText('Split into words').click();
+  await page.getByRole('textbox', { name: 'As', exact: true }).fill('token');
+  await canvas.getByText('Key by word').click();
+  const keys = page.getByRole('group', { name: 'Key fields' });
+  const stale = keys.getByRole('checkbox', { name: 'word (not in the input)' });
+  await expect(stale).toBeChecked();
+  await expect(keys.getByText(/word/).last()).toBeVisible();
+  await stale.click();
+  await expect(stale).toHaveCount(0);
+  await keys.getByRole('checkbox', { name: 'token' }).check();
+  await expect(keys.getByRole('checkbox', { name: 'token' })).toBeChecked();
+  await shootInspector(page, 'inspector-04-key-fields');
+  // Undo the three steps: the key is `word` again, and so are the words.
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(keys.getByRole('checkbox', { name: 'word', exact: true })).toBeChecked();
+  await expect(page.getByRole('heading', { name: 'Problems (0)' })).toBeVisible();
+
   // Job settings from the inspector's header: the checkpoint interval; undo puts it back.
   await page.getByRole('button', { name: 'Job settings', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Job settings', exact: true })).toBeVisible();
@@ -159,7 +177,7 @@ test('structured inspector editors and job settings', async ({ page }) => {
     .getByRole('combobox', { name: 'Restart strategy', exact: true })
     .selectOption('exponential-backoff');
   await expect(page.getByRole('spinbutton', { name: 'Backoff multiplier', exact: true })).toBeVisible();
-  await shootInspector(page, 'inspector-04-job-settings');
+  await shootInspector(page, 'inspector-05-job-settings');
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await expect(page.getByRole('spinbutton', { name: 'Backoff multiplier', exact: true })).toHaveCount(0);
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
@@ -169,5 +187,5 @@ test('structured inspector editors and job settings', async ({ page }) => {
 
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Saved as version 2')).toBeVisible();
-  await shootBoth(page, 'inspector-05-saved');
+  await shootBoth(page, 'inspector-06-saved');
 });

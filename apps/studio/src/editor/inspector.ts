@@ -147,14 +147,16 @@ export const ASSIGNER_TYPES = options(['tumbling', 'sliding', 'session'], {
 });
 export const FIELD_TYPE_OPTIONS = options(FIELD_TYPES);
 
-/** The connector fields of each source type. */
+/** A datagen source's generators: a section of its own, after the schema they follow. */
+export const GENERATORS_FIELD = f(['connector', 'fields'], {
+  label: 'Generators',
+  input: 'generators-editor',
+  help: 'One generator per schema field; row i depends only on the seed and i',
+});
+
+/** The connector fields of each source type (a datagen source's generators: `GENERATORS_FIELD`). */
 export const SOURCE_CONNECTOR_FIELDS: Readonly<Record<string, readonly FormField[]>> = {
   datagen: [
-    f(['connector', 'fields'], {
-      label: 'Generators',
-      input: 'generators-editor',
-      help: 'One generator per schema field; row i depends only on the seed and i',
-    }),
     f(['connector', 'rowsPerSecond'], {
       label: 'Rows per second',
       input: 'number',
@@ -368,6 +370,9 @@ export function nodeForm(node: FlowNode): FormSection[] {
             }),
           ],
         },
+        ...(connectorType === 'datagen'
+          ? [{ id: 'generators', title: 'Generators', fields: [GENERATORS_FIELD] }]
+          : []),
         WATERMARK_SECTION,
       ];
     }

@@ -125,7 +125,7 @@ export function AggregatesEditor({ node, field }: { node: FlowNode; field: FormF
                       )
                     }
                   >
-                    {row.fn === 'COUNT' && <option value={STAR}>* (every row)</option>}
+                    {row.fn === 'COUNT' && <option value={STAR}>*</option>}
                     {row.field === null && row.fn !== 'COUNT' && <option value={STAR}>choose a field</option>}
                     {!argKnown && row.field !== null && (
                       <option value={row.field}>{row.field} (not usable)</option>

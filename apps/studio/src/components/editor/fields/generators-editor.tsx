@@ -47,7 +47,7 @@ export function GeneratorsEditor({ node, field }: { node: FlowNode; field: FormF
       <GroupLabel id={labelId}>{field.label}</GroupLabel>
       <ul aria-labelledby={labelId} className="space-y-1.5">
         {rows.length === 0 && (
-          <li className="text-xs text-muted">Add schema fields below to generate them.</li>
+          <li className="text-xs text-muted">Add schema fields above to generate them.</li>
         )}
         {rows.map((row) => {
           const problems = fieldProblems(graph, node.id, [...base, row.field])
