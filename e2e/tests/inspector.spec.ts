@@ -147,6 +147,9 @@ test('structured inspector editors and job settings', async ({ page }) => {
   await expect(canvas.getByText('count, lastWord')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Problems (0)' })).toBeVisible();
   await shootInspector(page, 'inspector-03-aggregates');
+  // A click on the empty canvas clears the selection: the inspector shows the job's settings.
+  await canvas.locator('.react-flow__pane').click({ position: { x: 8, y: 8 } });
+  await expect(page.getByRole('heading', { name: 'Job settings', exact: true })).toBeVisible();
 
   // Key fields: once the words are called `token`, the key `word` is a problem that unchecking removes.
   await canvas.getByText('Split into words').click();

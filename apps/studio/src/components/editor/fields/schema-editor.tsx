@@ -76,7 +76,7 @@ export function SchemaEditor({ node, field }: { node: FlowNode; field: FormField
                 />
                 <select
                   aria-label={`Type of field ${name}`}
-                  className={`${controlClass} w-[7.5rem] shrink-0 pr-6`}
+                  className={`${controlClass} w-[7.5rem] shrink-0 pr-6 text-xs`}
                   value={schema[name]}
                   onChange={(e) => write({ ...schema, [name]: e.target.value })}
                 >
