@@ -146,11 +146,13 @@ test('rebuild the keyed step of word count from the palette, save, run, read the
   await expect(canvas.locator('.react-flow__edge')).toHaveCount(5);
   await canvas.getByText(id, { exact: true }).click();
   const keys = page.getByRole('group', { name: 'Key fields' });
+  // A new keyBy starts with no key: the input's fields are offered unchecked, and the form asks for one.
+  await expect(keys.getByRole('checkbox')).toHaveCount(2);
+  await expect(keys.getByRole('checkbox', { name: 'word' })).not.toBeChecked();
+  await expect(keys.getByText(/at least one key field/)).toBeVisible();
   await keys.getByRole('checkbox', { name: 'word' }).check();
-  // 'category' (the default, not a field here) disappears once unchecked.
-  await keys.getByRole('checkbox', { name: 'category' }).click();
-  await expect(keys.getByRole('checkbox', { name: 'category' })).toHaveCount(0);
   await expect(keys.getByRole('checkbox', { name: 'word' })).toBeChecked();
+  await expect(keys.getByRole('checkbox', { name: 'line' })).not.toBeChecked();
   await expect(page.getByRole('heading', { name: 'Problems (0)' })).toBeVisible();
   await page.getByRole('button', { name: 'Auto layout', exact: true }).click();
   await shoot(page, 'editor-07-rebuilt');

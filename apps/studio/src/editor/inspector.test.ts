@@ -1,17 +1,34 @@
-import { type JobSpecInput, validateSpec } from '@flowstate/spec';
+import { FIELD_TYPES, type JobSpecInput, validateSpec } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import { jobMeta } from './changes';
 import { specToGraph } from './convert';
 import {
+  AGGREGATE_FUNCTION_NAMES,
+  addAggregate,
+  addMapField,
   addSchemaField,
+  aggregateFieldsFor,
+  aggregateText,
+  appendKey,
+  describeExpressionProblem,
+  draftExpressionProblem,
   type FormField,
+  fieldNameProblem,
   formatDuration,
   GENERATOR_FIELDS,
   GENERATOR_KINDS,
+  generatorFieldsFor,
   generatorKindsFor,
+  generatorRows,
+  jobFieldProblems,
   jobForm,
+  keyOptions,
+  moveKey,
   nodeForm,
   nodeSummary,
+  otherKeys,
+  parseAggregateRow,
+  parseListValue,
   readField,
   removeSchemaField,
   renameKey,
@@ -19,10 +36,13 @@ import {
   setGeneratorKind,
   setIn,
   setSchemaFieldType,
+  toggleKey,
+  withAggregateFunction,
+  withoutChoiceValue,
   writeField,
   writeJobField,
 } from './inspector';
-import { createNode, PALETTE_ITEMS, paletteItem } from './palette';
+import { createNode, defaultGenerator, PALETTE_ITEMS, paletteItem } from './palette';
 import { loadExamples } from './test-support';
 import { type FlowNode, type FlowNodeDataOf, nodeToSpec } from './types';
 
@@ -31,7 +51,11 @@ const errors = (spec: JobSpecInput) =>
 
 /** The node wired between the default source (and a keyBy) and the default sink. */
 function wired(node: FlowNode): JobSpecInput {
-  const make = (item: string, id: string) => ({ ...nodeToSpec(createNode(item, { x: 0, y: 0 }, [])), id });
+  const make = (item: string, id: string) => ({
+    ...nodeToSpec(createNode(item, { x: 0, y: 0 }, [])),
+    id,
+    ...(item === 'keyBy' ? { key: ['category'] } : {}),
+  });
   const self = nodeToSpec(node);
   const chain =
     node.type === 'source'
@@ -79,7 +103,11 @@ function sample(field: FormField): unknown[] {
   }
 }
 
-const variants = PALETTE_ITEMS.map((item) => [item.id, createNode(item.id, { x: 0, y: 0 }, [])] as const);
+/** Every palette item's default node (a keyBy keyed by the default source's `category`). */
+const variants = PALETTE_ITEMS.map((item) => {
+  const node = createNode(item.id, { x: 0, y: 0 }, []);
+  return [item.id, item.kind === 'keyBy' ? withData(node, { key: ['category'] }) : node] as const;
+});
 
 describe('inspector forms', () => {
   it.each(variants)('%s: has a form with the general fields and unique keys', (_, node) => {
@@ -306,5 +334,331 @@ describe('helpers', () => {
 
   it('offers the default item of a kind', () => {
     expect(paletteItem('aggregate')?.defaults()).toEqual({ aggregates: { count: 'COUNT(*)' } });
+  });
+});
+
+describe('schema editor model', () => {
+  const datagen = () => createNode('source', { x: 0, y: 0 }, []);
+  const schemaOf = (node: FlowNode) => readField(node, ['schema']) as Record<string, string>;
+  const write = (node: FlowNode, schema: Record<string, string>) =>
+    withData(node, writeField(node, ['schema'], schema));
+
+  it('writes a whole schema: a rename in place carries the generator and the watermark with it', () => {
+    let node = datagen();
+    const generator = readField(node, ['connector', 'fields', 'ts']);
+    node = write(node, { id: 'int', category: 'string', amount: 'int', eventTime: 'timestamp' });
+    expect(readField(node, ['connector', 'fields', 'eventTime'])).toEqual(generator);
+    expect(readField(node, ['connector', 'fields', 'ts'])).toBeUndefined();
+    expect(readField(node, ['watermark', 'timestampField'])).toBe('eventTime');
+    expect(errors(wired(node))).toEqual([]);
+  });
+
+  it('writes a whole schema: added, removed, retyped and reordered fields keep the generators valid', () => {
+    let node = datagen();
+    node = write(node, { amount: 'float', id: 'int', ts: 'timestamp', flag: 'bool' });
+    expect(Object.keys(schemaOf(node))).toEqual(['amount', 'id', 'ts', 'flag']);
+    expect(Object.keys(readField(node, ['connector', 'fields']) as object).sort()).toEqual(
+      ['amount', 'flag', 'id', 'ts'].sort(),
+    );
+    expect(readField(node, ['connector', 'fields', 'flag'])).toEqual({
+      kind: 'choice',
+      values: [true, false],
+    });
+    // The default filter reads `amount`, which is still there (a float now).
+    expect(errors(wired(withData(node, node.data)))).toEqual([]);
+  });
+
+  it('flags empty, padded and duplicate names', () => {
+    expect(fieldNameProblem('', ['a'])).toMatch(/needs a name/);
+    expect(fieldNameProblem(' a', [])).toMatch(/space/);
+    expect(fieldNameProblem('a', ['a', 'b'])).toMatch(/already a field called a/);
+    expect(fieldNameProblem('c', ['a', 'b'])).toBeNull();
+    expect(otherKeys({ a: 1, b: 2, c: 3 }, 'b')).toEqual(['a', 'c']);
+  });
+
+  it('makes the schema of a text file and a Nexmark table read-only', () => {
+    const schemaField = (node: FlowNode) =>
+      nodeForm(node)
+        .flatMap((s) => s.fields)
+        .find((x) => x.key === 'schema');
+    expect(schemaField(createNode('source.file', { x: 0, y: 0 }, []))).toMatchObject({ readOnly: true });
+    expect(schemaField(createNode('source.nexmark', { x: 0, y: 0 }, []))).toMatchObject({ readOnly: true });
+    expect(schemaField(datagen())?.readOnly).toBeUndefined();
+    let csv = createNode('source.file', { x: 0, y: 0 }, []);
+    csv = withData(csv, writeField(csv, ['connector', 'format'], 'csv'));
+    expect(schemaField(csv)?.readOnly).toBeUndefined();
+  });
+});
+
+describe('generators editor model', () => {
+  const source = (data: unknown) => withData(createNode('source', { x: 0, y: 0 }, []), data);
+
+  it('gives one row per schema field, and flags missing and extra generators', () => {
+    const node = createNode('source', { x: 0, y: 0 }, []);
+    const data = node.data as FlowNodeDataOf<'source'>;
+    expect(generatorRows(data).map((r) => [r.field, r.type, r.status])).toEqual([
+      ['id', 'int', 'ok'],
+      ['category', 'string', 'ok'],
+      ['amount', 'int', 'ok'],
+      ['ts', 'timestamp', 'ok'],
+    ]);
+    let broken = setIn(data, ['schema', 'extra'], 'float');
+    broken = setIn(broken, ['connector', 'fields', 'gone'], { kind: 'sequence' });
+    const rows = generatorRows(broken);
+    expect(rows.find((r) => r.field === 'extra')).toMatchObject({ status: 'missing', generator: undefined });
+    expect(rows.at(-1)).toMatchObject({ field: 'gone', type: undefined, status: 'extra' });
+    // The one-click fix: a default generator for the field's type; the spec is valid again.
+    const fixed = source(
+      setIn(
+        setIn(broken, ['connector', 'fields', 'extra'], defaultGenerator('float')),
+        ['connector', 'fields', 'gone'],
+        undefined,
+      ),
+    );
+    expect(errors(wired(fixed))).toEqual([]);
+  });
+
+  it.each(FIELD_TYPES)(
+    'defaults a %s field to a generator the spec accepts, for every kind it allows',
+    (type) => {
+      for (const kind of generatorKindsFor(type)) {
+        const node = createNode('source', { x: 0, y: 0 }, []);
+        const data = setGeneratorKind(
+          setSchemaFieldType(node.data as FlowNodeDataOf<'source'>, 'category', type),
+          'category',
+          kind,
+        );
+        expect(readField(source(data), ['connector', 'fields', 'category'])).toMatchObject({ kind });
+        expect(errors(wired(source(data))), `${type} ${kind}`).toEqual([]);
+      }
+    },
+  );
+
+  it('parses list values by the field type', () => {
+    expect(parseListValue('books', 'string')).toEqual({ ok: true, value: 'books' });
+    expect(parseListValue('', 'string')).toMatchObject({ ok: false });
+    expect(parseListValue(' 42 ', 'int')).toEqual({ ok: true, value: 42 });
+    expect(parseListValue('4.2', 'int')).toMatchObject({ ok: false, reason: /whole number/ });
+    expect(parseListValue('1700000000000', 'timestamp')).toEqual({ ok: true, value: 1_700_000_000_000 });
+    expect(parseListValue('2.5', 'float')).toEqual({ ok: true, value: 2.5 });
+    expect(parseListValue('x', 'float')).toMatchObject({ ok: false });
+    expect(parseListValue('TRUE', 'bool')).toEqual({ ok: true, value: true });
+    expect(parseListValue('yes', 'bool')).toMatchObject({ ok: false, reason: /true or false/ });
+    expect(parseListValue('3', 'weight')).toEqual({ ok: true, value: 3 });
+    expect(parseListValue('-1', 'weight')).toMatchObject({ ok: false, reason: /negative/ });
+  });
+
+  it('shows a random string its length, and a random number its bounds', () => {
+    expect(generatorFieldsFor('random', 'string').map((x) => x.key)).toEqual(['length', 'nullRate']);
+    expect(generatorFieldsFor('random', 'float').map((x) => x.key)).toEqual(['min', 'max', 'nullRate']);
+    expect(generatorFieldsFor('choice', 'int').map((x) => x.key)).toEqual(['values', 'weights']);
+  });
+
+  it('removes a choice value with its weight', () => {
+    const g = { kind: 'choice', values: ['a', 'b', 'c'], weights: [1, 2, 3] };
+    expect(withoutChoiceValue(g, 1)).toEqual({ kind: 'choice', values: ['a', 'c'], weights: [1, 3] });
+    expect(withoutChoiceValue({ kind: 'choice', values: ['a', 'b'] }, 0)).toEqual({
+      kind: 'choice',
+      values: ['b'],
+    });
+  });
+});
+
+describe('map fields editor model', () => {
+  it('moves, appends and adds fields', () => {
+    const fields = { a: 'x', b: 'y', c: 'z' };
+    expect(Object.keys(moveKey(fields, 'b', -1))).toEqual(['b', 'a', 'c']);
+    expect(Object.keys(moveKey(fields, 'b', 1))).toEqual(['a', 'c', 'b']);
+    expect(moveKey(fields, 'a', -1)).toBe(fields);
+    expect(moveKey(fields, 'c', 1)).toBe(fields);
+    expect(appendKey(fields, 'a', 'w')).toEqual({ ...fields, a2: 'w' });
+    const input = [
+      { name: 'a', type: 'int' },
+      { name: 'select', type: 'string' },
+    ];
+    expect(addMapField({ a: 'a' }, input)).toEqual({ a: 'a', select: '`select`' });
+    expect(addMapField({ a: 'a', select: 'x' }, input)).toEqual({ a: 'a', select: 'x', field1: '' });
+  });
+
+  it('checks a draft expression as if it were written', () => {
+    const graph = specToGraph(loadExamples().find((e) => e.name === 'word-count')!.spec);
+    expect(draftExpressionProblem(graph, 'nonEmpty', ['where'], "word <> ''")).toBeNull();
+    const problem = draftExpressionProblem(graph, 'nonEmpty', ['where'], 'wrd <> 1');
+    expect(problem).toMatchObject({ column: 1 });
+    expect(describeExpressionProblem(problem!)).toMatch(/^Column 1: .*wrd/);
+    expect(describeExpressionProblem(problem!)).not.toMatch(/at column/);
+    // The graph itself is untouched.
+    expect(readField(graph.nodes.find((n) => n.id === 'nonEmpty')!, ['where'])).toBe("word <> ''");
+  });
+});
+
+describe('aggregates editor model', () => {
+  it.each([
+    ['COUNT(*)', { fn: 'COUNT', field: null }],
+    ['count(*)', { fn: 'COUNT', field: null }],
+    ['COUNT(word)', { fn: 'COUNT', field: 'word' }],
+    ['SUM(amount)', { fn: 'SUM', field: 'amount' }],
+    ['MAX(`select`)', { fn: 'MAX', field: 'select' }],
+    ['LAST_VALUE( ts )', { fn: 'LAST_VALUE', field: 'ts' }],
+  ] as const)('reads %s as a row', (text, row) => {
+    expect(parseAggregateRow(text)).toEqual(row);
+    expect(parseAggregateRow(aggregateText(row))).toEqual(row);
+  });
+
+  it.each([
+    'SUM(price * qty)',
+    'COUNT(DISTINCT x)',
+    'SUM(a) / COUNT(*)',
+    'LOWER(x)',
+    'SUM(',
+    'SUM(*)',
+    'x',
+    '',
+  ])('leaves %s to the text box', (text) => {
+    expect(parseAggregateRow(text)).toBeNull();
+  });
+
+  it('writes the expressions the spec uses', () => {
+    expect(aggregateText({ fn: 'COUNT', field: null })).toBe('COUNT(*)');
+    expect(aggregateText({ fn: 'AVG', field: 'amount' })).toBe('AVG(amount)');
+    expect(aggregateText({ fn: 'MIN', field: 'order' })).toBe('MIN(`order`)');
+  });
+
+  it('offers the fields a function can take, and keeps the argument when it fits', () => {
+    const input = [
+      { name: 'word', type: 'string' },
+      { name: 'amount', type: 'int' },
+      { name: 'price', type: 'float' },
+    ];
+    expect(aggregateFieldsFor('SUM', input).map((x) => x.name)).toEqual(['amount', 'price']);
+    expect(aggregateFieldsFor('MAX', input).map((x) => x.name)).toEqual(['word', 'amount', 'price']);
+    expect(withAggregateFunction({ fn: 'COUNT', field: null }, 'SUM', input)).toEqual({
+      fn: 'SUM',
+      field: 'amount',
+    });
+    expect(withAggregateFunction({ fn: 'MAX', field: 'word' }, 'SUM', input)).toEqual({
+      fn: 'SUM',
+      field: 'amount',
+    });
+    expect(withAggregateFunction({ fn: 'SUM', field: 'price' }, 'AVG', input)).toEqual({
+      fn: 'AVG',
+      field: 'price',
+    });
+    expect(withAggregateFunction({ fn: 'MAX', field: 'word' }, 'COUNT', input)).toEqual({
+      fn: 'COUNT',
+      field: 'word',
+    });
+    expect(withAggregateFunction({ fn: 'SUM', field: 'amount' }, 'COUNT', [])).toEqual({
+      fn: 'COUNT',
+      field: 'amount',
+    });
+    expect(withAggregateFunction({ fn: 'SUM', field: 'word' }, 'COUNT', input)).toEqual({
+      fn: 'COUNT',
+      field: 'word',
+    });
+    expect(addAggregate({ count: 'COUNT(*)' })).toEqual({ count: 'COUNT(*)', count2: 'COUNT(*)' });
+  });
+
+  it('every row the form can make is a valid aggregate of the word-count pipeline', () => {
+    const example = loadExamples().find((e) => e.name === 'word-count')!.spec;
+    for (const fn of AGGREGATE_FUNCTION_NAMES) {
+      const row = withAggregateFunction({ fn: 'COUNT', field: null }, fn, [{ name: 'word', type: 'string' }]);
+      if (fn === 'SUM' || fn === 'AVG') continue; // no number to sum in word count
+      const spec = {
+        ...example,
+        nodes: example.nodes.map((n) =>
+          n.id === 'counts' ? { ...n, aggregates: { x: aggregateText(row) } } : n,
+        ),
+      } as JobSpecInput;
+      expect(errors(spec), fn).toEqual([]);
+    }
+  });
+});
+
+describe('key picker model', () => {
+  const input = [{ name: 'word' }, { name: 'line' }];
+
+  it('offers the input fields and flags keys the input does not have', () => {
+    expect(keyOptions([], input)).toEqual([
+      { name: 'word', checked: false, missing: false },
+      { name: 'line', checked: false, missing: false },
+    ]);
+    expect(keyOptions(['category', 'line'], input)).toEqual([
+      { name: 'word', checked: false, missing: false },
+      { name: 'line', checked: true, missing: false },
+      { name: 'category', checked: true, missing: true },
+    ]);
+    // Nothing known upstream: the keys are shown, but not called missing.
+    expect(keyOptions(['category'], [])).toEqual([{ name: 'category', checked: true, missing: false }]);
+  });
+
+  it('checks in the input’s order and unchecks', () => {
+    expect(toggleKey([], 'line', true, input)).toEqual(['line']);
+    expect(toggleKey(['line'], 'word', true, input)).toEqual(['word', 'line']);
+    expect(toggleKey(['category', 'line'], 'word', true, input)).toEqual(['word', 'line', 'category']);
+    expect(toggleKey(['word', 'line'], 'word', false, input)).toEqual(['line']);
+    expect(toggleKey(['word'], 'word', true, input)).toEqual(['word']);
+  });
+});
+
+describe('job settings form model', () => {
+  const example = () => loadExamples().find((e) => e.name === 'word-count')!.spec;
+
+  it('shows every setting of the spec', () => {
+    const keys = jobForm().flatMap((s) => s.fields.map((x) => x.key));
+    for (const key of [
+      'name',
+      'description',
+      'settings.parallelism',
+      'settings.maxParallelism',
+      'settings.stateBackend',
+      'settings.rowErrors',
+      'settings.checkpointing.intervalMs',
+      'settings.checkpointing.minPauseMs',
+      'settings.checkpointing.timeoutMs',
+      'settings.checkpointing.retained',
+      'settings.restart.strategy',
+      'settings.restart.maxAttempts',
+      'settings.restart.delayMs',
+    ]) {
+      expect(keys).toContain(key);
+    }
+  });
+
+  it('shows the fields of the restart strategy, and switching it drops the others', () => {
+    const graph = specToGraph(example());
+    const restartKeys = (job: ReturnType<typeof jobMeta>) =>
+      jobForm(job)
+        .find((s) => s.id === 'restart')!
+        .fields.map((x) => x.key);
+    let job = jobMeta(graph);
+    expect(restartKeys(job)).toEqual([
+      'settings.restart.strategy',
+      'settings.restart.maxAttempts',
+      'settings.restart.delayMs',
+    ]);
+    job = writeJobField(job, ['settings', 'restart', 'strategy'], 'exponential-backoff');
+    expect(restartKeys(job)).toContain('settings.restart.backoffMultiplier');
+    job = writeJobField(job, ['settings', 'restart', 'backoffMultiplier'], 2);
+    job = writeJobField(job, ['settings', 'restart', 'maxDelayMs'], 30_000);
+    expect(errors({ ...example(), ...job })).toEqual([]);
+    job = writeJobField(job, ['settings', 'restart', 'strategy'], 'fixed-delay');
+    expect(job.settings?.restart).toEqual({ strategy: 'fixed-delay', maxAttempts: 3, delayMs: 1000 });
+    job = writeJobField(job, ['settings', 'restart', 'strategy'], 'none');
+    expect(job.settings?.restart).toEqual({ strategy: 'none' });
+    expect(restartKeys(job)).toEqual(['settings.restart.strategy']);
+    expect(errors({ ...example(), ...job })).toEqual([]);
+    // The other settings are untouched.
+    expect(job.settings?.checkpointing).toEqual(example().settings?.checkpointing);
+  });
+
+  it('reports the problems of a setting at its path', () => {
+    const graph = specToGraph(example());
+    const job = writeJobField(jobMeta(graph), ['settings', 'parallelism'], 500);
+    const tooHigh = { ...graph, ...job };
+    expect(jobFieldProblems(tooHigh, ['settings', 'parallelism'])).toEqual([
+      expect.objectContaining({ code: 'parallelism-exceeds-max' }),
+    ]);
+    expect(jobFieldProblems(graph, ['settings'])).toEqual([]);
   });
 });

@@ -9,16 +9,34 @@
  * inside the job (`['settings', 'checkpointing', 'intervalMs']`).
  */
 import {
+  type AggregateFunction,
   FIELD_TYPES,
   type FieldTypeName,
+  formatIdentifier,
   type Generator,
   NEXMARK_TABLES,
   type NodeKind,
+  type Problem,
+  parseExpression,
   validateSpec,
 } from '@flowstate/spec';
-import { valueAtPath } from './analysis';
+import {
+  analyzeGraph,
+  type ExpressionProblem,
+  expressionProblem,
+  fieldProblems,
+  toPointer,
+  valueAtPath,
+} from './analysis';
 import { defaultAssigner, defaultGenerator, defaultSinkConnector, defaultSource } from './palette';
-import { type FlowNode, type FlowNodeData, type FlowNodeDataOf, isRecord, type JobMeta } from './types';
+import {
+  type FlowGraph,
+  type FlowNode,
+  type FlowNodeData,
+  type FlowNodeDataOf,
+  isRecord,
+  type JobMeta,
+} from './types';
 
 export type FieldInputType =
   | 'text'
@@ -129,14 +147,16 @@ export const ASSIGNER_TYPES = options(['tumbling', 'sliding', 'session'], {
 });
 export const FIELD_TYPE_OPTIONS = options(FIELD_TYPES);
 
-/** The connector fields of each source type. */
+/** A datagen source's generators: a section of its own, after the schema they follow. */
+export const GENERATORS_FIELD = f(['connector', 'fields'], {
+  label: 'Generators',
+  input: 'generators-editor',
+  help: 'One generator per schema field; row i depends only on the seed and i',
+});
+
+/** The connector fields of each source type (a datagen source's generators: `GENERATORS_FIELD`). */
 export const SOURCE_CONNECTOR_FIELDS: Readonly<Record<string, readonly FormField[]>> = {
   datagen: [
-    f(['connector', 'fields'], {
-      label: 'Generators',
-      input: 'generators-editor',
-      help: 'One generator per schema field; row i depends only on the seed and i',
-    }),
     f(['connector', 'rowsPerSecond'], {
       label: 'Rows per second',
       input: 'number',
@@ -346,10 +366,13 @@ export function nodeForm(node: FlowNode): FormSection[] {
               input: 'schema-editor',
               ...(fixed === undefined
                 ? { required: true, help: 'The fields of each row, in order, with their types' }
-                : { readOnly: connectorType === 'nexmark', help: fixed }),
+                : { readOnly: true, help: fixed }),
             }),
           ],
         },
+        ...(connectorType === 'datagen'
+          ? [{ id: 'generators', title: 'Generators', fields: [GENERATORS_FIELD] }]
+          : []),
         WATERMARK_SECTION,
       ];
     }
@@ -479,15 +502,56 @@ export function nodeForm(node: FlowNode): FormSection[] {
   }
 }
 
-/** The job's own form: name, description and settings. Paths are inside the job. */
-export function jobForm(): FormSection[] {
+export const RESTART_STRATEGIES = options(['none', 'fixed-delay', 'exponential-backoff'], {
+  none: 'None: fail the job',
+  'fixed-delay': 'Fixed delay',
+  'exponential-backoff': 'Exponential backoff',
+});
+
+/** The fields of each restart strategy besides the strategy itself; paths are inside the job. */
+export const RESTART_FIELDS: Readonly<Record<string, readonly FormField[]>> = (() => {
+  const r = (...path: string[]) => ['settings', 'restart', ...path];
+  const attempts = f(r('maxAttempts'), {
+    label: 'Max attempts',
+    input: 'number',
+    integer: true,
+    min: 0,
+    defaultValue: 3,
+    help: 'Restarts (from the last checkpoint) before the job fails',
+  });
+  const delay = ms(r('delayMs'), 'Delay', { defaultValue: 1000, help: 'Before a restart' });
+  return {
+    none: [],
+    'fixed-delay': [attempts, delay],
+    'exponential-backoff': [
+      attempts,
+      ms(r('delayMs'), 'Initial delay', { defaultValue: 1000, help: 'Before the first restart' }),
+      ms(r('maxDelayMs'), 'Max delay', { placeholder: 'no cap', help: 'The delay never grows past this' }),
+      f(r('backoffMultiplier'), {
+        label: 'Backoff multiplier',
+        input: 'number',
+        min: 1,
+        placeholder: '2',
+        help: 'The delay is multiplied by this after each attempt',
+      }),
+    ],
+  };
+})();
+
+/**
+ * The job's own form: name, description and settings (every setting of the spec's `settings`). Paths
+ * are inside the job. The restart section shows the fields of the job's restart strategy.
+ */
+export function jobForm(job?: JobMeta): FormSection[] {
   const s = (...path: string[]) => ['settings', ...path];
+  const restart = job === undefined ? undefined : readJobField(job, s('restart', 'strategy'));
+  const strategy = typeof restart === 'string' ? restart : 'fixed-delay';
   return [
     {
       id: 'job',
       title: 'Job',
       fields: [
-        f(['name'], { label: 'Name', input: 'text', required: true }),
+        f(['name'], { label: 'Job name', input: 'text', required: true, help: '1–200 characters' }),
         f(['description'], { label: 'Description', input: 'textarea' }),
       ],
     },
@@ -496,12 +560,13 @@ export function jobForm(): FormSection[] {
       title: 'Execution',
       fields: [
         f(s('parallelism'), {
-          label: 'Parallelism',
+          label: 'Default parallelism',
           input: 'number',
           integer: true,
           min: 1,
           max: 1024,
           defaultValue: 1,
+          help: 'Parallel instances of every node that does not set its own',
         }),
         f(s('maxParallelism'), {
           label: 'Max parallelism',
@@ -531,12 +596,19 @@ export function jobForm(): FormSection[] {
       id: 'checkpointing',
       title: 'Checkpointing',
       fields: [
-        ms(s('checkpointing', 'intervalMs'), 'Interval', {
+        ms(s('checkpointing', 'intervalMs'), 'Checkpoint interval', {
           defaultValue: 0,
           help: '0 turns periodic checkpoints off',
         }),
-        ms(s('checkpointing', 'timeoutMs'), 'Timeout', { min: 1, defaultValue: 60_000 }),
-        ms(s('checkpointing', 'minPauseMs'), 'Min pause', { defaultValue: 0 }),
+        ms(s('checkpointing', 'minPauseMs'), 'Min pause', {
+          defaultValue: 0,
+          help: 'Between the end of one checkpoint and the start of the next',
+        }),
+        ms(s('checkpointing', 'timeoutMs'), 'Timeout', {
+          min: 1,
+          defaultValue: 60_000,
+          help: 'A checkpoint not complete by then is aborted',
+        }),
         f(s('checkpointing', 'retained'), {
           label: 'Retained',
           input: 'number',
@@ -553,31 +625,13 @@ export function jobForm(): FormSection[] {
       title: 'Restart',
       fields: [
         f(s('restart', 'strategy'), {
-          label: 'Strategy',
+          label: 'Restart strategy',
           input: 'select',
-          options: options(['none', 'fixed-delay', 'exponential-backoff'], {
-            none: 'None',
-            'fixed-delay': 'Fixed delay',
-            'exponential-backoff': 'Exponential backoff',
-          }),
+          options: RESTART_STRATEGIES,
           defaultValue: 'fixed-delay',
+          variant: true,
         }),
-        f(s('restart', 'maxAttempts'), {
-          label: 'Max attempts',
-          input: 'number',
-          integer: true,
-          min: 0,
-          defaultValue: 3,
-        }),
-        ms(s('restart', 'delayMs'), 'Delay', { defaultValue: 1000 }),
-        ms(s('restart', 'maxDelayMs'), 'Max delay', { help: 'Exponential backoff only' }),
-        f(s('restart', 'backoffMultiplier'), {
-          label: 'Backoff multiplier',
-          input: 'number',
-          min: 1,
-          unit: 'ratio',
-          help: 'Exponential backoff only',
-        }),
+        ...(RESTART_FIELDS[strategy] ?? []),
       ],
     },
   ];
@@ -641,6 +695,16 @@ export const GENERATOR_FIELDS: Readonly<Record<Generator['kind'], readonly FormF
     }),
   ],
 };
+
+/** The fields of a generator kind that apply to a field of `type` (a random string has a length, not bounds). */
+export function generatorFieldsFor(
+  kind: Generator['kind'],
+  type: FieldTypeName | undefined,
+): readonly FormField[] {
+  const fields = GENERATOR_FIELDS[kind] ?? [];
+  if (kind !== 'random') return fields;
+  return fields.filter((x) => (type === 'string' ? x.key !== 'min' && x.key !== 'max' : x.key !== 'length'));
+}
 
 let generatorKindsCache: Map<FieldTypeName, Generator['kind'][]> | null = null;
 
@@ -734,6 +798,9 @@ export function writeField(node: FlowNode, path: readonly string[], value: unkno
     }
     return setIn(data, ['assigner'], fresh) as FlowNodeData;
   }
+  if (node.type === 'source' && key === 'schema' && isRecord(value)) {
+    return replaceSchema(data as SourceData, value as Record<string, FieldTypeName>) as FlowNodeData;
+  }
   let next = setIn(data, path, value);
   if (node.type === 'source' && key === 'connector.format' && value === 'text') {
     next = setIn(next, ['schema'], { line: 'string' });
@@ -748,6 +815,16 @@ export function writeField(node: FlowNode, path: readonly string[], value: unkno
 /** The job with `value` written at `path` (inside the job: `['settings', 'parallelism']`). */
 export function writeJobField(job: JobMeta, path: readonly string[], value: unknown): JobMeta {
   if (path.length === 1 && path[0] === 'name') return { ...job, name: String(value ?? '') };
+  if (path.join('.') === 'settings.restart.strategy') {
+    // Another strategy keeps the fields it shares with the old one and drops the others.
+    const old = readJobField(job, ['settings', 'restart']);
+    const kept = pick(
+      isRecord(old) ? old : {},
+      (RESTART_FIELDS[String(value ?? 'fixed-delay')] ?? []).map((x) => x.path[2]!),
+    );
+    const restart = { ...(value === undefined ? {} : { strategy: value }), ...kept };
+    return setIn(job, ['settings', 'restart'], Object.keys(restart).length === 0 ? undefined : restart);
+  }
   return setIn(job, path, value);
 }
 
@@ -864,6 +941,173 @@ export function setGeneratorKind(data: SourceData, field: string, kind: Generato
   return withGenerators(data, setIn(generators, [field], defaultGenerator(type, kind)));
 }
 
+/**
+ * The source's data with `schema` as its schema: the changes from the old schema (a field renamed in
+ * place, added, removed, retyped, the order) are applied with the helpers above, so a datagen source's
+ * generators and a watermark on a renamed field follow. A field whose name differs at the same
+ * position, while neither name is in the other schema, counts as renamed.
+ */
+export function replaceSchema(data: SourceData, schema: Record<string, FieldTypeName>): SourceData {
+  const old = (isRecord(data.schema) ? data.schema : {}) as Record<string, FieldTypeName>;
+  const oldNames = Object.keys(old);
+  const newNames = Object.keys(schema);
+  let next = data;
+  if (oldNames.length === newNames.length) {
+    oldNames.forEach((from, i) => {
+      const to = newNames[i]!;
+      if (from !== to && !Object.hasOwn(old, to) && !Object.hasOwn(schema, from)) {
+        next = renameSchemaField(next, from, to);
+      }
+    });
+  }
+  const current = () => (isRecord(next.schema) ? next.schema : {}) as Record<string, FieldTypeName>;
+  for (const name of Object.keys(current())) {
+    if (!Object.hasOwn(schema, name)) next = removeSchemaField(next, name);
+  }
+  for (const [name, type] of Object.entries(schema)) {
+    if (!Object.hasOwn(current(), name)) next = addSchemaField(next, name, type);
+    else next = setSchemaFieldType(next, name, type);
+  }
+  return setIn(next, ['schema'], { ...schema });
+}
+
+// ------------------------------------------------------------------------------------- names and rows
+
+/**
+ * What is wrong with `name` as the name of a field among `others` (the other rows' names: a schema, a
+ * map's output, aggregates), or `null` when nothing is.
+ */
+export function fieldNameProblem(name: string, others: Iterable<string>): string | null {
+  if (name.trim() === '') return 'A field needs a name';
+  if (name !== name.trim()) return 'A field name cannot start or end with a space';
+  for (const other of others) if (other === name) return `There is already a field called ${name}`;
+  return null;
+}
+
+/** The other keys of a record, for `fieldNameProblem`. */
+export function otherKeys(record: Record<string, unknown>, key: string): string[] {
+  return Object.keys(record).filter((k) => k !== key);
+}
+
+/** Moves a key up (`-1`) or down (`+1`) in the record's order; unchanged at either end. */
+export function moveKey<V>(record: Record<string, V>, key: string, delta: -1 | 1): Record<string, V> {
+  const entries = Object.entries(record);
+  const i = entries.findIndex(([k]) => k === key);
+  const j = i + delta;
+  if (i === -1 || j < 0 || j >= entries.length) return record;
+  [entries[i], entries[j]] = [entries[j]!, entries[i]!];
+  return Object.fromEntries(entries);
+}
+
+/** `record` with `value` under `key` appended (the first free name from `key` on). */
+export function appendKey<V>(record: Record<string, V>, key: string, value: V): Record<string, V> {
+  return { ...record, [uniqueName(key, Object.keys(record))]: value };
+}
+
+// ------------------------------------------------------------------------------ datagen generator rows
+
+export interface GeneratorRow {
+  field: string;
+  /** The schema field's type; `undefined` for a generator of a field the schema does not have. */
+  type: FieldTypeName | undefined;
+  /** The generator as written; `undefined` when the schema field has none. */
+  generator: Record<string, unknown> | undefined;
+  /** `missing`: a schema field without a generator; `extra`: a generator without a schema field. */
+  status: 'ok' | 'missing' | 'extra';
+}
+
+/** One row per schema field (in schema order), then one per generator the schema has no field for. */
+export function generatorRows(data: SourceData): GeneratorRow[] {
+  const schema = (isRecord(data.schema) ? data.schema : {}) as Record<string, FieldTypeName>;
+  const generators = generatorsOf(data) ?? {};
+  const rows: GeneratorRow[] = Object.entries(schema).map(([field, type]) => {
+    const g = generators[field];
+    return isRecord(g)
+      ? { field, type, generator: g, status: 'ok' }
+      : { field, type, generator: undefined, status: 'missing' };
+  });
+  for (const [field, g] of Object.entries(generators)) {
+    if (!Object.hasOwn(schema, field)) {
+      rows.push({ field, type: undefined, generator: isRecord(g) ? g : undefined, status: 'extra' });
+    }
+  }
+  return rows;
+}
+
+/** What a choice value or weight list holds: a field type's values, or weights (numbers ≥ 0). */
+export type ListValueType = FieldTypeName | 'weight';
+
+/** A list value typed by a person, as the spec wants it, or why it cannot be one. */
+export function parseListValue(
+  text: string,
+  type: ListValueType,
+): { ok: true; value: string | number | boolean } | { ok: false; reason: string } {
+  const t = text.trim();
+  switch (type) {
+    case 'string':
+      return text === '' ? { ok: false, reason: 'Type a value first' } : { ok: true, value: text };
+    case 'bool':
+      if (/^true$/i.test(t)) return { ok: true, value: true };
+      if (/^false$/i.test(t)) return { ok: true, value: false };
+      return { ok: false, reason: 'A bool value is true or false' };
+    case 'int':
+    case 'timestamp': {
+      const n = Number(t);
+      if (t === '' || !/^-?\d+$/.test(t) || !Number.isSafeInteger(n)) {
+        return {
+          ok: false,
+          reason: `A ${type} value is a whole number${type === 'timestamp' ? ' (epoch ms)' : ''}`,
+        };
+      }
+      return { ok: true, value: n };
+    }
+    case 'float':
+    case 'weight': {
+      const n = Number(t);
+      if (t === '' || !Number.isFinite(n)) return { ok: false, reason: 'Type a number' };
+      if (type === 'weight' && n < 0) return { ok: false, reason: 'A weight cannot be negative' };
+      return { ok: true, value: n };
+    }
+  }
+}
+
+/** A choice generator without its value at `index` (and that value's weight, when weights are given). */
+export function withoutChoiceValue(
+  generator: Record<string, unknown>,
+  index: number,
+): Record<string, unknown> {
+  const values = Array.isArray(generator.values) ? generator.values : [];
+  const weights = Array.isArray(generator.weights) ? generator.weights : undefined;
+  let next = setIn(
+    generator,
+    ['values'],
+    values.filter((_, i) => i !== index),
+  );
+  if (weights !== undefined && weights.length === values.length) {
+    next = setIn(
+      next,
+      ['weights'],
+      weights.filter((_, i) => i !== index),
+    );
+  }
+  return next;
+}
+
+// -------------------------------------------------------------------------------------- map fields
+
+/**
+ * The map's output fields with one more: the first input field not yet in the output, passed through
+ * (else `field1`… with an empty expression, which the form then asks to fill).
+ */
+export function addMapField(
+  fields: Record<string, string>,
+  input: readonly { name: string }[],
+): Record<string, string> {
+  const free = input.find((x) => !Object.hasOwn(fields, x.name));
+  if (free !== undefined) return { ...fields, [free.name]: formatIdentifier(free.name) };
+  return appendKey(fields, 'field1', '');
+}
+
 // ---------------------------------------------------------------------------------------- aggregates
 
 export const AGGREGATE_FUNCTIONS: readonly SelectOption[] = [
@@ -876,6 +1120,162 @@ export const AGGREGATE_FUNCTIONS: readonly SelectOption[] = [
   { value: 'FIRST_VALUE', label: 'FIRST_VALUE(x)', description: 'x of the first row' },
   { value: 'LAST_VALUE', label: 'LAST_VALUE(x)', description: 'x of the latest row' },
 ];
+
+/** The aggregate functions, for a select. */
+export const AGGREGATE_FUNCTION_NAMES = [
+  'COUNT',
+  'SUM',
+  'MIN',
+  'MAX',
+  'AVG',
+  'FIRST_VALUE',
+  'LAST_VALUE',
+] as const satisfies readonly AggregateFunction[];
+
+/** An aggregate the row form can show: a function and `*` (`COUNT(*)`) or one input field. */
+export interface AggregateRow {
+  fn: AggregateFunction;
+  /** The argument field; `null` is `*` (COUNT only). */
+  field: string | null;
+}
+
+/**
+ * The row form of an aggregate expression, or `null` when the row form cannot show it (an argument
+ * that is more than one field, DISTINCT, not an aggregate call, a syntax error): such an aggregate is
+ * edited as text.
+ */
+export function parseAggregateRow(text: string): AggregateRow | null {
+  const parsed = parseExpression(text);
+  if (!parsed.ok) return null;
+  const ast = parsed.ast;
+  if (ast.kind !== 'call' || ast.distinct) return null;
+  const fn = AGGREGATE_FUNCTION_NAMES.find((name) => name === ast.name);
+  if (fn === undefined) return null;
+  if (ast.star) return fn === 'COUNT' && ast.args.length === 0 ? { fn, field: null } : null;
+  const arg = ast.args[0];
+  if (ast.args.length !== 1 || arg?.kind !== 'field') return null;
+  return { fn, field: arg.name };
+}
+
+/** The aggregate expression of a row: `COUNT(*)`, `SUM(amount)`, ``MAX(`select`)``. */
+export function aggregateText(row: AggregateRow): string {
+  return `${row.fn}(${row.field === null ? '*' : formatIdentifier(row.field)})`;
+}
+
+/** The input fields a function can take: numbers for SUM and AVG, any field for the others. */
+export function aggregateFieldsFor<T extends { name: string; type: string }>(
+  fn: AggregateFunction,
+  input: readonly T[],
+): T[] {
+  return fn === 'SUM' || fn === 'AVG'
+    ? input.filter((x) => x.type === 'int' || x.type === 'float')
+    : [...input];
+}
+
+/**
+ * The row after choosing another function: the argument is kept when the function can take it,
+ * else it becomes `*` for COUNT or the first input field the function can take (`null` when there is
+ * none: the caller shows the row as unfinished).
+ */
+export function withAggregateFunction(
+  row: AggregateRow,
+  fn: AggregateFunction,
+  input: readonly { name: string; type: string }[],
+): AggregateRow {
+  const fits = aggregateFieldsFor(fn, input);
+  const known = input.length === 0;
+  if (row.field !== null && (known || fits.some((x) => x.name === row.field)))
+    return { fn, field: row.field };
+  if (fn === 'COUNT') return { fn, field: null };
+  return { fn, field: fits[0]?.name ?? row.field };
+}
+
+/** The aggregates with one more: `count: COUNT(*)` (`count2`… when taken). */
+export function addAggregate(aggregates: Record<string, string>): Record<string, string> {
+  return appendKey(aggregates, 'count', 'COUNT(*)');
+}
+
+// -------------------------------------------------------------------------------------- key picker
+
+export interface KeyOption {
+  name: string;
+  checked: boolean;
+  /** A key the input does not have (only said when the input's fields are known). */
+  missing: boolean;
+}
+
+/** The key picker's checkboxes: the input's fields, then keys the input does not have. */
+export function keyOptions(key: unknown, input: readonly { name: string }[]): KeyOption[] {
+  const current = Array.isArray(key) ? key.filter((k): k is string => typeof k === 'string') : [];
+  const names = input.map((x) => x.name);
+  return [
+    ...names.map((name) => ({ name, checked: current.includes(name), missing: false })),
+    ...current
+      .filter((k) => !names.includes(k))
+      .map((name) => ({ name, checked: true, missing: names.length > 0 })),
+  ];
+}
+
+/** The key after (un)checking `name`: checked keys keep the input's field order; unknown keys stay last. */
+export function toggleKey(
+  key: unknown,
+  name: string,
+  on: boolean,
+  input: readonly { name: string }[],
+): string[] {
+  const current = Array.isArray(key) ? key.filter((k): k is string => typeof k === 'string') : [];
+  if (!on) return current.filter((k) => k !== name);
+  if (current.includes(name)) return current;
+  const order = input.map((x) => x.name);
+  const next = [...current, name];
+  const rank = (k: string) => {
+    const i = order.indexOf(k);
+    return i === -1 ? order.length + next.indexOf(k) : i;
+  };
+  return next.sort((a, b) => rank(a) - rank(b));
+}
+
+// ----------------------------------------------------------------------------- problems for the forms
+
+/**
+ * The expression problem `text` would have at `path` of the node — for an edit not yet written (a
+ * draft in a text box): the node is analysed with `text` in place. The written text gives
+ * `expressionProblem`'s answer.
+ */
+export function draftExpressionProblem(
+  graph: FlowGraph,
+  nodeId: string,
+  path: readonly string[],
+  text: string,
+): ExpressionProblem | null {
+  const node = graph.nodes.find((n) => n.id === nodeId);
+  if (node === undefined) return null;
+  if (valueAtPath(node.data, path) === text) return expressionProblem(graph, nodeId, path);
+  const data = setIn(node.data, path, text);
+  const trial: FlowGraph = {
+    ...graph,
+    nodes: graph.nodes.map((n) => (n.id === nodeId ? ({ ...n, data } as FlowNode) : n)),
+  };
+  return expressionProblem(trial, nodeId, path);
+}
+
+/** `Column 4: unknown field 'x'` — how an expression problem reads under its text box. */
+export function describeExpressionProblem(problem: ExpressionProblem): string {
+  return `Column ${problem.column}: ${problem.message.replace(/ at column \d+$/, '')}`;
+}
+
+/** The problems at exactly this path of the node (not inside it). */
+export function ownFieldProblems(graph: FlowGraph, nodeId: string, path: readonly string[]): Problem[] {
+  const index = graph.nodes.findIndex((n) => n.id === nodeId);
+  const pointer = `/nodes/${index}${toPointer(path)}`;
+  return fieldProblems(graph, nodeId, path).filter((p) => p.path === pointer);
+}
+
+/** The problems at a path inside the job (`['settings', 'checkpointing']`), or inside it. */
+export function jobFieldProblems(graph: FlowGraph, path: readonly string[]): Problem[] {
+  const pointer = toPointer(path);
+  return analyzeGraph(graph).problems.filter((p) => p.path === pointer || p.path.startsWith(`${pointer}/`));
+}
 
 // ------------------------------------------------------------------------------------------- display
 

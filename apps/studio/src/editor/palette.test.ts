@@ -12,7 +12,7 @@ const node = (item: PaletteItem, id: string): SpecNodeInput => ({
 function wired(item: PaletteItem): JobSpecInput {
   const source = node(paletteItem('source.datagen')!, 'source1');
   const sink = node(paletteItem('sink.collect')!, 'sink1');
-  const keyBy = node(paletteItem('keyBy')!, 'keyBy1');
+  const keyBy = { ...node(paletteItem('keyBy')!, 'keyBy1'), key: ['category'] };
   const self = node(item, 'item');
   const chain =
     item.kind === 'source'
@@ -47,7 +47,7 @@ describe('palette', () => {
     expect(new Set(PALETTE_ITEMS.map((i) => i.id)).size).toBe(PALETTE_ITEMS.length);
   });
 
-  it.each(PALETTE_ITEMS.map((i) => [i.id, i] as const))(
+  it.each(PALETTE_ITEMS.filter((i) => i.kind !== 'keyBy').map((i) => [i.id, i] as const))(
     '%s: its default node is a valid spec when wired source → sink',
     (_, item) => {
       const result = validateSpec(wired(item));
@@ -64,6 +64,14 @@ describe('palette', () => {
     const datagen = paletteItem('source')!.defaults();
     expect(datagen).toMatchObject({ connector: { type: 'datagen' }, watermark: { timestampField: 'ts' } });
     expect(Object.keys((datagen as { schema: object }).schema)).toEqual(['id', 'category', 'amount', 'ts']);
+  });
+
+  it('starts a keyBy with no key: the only problem of the wired default asks for one', () => {
+    expect(paletteItem('keyBy')!.defaults()).toEqual({ key: [] });
+    const result = validateSpec(wired(paletteItem('keyBy')!));
+    expect(result.problems.filter((p) => !p.code.startsWith('warning/'))).toEqual([
+      expect.objectContaining({ path: '/nodes/1/key', message: expect.stringMatching(/at least one key/) }),
+    ]);
   });
 
   it('gives a fresh default each time', () => {

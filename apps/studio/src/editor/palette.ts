@@ -3,7 +3,10 @@
  * and Sinks. Each item makes a node of one kind with a small default that works as it stands: the
  * default datagen source → (keyBy →) any item → the default sink is a valid spec. The transform
  * defaults refer to the default datagen source's fields (`id`, `category`, `amount`, `ts`); after
- * another source they show a problem naming the fields that are there.
+ * another source they show a problem naming the fields that are there. The one exception is the
+ * keyBy: it starts with no key, because no key field can be right before its input is known (a
+ * guessed one would show up checked in the key picker of a stream that has no such field); its form
+ * asks for one.
  */
 import type {
   FieldTypeName,
@@ -207,7 +210,7 @@ export const PALETTE: readonly PaletteGroup[] = [
         group: 'keyed',
         label: 'Key by',
         description: 'Partition the stream by key fields, for windows and aggregates',
-        defaults: () => ({ key: ['category'] }),
+        defaults: () => ({ key: [] }),
       }),
       item({
         id: 'aggregate',
