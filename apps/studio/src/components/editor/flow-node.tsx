@@ -19,7 +19,15 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
       }`}
     >
       {inputs.map((h) => (
-        <Handle key={h} type="target" position={Position.Left} id={h} aria-label={`${label} input`} />
+        <Handle
+          key={h}
+          type="target"
+          position={Position.Left}
+          id={h}
+          // A handle is clicked (React Flow connects on click too) or dragged to connect: a button.
+          role="button"
+          aria-label={`${label} input`}
+        />
       ))}
       <div className="flex items-center justify-between gap-2 text-[11px] leading-4">
         <span className="font-medium uppercase tracking-wide text-muted">{KIND_LABELS[type] ?? type}</span>
@@ -46,6 +54,7 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
           type="source"
           position={Position.Right}
           id={h}
+          role="button"
           aria-label={h === HANDLE_LATE ? `${label} late output` : `${label} output`}
           style={outputs.length > 1 ? { top: `${((i + 1) * 100) / (outputs.length + 1)}%` } : undefined}
         />

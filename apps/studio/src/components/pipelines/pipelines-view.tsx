@@ -375,7 +375,7 @@ function TemplateGallery({ templates }: { templates: Template[] }) {
                 <Button
                   size="sm"
                   variant="primary"
-                  aria-label={`Run the ${t.name} template`}
+                  aria-label={`Run now: ${t.name}`}
                   busy={busyId(createAndRun) === t.id}
                   onClick={() =>
                     createAndRun.mutate(
