@@ -75,7 +75,7 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
   );
 
   return (
-    <Card title="Checkpoint history" titleId="checkpoint-chart-title">
+    <Card title="Checkpoint history" titleId="checkpoint-chart-title" actions={<Legend points={points} />}>
       <div className="grid gap-5 p-4 sm:grid-cols-2">
         {checkpoints.isPending ? (
           <Loading label="Loading checkpoints…" />
@@ -87,6 +87,7 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
           <>
             <BarChart
               title="Checkpoint duration"
+              heading="Duration"
               bars={points.map((p) => ({
                 label: String(p.checkpointId),
                 value: p.durationMs,
@@ -94,7 +95,6 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
                 title: `${p.kind} ${p.checkpointId}: ${formatDuration(p.durationMs)} (${p.status})`,
               }))}
               formatValue={(v) => formatDuration(v)}
-              legend={<Legend points={points} />}
               empty="No finished checkpoint yet."
               summary={
                 last
@@ -108,6 +108,7 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
             />
             <BarChart
               title="Checkpoint size"
+              heading="Size"
               bars={sized.map((p) => ({
                 label: String(p.checkpointId),
                 value: p.sizeBytes!,
@@ -115,6 +116,7 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
                 title: `${p.kind} ${p.checkpointId}: ${formatBytes(p.sizeBytes)}`,
               }))}
               formatValue={(v) => formatBytes(v)}
+              tickUnit={(size.max ?? 0) >= 2 ** 20 ? 2 ** 20 : (size.max ?? 0) >= 1024 ? 1024 : 1}
               empty="No completed checkpoint yet."
               summary={
                 lastSized

@@ -33,12 +33,15 @@ function useWidth<T extends HTMLElement>() {
 
 function ChartFrame({
   title,
+  heading,
   summary,
   legend,
   table,
   children,
 }: {
   title: string;
+  /** A visible heading above the chart (when the surrounding card's title does not already say it). */
+  heading?: string;
   /** One sentence per line; joined, it is the image's accessible description. */
   summary: string[];
   legend?: ReactNode;
@@ -51,6 +54,7 @@ function ChartFrame({
   return (
     <figure className="m-0">
       <div className="mb-1 flex flex-wrap items-center gap-x-4 gap-y-1">
+        {heading && <h3 className="text-xs font-semibold">{heading}</h3>}
         {legend}
         <button
           type="button"
@@ -221,7 +225,9 @@ export interface Bar {
 /** One bar per category, oldest left. */
 export function BarChart({
   title,
+  heading,
   bars,
+  tickUnit = 1,
   height = 140,
   formatValue,
   summary,
@@ -230,7 +236,10 @@ export function BarChart({
   empty,
 }: {
   title: string;
+  heading?: string;
   bars: readonly Bar[];
+  /** Ticks are round multiples of this (1024 for KiB). */
+  tickUnit?: number;
   height?: number;
   formatValue: (v: number) => string;
   summary: string[];
@@ -239,10 +248,16 @@ export function BarChart({
   empty: string;
 }) {
   const max = Math.max(0, ...bars.map((b) => b.value));
-  const ticks = niceTicks(0, max || 1, 3);
+  const ticks = niceTicks(0, max / tickUnit || 1, 3).map((t) => t * tickUnit);
   const top = ticks[ticks.length - 1]!;
   return (
-    <ChartFrame title={title} summary={bars.length > 0 ? summary : [empty]} table={table} legend={legend}>
+    <ChartFrame
+      title={title}
+      {...(heading ? { heading } : {})}
+      summary={bars.length > 0 ? summary : [empty]}
+      table={table}
+      legend={legend}
+    >
       {(width) => {
         const plotW = Math.max(10, width - M.left - M.right);
         const slot = plotW / Math.max(bars.length, 8);
