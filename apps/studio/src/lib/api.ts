@@ -10,6 +10,8 @@ import {
   ErrorBodySchema,
   type JobDetail,
   JobDetailSchema,
+  type JobEventList,
+  JobEventListSchema,
   type JobList,
   JobListSchema,
   type OutputPage,
@@ -160,6 +162,8 @@ export const api = {
     call('POST', '/api/jobs', { body, schema: JobDetailSchema }),
   getJob: (id: string): Promise<JobDetail> =>
     call('GET', `/api/jobs/${enc(id)}`, { schema: JobDetailSchema }),
+  listJobEvents: (id: string, query: { limit?: number } = {}): Promise<JobEventList> =>
+    call('GET', `/api/jobs/${enc(id)}/events`, { query, schema: JobEventListSchema }),
   stopJob: (id: string, savepoint: boolean): Promise<StopJobResult> =>
     call('POST', `/api/jobs/${enc(id)}/stop`, { body: { savepoint }, schema: StopJobResultSchema }),
 

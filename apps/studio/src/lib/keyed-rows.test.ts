@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedRows } from './keyed-rows';
+import { KeyedRows, type SortSpec, sortKeyOf } from './keyed-rows';
 import { collectSinks, statefulNodes } from './spec-nodes';
 
 describe('KeyedRows', () => {
@@ -62,6 +62,97 @@ describe('KeyedRows', () => {
         .map((r) => r.id)
         .slice(0, 2),
     ).toEqual(['9', '10']);
+  });
+});
+
+describe('KeyedRows, kept sorted between views', () => {
+  /** The order the table must show, computed from scratch. */
+  function reference(rows: KeyedRows, query: string, sort: SortSpec): string[] {
+    const all = [...rows.values()].filter((r) => r.id.toLowerCase().includes(query.toLowerCase()));
+    const fresh = new KeyedRows();
+    fresh.beginLoad();
+    fresh.addSnapshot(all.map((r) => ({ key: r.key, value: r.value })));
+    return fresh.view('', sort).map((r) => r.id);
+  }
+
+  it('matches a from-scratch sort after pages, changes, new and deleted keys, under every sort', () => {
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const keyOf = (i: number) => (i % 3 === 0 ? i : `k${i}`);
+    for (const sort of [
+      { by: 'key', dir: 'asc' },
+      { by: 'key', dir: 'desc' },
+      { by: 'count', dir: 'desc' },
+      { by: 'count', dir: 'asc' },
+    ] as SortSpec[]) {
+      for (const query of ['', '1']) {
+        const rows = new KeyedRows();
+        rows.beginLoad();
+        for (let page = 0; page < 3; page++) {
+          rows.addSnapshot(
+            Array.from({ length: 50 }, (_, i) => ({ key: keyOf(page * 50 + i), value: { count: rnd(20) } })),
+          );
+          expect(rows.view(query, sort).map((r) => r.id)).toEqual(reference(rows, query, sort));
+        }
+        rows.endLoad();
+        for (let round = 0; round < 20; round++) {
+          const changes = Array.from({ length: 10 }, () => {
+            const i = rnd(200);
+            return { key: keyOf(i), value: rnd(10) === 0 ? null : { count: rnd(20) } };
+          });
+          rows.applyChanges(changes, 1000 + round);
+          expect(rows.view(query, sort).map((r) => r.id)).toEqual(reference(rows, query, sort));
+        }
+      }
+    }
+  });
+
+  it('keeps the same array while only values change under the key sort, and a new one when the order changes', () => {
+    const rows = new KeyedRows();
+    rows.beginLoad();
+    rows.addSnapshot([
+      { key: 'a', value: { count: 1 } },
+      { key: 'b', value: { count: 2 } },
+    ]);
+    rows.endLoad();
+    const byKey = { by: 'key', dir: 'asc' } as const;
+    const v1 = rows.view('', byKey);
+    const order1 = rows.orderVersion;
+    rows.applyChanges([{ key: 'a', value: { count: 5 } }], 10);
+    expect(rows.view('', byKey)).toBe(v1);
+    expect(rows.orderVersion).toBe(order1);
+    expect(v1[0]).toMatchObject({ id: 'a', value: { count: 5 }, changedAt: 10 });
+    rows.applyChanges([{ key: 'aa', value: { count: 0 } }], 11);
+    expect(rows.orderVersion).toBe(order1 + 1);
+    expect(rows.view('', byKey).map((r) => r.id)).toEqual(['a', 'aa', 'b']);
+
+    const byCount = { by: 'count', dir: 'desc' } as const;
+    expect(rows.view('', byCount).map((r) => r.id)).toEqual(['a', 'b', 'aa']);
+    rows.applyChanges([{ key: 'aa', value: { count: 9 } }], 12);
+    expect(rows.view('', byCount).map((r) => r.id)).toEqual(['aa', 'a', 'b']);
+    // A search is cached until the order changes.
+    const found = rows.view('a', byCount);
+    expect(rows.view('a', byCount)).toBe(found);
+    expect(found.map((r) => r.id)).toEqual(['aa', 'a']);
+  });
+
+  it('orders string keys with numbers in them naturally and case-insensitively', () => {
+    expect(sortKeyOf('K9') < sortKeyOf('k10')).toBe(true);
+    const rows = new KeyedRows();
+    rows.beginLoad();
+    rows.addSnapshot(['k10', 'K9', 'k1', 'b', 'A', -5, 3].map((key) => ({ key, value: 1 })));
+    expect(rows.view('', { by: 'key', dir: 'asc' }).map((r) => r.id)).toEqual([
+      '-5',
+      '3',
+      'A',
+      'b',
+      'k1',
+      'K9',
+      'k10',
+    ]);
   });
 });
 

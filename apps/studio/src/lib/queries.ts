@@ -14,6 +14,7 @@ export const keys = {
   jobs: (pipelineId?: string) => ['jobs', pipelineId ?? 'all'] as const,
   job: (id: string) => ['job', id] as const,
   checkpoints: (jobId: string) => ['checkpoints', jobId] as const,
+  events: (jobId: string) => ['events', jobId] as const,
 };
 
 export function usePipelines() {
@@ -101,6 +102,15 @@ export function useCheckpoints(jobId: string) {
   });
 }
 
+/** The job's log, newest first (the run view adds `job:event`s as they arrive). */
+export function useJobEvents(jobId: string, limit = 200) {
+  return useQuery({
+    queryKey: keys.events(jobId),
+    queryFn: () => api.listJobEvents(jobId, { limit }),
+    refetchInterval: 30_000,
+  });
+}
+
 export function useStopJob(jobId: string) {
   const qc = useQueryClient();
   return useMutation({
@@ -108,6 +118,7 @@ export function useStopJob(jobId: string) {
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: keys.job(jobId) });
       void qc.invalidateQueries({ queryKey: keys.checkpoints(jobId) });
+      void qc.invalidateQueries({ queryKey: keys.events(jobId) });
     },
   });
 }

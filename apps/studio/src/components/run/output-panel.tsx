@@ -1,24 +1,19 @@
 'use client';
-import type { JobDetail, OutputRowsEvent, Row } from '@flowstate/api';
+import type { JobDetail, OutputRowsEvent } from '@flowstate/api';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiRequestError, api } from '../../lib/api';
 import { formatCount, valueText } from '../../lib/format';
+import { OutputRows } from '../../lib/output-rows';
 import { useSocketEvents } from '../../lib/socket';
 import type { NodeRef } from '../../lib/spec-nodes';
 import { Button } from '../ui/button';
 import { Card, ErrorBanner } from '../ui/feedback';
 import { NodePicker } from './node-picker';
 
-/** Rows kept in the browser per sink (the newest). */
-const KEEP = 500;
-
-interface Held {
-  rows: Row[];
-  /** Sequence number of rows[0]. */
-  from: number;
-  next: number;
-  epoch: number;
-}
+/** Rows kept in the browser per sink (the newest; the server's page limit too). */
+const KEEP = 10_000;
+const ROW_HEIGHT = 30;
 
 /** Output of collect sinks, live: the newest rows first; a rollback (new epoch) replaces them. */
 export function OutputPanel({ job, sinks }: { job: JobDetail; sinks: NodeRef[] }) {
@@ -36,57 +31,60 @@ export function OutputPanel({ job, sinks }: { job: JobDetail; sinks: NodeRef[] }
 }
 
 function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
-  const [held, setHeld] = useState<Held | null>(null);
+  const held = useRef(new OutputRows(KEEP));
+  const [version, setVersion] = useState(0);
+  const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const heldRef = useRef<Held | null>(null);
-  heldRef.current = held;
+  /** null: following the newest rows; a number: the view is frozen at that `next`. */
+  const [pausedAt, setPausedAt] = useState<number | null>(null);
+  const loadSeq = useRef(0);
 
   const load = useCallback(async () => {
+    const seq = ++loadSeq.current;
     setError(null);
     try {
       const page = await api.getOutput(jobId, node.id, { limit: KEEP });
-      setHeld({ rows: page.rows, from: page.from, next: page.next, epoch: page.epoch });
+      if (seq !== loadSeq.current) return;
+      held.current.reset(page);
+      setLoaded(true);
+      setVersion(held.current.version);
     } catch (e) {
-      setError(e);
+      if (seq === loadSeq.current) setError(e);
     }
   }, [jobId, node.id]);
 
   useEffect(() => {
     void load();
+    return () => {
+      loadSeq.current++;
+    };
   }, [load]);
 
   useSocketEvents({
     'output:rows': (e: OutputRowsEvent) => {
       if (e.jobId !== jobId || e.nodeId !== node.id) return;
-      const h = heldRef.current;
-      if (!h || e.epoch !== h.epoch) {
-        // First rows, or the output rolled back (restore): re-read from the server's start.
+      const r = held.current.append(e);
+      if (r === 'reload') {
+        // First rows, a rollback (restore: new epoch) or missed rows: re-read the newest rows.
+        setPausedAt(null);
         void load();
-        return;
-      }
-      if (e.from > h.next) {
-        void load(); // missed some
-        return;
-      }
-      const fresh = e.rows.slice(Math.max(0, h.next - e.from));
-      if (fresh.length === 0) return;
-      const rows = h.rows.concat(fresh);
-      const drop = Math.max(0, rows.length - KEEP);
-      setHeld({ rows: rows.slice(drop), from: h.from + drop, next: e.next, epoch: e.epoch });
+      } else if (r === 'appended') setVersion(held.current.version);
     },
   });
 
-  const columns = useMemo(() => {
-    const cols: string[] = [];
-    const seen = new Set<string>();
-    for (const r of held?.rows.slice(-50) ?? [])
-      for (const k of Object.keys(r))
-        if (!seen.has(k)) {
-          seen.add(k);
-          cols.push(k);
-        }
-    return cols;
-  }, [held]);
+  const h = held.current;
+  const upTo = pausedAt ?? h.next;
+  const count = h.countUpTo(upTo);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` stands for the mutable rows' content
+  const columns = useMemo(() => h.columns(), [version, h]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
 
   if (error) {
     const notRunning = error instanceof ApiRequestError && error.code === 'job-not-running';
@@ -107,38 +105,72 @@ function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
       </div>
     );
   }
-  const newestFirst = held ? [...held.rows].reverse() : [];
+
+  const newer = pausedAt === null ? 0 : h.next - pausedAt;
+  const gridTemplate = `4.5rem repeat(${Math.max(1, columns.length)}, minmax(6rem,1fr))`;
   return (
     <div className="p-4">
-      <p className="mb-2 text-xs text-muted" aria-live="polite">
-        {held
-          ? `${formatCount(held.next)} rows${held.next > held.rows.length ? ` · the newest ${formatCount(held.rows.length)} shown` : ''} · newest first`
-          : 'Loading output…'}
-      </p>
-      {held && held.rows.length === 0 ? (
+      <div className="mb-2 flex flex-wrap items-center gap-3">
+        <p className="text-xs text-muted" aria-live="polite">
+          {!loaded
+            ? 'Loading output…'
+            : `${formatCount(h.next)} rows${h.next > h.length ? ` · the newest ${formatCount(h.length)} kept` : ''} · newest first${
+                pausedAt !== null
+                  ? ` · paused${newer > 0 ? `, ${formatCount(newer)} newer not shown` : ''}`
+                  : ''
+              }`}
+        </p>
+        <Button
+          size="sm"
+          className="ml-auto"
+          disabled={!loaded}
+          onClick={() => setPausedAt((p) => (p === null ? h.next : null))}
+          title={pausedAt === null ? 'Freeze the list while you read it' : 'Show new rows as they arrive'}
+        >
+          {pausedAt === null ? 'Pause' : 'Follow new rows'}
+        </Button>
+      </div>
+      {loaded && count === 0 ? (
         <p className="py-6 text-center text-sm text-muted">No rows yet.</p>
       ) : (
-        <div className="max-h-[22rem] overflow-auto rounded-lg border border-border">
-          <table className="w-full text-sm" aria-label={`Output of ${node.name}`}>
-            <thead className="sticky top-0 bg-surface-2 text-xs text-muted">
-              <tr className="text-left">
-                <th className="w-16 px-3 py-1.5 text-right font-medium">#</th>
+        <div ref={scrollRef} className="h-[22rem] overflow-auto rounded-lg border border-border">
+          <table
+            className="grid w-full text-sm"
+            aria-label={`Output of ${node.name}`}
+            aria-rowcount={count + 1}
+          >
+            <thead className="sticky top-0 z-10 grid bg-surface-2 text-xs text-muted">
+              <tr aria-rowindex={1} className="grid text-left" style={{ gridTemplateColumns: gridTemplate }}>
+                <th className="px-3 py-1.5 text-right font-medium">#</th>
                 {columns.map((c) => (
-                  <th key={c} className="px-3 py-1.5 font-medium">
+                  <th key={c} className="truncate px-3 py-1.5 font-medium">
                     {c}
                   </th>
                 ))}
               </tr>
             </thead>
-            <tbody className="tabular-nums">
-              {newestFirst.map((r, i) => {
-                const seq = (held?.next ?? 0) - 1 - i;
+            <tbody
+              className="relative grid tabular-nums"
+              style={{ height: Math.max(virtualizer.getTotalSize(), ROW_HEIGHT) }}
+            >
+              {virtualizer.getVirtualItems().map((item) => {
+                const seq = upTo - 1 - item.index;
+                const r = h.bySeq(seq);
                 return (
-                  <tr key={seq} className="border-t border-border/60">
+                  <tr
+                    key={seq}
+                    aria-rowindex={item.index + 2}
+                    className="absolute left-0 grid w-full border-t border-border/60"
+                    style={{
+                      height: ROW_HEIGHT,
+                      transform: `translateY(${item.start}px)`,
+                      gridTemplateColumns: gridTemplate,
+                    }}
+                  >
                     <td className="px-3 py-1 text-right text-xs text-muted">{seq}</td>
                     {columns.map((c) => (
-                      <td key={c} className="px-3 py-1">
-                        {valueText(r[c])}
+                      <td key={c} className="truncate px-3 py-1">
+                        {r ? valueText(r[c]) : ''}
                       </td>
                     ))}
                   </tr>

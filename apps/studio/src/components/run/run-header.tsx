@@ -1,12 +1,13 @@
 'use client';
 import type { JobDetail } from '@flowstate/api';
 import Link from 'next/link';
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { formatDateTime, formatDuration } from '../../lib/format';
 import { useStopJob } from '../../lib/queries';
 import { useConnectionState } from '../../lib/socket';
 import { useNow } from '../../lib/use-now';
 import { Button } from '../ui/button';
+import { Dialog } from '../ui/dialog';
 import { ErrorBanner } from '../ui/feedback';
 import { StatusBadge } from '../ui/status-badge';
 
@@ -14,6 +15,8 @@ export function RunHeader({ job, running }: { job: JobDetail; running: boolean }
   const now = useNow(1000, running);
   const stop = useStopJob(job.id);
   const conn = useConnectionState();
+  /** The stop being confirmed: with a savepoint (true) or without (false). */
+  const [confirming, setConfirming] = useState<boolean | null>(null);
   const started = job.startedAt ? Date.parse(job.startedAt) : null;
   const ended = job.endedAt ? Date.parse(job.endedAt) : null;
   const uptime = started === null ? null : (ended ?? (running ? now : started)) - started;
@@ -39,7 +42,7 @@ export function RunHeader({ job, running }: { job: JobDetail; running: boolean }
           <Button
             disabled={!running}
             busy={stop.isPending && stop.variables === true}
-            onClick={() => stop.mutate(true)}
+            onClick={() => setConfirming(true)}
             title="Take a savepoint, then stop (Flink's stop-with-savepoint)"
           >
             Stop with savepoint
@@ -48,7 +51,7 @@ export function RunHeader({ job, running }: { job: JobDetail; running: boolean }
             variant="danger"
             disabled={!running}
             busy={stop.isPending && stop.variables === false}
-            onClick={() => stop.mutate(false)}
+            onClick={() => setConfirming(false)}
           >
             Stop
           </Button>
@@ -96,7 +99,19 @@ export function RunHeader({ job, running }: { job: JobDetail; running: boolean }
           {job.failureCause}
         </div>
       )}
-      {stop.error && <ErrorBanner error={stop.error} />}
+      {stop.error && confirming === null && <ErrorBanner error={stop.error} />}
+      {confirming !== null && (
+        <StopDialog
+          savepoint={confirming}
+          busy={stop.isPending}
+          error={stop.error}
+          onCancel={() => {
+            setConfirming(null);
+            stop.reset();
+          }}
+          onConfirm={() => stop.mutate(confirming, { onSuccess: () => setConfirming(null) })}
+        />
+      )}
       {stop.data?.savepoint && (
         <p role="status" className="text-sm text-muted">
           Stopped with savepoint {stop.data.savepoint.checkpointId}
@@ -104,6 +119,56 @@ export function RunHeader({ job, running }: { job: JobDetail; running: boolean }
         </p>
       )}
     </div>
+  );
+}
+
+/** Says what a stop does before it is done (a stop without a savepoint cannot be undone). */
+function StopDialog({
+  savepoint,
+  busy,
+  error,
+  onCancel,
+  onConfirm,
+}: {
+  savepoint: boolean;
+  busy: boolean;
+  error: unknown;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
+  return (
+    <Dialog
+      open
+      role="alertdialog"
+      onClose={onCancel}
+      title={savepoint ? 'Stop this job with a savepoint?' : 'Stop this job?'}
+      description={
+        savepoint ? (
+          <>
+            Flowstate first takes a <strong>savepoint</strong> — the keyed state and the source positions as
+            of now — then stops the sources and ends the job. The output collected so far is kept. The
+            savepoint appears in the checkpoint history: restoring it starts a new run that continues where
+            this one stopped.
+          </>
+        ) : (
+          <>
+            The sources stop reading and the job ends now, without a savepoint. The output collected so far
+            and the checkpoints already taken are kept, but this run <strong>cannot be resumed</strong> where
+            it stops: to continue it later, use <em>Stop with savepoint</em> instead.
+          </>
+        )
+      }
+      footer={
+        <>
+          <Button onClick={onCancel}>Cancel</Button>
+          <Button variant={savepoint ? 'primary' : 'danger'} busy={busy} onClick={onConfirm}>
+            {savepoint ? 'Take savepoint and stop' : 'Stop job'}
+          </Button>
+        </>
+      }
+    >
+      {error ? <ErrorBanner error={error} /> : null}
+    </Dialog>
   );
 }
 

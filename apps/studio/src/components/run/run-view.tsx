@@ -1,18 +1,22 @@
 'use client';
-import type { JobDetail } from '@flowstate/api';
+import type { JobDetail, JobEventList } from '@flowstate/api';
 import { TERMINAL_JOB_STATUSES } from '@flowstate/api';
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { mergeEvents } from '../../lib/job-events';
 import { keys, useJob } from '../../lib/queries';
 import { useJobRoom, useSocketEvents } from '../../lib/socket';
 import { collectSinks, statefulNodes } from '../../lib/spec-nodes';
 import { ErrorBanner, Loading } from '../ui/feedback';
+import { CheckpointChart } from './checkpoint-chart';
 import { CheckpointsPanel } from './checkpoints-panel';
+import { EventsPanel } from './events-panel';
 import { JobGraph } from './job-graph';
 import { NodesPanel } from './nodes-panel';
 import { OutputPanel } from './output-panel';
 import { RunHeader } from './run-header';
 import { StatePanel } from './state-panel';
+import { ThroughputChart } from './throughput-chart';
 
 /** `/jobs/[id]`: one run, live. Socket events update the React Query cache the panels read. */
 export function RunView({ jobId }: { jobId: string }) {
@@ -41,6 +45,13 @@ export function RunView({ jobId }: { jobId: string }) {
     'checkpoint:failed': (e) => {
       if (e.jobId === jobId) void qc.invalidateQueries({ queryKey: keys.checkpoints(jobId) });
     },
+    'job:event': (e) => {
+      if (e.jobId !== jobId) return;
+      const list = qc.getQueryData<JobEventList>(keys.events(jobId));
+      if (list)
+        qc.setQueryData<JobEventList>(keys.events(jobId), { events: mergeEvents(list.events, [e], 200) });
+      else void qc.invalidateQueries({ queryKey: keys.events(jobId) });
+    },
   });
 
   if (job.isPending) return <Loading label="Loading the run…" />;
@@ -66,8 +77,15 @@ export function RunView({ jobId }: { jobId: string }) {
         <StatePanel job={j} nodes={stateful} />
         <CheckpointsPanel job={j} running={running} />
       </div>
+      <div className="grid gap-5 lg:grid-cols-2">
+        <ThroughputChart job={j} />
+        <CheckpointChart job={j} />
+      </div>
       <NodesPanel job={j} />
-      {sinks.length > 0 && <OutputPanel job={j} sinks={sinks} />}
+      <div className={`grid gap-5 ${sinks.length > 0 ? 'xl:grid-cols-2' : ''}`}>
+        <EventsPanel jobId={j.id} />
+        {sinks.length > 0 && <OutputPanel job={j} sinks={sinks} />}
+      </div>
     </div>
   );
 }

@@ -1,10 +1,10 @@
 'use client';
 import type { JobDetail, StateChangesEvent } from '@flowstate/api';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ApiRequestError, api } from '../../lib/api';
 import { formatCount, keyText, valueColumns, valueText } from '../../lib/format';
-import { fieldOf, KeyedRows, type SortSpec } from '../../lib/keyed-rows';
+import { fieldOf, type KeyedRow, KeyedRows, type SortSpec } from '../../lib/keyed-rows';
 import { useCheckpoints } from '../../lib/queries';
 import { useSocketEvents, useStateRoom } from '../../lib/socket';
 import type { NodeRef } from '../../lib/spec-nodes';
@@ -104,41 +104,59 @@ function StateTable({
   const lastReload = useRef(0);
   const searchId = useId();
 
-  const load = useCallback(async () => {
-    const seq = ++loadSeq.current;
-    lastReload.current = Date.now();
-    const rows = rowsRef.current;
-    rows.beginLoad();
-    setLoading(true);
-    setError(null);
-    setTruncated(false);
-    try {
-      let cursor: string | undefined;
-      do {
-        const page = await api.getState(jobId, node.id, {
-          limit: PAGE,
-          ...(cursor ? { cursor } : {}),
-          ...(source === 'live' ? {} : { checkpointId: source }),
-        });
-        if (seq !== loadSeq.current) return;
-        rows.addSnapshot(page.entries);
-        setVersion(rows.version);
-        cursor = page.nextCursor ?? undefined;
-        if (cursor && rows.size >= MAX_KEYS) {
-          setTruncated(true);
-          break;
+  /** Live changes also go to a snapshot being re-read in the background (see `load`). */
+  const refreshing = useRef<KeyedRows | null>(null);
+  const bump = useCallback(() => setVersion((v) => v + 1), []);
+
+  /**
+   * Reads the node's state page by page. `fresh` (the first load, or after a `reset`) clears the table and
+   * shows each page as it comes; `refresh` (changes were dropped) reads into a second set of rows while the
+   * table keeps showing the current ones, and swaps them when complete, so the table neither empties nor
+   * loses its scroll position.
+   */
+  const load = useCallback(
+    async (mode: 'fresh' | 'refresh' = 'fresh') => {
+      const seq = ++loadSeq.current;
+      lastReload.current = Date.now();
+      const progressive = mode === 'fresh' || rowsRef.current.size === 0;
+      const rows = progressive ? rowsRef.current : new KeyedRows();
+      refreshing.current = progressive ? null : rows;
+      rows.beginLoad();
+      if (progressive) setLoading(true);
+      setError(null);
+      try {
+        let cursor: string | undefined;
+        let cut = false;
+        do {
+          const page = await api.getState(jobId, node.id, {
+            limit: PAGE,
+            ...(cursor ? { cursor } : {}),
+            ...(source === 'live' ? {} : { checkpointId: source }),
+          });
+          if (seq !== loadSeq.current) return;
+          rows.addSnapshot(page.entries);
+          if (progressive) bump();
+          cursor = page.nextCursor ?? undefined;
+          if (cursor && rows.size >= MAX_KEYS) {
+            cut = true;
+            break;
+          }
+        } while (cursor);
+        setTruncated(cut);
+      } catch (e) {
+        if (seq === loadSeq.current) setError(e);
+      } finally {
+        if (seq === loadSeq.current) {
+          rows.endLoad();
+          rowsRef.current = rows;
+          refreshing.current = null;
+          setLoading(false);
+          bump();
         }
-      } while (cursor);
-    } catch (e) {
-      if (seq === loadSeq.current) setError(e);
-    } finally {
-      if (seq === loadSeq.current) {
-        rows.endLoad();
-        setLoading(false);
-        setVersion(rows.version);
       }
-    }
-  }, [jobId, node.id, source]);
+    },
+    [jobId, node.id, source, bump],
+  );
 
   useEffect(() => {
     void load();
@@ -160,24 +178,30 @@ function StateTable({
       if (!live || e.jobId !== jobId || e.nodeId !== node.id) return;
       setNumKeys(e.numKeys);
       if (e.reset) {
-        void load();
+        void load('fresh');
         return;
       }
-      rowsRef.current.applyChanges(e.changes, Date.now());
-      setVersion(rowsRef.current.version);
+      const at = Date.now();
+      rowsRef.current.applyChanges(e.changes, at);
+      refreshing.current?.applyChanges(e.changes, at);
+      bump();
       // Changes that did not fit in the message: re-read the whole state soon (at most every 3 s).
       if (e.dropped > 0 && !pendingReload.current) {
         const wait = Math.max(500, 3000 - (Date.now() - lastReload.current));
         pendingReload.current = setTimeout(() => {
           pendingReload.current = null;
-          void load();
+          void load('refresh');
         }, wait);
       }
     },
   });
 
+  // Filtering 100k sorted rows is a few milliseconds (no re-sort), so it runs on every keystroke; deferring
+  // it (useDeferredValue) measured slower: a second render, a frame later.
+  const shownQuery = query;
+  // Cheap when only values changed: KeyedRows keeps its sorted order and filter between calls.
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` stands for the mutable rows' content
-  const view = useMemo(() => rowsRef.current.view(query, sort), [version, query, sort]);
+  const view = useMemo(() => rowsRef.current.view(shownQuery, sort), [version, shownQuery, sort]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` stands for the mutable rows' content
   const columns = useMemo(() => {
     const sample: unknown[] = [];
@@ -195,6 +219,37 @@ function StateTable({
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
+
+  // Under the key sort, keys that appear or go above the first visible row would push the rows in view up or
+  // down: keep that row where it was (scroll anchoring). Under a value sort rows move by design; a new sort or
+  // search starts at the top.
+  const anchor = useRef<{ row: KeyedRow; offset: number } | null>(null);
+  const shownFor = useRef({ sort, query: shownQuery });
+  const recordAnchor = () => {
+    const el = scrollRef.current;
+    if (!el || el.scrollTop <= 0) {
+      anchor.current = null;
+      return;
+    }
+    const i = Math.floor(el.scrollTop / ROW_HEIGHT);
+    const row = view[i];
+    anchor.current = row ? { row, offset: el.scrollTop - i * ROW_HEIGHT } : null;
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the rows shown change order or membership
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const prev = shownFor.current;
+    shownFor.current = { sort, query: shownQuery };
+    if (el && (prev.sort !== sort || prev.query !== shownQuery)) el.scrollTop = 0;
+    else if (el && anchor.current && sort.by === 'key') {
+      const a = anchor.current.row;
+      let i = view.indexOf(a);
+      if (i < 0) i = view.findIndex((r) => r.id === a.id); // the rows were re-read (a refresh)
+      const want = i * ROW_HEIGHT + anchor.current.offset;
+      if (i >= 0 && Math.abs(el.scrollTop - want) >= 1) el.scrollTop = want;
+    }
+    recordAnchor();
+  }, [view]);
 
   const notRunning = error instanceof ApiRequestError && error.code === 'job-not-running';
   const cols = columns && columns.length > 0 ? columns : ['value'];
@@ -229,7 +284,7 @@ function StateTable({
             </span>
           ) : (
             <>
-              {query ? `${formatCount(view.length)} of ` : ''}
+              {shownQuery ? `${formatCount(view.length)} of ` : ''}
               {formatCount(numKeys ?? rowsRef.current.size)} keys
               {truncated ? ` (first ${formatCount(rowsRef.current.size)} loaded)` : ''}
               {live ? ' · live' : ` · as in checkpoint ${source}`}
@@ -257,7 +312,11 @@ function StateTable({
           }
         />
       ) : (
-        <div ref={scrollRef} className="h-[24rem] overflow-auto rounded-lg border border-border">
+        <div
+          ref={scrollRef}
+          onScroll={recordAnchor}
+          className="h-[24rem] overflow-auto rounded-lg border border-border"
+        >
           <table
             aria-label={`State of ${node.name}`}
             aria-rowcount={view.length + 1}
@@ -289,7 +348,7 @@ function StateTable({
               {view.length === 0 && !loading ? (
                 <tr className="absolute grid w-full">
                   <td className="px-3 py-8 text-center text-sm text-muted">
-                    {query ? `No key contains “${query}”.` : 'No keys in state yet.'}
+                    {shownQuery ? `No key contains “${shownQuery}”.` : 'No keys in state yet.'}
                   </td>
                 </tr>
               ) : (
