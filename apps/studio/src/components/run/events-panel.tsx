@@ -37,7 +37,11 @@ export function EventsPanel({ jobId }: { jobId: string }) {
             Status changes, checkpoints and restarts are listed here.
           </EmptyState>
         ) : (
-          <div className="max-h-[22rem] overflow-auto rounded-lg border border-border">
+          <div
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable content must be reachable by keyboard
+            tabIndex={0}
+            className="max-h-[22rem] overflow-auto rounded-lg border border-border"
+          >
             <table className="w-full text-sm" aria-labelledby="events-title">
               <thead className="sticky top-0 bg-surface-2 text-xs text-muted">
                 <tr className="text-left">

@@ -133,7 +133,12 @@ function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
       {loaded && count === 0 ? (
         <p className="py-6 text-center text-sm text-muted">No rows yet.</p>
       ) : (
-        <div ref={scrollRef} className="h-[22rem] overflow-auto rounded-lg border border-border">
+        <div
+          ref={scrollRef}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable content must be reachable by keyboard
+          tabIndex={0}
+          className="h-[22rem] overflow-auto rounded-lg border border-border"
+        >
           <table
             className="grid w-full text-sm"
             aria-label={`Output of ${node.name}`}

@@ -67,7 +67,12 @@ function ChartFrame({
         </button>
       </div>
       {showTable ? (
-        <div id={tableId} className="max-h-56 overflow-auto rounded-md border border-border">
+        <div
+          id={tableId}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable content must be reachable by keyboard
+          tabIndex={0}
+          className="max-h-56 overflow-auto rounded-md border border-border"
+        >
           {table}
         </div>
       ) : (
