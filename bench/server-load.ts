@@ -15,11 +15,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer as createNetServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { freePort, json, sleep } from './lib/http';
 import { check, QUICK, report } from './lib/measure';
 
 const CLIENTS = QUICK ? 20 : 200;
@@ -87,26 +87,7 @@ interface Health {
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number };
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const mib = (b: number) => b / 2 ** 20;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  const r = await fetch(url, init);
-  const body = (await r.json()) as T;
-  if (!r.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${r.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 function startServer(port: number, dataDir: string): { child: ChildProcess; output: () => string } {
   const env: NodeJS.ProcessEnv = {

@@ -31,10 +31,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer as createNetServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, json, sleep } from './lib/http';
 import { check, QUICK, report, stats } from './lib/measure';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -70,26 +70,6 @@ const requireFromE2e = createRequire(path.join(repoRoot, 'e2e/package.json'));
 const { chromium } = requireFromE2e('@playwright/test') as {
   chromium: { launch(opts: { executablePath: string; args: string[] }): Promise<Browser> };
 };
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  const r = await fetch(url, init);
-  const body = (await r.json()) as T;
-  if (!r.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${r.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
 function specFor(n: number) {
   const hot = Math.min(n, 1000);

@@ -5,6 +5,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
+import { openNewWordCount } from './support';
 
 async function audit(page: Page, screen: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
@@ -35,11 +36,7 @@ test('every screen passes axe’s WCAG 2.1 AA rules, light and dark', async ({ p
   await expect(pipelines.getByText('Loading pipelines…')).toHaveCount(0);
   await audit(page, 'pipelines');
 
-  const edits = page.getByRole('link', { name: 'Edit word-count', exact: true });
-  const before = await edits.count();
-  await page.getByRole('button', { name: 'Create pipeline from word-count', exact: true }).click();
-  await expect(edits).toHaveCount(before + 1);
-  await edits.first().click();
+  await openNewWordCount(page);
   const canvas = page.getByRole('region', { name: 'Canvas' });
   await expect(canvas.getByText('Count per word')).toBeVisible();
   await audit(page, 'editor');

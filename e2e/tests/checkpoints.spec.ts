@@ -8,7 +8,7 @@
  * restore). Then reload: the run's checkpoint history, the pipeline and its versions are still there.
  */
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { shoot } from './support';
+import { openNewFromTemplate, shoot } from './support';
 
 /** Every row of a state table as text cells (the table holds a handful of keys: all rows are rendered). */
 async function stateRows(table: Locator): Promise<string[][]> {
@@ -27,14 +27,7 @@ function tradesOf(rows: string[][], column: number): number {
 
 async function createSlowTicker(page: Page): Promise<string> {
   await page.goto('/');
-  const pipelines = page.getByRole('region', { name: 'Your pipelines' });
-  await expect(pipelines.getByText('Loading pipelines…')).toHaveCount(0);
-  const edits = page.getByRole('link', { name: 'Edit stock-monitoring', exact: true });
-  const before = await edits.count();
-  await page.getByRole('button', { name: 'Create pipeline from stock-monitoring', exact: true }).click();
-  await expect(edits).toHaveCount(before + 1);
-  await edits.first().click();
-  await expect(page).toHaveURL(/\/pipelines\/[A-Za-z0-9_-]+$/);
+  await openNewFromTemplate(page, 'stock-monitoring');
   const pipelineUrl = page.url();
 
   // One trade every 4 seconds.
@@ -135,5 +128,5 @@ test('trigger a checkpoint, let the state move on, restore it; reload keeps pipe
   ).toBeVisible();
   await page.goto(jobUrl);
   await expect(page.getByRole('table', { name: 'Checkpoints' })).toContainText('completed');
-  await shoot(page, 'checkpoint-06-after-reload');
+  await shoot(page, 'checkpoint-07-history-after-reload');
 });

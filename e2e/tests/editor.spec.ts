@@ -3,38 +3,8 @@
  * source straight to the aggregate is refused with the reason (the aggregate needs a keyed stream); an
  * invalid condition typed into the filter's form shows its error inline. Screenshots go to e2e/artifacts/.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { expect, type Page, test } from '@playwright/test';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, '../artifacts');
-
-/** The reference count: the word-count spec's own rule (lower-case, split on anything but a-z0-9). */
-function countOf(word: string): number {
-  const text = readFileSync(join(here, '../../examples/word-count/data/words.txt'), 'utf8');
-  return text
-    .split('\n')
-    .flatMap((line) => line.toLowerCase().split(/[^a-z0-9]+/))
-    .filter((w) => w === word).length;
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
-/** Creates a pipeline from the word-count template and opens it in the editor (the list is newest first). */
-async function openNewWordCount(page: Page): Promise<void> {
-  const pipelines = page.getByRole('region', { name: 'Your pipelines' });
-  await expect(pipelines.getByText('Loading pipelines…')).toHaveCount(0);
-  const edits = page.getByRole('link', { name: 'Edit word-count', exact: true });
-  const before = await edits.count();
-  await page.getByRole('button', { name: 'Create pipeline from word-count', exact: true }).click();
-  await expect(edits).toHaveCount(before + 1);
-  await edits.first().click();
-  await expect(page).toHaveURL(/\/pipelines\/[A-Za-z0-9_-]+$/);
-}
+import { expect, test } from '@playwright/test';
+import { countOf, openNewWordCount, shoot } from './support';
 
 test('edit the word-count pipeline: refused connection, inline expression error', async ({ page }) => {
   await page.goto('/');

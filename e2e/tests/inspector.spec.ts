@@ -5,24 +5,9 @@
  * one; the aggregate gets a second aggregate from the row form; the job's checkpoint interval is changed
  * and undone; the pipeline saves as version 2. Screenshots, light and dark, go to e2e/artifacts/.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, '../artifacts');
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true, animations: 'disabled' });
-}
-
-/** Both themes: light, then dark, back to light. */
-async function shootBoth(page: Page, name: string): Promise<void> {
-  await shoot(page, name);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await shoot(page, `${name}-dark`);
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { artifacts, openNewWordCount, shoot } from './support';
 
 /** The inspector's panel only, in a window tall enough to show all of it, light and dark. */
 async function shootInspector(page: Page, name: string): Promise<void> {
@@ -35,17 +20,6 @@ async function shootInspector(page: Page, name: string): Promise<void> {
   }
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize(viewport);
-}
-
-async function openNewWordCount(page: Page): Promise<void> {
-  const pipelines = page.getByRole('region', { name: 'Your pipelines' });
-  await expect(pipelines.getByText('Loading pipelines…')).toHaveCount(0);
-  const edits = page.getByRole('link', { name: 'Edit word-count', exact: true });
-  const before = await edits.count();
-  await page.getByRole('button', { name: 'Create pipeline from word-count', exact: true }).click();
-  await expect(edits).toHaveCount(before + 1);
-  await edits.first().click();
-  await expect(page).toHaveURL(/\/pipelines\/[A-Za-z0-9_-]+$/);
 }
 
 test('structured inspector editors and job settings', async ({ page }) => {
@@ -190,5 +164,5 @@ test('structured inspector editors and job settings', async ({ page }) => {
 
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Saved as version 2')).toBeVisible();
-  await shootBoth(page, 'inspector-06-saved');
+  await shoot(page, 'inspector-06-saved');
 });

@@ -8,21 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { artifacts, shoot } from './support';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, '../artifacts');
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true, animations: 'disabled' });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({
-    path: join(artifacts, `${name}-dark.png`),
-    fullPage: true,
-    animations: 'disabled',
-  });
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 /** The stock-monitoring template with its source paced and unbounded, under a name of its own. */
 function pacedTemplate(name: string): unknown {

@@ -4,34 +4,8 @@
  * name, as a person would; the live connection goes through the studio's origin; the theme toggle sticks.
  * Screenshots of each screen (light and dark) go to e2e/artifacts/.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { expect, type Page, test } from '@playwright/test';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, '../artifacts');
-
-/** The reference count: the word-count spec's own rule (lower-case, split on anything but a-z0-9). */
-function countOf(word: string): number {
-  const text = readFileSync(join(here, '../../examples/word-count/data/words.txt'), 'utf8');
-  return text
-    .split('\n')
-    .flatMap((line) => line.toLowerCase().split(/[^a-z0-9]+/))
-    .filter((w) => w === word).length;
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  // `animations: 'disabled'` finishes the colour transitions the scheme switch starts.
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true, animations: 'disabled' });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({
-    path: join(artifacts, `${name}-dark.png`),
-    fullPage: true,
-    animations: 'disabled',
-  });
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { expect, test } from '@playwright/test';
+import { countOf, shoot } from './support';
 
 test('create the word-count pipeline from its template, run it, read the count of "the"', async ({
   page,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const artifacts = join(here, '../artifacts');
@@ -30,3 +30,18 @@ export function countOf(word: string): number {
     .flatMap((line) => line.toLowerCase().split(/[^a-z0-9]+/))
     .filter((w) => w === word).length;
 }
+
+/** Creates a pipeline from a template on the pipelines page and opens it in the editor (the list is newest first). */
+export async function openNewFromTemplate(page: Page, template: string): Promise<void> {
+  const pipelines = page.getByRole('region', { name: 'Your pipelines' });
+  await expect(pipelines.getByText('Loading pipelines…')).toHaveCount(0);
+  const edits = page.getByRole('link', { name: `Edit ${template}`, exact: true });
+  const before = await edits.count();
+  await page.getByRole('button', { name: `Create pipeline from ${template}`, exact: true }).click();
+  await expect(edits).toHaveCount(before + 1);
+  await edits.first().click();
+  await expect(page).toHaveURL(/\/pipelines\/[A-Za-z0-9_-]+$/);
+}
+
+/** The word-count template, opened in the editor. */
+export const openNewWordCount = (page: Page) => openNewFromTemplate(page, 'word-count');

@@ -9,18 +9,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { shoot } from './support';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const artifacts = join(here, '../artifacts');
 const wordCountFile = join(here, '../../examples/word-count/job.json');
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `${name}.png`), animations: 'disabled' });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: join(artifacts, `${name}-dark.png`), animations: 'disabled' });
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 test('new pipeline → import → save → version 2 → open version 1 → JSON view → export', async ({ page }) => {
   await page.goto('/');

@@ -253,7 +253,8 @@ function StateTable({
 
   const notRunning = error instanceof ApiRequestError && error.code === 'job-not-running';
   const cols = columns && columns.length > 0 ? columns : ['value'];
-  const gridTemplate = `minmax(8rem,2fr) repeat(${cols.length}, minmax(5rem,1fr))`;
+  // Values get the room (a float such as 109.906058 fits); the table scrolls sideways when there are many.
+  const gridTemplate = `minmax(5rem,1fr) repeat(${cols.length}, minmax(6.5rem,1fr))`;
   const now = Date.now();
 
   const sortBy = (by: string) =>
@@ -329,7 +330,7 @@ function StateTable({
                   <th
                     key={c}
                     aria-sort={sort.by === c ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
-                    className={`px-3 py-1.5 text-xs font-medium text-muted ${c === 'key' ? 'text-left' : 'text-right'}`}
+                    className={`py-1.5 text-xs font-medium text-muted ${c === 'key' ? 'px-3 text-left' : 'px-2 text-right'}`}
                   >
                     <button type="button" onClick={() => sortBy(c)} className="hover:text-fg">
                       {c === 'key' ? 'Key' : c}
@@ -366,12 +367,17 @@ function StateTable({
                         gridTemplateColumns: gridTemplate,
                       }}
                     >
-                      <td className="truncate px-3 py-1.5 font-mono text-[13px]">{keyText(r.key)}</td>
-                      {cols.map((c) => (
-                        <td key={c} className="truncate px-3 py-1.5 text-right tabular-nums">
-                          {valueText(columns && columns.length > 0 ? fieldOf(r.value, c) : r.value)}
-                        </td>
-                      ))}
+                      <td className="truncate px-3 py-1.5 font-mono text-[13px]" title={keyText(r.key)}>
+                        {keyText(r.key)}
+                      </td>
+                      {cols.map((c) => {
+                        const text = valueText(columns && columns.length > 0 ? fieldOf(r.value, c) : r.value);
+                        return (
+                          <td key={c} className="truncate px-2 py-1.5 text-right tabular-nums" title={text}>
+                            {text}
+                          </td>
+                        );
+                      })}
                     </tr>
                   );
                 })
