@@ -337,3 +337,46 @@ describe('commandForKey', () => {
     expect(commandForKey({ key: 'Delete', ctrlKey: true })).toBeNull();
   });
 });
+
+describe('typing into a form field', () => {
+  it('is one undo step per run of keystrokes in one field', () => {
+    const store = createEditorStore();
+    const s = () => store.getState();
+    const id = s().addNode('filter', { x: 0, y: 0 });
+    const where = () => (s().graph.nodes[0]!.data as { where?: string }).where;
+    const before = where();
+    for (const text of ['a', 'am', 'amo', 'amou']) s().setField(id, ['where'], text, { typing: true });
+    expect(where()).toBe('amou');
+    expect(s().past).toHaveLength(2); // the add, the typing run
+    s().undo();
+    expect(where()).toBe(before);
+    s().redo();
+    expect(where()).toBe('amou');
+  });
+
+  it('starts a new step after another field, another edit, an undo or a save', () => {
+    const store = createEditorStore();
+    const s = () => store.getState();
+    const id = s().addNode('filter', { x: 0, y: 0 });
+    const type = (path: string[], text: string) => s().setField(id, path, text, { typing: true });
+    type(['where'], 'x > 1');
+    type(['name'], 'Big'); // another field
+    type(['where'], 'x > 2');
+    expect(s().past).toHaveLength(4);
+    s().updateNodeData(id, { parallelism: 2 }); // another edit
+    type(['where'], 'x > 3');
+    expect(s().past).toHaveLength(6);
+    s().markSaved();
+    type(['where'], 'x > 4'); // after a save: the saved text stays an undo point
+    expect(s().past).toHaveLength(7);
+    expect(s().dirty).toBe(true);
+    s().undo();
+    expect(s().dirty).toBe(false);
+    type(['where'], 'x > 5'); // after an undo
+    expect(s().past).toHaveLength(7);
+    // Without `typing`, every write is its own step (a select, a committed draft).
+    s().setField(id, ['where'], 'x > 6');
+    s().setField(id, ['where'], 'x > 7');
+    expect(s().past).toHaveLength(9);
+  });
+});

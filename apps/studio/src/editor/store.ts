@@ -50,8 +50,12 @@ export interface EditorActions {
   connect(connection: ConnectionLike): ConnectResult;
   /** Merges `patch` into the node's data (`undefined` removes a key). */
   updateNodeData(id: string, patch: Record<string, unknown>): void;
-  /** Writes one form field (see `writeField`); `['id']` renames the node. */
-  setField(id: string, path: readonly string[], value: unknown): ActionResult;
+  /**
+   * Writes one form field (see `writeField`); `['id']` renames the node. `typing`: the write is one
+   * keystroke of a text the form writes as it is typed — consecutive typing writes to the same field are
+   * one undo step (any other edit, undo or redo ends the run).
+   */
+  setField(id: string, path: readonly string[], value: unknown, options?: { typing?: boolean }): ActionResult;
   /** Renames a node, its edges and its selection with it. */
   renameNode(id: string, newId: string): ActionResult;
   /** Changes the job's name, description or settings (`undefined` removes description / settings). */
@@ -92,6 +96,8 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
   let nextToken = 1;
   let savedToken = 0;
   let openDrag: string | null = null;
+  /** The field (node and path) the last commit typed into, while a typing run can still grow. */
+  let openTyping: string | null = null;
   const topToken = () => pastTokens[pastTokens.length - 1] ?? 0;
 
   return createStore<EditorState & EditorActions>()((set, get) => {
@@ -102,8 +108,9 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
       return kept.length === selection.length ? selection : kept;
     };
 
-    const commit = (changes: readonly GraphChange[]): void => {
+    const commit = (changes: readonly GraphChange[], typingKey?: string): void => {
       const state = get();
+      const foldsTyping = typingKey !== undefined && typingKey === openTyping && state.past.length > 0;
       const positional =
         changes.length > 0 && changes.every((c) => c.type === 'position' || c.type === 'dimensions');
       const moves = changes.filter((c) => c.type === 'position');
@@ -121,12 +128,19 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
         set({ graph });
         return;
       }
+      // An edit: a typing run goes on only with another keystroke in the same field (measured sizes, which
+      // change as a label is typed, returned above without ending it).
+      openTyping = typingKey ?? null;
       let past: GraphChange[][];
       if (folds && state.past.length > 0) {
         const top = state.past[state.past.length - 1]!;
         const moved = new Set(top.map((c) => (c.type === 'position' ? c.id : '')));
         const merged = [...top, ...inverse.filter((c) => c.type === 'position' && !moved.has(c.id))];
         past = [...state.past.slice(0, -1), merged];
+        if (topToken() === savedToken) pastTokens[pastTokens.length - 1] = nextToken++;
+      } else if (foldsTyping) {
+        // The top step already restores the field as it was before the run began.
+        past = state.past;
         if (topToken() === savedToken) pastTokens[pastTokens.length - 1] = nextToken++;
       } else {
         past = [...state.past, inverse];
@@ -177,6 +191,7 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
       const step = stack[stack.length - 1];
       if (step === undefined) return;
       openDrag = null;
+      openTyping = null;
       const { graph, inverse } = applyGraphChangesWithInverse(state.graph, step);
       if (from === 'past') {
         const token = pastTokens[pastTokens.length - 1]!;
@@ -288,11 +303,12 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
         replaceData(id, data as FlowNodeData);
       },
 
-      setField: (id, path, value) => {
+      setField: (id, path, value, options) => {
         if (path.length === 1 && path[0] === 'id') return get().renameNode(id, String(value ?? ''));
         const node = nodeById(id);
         if (node === undefined) return { ok: false, reason: `there is no node '${id}'` };
-        replaceData(id, writeField(node, path, value));
+        const typingKey = options?.typing ? `${id}\u0000${path.join('\u0000')}` : undefined;
+        commit([{ type: 'update', id, data: writeField(node, path, value) }], typingKey);
         return { ok: true };
       },
 
@@ -353,6 +369,7 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
         futureTokens = [];
         savedToken = 0;
         openDrag = null;
+        openTyping = null;
         set({ graph: specToGraph(spec), selection: [], past: [], future: [], dirty: false });
       },
 
@@ -375,6 +392,7 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
 
       markSaved: () => {
         openDrag = null;
+        openTyping = null;
         savedToken = topToken();
         set({ dirty: false });
       },

@@ -150,7 +150,9 @@ function FieldInput({ node, field }: { node: FlowNode; field: FormField }) {
       message={message}
       fields={field.input === 'field-picker' ? fieldsAvailableTo(graph, node.id) : undefined}
       write={(v) => {
-        const result = store.getState().setField(node.id, field.path, v);
+        // Text typed into the form is written as it is typed; one run of typing is one undo step.
+        const typing = field.input !== 'select' && field.input !== 'field-picker';
+        const result = store.getState().setField(node.id, field.path, v, { typing });
         setRefusal(result.ok ? null : result.reason);
       }}
     />
