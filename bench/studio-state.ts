@@ -20,6 +20,8 @@
  * - the JS heap after a forced GC (CDP), the browser's cost of holding the table;
  * - frame times while scrolling the table from top to bottom in 240 frames (scrollTop set each frame: a drag
  *   of the scrollbar), p50/p95/max of the rAF deltas;
+ * - frame times while scrolling at wheel speed: 96 px (3 rows) per frame for 240 frames, back and forth
+ *   over the table (what a person scrolling with the wheel or a touchpad asks of it);
  * - 4 s parked at row 400 while changes arrive: frame p95, how often the top visible row changed (jumps;
  *   should be 0) and how many rows flashed;
  * - search: typing "42" until the filtered count shows; clearing it;
@@ -157,6 +159,7 @@ interface Round {
   loadedMs: number;
   heapMiB: number;
   scroll: { p50: number; p95: number; max: number; lastRow: number };
+  wheel: { p50: number; p95: number };
   park: { p95: number; jumps: number; flashes: number };
   searchMs: number;
   clearMs: number;
@@ -220,6 +223,33 @@ async function measureRound(page: Page, base: string, jobId: string, n: number):
       Number(r.getAttribute('aria-rowindex')),
     );
     return { deltas, lastRow: Math.max(...rows) };
+  }, SCROLL_FRAMES);
+
+  const wheel = await page.evaluate(async (frames: number) => {
+    const table = document.querySelector('table[aria-label^="State of"]')!;
+    const el = table.parentElement!;
+    const max = el.scrollHeight - el.clientHeight;
+    // From the middle, 96 px a frame, turning at either end.
+    let pos = Math.floor(max / 2);
+    let dir = 1;
+    el.scrollTop = pos;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const deltas: number[] = [];
+    await new Promise<void>((resolve) => {
+      let i = 0;
+      let last = 0;
+      const step = (ts: number) => {
+        if (last) deltas.push(ts - last);
+        last = ts;
+        if (i++ > frames) return resolve();
+        if (pos + dir * 96 > max || pos + dir * 96 < 0) dir = -dir;
+        pos += dir * 96;
+        el.scrollTop = pos;
+        requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
+    });
+    return deltas;
   }, SCROLL_FRAMES);
 
   const park = await page.evaluate(
@@ -309,6 +339,7 @@ async function measureRound(page: Page, base: string, jobId: string, n: number):
       max: Math.max(...scroll.deltas),
       lastRow: scroll.lastRow,
     },
+    wheel: { p50: pct(wheel, 50), p95: pct(wheel, 95) },
     park: { p95: pct(park.deltas, 95), jumps: park.jumps, flashes: park.flashes },
     searchMs,
     clearMs,
@@ -395,7 +426,7 @@ async function main(): Promise<void> {
         results.get(n)!.push(r);
         console.log(
           `  round ${round}, ${String(n).padStart(6)} keys: first rows ${r.firstRowMs.toFixed(0)} ms, all ${r.loadedMs.toFixed(0)} ms, ` +
-            `heap ${r.heapMiB.toFixed(1)} MiB, scroll p95 ${r.scroll.p95.toFixed(1)} ms (max ${r.scroll.max.toFixed(0)}), ` +
+            `heap ${r.heapMiB.toFixed(1)} MiB, scroll p95 ${r.scroll.p95.toFixed(1)} ms (max ${r.scroll.max.toFixed(0)}), wheel p95 ${r.wheel.p95.toFixed(1)} ms, ` +
             `parked p95 ${r.park.p95.toFixed(1)} ms, ${r.park.jumps} jumps, ${r.park.flashes} flashed, ` +
             `search ${r.searchMs.toFixed(0)} / clear ${r.clearMs.toFixed(0)} ms, sort ${r.sortMs.toFixed(0)} / back ${r.sortBackMs.toFixed(0)} ms`,
         );
@@ -411,6 +442,8 @@ async function main(): Promise<void> {
       ['scroll frame p50', (r) => r.scroll.p50, 'ms'],
       ['scroll frame p95', (r) => r.scroll.p95, 'ms'],
       ['scroll frame max', (r) => r.scroll.max, 'ms'],
+      ['wheel-speed scroll frame p50', (r) => r.wheel.p50, 'ms'],
+      ['wheel-speed scroll frame p95', (r) => r.wheel.p95, 'ms'],
       ['frame p95 parked while changes arrive', (r) => r.park.p95, 'ms'],
       ['jumps while parked', (r) => r.park.jumps, ''],
       ['rows flashed while parked', (r) => r.park.flashes, ''],
@@ -449,6 +482,15 @@ async function main(): Promise<void> {
       value: p95b / p95a,
       unit: '×',
       note: `${p95b.toFixed(1)} ms vs ${p95a.toFixed(1)} ms`,
+    });
+    const w95a = med(small, (r) => r.wheel.p95);
+    const w95b = med(big, (r) => r.wheel.p95);
+    report({
+      bench: 'studio-state',
+      metric: `wheel-speed scroll frame p95, ${big} / ${small} keys`,
+      value: w95b / w95a,
+      unit: '×',
+      note: `${w95b.toFixed(1)} ms vs ${w95a.toFixed(1)} ms`,
     });
     report({
       bench: 'studio-state',
