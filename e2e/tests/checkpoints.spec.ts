@@ -106,6 +106,9 @@ test('trigger a checkpoint, let the state move on, restore it; reload keeps pipe
   await dialog.getByRole('button', { name: `Restore checkpoint ${checkpointId}`, exact: true }).click();
   await expect(page.getByText(`Rolled back to checkpoint ${checkpointId}`)).toBeVisible();
   await expect.poll(() => stateRows(state), { timeout: 3_000, intervals: [100] }).toEqual(atCheckpoint);
+  await expect(page.getByRole('group', { name: 'Restored from' })).toHaveText(
+    new RegExp(`checkpoint ${checkpointId} \\(this run\\)`),
+  );
   await shoot(page, 'checkpoint-05-restored');
 
   // Reload the run: its checkpoint history is still there.

@@ -213,6 +213,9 @@ describe('a pipeline from creation to a restore after a server restart', () => {
     const r = await t.api.post(`/api/jobs/${jobId}/restore`, { checkpointId });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ mode: 'in-place', checkpointId, job: { id: jobId, status: 'running' } });
+    // The run says where its state now comes from.
+    expect(r.body.job.restoredFrom).toMatchObject({ checkpointId, jobId });
+    expect((await t.api.get(`/api/jobs/${jobId}`)).body.restoredFrom).toMatchObject({ checkpointId, jobId });
     const after = byKey((await t.api.get(`/api/jobs/${jobId}/state/totals`)).body.entries);
     for (const k of KEYS) {
       const cp = checkpointState.get(k)!;

@@ -121,7 +121,18 @@ export interface Db {
     list(filter?: { pipelineId?: string; status?: JobStatus[] }): Promise<JobRow[]>;
     update(
       id: string,
-      patch: Partial<Pick<JobRow, 'status' | 'failureCause' | 'restarts' | 'startedAt' | 'endedAt'>>,
+      patch: Partial<
+        Pick<
+          JobRow,
+          | 'status'
+          | 'failureCause'
+          | 'restarts'
+          | 'startedAt'
+          | 'endedAt'
+          | 'restoredFromCheckpoint'
+          | 'restoredFromPath'
+        >
+      >,
     ): Promise<JobRow | null>;
     /**
      * At server start: jobs left running/restarting by a previous server process are no longer running: marks
@@ -483,6 +494,9 @@ function createDb(prisma: PrismaClient): Db {
         if (patch.restarts !== undefined) data.restarts = patch.restarts;
         if (patch.startedAt !== undefined) data.startedAt = patch.startedAt;
         if (patch.endedAt !== undefined) data.endedAt = patch.endedAt;
+        if (patch.restoredFromCheckpoint !== undefined)
+          data.restoredFromCheckpoint = patch.restoredFromCheckpoint;
+        if (patch.restoredFromPath !== undefined) data.restoredFromPath = patch.restoredFromPath;
         try {
           return jobRow(await prisma.job.update({ where: { id }, data, include: jobInclude }));
         } catch (e) {

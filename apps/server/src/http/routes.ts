@@ -332,10 +332,15 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
         throw fromManager(e, job);
       }
       await recorder.idle(job.id);
+      // The run now carries the checkpoint's state: it is restored from it, as a new run would be.
+      const updated = await db.jobs.update(job.id, {
+        restoredFromCheckpoint: cp.number,
+        restoredFromPath: cp.path!,
+      });
       return {
         mode: 'in-place' as const,
         checkpointId: body.checkpointId,
-        job: toJob((await db.jobs.get(job.id)) ?? job, liveOf(job.id)),
+        job: toJob(updated ?? job, liveOf(job.id)),
       };
     }
     // A job that no longer runs: a new run of the same spec starts from the checkpoint.

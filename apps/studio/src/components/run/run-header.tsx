@@ -71,7 +71,10 @@ export function RunHeader({ job, running }: { job: JobDetail; running: boolean }
         <Stat label="Started">{formatDateTime(job.startedAt)}</Stat>
         <Stat label="Restored from">
           {job.restoredFrom ? (
-            job.restoredFrom.jobId ? (
+            job.restoredFrom.jobId === job.id ? (
+              // Rolled back in place to one of this run's own checkpoints.
+              `checkpoint ${job.restoredFrom.checkpointId} (this run)`
+            ) : job.restoredFrom.jobId ? (
               <Link className="text-accent hover:underline" href={`/jobs/${job.restoredFrom.jobId}`}>
                 checkpoint {job.restoredFrom.checkpointId}
               </Link>
