@@ -22,6 +22,7 @@ import {
 } from './heapStates';
 import { type Key, type KeyGroupRange, KeyGroupRangeAssignment } from './keyGroups';
 import {
+  type ColumnarEntries,
   type InternalKvState,
   type KeyedStateBackend,
   type KeyedStateSnapshot,
@@ -487,8 +488,27 @@ interface SnapshotPart {
   readonly table: HeapStateTable<unknown>;
   readonly overlay: TableOverlay<unknown>;
   readonly codec: StateCodec;
-  /** Entries by key group (sparse). */
-  buckets: Array<Array<[Key, Namespace, unknown]> | undefined>;
+  /** Entries by key group (sparse), columnar as they are materialized. */
+  buckets: Array<Bucket | undefined>;
+}
+
+/**
+ * One key group's entries, written column by column as the snapshot materializes them: no object per entry
+ * (which the garbage collector would pay for), and already the shape checkpoint files hold. `namespaces` is
+ * only created when a second namespace shows up (non-windowed state has one).
+ */
+interface Bucket {
+  keys: Key[];
+  values: unknown[];
+  namespace: Namespace;
+  namespaces: Namespace[] | undefined;
+}
+
+function bucketEntries(b: Bucket): ColumnarEntries {
+  if (b.namespaces !== undefined) return { keys: b.keys, values: b.values, namespaces: b.namespaces };
+  return b.namespace === undefined
+    ? { keys: b.keys, values: b.values }
+    : { keys: b.keys, values: b.values, namespace: b.namespace };
 }
 
 class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
@@ -523,9 +543,18 @@ class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
         const snap = codec.toSnapshot(value, owned, now);
         if (snap === SKIP) return;
         const kg = KeyGroupRangeAssignment.assignToKeyGroup(key, maxP);
-        let bucket = buckets[kg];
-        if (bucket === undefined) buckets[kg] = bucket = [];
-        bucket.push([key, ns, snap]);
+        const bucket = buckets[kg];
+        if (bucket === undefined) {
+          buckets[kg] = { keys: [key], values: [snap], namespace: ns, namespaces: undefined };
+          return;
+        }
+        if (bucket.namespaces !== undefined) bucket.namespaces.push(ns);
+        else if (ns !== bucket.namespace) {
+          bucket.namespaces = new Array<Namespace>(bucket.keys.length).fill(bucket.namespace);
+          bucket.namespaces.push(ns);
+        }
+        bucket.keys.push(key);
+        bucket.values.push(snap);
       });
       if (part.overlay.done) {
         part.table.removeOverlay(part.overlay);
@@ -540,8 +569,8 @@ class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
   private finish(): void {
     const states: KeyedStateSnapshotStateData[] = this.parts.map((p) => {
       const byKeyGroup: KeyedStateSnapshotStateData['byKeyGroup'] = [];
-      p.buckets.forEach((entries, kg) => {
-        if (entries !== undefined) byKeyGroup.push([kg, entries]);
+      p.buckets.forEach((bucket, kg) => {
+        if (bucket !== undefined) byKeyGroup.push([kg, bucketEntries(bucket)]);
       });
       p.buckets = [];
       const st: KeyedStateSnapshotStateData = { name: p.table.name, kind: p.codec.kind, byKeyGroup };

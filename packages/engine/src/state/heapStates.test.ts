@@ -9,7 +9,7 @@ import {
   ValueStateDescriptor,
   VOID_NAMESPACE,
 } from './index';
-import { newBackend } from './testUtil';
+import { entryTriples, newBackend } from './testUtil';
 
 const countFn: AggregateFunction<number, { n: number; sum: number }, number> = {
   createAccumulator: () => ({ n: 0, sum: 0 }),
@@ -377,7 +377,7 @@ describe('TTL (processing time)', () => {
     expect(backend.getKeyView('old')).toBeUndefined();
     expect(backend.getKeyView('new')).toEqual({ v: 2 });
     const data = backend.snapshot(1).result();
-    const entries = data.states[0]!.byKeyGroup.flatMap(([, e]) => e as Array<[unknown, unknown, unknown]>);
+    const entries = data.states[0]!.byKeyGroup.flatMap(([, e]) => entryTriples(e));
     expect(entries).toEqual([['new', VOID_NAMESPACE, { v: 2, ts: 1050 }]]);
     expect(data.states[0]!.ttlMs).toBe(100);
   });

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { HeapKeyedStateBackend } from './HeapKeyedStateBackend';
 import {
   AggregatingStateDescriptor,
+  type ColumnarEntries,
   type Key,
   type KeyedStateSnapshotData,
   KeyGroupRangeAssignment,
   ListStateDescriptor,
   MapStateDescriptor,
-  type Namespace,
   ValueStateDescriptor,
   VOID_NAMESPACE,
 } from './index';
@@ -141,11 +141,9 @@ describe('copy-on-write snapshots', () => {
     expect(map.get('m')).toEqual({ x: 99 });
     // mutating the materialized data does not touch live state
     const again = backend.snapshot(2).result();
-    const objEntries = again.states.find((s) => s.name === 'obj')!.byKeyGroup[0]![1] as Array<
-      [Key, Namespace, unknown]
-    >;
-    (objEntries[0]![2] as { n: number }).n = -5;
-    expect(table.get(objEntries[0]![0], VOID_NAMESPACE)).toEqual({ n: 99 });
+    const objEntries = again.states.find((s) => s.name === 'obj')!.byKeyGroup[0]![1] as ColumnarEntries;
+    (objEntries.values[0] as { n: number }).n = -5;
+    expect(table.get(objEntries.keys[0]!, VOID_NAMESPACE)).toEqual({ n: 99 });
   });
 
   it('keeps two overlapping snapshots correct', () => {

@@ -29,7 +29,7 @@ export function rng(seed: number): () => number {
 
 import type { Key } from './keyGroups';
 import { KeyGroupRangeAssignment } from './keyGroups';
-import type { KeyedStateSnapshotData, Namespace } from './types';
+import type { ColumnarEntries, KeyedStateSnapshotData, Namespace } from './types';
 
 /** `name|key|ns` → value for every entry of a snapshot, checking each entry sits in its key group. */
 export function flatten(data: KeyedStateSnapshotData): Map<string, unknown> {
@@ -39,7 +39,7 @@ export function flatten(data: KeyedStateSnapshotData): Map<string, unknown> {
     for (const [kg, entries] of st.byKeyGroup) {
       if (kg <= prevKg) throw new Error(`key groups out of order in ${st.name}`);
       prevKg = kg;
-      for (const [k, ns, v] of entries as Array<[Key, Namespace, unknown]>) {
+      for (const [k, ns, v] of entryTriples(entries)) {
         if (KeyGroupRangeAssignment.assignToKeyGroup(k, data.maxParallelism) !== kg) {
           throw new Error(`key ${String(k)} in wrong key group ${kg}`);
         }
@@ -50,6 +50,18 @@ export function flatten(data: KeyedStateSnapshotData): Map<string, unknown> {
     }
   }
   return out;
+}
+
+/** A key group's entries as `[key, namespace, value]` triples, whichever form they are in. */
+export function entryTriples(
+  entries: Array<[Key, Namespace, unknown]> | ColumnarEntries,
+): Array<[Key, Namespace, unknown]> {
+  if (Array.isArray(entries)) return entries;
+  return entries.keys.map((k, i) => [
+    k,
+    entries.namespaces ? entries.namespaces[i]! : (entries.namespace as Namespace),
+    entries.values[i],
+  ]);
 }
 
 export function entryId(name: string, key: Key, ns: Namespace): string {
