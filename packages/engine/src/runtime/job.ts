@@ -860,14 +860,18 @@ export class Job {
         // Steps sized to take ~STEP_TARGET_MS: short enough to keep processing pauses small, long enough
         // that the copy-on-write window (every write pays for it) closes soon.
         let budget = MATERIALIZE_STEP;
+        let pace = 0; // entries per ms: the slowest pace seen (the longest pause is what counts)
         for (;;) {
           const t0 = performance.now();
           const done = handle.materializeStep(budget);
           const ms = performance.now() - t0;
           if (ms > f.stepMs) f.stepMs = ms;
           if (done) break;
-          if (ms < STEP_TARGET_MS / 2) budget = Math.min(budget * 2, 16_384);
-          else if (ms > STEP_TARGET_MS * 1.5) budget = Math.max(1024, budget >> 1);
+          // The next step's size from the pace so far, so that it takes about STEP_TARGET_MS. (Doubling and
+          // halving by thresholds swung between too small and twice the target: the cost of an entry varies.)
+          const now = budget / Math.max(ms, 0.05);
+          pace = pace === 0 ? now : Math.min(pace, now);
+          budget = Math.max(1024, Math.min(8192, Math.round(pace * STEP_TARGET_MS)));
           await yieldToEventLoop();
           if (f.aborted) throw new Error('checkpoint aborted');
         }
