@@ -149,7 +149,7 @@ export const FIELD_TYPE_OPTIONS = options(FIELD_TYPES);
 
 /** A datagen source's generators: a section of its own, after the schema they follow. */
 export const GENERATORS_FIELD = f(['connector', 'fields'], {
-  label: 'Generators',
+  label: 'Per field',
   input: 'generators-editor',
   help: 'One generator per schema field; row i depends only on the seed and i',
 });
