@@ -61,13 +61,31 @@ test('create the word-count pipeline from its template, run it, read the count o
   await page.getByRole('searchbox', { name: 'Search keys' }).fill('');
   await shoot(page, '03-run-view');
 
-  // The theme toggle cycles system → light → dark, and the choice survives a reload.
+  // The theme toggle cycles system → light → dark, the page's colours follow the choice whatever the system
+  // prefers, and the choice survives a reload.
   const html = page.locator('html');
+  /** The page's background (the first of body and html that has one) is dark: its mean channel under half. */
+  const darkBackground = () =>
+    page.evaluate(() => {
+      const colour = [document.body, document.documentElement]
+        .map((e) => getComputedStyle(e).backgroundColor)
+        .find((c) => c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent');
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = colour ?? '#fff';
+      probe.fillRect(0, 0, 1, 1);
+      const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+      return (r! + g! + b!) / 3 < 128;
+    });
+  await page.emulateMedia({ colorScheme: 'dark' });
   await page.getByRole('button', { name: /^System theme/ }).click();
   await expect(html).toHaveAttribute('data-theme', 'light');
+  await expect.poll(darkBackground).toBe(false);
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.getByRole('button', { name: /^Light theme/ }).click();
   await expect(html).toHaveAttribute('data-theme', 'dark');
+  await expect.poll(darkBackground).toBe(true);
   await page.reload();
   await expect(html).toHaveAttribute('data-theme', 'dark');
   await expect(page.getByRole('button', { name: /^Dark theme/ })).toBeVisible();
+  await expect.poll(darkBackground).toBe(true);
 });
