@@ -160,6 +160,7 @@ export {
   EMPTY_GRAPH,
   makeSelectFlowEdges,
   makeSelectFlowNodes,
+  renameProblem,
   selectAnalysis,
   selectCanRedo,
   selectCanUndo,

@@ -6,6 +6,7 @@ import {
   commandForKey,
   createEditorStore,
   makeSelectFlowNodes,
+  renameProblem,
   selectCanRedo,
   selectCanUndo,
   selectInspectedNode,
@@ -378,5 +379,21 @@ describe('typing into a form field', () => {
     s().setField(id, ['where'], 'x > 6');
     s().setField(id, ['where'], 'x > 7');
     expect(s().past).toHaveLength(9);
+  });
+});
+
+describe('renameProblem', () => {
+  it('says why an id cannot be used, as renameNode refuses it', () => {
+    const store = createEditorStore();
+    const s = () => store.getState();
+    const a = s().addNode('filter', { x: 0, y: 0 });
+    const b = s().addNode('filter', { x: 260, y: 0 });
+    expect(renameProblem(s().graph, a, a)).toBeNull();
+    expect(renameProblem(s().graph, a, 'fresh')).toBeNull();
+    expect(renameProblem(s().graph, a, b)).toBe(`the id '${b}' is already used by another node`);
+    expect(renameProblem(s().graph, a, '1bad')).not.toBeNull();
+    expect(renameProblem(s().graph, 'ghost', 'x')).toBe("there is no node 'ghost'");
+    expect(s().renameNode(a, b)).toEqual({ ok: false, reason: renameProblem(s().graph, a, b) });
+    expect(s().renameNode(a, 'fresh')).toEqual({ ok: true });
   });
 });

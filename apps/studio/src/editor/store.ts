@@ -314,13 +314,9 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
 
       renameNode: (id, newId) => {
         const { graph } = get();
+        const refused = renameProblem(graph, id, newId);
+        if (refused !== null) return { ok: false, reason: refused };
         if (id === newId) return { ok: true };
-        if (!graph.nodes.some((n) => n.id === id)) return { ok: false, reason: `there is no node '${id}'` };
-        const valid = NodeIdSchema.safeParse(newId);
-        if (!valid.success) return { ok: false, reason: valid.error.issues[0]?.message ?? 'not a valid id' };
-        if (graph.nodes.some((n) => n.id === newId)) {
-          return { ok: false, reason: `the id '${newId}' is already used by another node` };
-        }
         const selected = get().selection.includes(id);
         commit(renameChanges(graph, id, newId));
         if (selected) set({ selection: [...get().selection, newId] });
@@ -503,5 +499,14 @@ export function commandForKey(event: {
   if (mod && key === 'z') return event.shiftKey === true ? 'redo' : 'undo';
   if (mod && key === 'y' && event.shiftKey !== true) return 'redo';
   if (!mod && (event.key === 'Delete' || event.key === 'Backspace')) return 'delete';
+  return null;
+}
+/** Why node `id` cannot be renamed to `newId` (not a valid id, or taken), or null when it can. */
+export function renameProblem(graph: FlowGraph, id: string, newId: string): string | null {
+  if (!graph.nodes.some((n) => n.id === id)) return `there is no node '${id}'`;
+  if (id === newId) return null;
+  const valid = NodeIdSchema.safeParse(newId);
+  if (!valid.success) return valid.error.issues[0]?.message ?? 'not a valid id';
+  if (graph.nodes.some((n) => n.id === newId)) return `the id '${newId}' is already used by another node`;
   return null;
 }

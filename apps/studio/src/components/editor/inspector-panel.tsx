@@ -13,6 +13,7 @@ import {
   KIND_LABELS,
   nodeForm,
   readField,
+  renameProblem,
   selectInspectedNode,
 } from '../../editor';
 import { Button } from '../ui/button';
@@ -139,6 +140,7 @@ function FieldInput({ node, field }: { node: FlowNode; field: FormField }) {
       );
     }
   }
+  const isIdField = field.path.length === 1 && field.path[0] === 'id';
   const problem = field.input === 'expression' ? expressionProblem(graph, node.id, field.path) : null;
   const others = field.input === 'expression' ? [] : fieldProblems(graph, node.id, field.path);
   const message = refusal ?? (problem ? describeExpressionProblem(problem) : others[0]?.message);
@@ -146,7 +148,10 @@ function FieldInput({ node, field }: { node: FlowNode; field: FormField }) {
     <SimpleField
       field={field}
       value={readField(node, field.path)}
-      live
+      // The id is written when the edit is done (Enter or leaving the box): renaming a node renames its
+      // edges too, and a half-typed id is no name for it.
+      live={!isIdField}
+      refuse={isIdField ? (t) => renameProblem(store.getState().graph, node.id, t) : undefined}
       message={message}
       fields={field.input === 'field-picker' ? fieldsAvailableTo(graph, node.id) : undefined}
       write={(v) => {

@@ -19,6 +19,7 @@ export function SimpleField({
   live = false,
   label,
   fields,
+  refuse,
 }: {
   field: FormField;
   value: unknown;
@@ -30,6 +31,8 @@ export function SimpleField({
   label?: string;
   /** `field-picker`: the fields to choose from. */
   fields?: readonly AvailableField[];
+  /** Text fields written when done: why a draft cannot be written (shown while typing). */
+  refuse?: (text: string) => string | null;
 }) {
   const id = useId();
   const name = label ?? field.label;
@@ -173,7 +176,9 @@ export function SimpleField({
             placeholder={placeholderOf(field)}
             mono={field.input === 'expression'}
             disabled={field.readOnly}
-            refuse={(t) => (t.trim() === '' && field.required ? `${field.label} is required` : null)}
+            refuse={(t) =>
+              t.trim() === '' && field.required ? `${field.label} is required` : (refuse?.(t) ?? null)
+            }
             onCommit={(t) => write(t === '' && !field.required ? undefined : t)}
           />
         );
