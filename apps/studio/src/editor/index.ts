@@ -54,7 +54,6 @@ export {
 } from './convert';
 export {
   AGGREGATE_FUNCTION_NAMES,
-  AGGREGATE_FUNCTIONS,
   type AggregateRow,
   ASSIGNER_FIELDS,
   ASSIGNER_TYPES,

@@ -9,6 +9,7 @@
  * inside the job (`['settings', 'checkpointing', 'intervalMs']`).
  */
 import {
+  AGGREGATE_FUNCTION_NAMES,
   type AggregateFunction,
   FIELD_TYPES,
   type FieldTypeName,
@@ -1110,27 +1111,8 @@ export function addMapField(
 
 // ---------------------------------------------------------------------------------------- aggregates
 
-export const AGGREGATE_FUNCTIONS: readonly SelectOption[] = [
-  { value: 'COUNT(*)', label: 'COUNT(*)', description: 'Number of rows' },
-  { value: 'COUNT', label: 'COUNT(x)', description: 'Rows where x is not NULL' },
-  { value: 'SUM', label: 'SUM(x)', description: 'Sum of x' },
-  { value: 'MIN', label: 'MIN(x)', description: 'Smallest x' },
-  { value: 'MAX', label: 'MAX(x)', description: 'Largest x' },
-  { value: 'AVG', label: 'AVG(x)', description: 'Mean of x (a float)' },
-  { value: 'FIRST_VALUE', label: 'FIRST_VALUE(x)', description: 'x of the first row' },
-  { value: 'LAST_VALUE', label: 'LAST_VALUE(x)', description: 'x of the latest row' },
-];
-
-/** The aggregate functions, for a select. */
-export const AGGREGATE_FUNCTION_NAMES = [
-  'COUNT',
-  'SUM',
-  'MIN',
-  'MAX',
-  'AVG',
-  'FIRST_VALUE',
-  'LAST_VALUE',
-] as const satisfies readonly AggregateFunction[];
+/** The aggregate functions, for a select (the spec package's list). */
+export { AGGREGATE_FUNCTION_NAMES };
 
 /** An aggregate the row form can show: a function and `*` (`COUNT(*)`) or one input field. */
 export interface AggregateRow {

@@ -137,7 +137,8 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map([
   ),
 ]);
 
-export const AGGREGATE_FUNCTIONS: ReadonlySet<AggregateFunction> = new Set<AggregateFunction>([
+/** The aggregate functions, in the order they are listed to people. */
+export const AGGREGATE_FUNCTION_NAMES = [
   'COUNT',
   'SUM',
   'MIN',
@@ -145,7 +146,11 @@ export const AGGREGATE_FUNCTIONS: ReadonlySet<AggregateFunction> = new Set<Aggre
   'AVG',
   'FIRST_VALUE',
   'LAST_VALUE',
-]);
+] as const satisfies readonly AggregateFunction[];
+
+export const AGGREGATE_FUNCTIONS: ReadonlySet<AggregateFunction> = new Set<AggregateFunction>(
+  AGGREGATE_FUNCTION_NAMES,
+);
 
 export function isAggregateName(name: string): name is AggregateFunction {
   return AGGREGATE_FUNCTIONS.has(name as AggregateFunction);

@@ -31,6 +31,7 @@ export { compileExpression } from './compile';
 export type { ExprErrorCode } from './errors';
 export { evaluate } from './evaluate';
 export { type FormatOptions, formatExpr, formatIdentifier } from './format';
+export { AGGREGATE_FUNCTION_NAMES } from './functions';
 export { parseExpression } from './parser';
 export { ExpressionRuntimeError, type RuntimeErrorCode } from './runtime';
 export type {

@@ -4,7 +4,6 @@ import type { JobSpecInput } from '@flowstate/spec';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Background,
-  type ColorMode,
   Controls,
   type FinalConnectionState,
   MiniMap,
@@ -50,6 +49,7 @@ import { jsonText } from '../../lib/json-text';
 import { mustSaveBeforeRun, pipelinePath, planSave, savedNote } from '../../lib/pipeline-save';
 import { keys } from '../../lib/queries';
 import { type ExampleData, exportFileName } from '../../lib/spec-file';
+import { useColorMode } from '../../lib/use-color-mode';
 import { Button } from '../ui/button';
 import { ErrorBanner, Loading } from '../ui/feedback';
 import { AnalysisContext, EditorStoreContext, useEditorStore } from './editor-context';
@@ -578,31 +578,6 @@ function EmptyCanvasHint({ onImport }: { onImport: () => void }) {
       </div>
     </div>
   );
-}
-
-/**
- * React Flow's colour mode: the theme toggle's choice on <html data-theme>, else the system's — resolved
- * here (React Flow's own 'system' stays light when the editor is rendered on the server first).
- */
-function useColorMode(): ColorMode {
-  const [mode, setMode] = useState<ColorMode>('light');
-  useEffect(() => {
-    const root = document.documentElement;
-    const media = window.matchMedia('(prefers-color-scheme: dark)');
-    const read = () => {
-      const t = root.getAttribute('data-theme');
-      setMode(t === 'light' || t === 'dark' ? t : media.matches ? 'dark' : 'light');
-    };
-    read();
-    const observer = new MutationObserver(read);
-    observer.observe(root, { attributes: true, attributeFilter: ['data-theme'] });
-    media.addEventListener('change', read);
-    return () => {
-      observer.disconnect();
-      media.removeEventListener('change', read);
-    };
-  }, []);
-  return mode;
 }
 
 /** Every problem of the graph; a click selects the node it is about. */
