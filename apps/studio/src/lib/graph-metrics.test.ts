@@ -1,30 +1,9 @@
-import type { JobMetrics, NodeMetrics } from '@flowstate/api';
 import { describe, expect, it } from 'vitest';
 import { backpressureLevel, backpressureRatio, nodeFigures } from './graph-metrics';
+import { jobMetrics, nodeMetrics } from './test-support';
 
-const node = (over: Partial<NodeMetrics> = {}): NodeMetrics => ({
-  nodeId: 'n',
-  kind: 'map',
-  parallelism: 1,
-  recordsIn: 0,
-  recordsOut: 0,
-  rowErrors: 0,
-  lateRowsDropped: 0,
-  watermark: null,
-  numKeys: 0,
-  backpressureMs: 0,
-  recordsInPerSec: 0,
-  recordsOutPerSec: 0,
-  ...over,
-});
-const sample = (uptimeMs: number, nodes: NodeMetrics[], startedAt = 1000): JobMetrics => ({
-  status: 'running',
-  startedAt,
-  uptimeMs,
-  restarts: 0,
-  rowErrors: 0,
-  nodes,
-});
+const node = nodeMetrics;
+const sample = jobMetrics;
 
 describe('backpressure', () => {
   it('is the share of the interval each subtask spent blocked', () => {

@@ -10,6 +10,7 @@ import {
   ThroughputHistory,
   timeTicks,
 } from './series';
+import { jobMetrics, nodeMetrics } from './test-support';
 
 describe('RingBuffer', () => {
   it('keeps the newest points in order and overwrites the oldest', () => {
@@ -98,28 +99,13 @@ describe('summarize', () => {
 });
 
 function metrics(uptimeMs: number, srcOut: number, sinkIn: number): JobMetrics {
-  const node = (nodeId: string, kind: string, recordsInPerSec: number, recordsOutPerSec: number) => ({
-    nodeId,
-    kind,
-    parallelism: 1,
-    recordsIn: 0,
-    recordsOut: 0,
-    rowErrors: 0,
-    lateRowsDropped: 0,
-    watermark: null,
-    numKeys: 0,
-    backpressureMs: 0,
-    recordsInPerSec,
-    recordsOutPerSec,
-  });
-  return {
-    status: 'running',
-    startedAt: 1000,
-    uptimeMs,
-    restarts: 0,
-    rowErrors: 0,
-    nodes: [node('agg', 'aggregate', 5, 5), node('snk', 'sink', sinkIn, 0), node('src', 'source', 0, srcOut)],
-  };
+  const node = (nodeId: string, kind: string, recordsInPerSec: number, recordsOutPerSec: number) =>
+    nodeMetrics({ nodeId, kind, recordsInPerSec, recordsOutPerSec });
+  return jobMetrics(uptimeMs, [
+    node('agg', 'aggregate', 5, 5),
+    node('snk', 'sink', sinkIn, 0),
+    node('src', 'source', 0, srcOut),
+  ]);
 }
 
 describe('ThroughputHistory', () => {
