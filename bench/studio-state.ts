@@ -199,58 +199,49 @@ async function measureRound(page: Page, base: string, jobId: string, n: number):
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
 
-  const scroll = await page.evaluate(async (frames: number) => {
-    const table = document.querySelector('table[aria-label^="State of"]')!;
-    const el = table.parentElement!;
-    el.scrollTop = 0;
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    const deltas: number[] = [];
-    await new Promise<void>((resolve) => {
-      let i = 0;
-      let last = 0;
-      const step = (ts: number) => {
-        if (last) deltas.push(ts - last);
-        last = ts;
-        if (i > frames) return resolve();
-        el.scrollTop = (i / frames) * (el.scrollHeight - el.clientHeight);
-        i++;
-        requestAnimationFrame(step);
-      };
-      requestAnimationFrame(step);
-    });
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    const rows = [...table.querySelectorAll('tbody tr[aria-rowindex]')].map((r) =>
-      Number(r.getAttribute('aria-rowindex')),
-    );
-    return { deltas, lastRow: Math.max(...rows) };
-  }, SCROLL_FRAMES);
-
-  const wheel = await page.evaluate(async (frames: number) => {
-    const table = document.querySelector('table[aria-label^="State of"]')!;
-    const el = table.parentElement!;
-    const max = el.scrollHeight - el.clientHeight;
-    // From the middle, 96 px a frame, turning at either end.
-    let pos = Math.floor(max / 2);
-    let dir = 1;
-    el.scrollTop = pos;
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    const deltas: number[] = [];
-    await new Promise<void>((resolve) => {
-      let i = 0;
-      let last = 0;
-      const step = (ts: number) => {
-        if (last) deltas.push(ts - last);
-        last = ts;
-        if (i++ > frames) return resolve();
-        if (pos + dir * 96 > max || pos + dir * 96 < 0) dir = -dir;
-        pos += dir * 96;
+  /**
+   * Frame times (rAF deltas) while the table scrolls for `frames` frames: `drag` sets scrollTop from top to
+   * bottom (a scrollbar drag), `wheel` moves 96 px a frame from the middle, turning at either end.
+   */
+  const scrollFrames = (mode: 'drag' | 'wheel') =>
+    page.evaluate(
+      async ({ frames, mode }: { frames: number; mode: 'drag' | 'wheel' }) => {
+        const table = document.querySelector('table[aria-label^="State of"]')!;
+        const el = table.parentElement!;
+        const max = el.scrollHeight - el.clientHeight;
+        let pos = mode === 'drag' ? 0 : Math.floor(max / 2);
+        let dir = 1;
         el.scrollTop = pos;
-        requestAnimationFrame(step);
-      };
-      requestAnimationFrame(step);
-    });
-    return deltas;
-  }, SCROLL_FRAMES);
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const deltas: number[] = [];
+        await new Promise<void>((resolve) => {
+          let i = 0;
+          let last = 0;
+          const step = (ts: number) => {
+            if (last) deltas.push(ts - last);
+            last = ts;
+            if (i > frames) return resolve();
+            if (mode === 'drag') pos = (i / frames) * max;
+            else {
+              if (pos + dir * 96 > max || pos + dir * 96 < 0) dir = -dir;
+              pos += dir * 96;
+            }
+            el.scrollTop = pos;
+            i++;
+            requestAnimationFrame(step);
+          };
+          requestAnimationFrame(step);
+        });
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const rows = [...table.querySelectorAll('tbody tr[aria-rowindex]')].map((r) =>
+          Number(r.getAttribute('aria-rowindex')),
+        );
+        return { deltas, lastRow: Math.max(...rows) };
+      },
+      { frames: SCROLL_FRAMES, mode },
+    );
+  const scroll = await scrollFrames('drag');
+  const wheel = (await scrollFrames('wheel')).deltas;
 
   const park = await page.evaluate(
     async ({ row, ms }: { row: number; ms: number }) => {
