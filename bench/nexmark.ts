@@ -11,7 +11,7 @@
  * of the output fields) with the same computation done directly on the generator's rows; every timed run
  * checks the blackhole's row count.
  */
-import { createSplitReader, Job, type Row, type SplitContext } from '@flowstate/engine';
+import { createSplitReader, Job, openFileAccess, type Row, type SplitContext } from '@flowstate/engine';
 import { NEXMARK_SCHEMAS } from '@flowstate/spec';
 import {
   banner,
@@ -90,7 +90,7 @@ const splitContext: SplitContext = {
   subtask: 0,
   parallelism: 1,
   nowMs: () => Date.now(),
-  baseDir: process.cwd(),
+  files: openFileAccess(process.cwd()),
   strict: true,
   onError: () => {},
 };

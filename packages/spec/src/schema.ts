@@ -36,6 +36,12 @@ export const CheckpointingSchema = z.strictObject({
   timeoutMs: positiveMs('checkpointing.timeoutMs').default(60_000),
   minPauseMs: durationMs('checkpointing.minPauseMs').default(0),
   retained: z.number().int().min(1, 'keep at least one checkpoint').max(100).default(3),
+  /**
+   * Consecutive failed checkpoints (a write that fails, a task that declines, a timeout) the job tolerates;
+   * one more fails the job over by its restart strategy (Flink's
+   * `execution.checkpointing.tolerable-failed-checkpoints`).
+   */
+  tolerableFailures: z.number().int().min(0).max(1000).default(3),
 });
 
 export const RestartSchema = z.strictObject({
@@ -61,6 +67,7 @@ export const SettingsSchema = z.strictObject({
     timeoutMs: 60_000,
     minPauseMs: 0,
     retained: 3,
+    tolerableFailures: 3,
   }),
   stateBackend: z.enum(['heap', 'disk']).default('heap'),
   restart: RestartSchema.default({ strategy: 'fixed-delay', maxAttempts: 3, delayMs: 1000 }),
@@ -121,6 +128,13 @@ export const FileSourceSchema = z.strictObject({
   format: z.enum(['text', 'jsonl', 'csv']).default('text'),
   /** csv only: the field separator. */
   delimiter: z.string().length(1).optional(),
+  /** The longest line (csv: record) read, in bytes; a longer one is a row error and skipped (default 1 MiB). */
+  maxLineBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(256 * 1024 * 1024, 'maxLineBytes is at most 268435456 (256 MiB)')
+    .optional(),
 });
 
 export const NEXMARK_TABLES = ['bid', 'auction', 'person'] as const;
@@ -286,7 +300,7 @@ export const JobSpecSchema = z.strictObject({
   settings: SettingsSchema.default({
     parallelism: 1,
     maxParallelism: 128,
-    checkpointing: { intervalMs: 0, timeoutMs: 60_000, minPauseMs: 0, retained: 3 },
+    checkpointing: { intervalMs: 0, timeoutMs: 60_000, minPauseMs: 0, retained: 3, tolerableFailures: 3 },
     stateBackend: 'heap',
     restart: { strategy: 'fixed-delay', maxAttempts: 3, delayMs: 1000 },
     rowErrors: 'skip',

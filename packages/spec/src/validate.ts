@@ -40,7 +40,7 @@ import { JobSpecSchema } from './schema';
 import { isWarning, Reporter } from './validate/codes';
 import { deriveSchemas } from './validate/flow';
 import { buildGraph, checkStructure } from './validate/graph';
-import { checkLayout, checkParallelism, checkWindow } from './validate/local';
+import { checkLayout, checkParallelism, checkSettings, checkWindow } from './validate/local';
 import { sortProblemsByDocumentOrder } from './validate/pointer';
 import { checkSource, sourceSchema } from './validate/sources';
 import type { NodeInfo, Problem, SpecAnalysis, ValidationResult } from './validate/types';
@@ -63,6 +63,7 @@ export function validateSpec(input: unknown): ValidationResult {
   const graph = buildGraph(spec, r);
   const order = checkStructure(graph, r);
   checkParallelism(spec, r);
+  checkSettings(spec, r);
   const sourceSchemas = new Map<number, RowSchema | null>();
   for (const index of graph.members) {
     const node = spec.nodes[index]!;

@@ -8,7 +8,13 @@ import {
 } from './coordinator';
 
 function setup(
-  opts: Partial<{ intervalMs: number; timeoutMs: number; minPauseMs: number; retained: number }> = {},
+  opts: Partial<{
+    intervalMs: number;
+    timeoutMs: number;
+    minPauseMs: number;
+    retained: number;
+    tolerableFailures: number;
+  }> = {},
 ) {
   const clock = new ManualClock(0);
   const log: string[] = [];
@@ -29,6 +35,7 @@ function setup(
     notifyCheckpointComplete: (c: CompletedCheckpoint) =>
       log.push(`complete ${c.checkpointId} ${c.durationMs}ms`),
     discardCheckpoint: (c) => discarded.push(c.checkpointId),
+    failJob: (reason) => log.push(`fail job: ${reason}`),
   };
   const cc = new CheckpointCoordinator<string>(
     { intervalMs: 100, timeoutMs: 1000, minPauseMs: 0, retained: 2, ...opts },
@@ -154,5 +161,69 @@ describe('CheckpointCoordinator', () => {
     cc.setTasks(['a']);
     cc.advanceIdsPast(41);
     expect(cc.triggerCheckpoint('manual')).toEqual({ ok: true, checkpointId: 42 });
+  });
+
+  describe("tolerable failures (Flink's CheckpointFailureManager)", () => {
+    it('fails the job when one more checkpoint than tolerated fails in a row: declines and timeouts count', () => {
+      const { clock, log, cc } = setup({ tolerableFailures: 1 });
+      cc.startCheckpointScheduler();
+      clock.advance(100);
+      cc.tick();
+      cc.receiveDeclineMessage(1, 'a', 'disk full');
+      clock.advance(100);
+      cc.tick();
+      clock.advance(1000);
+      cc.tick(); // checkpoint 2 times out
+      expect(log).toEqual([
+        'trigger 1 @100 checkpoint periodic',
+        'abort 1: declined by a: disk full',
+        'trigger 2 @200 checkpoint periodic',
+        'abort 2: timed out after 1000 ms',
+        'fail job: 2 checkpoints failed in a row, more than the 1 tolerated (checkpointing.tolerableFailures); the last: checkpoint 2 timed out after 1000 ms',
+        // the same tick goes on (the job fails over at its next step and aborts this one)
+        'trigger 3 @1200 checkpoint periodic',
+      ]);
+      expect(cc.failuresInARow).toBe(0);
+    });
+
+    it('a completed checkpoint resets the count', async () => {
+      const { clock, log, cc, ackAll, flush } = setup({ tolerableFailures: 1 });
+      cc.startCheckpointScheduler();
+      clock.advance(100);
+      cc.tick();
+      cc.receiveDeclineMessage(1, 'a', 'EPERM');
+      expect(cc.failuresInARow).toBe(1);
+      clock.advance(100);
+      cc.tick();
+      ackAll(2);
+      await flush();
+      expect(cc.failuresInARow).toBe(0);
+      clock.advance(100);
+      cc.tick();
+      cc.receiveDeclineMessage(3, 'b', 'EPERM');
+      expect(cc.failuresInARow).toBe(1);
+      expect(log.filter((l) => l.startsWith('fail job'))).toEqual([]);
+    });
+
+    it('a checkpoint that cannot be written counts; aborts by the job (restart, stop) and savepoints do not', async () => {
+      const { clock, log, cc, ackAll, finalizers } = setup({ tolerableFailures: 0 });
+      cc.startCheckpointScheduler();
+      const id = cc.triggerCheckpoint('manual', 'savepoint');
+      expect(id).toEqual({ ok: true, checkpointId: 1 });
+      cc.receiveDeclineMessage(1, 'a', 'no space');
+      clock.advance(100);
+      cc.tick();
+      cc.abortAll('the job is restarting');
+      expect(cc.failuresInARow).toBe(0);
+      clock.advance(100);
+      cc.tick();
+      ackAll(3);
+      finalizers.shift()!.reject(new Error('ENOSPC: no space left on device'));
+      await new Promise((r) => setTimeout(r, 0));
+      expect(log.slice(-2)).toEqual([
+        'abort 3: could not be written: ENOSPC: no space left on device',
+        'fail job: 1 checkpoints failed in a row, more than the 0 tolerated (checkpointing.tolerableFailures); the last: checkpoint 3 could not be written: ENOSPC: no space left on device',
+      ]);
+    });
   });
 });

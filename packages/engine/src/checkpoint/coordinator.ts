@@ -15,12 +15,18 @@ import type { CheckpointKind, CheckpointTrigger } from './storage/index';
  *   the metadata) → `completePendingCheckpoint` → `notifyCheckpointComplete`.
  * - `retained` completed checkpoints are kept; older ones are discarded once a newer one completes — never one
  *   that a restore is reading (pinned). Savepoints are not subject to retention.
+ * - Flink's `CheckpointFailureManager`: a checkpoint that fails (a task declines it, it cannot be written, it
+ *   times out) counts; a completed one resets the count. When more than `tolerableFailures` have failed in a
+ *   row, the listener's `failJob` is told (the job fails over by its restart strategy). Checkpoints aborted
+ *   because the job restarts, restores or stops do not count.
  */
 export interface CheckpointCoordinatorOptions {
   intervalMs: number;
   timeoutMs: number;
   minPauseMs: number;
   retained: number;
+  /** Consecutive failed checkpoints tolerated (default: any number). */
+  tolerableFailures?: number;
 }
 
 export interface PendingCheckpoint<H> {
@@ -60,6 +66,8 @@ export interface CoordinatorListener<H> {
   notifyCheckpointComplete(c: CompletedCheckpoint): void;
   /** Delete a completed checkpoint that fell out of retention. */
   discardCheckpoint(c: CompletedCheckpoint): void;
+  /** More than `tolerableFailures` checkpoints failed in a row: the job must fail over. */
+  failJob?(reason: string): void;
 }
 
 export type TriggerResult = { ok: true; checkpointId: number } | { ok: false; reason: string };
@@ -74,6 +82,8 @@ export class CheckpointCoordinator<H> {
   private lastTriggeredAt = Number.NEGATIVE_INFINITY;
   private running = false;
   private tasks: string[] = [];
+  /** Checkpoints failed since the last one completed. */
+  private consecutiveFailures = 0;
 
   constructor(
     private readonly opts: CheckpointCoordinatorOptions,
@@ -238,21 +248,50 @@ export class CheckpointCoordinator<H> {
     };
     this.pending = null;
     this.lastEndedAt = now;
+    this.consecutiveFailures = 0;
     this.completed.push(c);
     this.listener.notifyCheckpointComplete(c);
     this.applyRetention();
     this.tick();
   }
 
-  abortPendingCheckpoint(checkpointId: number, reason: string, force = false): void {
+  /**
+   * Aborts the pending checkpoint. `failure` (default): it failed (declined, not written, timed out) and counts
+   * towards `tolerableFailures`; false: the job aborted it (restart, restore, stop).
+   */
+  abortPendingCheckpoint(checkpointId: number, reason: string, force = false, failure = true): void {
     const p = this.pending;
     if (!p || p.checkpointId !== checkpointId || (p.finalizing && !force)) return;
     this.pending = null;
     this.lastEndedAt = this.clock.now();
     this.listener.abortCheckpoint(p, reason);
+    if (failure && p.kind === 'checkpoint') {
+      // (As Flink: a failed savepoint is the caller's to handle; it does not fail the job.)
+      this.consecutiveFailures++;
+      const tolerable = this.opts.tolerableFailures ?? Number.POSITIVE_INFINITY;
+      if (this.consecutiveFailures > tolerable) {
+        const n = this.consecutiveFailures;
+        this.consecutiveFailures = 0;
+        this.queued.length = 0;
+        this.listener.failJob?.(
+          `${n} checkpoints failed in a row, more than the ${tolerable} tolerated (checkpointing.tolerableFailures); the last: checkpoint ${p.checkpointId} ${reason}`,
+        );
+        return;
+      }
+    }
     // A queued (manual) checkpoint goes next.
     const q = this.queued.shift();
     if (q) this.start(q.id, q.kind, q.trigger);
+  }
+
+  /** Failed checkpoints in a row so far. */
+  get failuresInARow(): number {
+    return this.consecutiveFailures;
+  }
+
+  /** Forgets the failures counted so far (a new execution attempt starts with a clean count). */
+  resetFailureCount(): void {
+    this.consecutiveFailures = 0;
   }
 
   /** Whether checkpoint `id` is in flight or queued. */
@@ -262,7 +301,7 @@ export class CheckpointCoordinator<H> {
 
   /** Aborts the pending checkpoint and forgets queued ones (the job is failing over or restoring). */
   abortAll(reason: string): void {
-    if (this.pending) this.abortPendingCheckpoint(this.pending.checkpointId, reason, true);
+    if (this.pending) this.abortPendingCheckpoint(this.pending.checkpointId, reason, true, false);
     this.queued.length = 0;
   }
 

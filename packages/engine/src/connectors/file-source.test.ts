@@ -286,3 +286,61 @@ describe('file source: csv', () => {
     expect(done.ended).toBe(true);
   });
 });
+
+describe('file source: maxLineBytes', () => {
+  const limited = (path: string, format: FileSource['format'], maxLineBytes: number, schema?: RowSchema) => {
+    const ctx = testContext({ baseDir: dir });
+    const reader = createFileReader(
+      { ...src(path, format), maxLineBytes },
+      schema ?? { line: 'string' },
+      ctx,
+      { chunkSize: 16 },
+    );
+    return { reader, ctx };
+  };
+
+  it('reports a line longer than the limit as a row error, skips it without buffering it, and goes on', () => {
+    file('long.txt', `short\n${'x'.repeat(5000)}\nafter\n${'y'.repeat(300)}`);
+    const { reader, ctx } = limited('long.txt', 'text', 100);
+    expect(readAll(reader)).toEqual([{ line: 'short' }, { line: 'after' }]);
+    expect(ctx.errors.map((e) => [e.position, e.message])).toEqual([
+      [
+        'long.txt:2',
+        "the line is longer than 100 bytes (5001 bytes up to the next line end): skipped (the limit is the source's maxLineBytes)",
+      ],
+      [
+        'long.txt:4',
+        "the line is longer than 100 bytes (300 bytes up to the next line end): skipped (the limit is the source's maxLineBytes)",
+      ],
+    ]);
+    // what was read of it when it crossed the limit, at most 1,000 characters
+    expect(ctx.errors[0]!.raw).toMatch(/^x{101,1000}$/);
+  });
+
+  it('applies to jsonl lines and csv records too; line numbers stay right', () => {
+    file('long.jsonl', `{"a":1}\n{"a":"${'z'.repeat(200)}"}\n{"a":3}\n`);
+    const j = limited('long.jsonl', 'jsonl', 64, { a: 'int' });
+    expect(readAll(j.reader)).toEqual([{ a: 1 }, { a: 3 }]);
+    expect(j.ctx.errors.map((e) => e.position)).toEqual(['long.jsonl:2']);
+    file('long.csv', `a,b\n1,2\n"${'q'.repeat(200)}",3\n4,5\n`);
+    const c = limited('long.csv', 'csv', 64, { a: 'int', b: 'int' });
+    expect(readAll(c.reader)).toEqual([
+      { a: 1, b: 2 },
+      { a: 4, b: 5 },
+    ]);
+    expect(c.ctx.errors.map((e) => [e.position, e.message.slice(0, 40)])).toEqual([
+      ['long.csv:3', 'the record is longer than 64 bytes (205 '],
+    ]);
+  });
+
+  it('defaults to 1 MiB', () => {
+    file('huge.txt', `${'h'.repeat((1 << 20) + 10)}\nend\n`);
+    const ctx = testContext({ baseDir: dir });
+    const reader = createFileReader(src('huge.txt', 'text'), { line: 'string' }, ctx);
+    const rows = readAll(reader);
+    expect(rows.map((r) => String(r.line).length)).toEqual([3]);
+    expect(ctx.errors.map((e) => e.message)).toEqual([
+      "the line is longer than 1048576 bytes (1048587 bytes up to the next line end): skipped (the limit is the source's maxLineBytes)",
+    ]);
+  });
+});

@@ -4,7 +4,8 @@
  *
  * - Parallelism: only subtask 0 reads; the other subtasks of a file source end at once (a file is
  *   one split — the rows reach other subtasks through the job's repartitioning).
- * - Path: relative paths resolve against `ctx.baseDir`. A directory is read as the file sink's
+ * - Path: resolved by `ctx.files` (relative paths against its base directory; a confined access refuses
+ *   paths outside its roots, devices and FIFOs — see file-access.ts). A directory is read as the file sink's
  *   output: every regular file in it whose name does not start with `.` or `_` (those are in
  *   progress), in name order. A path that does not exist fails with an Error naming it.
  * - Lines end with `\n` or `\r\n` (the `\r` is dropped); a UTF-8 byte-order mark is skipped. Bytes
@@ -26,7 +27,7 @@
  *   file there (csv re-reads the header first).
  */
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { FileSource } from '@flowstate/spec';
 import { type CsvCoercer, csvCoercer, FieldError, type JsonCoercer, jsonCoercer } from './coerce';
 import {
@@ -40,6 +41,8 @@ import {
 } from './types';
 
 export const DEFAULT_CHUNK_SIZE = 1 << 20;
+/** Default of a file source's `maxLineBytes`: the longest line or csv record it reads (1 MiB). */
+export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -138,6 +141,8 @@ export class FileSplitReader implements SplitReader {
   readonly bounded = true;
   private readonly format: FileSource['format'];
   private readonly chunkSize: number;
+  /** Longest line (csv: record) read; a longer one is a row error and skipped. */
+  private readonly maxLine: number;
   private readonly resolved: string;
   /** Names of the files to read when the path is a directory, else null. */
   private readonly files: string[] | null;
@@ -178,7 +183,8 @@ export class FileSplitReader implements SplitReader {
   ) {
     this.format = connector.format;
     this.chunkSize = Math.max(1, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
-    this.resolved = isAbsolute(connector.path) ? connector.path : resolve(ctx.baseDir, connector.path);
+    this.maxLine = connector.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.resolved = ctx.files.resolve(connector.path, 'read');
     const fields: RowSchema = this.format === 'text' ? {} : (schema ?? {});
     this.names = this.format === 'text' ? ['line'] : Object.keys(fields);
     this.jsonCoercers = this.format === 'jsonl' ? this.names.map((n) => jsonCoercer(n, fields[n]!)) : [];
@@ -238,7 +244,8 @@ export class FileSplitReader implements SplitReader {
     this.fileIndex = index;
     let win: ByteWindow;
     try {
-      win = new ByteWindow(this.pathOf(index), this.chunkSize, 0, 1);
+      // Checked again at open (a directory's files too): a symlink swapped in since the job started is refused.
+      win = new ByteWindow(this.ctx.files.resolve(this.pathOf(index), 'read'), this.chunkSize, 0, 1);
     } catch (e) {
       throw new Error(`file source: cannot open ${this.pathOf(index)}: ${(e as Error).message}`);
     }
@@ -270,7 +277,9 @@ export class FileSplitReader implements SplitReader {
     for (;;) {
       st = this.parseCsvRecord();
       if (st === Csv.More) {
-        this.win!.fillMore();
+        const w = this.win!;
+        if (w.end - w.start > this.maxLine) this.skipLongRecord(w.line, 'record');
+        else w.fillMore();
         continue;
       }
       if (st === Csv.Blank) {
@@ -328,12 +337,22 @@ export class FileSplitReader implements SplitReader {
     let scan = w.start;
     for (;;) {
       const nl = w.view.indexOf(LF, scan);
+      if (nl !== -1 && nl - w.start > this.maxLine) {
+        this.skipLongRecord(w.line, 'line');
+        scan = w.start;
+        continue;
+      }
       if (nl !== -1) {
         this.lineA = w.start;
         this.lineB = nl > w.start && w.buf[nl - 1] === CR ? nl - 1 : nl;
         this.lineNo = w.line++;
         w.start = nl + 1;
         return true;
+      }
+      if (w.end - w.start > this.maxLine) {
+        this.skipLongRecord(w.line, 'line');
+        scan = w.start;
+        continue;
       }
       const consumed = w.start;
       const scanned = w.end;
@@ -349,6 +368,34 @@ export class FileSplitReader implements SplitReader {
       }
       scan = scanned - (consumed - w.start); // the bytes already searched moved to the front
     }
+  }
+
+  /**
+   * The unread bytes from the window's start hold no line end within `maxLineBytes`: report the line (or csv
+   * record) as a row error and skip to the next line feed without buffering it — a file with no newlines (or a
+   * device) cannot grow the buffer past the limit.
+   */
+  private skipLongRecord(line: number, what: 'line' | 'record'): void {
+    const w = this.win!;
+    const raw = w.buf.toString('utf8', w.start, Math.min(w.end, w.start + 1000));
+    let skipped = 0;
+    for (;;) {
+      const nl = w.view.indexOf(LF, w.start);
+      if (nl !== -1) {
+        skipped += nl + 1 - w.start;
+        w.start = nl + 1;
+        break;
+      }
+      skipped += w.end - w.start;
+      w.start = w.end;
+      if (!w.fillMore()) break;
+    }
+    w.line++;
+    this.report(
+      `the ${what} is longer than ${this.maxLine} bytes (${skipped} bytes up to the next line end): skipped (the limit is the source's maxLineBytes)`,
+      line,
+      raw,
+    );
   }
 
   private readText(max: number, out: Row[]): number {
@@ -576,7 +623,9 @@ export class FileSplitReader implements SplitReader {
     while (n < max) {
       const st = this.parseCsvRecord();
       if (st === Csv.More) {
-        this.win!.fillMore();
+        const w = this.win!;
+        if (w.end - w.start > this.maxLine) this.skipLongRecord(w.line, 'record');
+        else w.fillMore();
         continue;
       }
       if (st === Csv.End) break;

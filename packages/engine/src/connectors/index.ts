@@ -10,6 +10,16 @@ import { NexmarkReader } from './nexmark';
 import type { RowSchema, SplitContext, SplitReader } from './types';
 
 export { parseIsoTimestamp } from './coerce';
+export {
+  confinedFileAccess,
+  type DeniedPath,
+  type FileAccess,
+  FileAccessError,
+  type FileAccessMode,
+  type FileRoot,
+  openFileAccess,
+  specFileProblems,
+} from './file-access';
 export type { FileSinkConnector, FileSinkContext, FileSinkWriter } from './file-sink';
 export {
   createFileSinkWriter,
@@ -19,7 +29,12 @@ export {
   formatCsvRow,
   formatJsonlRow,
 } from './file-sink';
-export { createFileReader, DEFAULT_CHUNK_SIZE, type FileReaderOptions } from './file-source';
+export {
+  createFileReader,
+  DEFAULT_CHUNK_SIZE,
+  DEFAULT_MAX_LINE_BYTES,
+  type FileReaderOptions,
+} from './file-source';
 export { NEXMARK_BASE_TIME, NexmarkGenerator } from './nexmark';
 export type { Row, RowErrorReport, SourcePosition, SplitContext, SplitReader } from './types';
 export { RowParseError } from './types';

@@ -1,4 +1,5 @@
 /** Helpers shared by the connector tests (not part of the module's API). */
+import { openFileAccess } from './file-access';
 import type { Row, RowErrorReport, SplitContext, SplitReader } from './types';
 
 export class FakeClock {
@@ -6,16 +7,20 @@ export class FakeClock {
   now = (): number => this.t;
 }
 
-export function testContext(over: Partial<SplitContext> = {}): SplitContext & { errors: RowErrorReport[] } {
+/** A split context; `baseDir` (default `/`) gives it unrestricted file access from there. */
+export function testContext(
+  over: Partial<SplitContext> & { baseDir?: string } = {},
+): SplitContext & { errors: RowErrorReport[] } {
   const errors: RowErrorReport[] = [];
+  const { baseDir = '/', ...rest } = over;
   return {
     subtask: 0,
     parallelism: 1,
     nowMs: () => 0,
-    baseDir: '/',
+    files: openFileAccess(baseDir),
     strict: false,
     onError: (e) => errors.push(e),
-    ...over,
+    ...rest,
     errors,
   };
 }

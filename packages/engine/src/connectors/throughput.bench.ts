@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatagenSource, FileSource, NexmarkSource } from '@flowstate/spec';
 import { createFileSinkWriter } from './file-sink';
-import { createSplitReader } from './index';
+import { createSplitReader, openFileAccess } from './index';
 import type { Row, RowSchema, SplitContext, SplitReader } from './types';
 
 const ctx: SplitContext = {
   subtask: 0,
   parallelism: 1,
   nowMs: () => Date.now(),
-  baseDir: process.cwd(),
+  files: openFileAccess(process.cwd()),
   strict: false,
   onError: () => {},
 };

@@ -3,6 +3,7 @@
  * is imported here, so the engine core can depend on these types from a browser worker too.
  */
 import type { RowSchema } from '@flowstate/spec';
+import type { FileAccess } from './file-access';
 
 export type Row = Record<string, unknown>;
 
@@ -62,8 +63,8 @@ export interface SplitContext {
   subtask: number;
   parallelism: number;
   nowMs: () => number;
-  /** Relative paths in the spec resolve against this directory. */
-  baseDir: string;
+  /** Resolves and checks the paths a spec names (relative ones against its base directory). */
+  files: FileAccess;
   onError: (e: RowErrorReport) => void;
   /** Throw `RowParseError` instead of reporting and skipping. */
   strict: boolean;

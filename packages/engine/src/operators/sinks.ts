@@ -119,7 +119,7 @@ class FileSink extends SinkOperator {
   override open(): void {
     const c = this.node.connector;
     if (c.type !== 'file') throw new Error('not a file sink');
-    this.dir = path.resolve(this.ctx.baseDir, c.path);
+    this.dir = this.ctx.files.resolve(c.path, 'write');
     this.ext = c.format;
     const fields = Object.keys(this.ctx.inputSchema);
     if (c.format === 'csv') {

@@ -1,4 +1,5 @@
 import type { RowSchema, SpecAnalysis } from '@flowstate/spec';
+import type { FileAccess } from '../connectors/file-access';
 import type { KeyGroupRange } from '../state/index';
 import type { Clock } from '../time/index';
 import type { CollectStore } from './collect';
@@ -15,8 +16,8 @@ export interface RuntimeContext {
   readonly maxParallelism: number;
   readonly keyGroupRange: KeyGroupRange;
   readonly clock: Clock;
-  /** Relative connector paths resolve against this. */
-  readonly baseDir: string;
+  /** Resolves and checks the paths the spec's connectors name (relative ones against its base directory). */
+  readonly files: FileAccess;
   readonly analysis: SpecAnalysis;
   readonly inputSchema: RowSchema;
   /** `settings.rowErrors === 'fail'`: a bad row fails the job instead of being counted and skipped. */

@@ -1,4 +1,5 @@
 import type { JobNode, SourceNode, SpecAnalysis } from '@flowstate/spec';
+import type { FileAccess } from '../connectors/file-access';
 import { createSplitReader, type RowErrorReport, type SourcePosition } from '../connectors/index';
 import { RollingAggregateOperator } from '../operators/aggregate';
 import { KeyedOperator } from '../operators/keyed';
@@ -41,7 +42,7 @@ export interface ExecutionEnv {
   plan: PhysicalPlan;
   clock: Clock;
   attempt: number;
-  baseDir: string;
+  files: FileAccess;
   batchSize: number;
   channelCapacity: number;
   reportRowError(e: RowError): void;
@@ -204,7 +205,7 @@ export class Execution {
         subtask: split,
         parallelism: of,
         nowMs: () => env.clock.now(),
-        baseDir: env.baseDir,
+        files: env.files,
         strict,
         onError: (r: RowErrorReport) => {
           metrics.rowErrors++;
@@ -267,7 +268,7 @@ export class Execution {
         subtask,
       ),
       clock: env.clock,
-      baseDir: env.baseDir,
+      files: env.files,
       analysis: env.analysis,
       inputSchema: info.inputSchema ?? info.outputSchema,
       strict: env.analysis.spec.settings.rowErrors === 'fail',

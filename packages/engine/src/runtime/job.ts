@@ -17,6 +17,7 @@ import {
   type OperatorStateRef,
   type SubtaskStateRef,
 } from '../checkpoint/storage/index';
+import { type FileAccess, openFileAccess } from '../connectors/file-access';
 import { KeyedOperator } from '../operators/keyed';
 import { buildPlan, type PhysicalPlan } from '../plan/plan';
 import {
@@ -41,8 +42,10 @@ export type RestoreTarget = 'latest' | { checkpointId: number } | { path: string
 export interface JobOptions {
   /** Processing time and rate limits come from this clock (tests pass a ManualClock). */
   clock?: Clock;
-  /** Relative connector paths resolve against this directory. */
+  /** Relative connector paths resolve against this directory (with unrestricted access unless `fileAccess`). */
   baseDir?: string;
+  /** Which files the spec's connectors may use (the server confines them); default: any, from `baseDir`. */
+  fileAccess?: FileAccess;
   /** Overrides every node's parallelism (`flowstate run --parallelism N`). */
   parallelism?: number;
   /** Rows per batch (default 1024). */
@@ -229,7 +232,8 @@ export class Job {
   /** Whether checkpoints are taken (explicit storage, or an interval in the spec). */
   readonly checkpointsEnabled: boolean;
   readonly coordinator: CheckpointCoordinator<TaskAck>;
-  private readonly opts: Required<Pick<JobOptions, 'batchSize' | 'channelCapacity' | 'sliceMs' | 'baseDir'>>;
+  private readonly opts: Required<Pick<JobOptions, 'batchSize' | 'channelCapacity' | 'sliceMs'>>;
+  private readonly files: FileAccess;
   private exec: Execution;
   private attempt = 0;
   private restarts = 0;
@@ -272,8 +276,8 @@ export class Job {
       batchSize,
       channelCapacity: opts.channelCapacity ?? batchSize * 4,
       sliceMs: opts.sliceMs ?? 8,
-      baseDir: opts.baseDir ?? '.',
     };
+    this.files = opts.fileAccess ?? openFileAccess(opts.baseDir ?? '.');
     this.writeConsole =
       opts.writeConsole ??
       ((s: string) => {
@@ -295,6 +299,9 @@ export class Job {
       finalizeCheckpoint: (p) => this.finalizeCheckpoint(p),
       abortCheckpoint: (p, reason) => this.onAbortCheckpoint(p, reason),
       notifyCheckpointComplete: (c) => this.onCheckpointComplete(c),
+      failJob: (reason) => {
+        this.checkpointFailure ??= new Error(reason);
+      },
       discardCheckpoint: (c) => {
         this.storage
           .delete({ jobId: this.jobId, checkpointId: c.checkpointId, kind: c.kind, path: c.path })
@@ -357,7 +364,7 @@ export class Job {
         plan: this.plan,
         clock: this.clock,
         attempt: this.attempt,
-        baseDir: this.opts.baseDir,
+        files: this.files,
         batchSize: this.opts.batchSize,
         channelCapacity: this.opts.channelCapacity,
         reportRowError: this.reportRowError,
@@ -489,6 +496,7 @@ export class Job {
   private async runExecution(): Promise<void> {
     const { sliceMs } = this.opts;
     while (!this.cancelRequested) {
+      this.throwCheckpointFailure();
       if (this.restoreRequest) await this.handleRestoreRequest();
       const sliceStart = performance.now();
       let did = false;
@@ -513,6 +521,16 @@ export class Job {
     }
   }
 
+  /** Set when too many checkpoints failed in a row: the running execution fails over with it. */
+  private checkpointFailure: Error | null = null;
+
+  private throwCheckpointFailure(): void {
+    const e = this.checkpointFailure;
+    if (!e) return;
+    this.checkpointFailure = null;
+    throw e;
+  }
+
   /** The restart strategy decides: restore from the latest checkpoint (or from scratch), or fail the job. */
   private async failover(cause: Error): Promise<void> {
     const r = this.analysis.spec.settings.restart;
@@ -532,6 +550,7 @@ export class Job {
     this.setStatus('restarting', cause.message);
     this.emit({ type: 'restarting', attempt, cause: cause.message, delayMs: delay });
     this.coordinator.abortAll(`the job is restarting: ${cause.message}`);
+    this.coordinator.resetFailureCount();
     this.exec.close();
     if (delay > 0) await sleep(delay);
     const cp = await this.loadLatestRetained();

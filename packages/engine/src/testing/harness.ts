@@ -1,4 +1,5 @@
 import type { AggregateNode, JobNode, RowSchema, SpecAnalysis, WindowNode } from '@flowstate/spec';
+import { openFileAccess } from '../connectors/file-access';
 import { RollingAggregateOperator } from '../operators/aggregate';
 import { WindowOperator } from '../operators/window';
 import { CollectStore } from '../runtime/collect';
@@ -117,7 +118,7 @@ function context(
     maxParallelism: maxP,
     keyGroupRange: KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxP, parallelism, subtask),
     clock,
-    baseDir: '.',
+    files: openFileAccess('.'),
     analysis: {} as SpecAnalysis,
     inputSchema,
     strict: opts.strict ?? false,

@@ -4,7 +4,7 @@
  */
 import type { JobSpecInput, RowSchema, SourceConnector } from '@flowstate/spec';
 import { expect } from 'vitest';
-import { createSplitReader, type Job, type Row } from '../../src/index';
+import { createSplitReader, type Job, openFileAccess, type Row } from '../../src/index';
 
 /** Every row of a bounded source, read as one split (parallelism 1), in order. */
 export function sourceRows(connector: SourceConnector, schema: RowSchema, baseDir = '.'): Row[] {
@@ -12,7 +12,7 @@ export function sourceRows(connector: SourceConnector, schema: RowSchema, baseDi
     subtask: 0,
     parallelism: 1,
     nowMs: () => 0,
-    baseDir,
+    files: openFileAccess(baseDir),
     strict: false,
     onError: () => {},
   });
