@@ -581,8 +581,10 @@ export function jobForm(job?: JobMeta): FormSection[] {
         f(s('stateBackend'), {
           label: 'State backend',
           input: 'select',
-          options: options(['heap', 'disk'], { heap: 'Heap (in memory)', disk: 'Disk (larger than memory)' }),
+          // Only what the engine runs: the on-disk backend is not built yet (validation refuses "disk").
+          options: options(['heap'], { heap: 'Heap (in memory)' }),
           defaultValue: 'heap',
+          help: 'Keyed state lives in the job’s memory',
         }),
         f(s('rowErrors'), {
           label: 'Row errors',
@@ -618,6 +620,15 @@ export function jobForm(job?: JobMeta): FormSection[] {
           max: 100,
           defaultValue: 3,
           help: 'Completed checkpoints kept to restore from',
+        }),
+        f(s('checkpointing', 'tolerableFailures'), {
+          label: 'Tolerable failures',
+          input: 'number',
+          integer: true,
+          min: 0,
+          max: 1000,
+          defaultValue: 3,
+          help: 'Consecutive failed checkpoints tolerated; one more restarts the job',
         }),
       ],
     },
