@@ -3,16 +3,20 @@
  * the database and the job manager wired together. `createServer` builds it without listening, so tests run
  * it in-process; `main.ts` is the process around it.
  *
- * At start: jobs a previous server left running are marked failed (`db.jobs.recoverInterrupted`), and every
- * checkpoint in the database stays listed and restorable (a restore of a stopped job starts a new run).
+ * At start: jobs a previous server process left running are resumed from their newest valid checkpoint
+ * (`JobService.resumeInterrupted`; `resumed` resolves when all have started), and every checkpoint in the
+ * database stays listed and restorable (a restore of a stopped job starts a new run).
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { type Db, openDb } from './db/index';
 import type { Env } from './env';
+import { fileAccessOf, serverFilePolicy } from './files/policy';
+import { DataFiles } from './files/store';
 import { JobEventRecorder } from './http/recorder';
 import { registerRoutes } from './http/routes';
-import { DEFAULT_BODY_LIMIT, installSafety } from './http/safety';
+import { allowedHostNames, DEFAULT_BODY_LIMIT, installSafety } from './http/safety';
 import { JobManager } from './jobs/index';
+import { JobService } from './services/jobs';
 import { SocketHub } from './socket/hub';
 
 export const SERVER_VERSION = '0.1.0';
@@ -44,6 +48,10 @@ export interface FlowstateServer {
   listen(): Promise<string>;
   /** Closes sockets and HTTP, stops the jobs (when it owns the manager) and closes the database (when it owns it). */
   close(): Promise<void>;
+  jobs: JobService;
+  files: DataFiles;
+  /** Resolves once the jobs interrupted by a previous server process have been started again (or failed to). */
+  resumed: Promise<void>;
 }
 
 export async function createServer(opts: CreateServerOptions): Promise<FlowstateServer> {
@@ -52,8 +60,11 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
   const db =
     opts.db ??
     (await openDb({ dataDir: env.dataDir, ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : {}) }));
+  const policy = serverFilePolicy(env);
   const ownsManager = opts.manager === undefined;
-  const manager = opts.manager ?? new JobManager({ dataDir: env.dataDir });
+  const manager =
+    opts.manager ?? new JobManager({ dataDir: env.dataDir, files: policy, jobMemoryMb: env.jobMemoryMb });
+  const allowedHosts = allowedHostNames(env.host, env.allowedHosts);
 
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -66,16 +77,28 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
     exposeHeadRoutes: false,
     // a request that never finishes sending does not hold a connection forever
     requestTimeout: 60_000,
+    // errors the router meets before any hook (a URL that does not decode): the contract's body too
+    frameworkErrors: (error, _request, reply) => {
+      // (typed loosely by Fastify here; the answer is the contract's error body)
+      (reply as unknown as { code(n: number): { type(t: string): { send(b: unknown): void } } })
+        .code(400)
+        .type('application/json; charset=utf-8')
+        .send({
+          error: { code: 'invalid-request', message: `the request URL is not valid: ${error.message}` },
+        });
+    },
   });
   installSafety(app, {
     token: env.token,
     studioOrigins: env.studioOrigins,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    allowedHosts,
   });
 
   const hub = new SocketHub(app.server, {
     token: env.token,
     studioOrigins: env.studioOrigins,
+    allowedHosts,
     db,
     manager,
     log: app.log,
@@ -83,18 +106,20 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
   const recorder = new JobEventRecorder(db, hub, app.log);
   const stopListening = manager.on((e) => recorder.handle(e));
 
-  // Jobs the previous server process was running did not survive it.
-  const interrupted = await db.jobs.recoverInterrupted();
-  for (const j of interrupted) {
-    await db.events
-      .add({
-        jobId: j.id,
-        level: 'error',
-        type: 'status',
-        message: `failed: ${j.failureCause ?? 'interrupted'}`,
-      })
-      .catch(() => {});
-  }
+  const jobs = new JobService({
+    db,
+    manager,
+    recorder,
+    dataDir: env.dataDir,
+    fileAccess: fileAccessOf(env.dataDir, policy),
+    maxRunningJobs: env.maxRunningJobs,
+  });
+  const files = new DataFiles(env.dataDir, {
+    maxFileBytes: env.uploadMaxBytes,
+    quotaBytes: env.filesMaxBytes,
+  });
+  // Jobs the previous server process was running start again from their newest checkpoints.
+  const resumed = jobs.resumeInterrupted();
 
   const registeredRoutes: Array<{ method: string; url: string }> = [];
   app.addHook('onRoute', (r) => {
@@ -105,7 +130,8 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
     {
       db,
       manager,
-      recorder,
+      jobs,
+      files,
       startedAt: Date.now(),
       secured: env.token !== undefined,
       version: SERVER_VERSION,
@@ -123,6 +149,9 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
     manager,
     recorder,
     registeredRoutes,
+    jobs,
+    files,
+    resumed,
     async listen() {
       await app.listen({ host: env.host, port: env.port });
       const addr = app.server.address();
@@ -132,6 +161,7 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
     },
     close() {
       closing ??= (async () => {
+        await resumed.catch(() => {});
         hub.close();
         await app.close();
         if (ownsManager) await manager.shutdown();

@@ -8,6 +8,12 @@
  *   FLOWSTATE_TOKEN          when set, REST calls need `Authorization: Bearer <token>` and sockets `auth.token`
  *   FLOWSTATE_STUDIO_ORIGIN  origins allowed for CORS and socket.io, comma-separated
  *                            (default http://127.0.0.1:3000,http://localhost:3000)
+ *   FLOWSTATE_ALLOWED_HOSTS  host names the server answers to besides loopback ones (Host header check)
+ *   FLOWSTATE_FILE_ROOTS     directories jobs may read and write besides the data directory (absolute, comma-separated)
+ *   FLOWSTATE_JOB_MEMORY_MB  heap limit of each job's worker (default 1024)
+ *   FLOWSTATE_MAX_RUNNING_JOBS  jobs that may run at once (default 8)
+ *   FLOWSTATE_UPLOAD_MAX_BYTES  the largest uploaded data file (default 100 MiB)
+ *   FLOWSTATE_FILES_MAX_BYTES   all uploaded data files together at most (default 2 GiB)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +40,25 @@ const OriginSchema = z.string().refine(
   },
 );
 
+const list = (s: string | undefined) =>
+  s === undefined
+    ? []
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
+
+const positiveInt = (name: string, max: number, dflt: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number(`${name} must be a number`)
+      .int(`${name} must be a whole number`)
+      .min(1, `${name} must be at least 1`)
+      .max(max, `${name} must be at most ${max}`)
+      .default(dflt),
+  );
+
 export const EnvSchema = z.object({
   FLOWSTATE_DATA_DIR: z.preprocess(blankToUndefined, z.string().optional()),
   DATABASE_URL: z.preprocess(blankToUndefined, z.string().optional()),
@@ -59,6 +84,43 @@ export const EnvSchema = z.object({
       .transform((s) => (s === undefined ? DEFAULT_STUDIO_ORIGINS : s.split(',').map((o) => o.trim())))
       .pipe(z.array(OriginSchema).min(1)),
   ),
+  FLOWSTATE_ALLOWED_HOSTS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform(list)
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(
+              /^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/,
+              'a host is a name or address without a port (e.g. flowstate.example.com)',
+            ),
+        ),
+      ),
+  ),
+  FLOWSTATE_FILE_ROOTS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform(list)
+      .pipe(
+        z.array(
+          z.string().refine((p) => path.isAbsolute(p), {
+            message: 'each file root must be an absolute directory path',
+          }),
+        ),
+      ),
+  ),
+  FLOWSTATE_JOB_MEMORY_MB: positiveInt('FLOWSTATE_JOB_MEMORY_MB', 65_536, 1024).pipe(
+    z.number().min(64, 'FLOWSTATE_JOB_MEMORY_MB must be at least 64'),
+  ),
+  FLOWSTATE_MAX_RUNNING_JOBS: positiveInt('FLOWSTATE_MAX_RUNNING_JOBS', 1000, 8),
+  FLOWSTATE_UPLOAD_MAX_BYTES: positiveInt('FLOWSTATE_UPLOAD_MAX_BYTES', 2 ** 40, 100 * 1024 * 1024),
+  FLOWSTATE_FILES_MAX_BYTES: positiveInt('FLOWSTATE_FILES_MAX_BYTES', 2 ** 44, 2 * 1024 ** 3),
 });
 
 export interface Env {
@@ -69,6 +131,14 @@ export interface Env {
   port: number;
   token: string | undefined;
   studioOrigins: string[];
+  /** Host names (besides loopback, and `host` when it is a specific address) the server answers to. */
+  allowedHosts: string[];
+  /** Directories jobs may use besides the data directory and the examples (absolute). */
+  fileRoots: string[];
+  jobMemoryMb: number;
+  maxRunningJobs: number;
+  uploadMaxBytes: number;
+  filesMaxBytes: number;
 }
 
 export class EnvError extends Error {
@@ -90,5 +160,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     port: e.PORT,
     token: e.FLOWSTATE_TOKEN,
     studioOrigins: e.FLOWSTATE_STUDIO_ORIGIN,
+    allowedHosts: e.FLOWSTATE_ALLOWED_HOSTS,
+    fileRoots: e.FLOWSTATE_FILE_ROOTS.map((p) => path.resolve(p)),
+    jobMemoryMb: e.FLOWSTATE_JOB_MEMORY_MB,
+    maxRunningJobs: e.FLOWSTATE_MAX_RUNNING_JOBS,
+    uploadMaxBytes: e.FLOWSTATE_UPLOAD_MAX_BYTES,
+    filesMaxBytes: e.FLOWSTATE_FILES_MAX_BYTES,
   };
 }

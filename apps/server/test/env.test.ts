@@ -12,6 +12,12 @@ describe('loadEnv', () => {
       port: 4000,
       token: undefined,
       studioOrigins: DEFAULT_STUDIO_ORIGINS,
+      allowedHosts: [],
+      fileRoots: [],
+      jobMemoryMb: 1024,
+      maxRunningJobs: 8,
+      uploadMaxBytes: 100 * 1024 * 1024,
+      filesMaxBytes: 2 * 1024 ** 3,
     });
   });
 

@@ -286,7 +286,7 @@ describe('a pipeline from creation to a restore after a server restart', () => {
     expect(stopped.body.job.status).toBe('cancelled');
   });
 
-  it('marks jobs a crashed server left running as failed, and keeps their checkpoints restorable', async () => {
+  it('resumes a job a crashed server left running from its newest checkpoint, under its own id', async () => {
     // A server whose process "dies": its manager outlives it, so nothing records the end of the job.
     const { JobManager } = await import('../src/jobs/index');
     const manager = new JobManager({ dataDir: data.dir });
@@ -304,14 +304,28 @@ describe('a pipeline from creation to a restore after a server restart', () => {
     await manager.shutdown();
 
     t = await startServer(data.dir);
+    await t.server.resumed;
     const job = await t.api.get(`/api/jobs/${orphan}`);
     expect(job.body).toMatchObject({
-      status: 'failed',
-      failureCause: expect.stringMatching(/server stopped/),
+      id: orphan,
+      status: 'running',
+      live: true,
+      restoredFrom: { checkpointId: cp.body.checkpointId },
     });
+    const events = (await t.api.get(`/api/jobs/${orphan}/events`)).body.events as Array<{
+      type: string;
+      message: string;
+    }>;
+    expect(events.map((e) => e.message)).toEqual(
+      expect.arrayContaining([
+        'the server stopped while the job was running: resuming it from its newest checkpoint',
+        `restored checkpoint ${cp.body.checkpointId}: resumed after a server restart`,
+      ]),
+    );
+    // Its checkpoints stay restorable: in place now, as it runs.
     const r = await t.api.post(`/api/jobs/${orphan}/restore`, { checkpointId: cp.body.checkpointId });
-    expect(r.body).toMatchObject({ mode: 'new-run', job: { status: 'running' } });
-    await t.api.post(`/api/jobs/${r.body.job.id}/stop`);
+    expect(r.body).toMatchObject({ mode: 'in-place', checkpointId: cp.body.checkpointId });
+    await t.api.post(`/api/jobs/${orphan}/stop`);
   });
 
   it('deletes a pipeline (refused while a job of it runs); its jobs stay', async () => {

@@ -31,13 +31,26 @@ export const ERROR_CODES = {
   operationFailed: 'operation-failed',
   /** A pipeline with running jobs cannot be deleted. 409. */
   pipelineInUse: 'pipeline-in-use',
+  /**
+   * Another operation on the same job (stop, stop with savepoint, restore, trigger) is under way; the message
+   * says which and since when. 409.
+   */
+  operationInProgress: 'operation-in-progress',
+  /** No uploaded file of that name. 404. */
+  fileNotFound: 'file-not-found',
+  /** The Host header is not one this server answers to (DNS rebinding guard; FLOWSTATE_ALLOWED_HOSTS). 421. */
+  misdirectedRequest: 'misdirected-request',
+  /** As many jobs as the server allows already run (FLOWSTATE_MAX_RUNNING_JOBS); the message says the limit. 429. */
+  tooManyJobs: 'too-many-jobs',
+  /** The upload would take the data directory's files past their quota (FLOWSTATE_FILES_MAX_BYTES). 507. */
+  storageFull: 'storage-full',
   /** Body larger than the limit. 413. */
   bodyTooLarge: 'body-too-large',
-  /** Body is not `application/json`. 415. */
+  /** Body is not of the route's media type (`application/json`, or a file upload's). 415. */
   unsupportedMediaType: 'unsupported-media-type',
   /** The server failed; the message says what it was doing. 500. */
   internal: 'internal',
-  /** The server is shutting down. 503. */
+  /** The server is shutting down, or a job's worker did not answer in time. 503. */
   unavailable: 'unavailable',
 } as const;
 
@@ -82,6 +95,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'checkpoint-unavailable': 409,
   'operation-failed': 409,
   'pipeline-in-use': 409,
+  'operation-in-progress': 409,
+  'file-not-found': 404,
+  'misdirected-request': 421,
+  'too-many-jobs': 429,
+  'storage-full': 507,
   'body-too-large': 413,
   'unsupported-media-type': 415,
   internal: 500,

@@ -78,6 +78,15 @@ function operation(name: string, r: RouteDef, secured: boolean): JsonSchema {
       content: { 'application/json': { schema: toSchema(r.body, 'input') } },
     };
   }
+  if (r.rawBody) {
+    op.requestBody = {
+      required: true,
+      description: r.rawBody.description,
+      content: Object.fromEntries(
+        r.rawBody.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+      ),
+    };
+  }
   const ok: JsonSchema =
     r.response === null
       ? { description: 'done (no content)' }

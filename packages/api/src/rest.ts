@@ -398,3 +398,39 @@ export const HealthSchema = z.object({
   memory: z.object({ rssBytes: z.number(), heapUsedBytes: z.number(), heapTotalBytes: z.number() }),
 });
 export type Health = z.infer<typeof HealthSchema>;
+
+// ------------------------------------------------------------------------------------------ files
+
+/**
+ * The name of an uploaded data file: letters, digits, `.`, `_` and `-`, not starting with `.` or `_` (those mark
+ * files in progress for the file source) — no directories, so a name can never leave the upload directory.
+ */
+export const FileNameSchema = z
+  .string()
+  .min(1, 'a file name must not be empty')
+  .max(128, 'a file name is at most 128 characters')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'a file name starts with a letter or digit and holds only letters, digits, ".", "_" and "-"',
+  );
+export const FileParamsSchema = z.strictObject({ name: FileNameSchema });
+
+/** A data file in the server's upload directory. */
+export const DataFileSchema = z.object({
+  name: z.string(),
+  /** What a file source's `path` says to read it (relative to the data directory). */
+  path: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  modifiedAt: TimestampSchema,
+});
+export type DataFile = z.infer<typeof DataFileSchema>;
+
+export const DataFileListSchema = z.object({
+  files: z.array(DataFileSchema),
+  /** Bytes all uploaded files take, and the most they may take. */
+  usedBytes: z.number().int().nonnegative(),
+  quotaBytes: z.number().int().positive(),
+  /** The largest single upload. */
+  maxFileBytes: z.number().int().positive(),
+});
+export type DataFileList = z.infer<typeof DataFileListSchema>;

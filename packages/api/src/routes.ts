@@ -11,6 +11,9 @@ import {
   CheckpointParamsSchema,
   CheckpointSchema,
   CreatePipelineBodySchema,
+  DataFileListSchema,
+  DataFileSchema,
+  FileParamsSchema,
   HealthSchema,
   IdParamsSchema,
   JobDetailSchema,
@@ -46,12 +49,14 @@ export interface RouteDef {
   /** Fastify-style path (`/api/jobs/:id`). */
   path: string;
   summary: string;
-  tag: 'pipelines' | 'jobs' | 'checkpoints' | 'state' | 'meta';
+  tag: 'pipelines' | 'jobs' | 'checkpoints' | 'state' | 'files' | 'meta';
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
   /** The body may be left out (treated as `{}`). */
   bodyOptional?: boolean;
+  /** The body is raw bytes of these media types (a file upload), streamed to the handler, not JSON. */
+  rawBody?: { mediaTypes: readonly string[]; description: string };
   /** Status of a successful answer. */
   status: 200 | 201 | 202 | 204;
   /** Schema of a successful answer; null for 204. */
@@ -63,7 +68,12 @@ export interface RouteDef {
 }
 
 /** Codes any route may answer. */
-export const COMMON_ERRORS: readonly ErrorCode[] = ['invalid-request', 'unauthorized', 'internal'];
+export const COMMON_ERRORS: readonly ErrorCode[] = [
+  'invalid-request',
+  'unauthorized',
+  'misdirected-request',
+  'internal',
+];
 const BODY_ERRORS: readonly ErrorCode[] = ['invalid-json', 'body-too-large', 'unsupported-media-type'];
 
 const OpenApiDocumentSchema = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document');
@@ -150,7 +160,7 @@ export const routes = {
     body: StartJobBodySchema,
     status: 201,
     response: JobDetailSchema,
-    errors: [...BODY_ERRORS, 'invalid-spec', 'pipeline-not-found', 'version-not-found'],
+    errors: [...BODY_ERRORS, 'invalid-spec', 'pipeline-not-found', 'version-not-found', 'too-many-jobs'],
   }),
   listJobs: route({
     method: 'GET',
@@ -182,7 +192,7 @@ export const routes = {
     bodyOptional: true,
     status: 200,
     response: StopJobResultSchema,
-    errors: [...BODY_ERRORS, 'job-not-found', 'job-not-running'],
+    errors: [...BODY_ERRORS, 'job-not-found', 'job-not-running', 'operation-in-progress'],
   }),
   listJobEvents: route({
     method: 'GET',
@@ -215,7 +225,7 @@ export const routes = {
     bodyOptional: true,
     status: 202,
     response: TriggerCheckpointResultSchema,
-    errors: [...BODY_ERRORS, 'job-not-found', 'job-not-running'],
+    errors: [...BODY_ERRORS, 'job-not-found', 'job-not-running', 'operation-in-progress', 'unavailable'],
   }),
   getCheckpoint: route({
     method: 'GET',
@@ -237,7 +247,14 @@ export const routes = {
     body: RestoreBodySchema,
     status: 200,
     response: RestoreResultSchema,
-    errors: [...BODY_ERRORS, 'job-not-found', 'checkpoint-not-found', 'checkpoint-unavailable'],
+    errors: [
+      ...BODY_ERRORS,
+      'job-not-found',
+      'checkpoint-not-found',
+      'checkpoint-unavailable',
+      'operation-in-progress',
+      'too-many-jobs',
+    ],
   }),
   getState: route({
     method: 'GET',
@@ -248,7 +265,7 @@ export const routes = {
     query: StateQuerySchema,
     status: 200,
     response: StatePageSchema,
-    errors: ['job-not-found', 'node-not-found', 'job-not-running'],
+    errors: ['job-not-found', 'node-not-found', 'job-not-running', 'unavailable'],
   }),
   getCheckpointState: route({
     method: 'GET',
@@ -270,7 +287,41 @@ export const routes = {
     query: OutputQuerySchema,
     status: 200,
     response: OutputPageSchema,
-    errors: ['job-not-found', 'node-not-found', 'job-not-running'],
+    errors: ['job-not-found', 'node-not-found', 'job-not-running', 'unavailable'],
+  }),
+  listFiles: route({
+    method: 'GET',
+    path: '/api/files',
+    summary: 'Data files uploaded to the server (what file sources may read as files/<name>)',
+    tag: 'files',
+    status: 200,
+    response: DataFileListSchema,
+    errors: [],
+  }),
+  uploadFile: route({
+    method: 'PUT',
+    path: '/api/files/:name',
+    summary:
+      'Upload (or replace) a data file; a file source reads it with path files/<name>. The body is the raw bytes',
+    tag: 'files',
+    params: FileParamsSchema,
+    rawBody: {
+      mediaTypes: ['application/octet-stream', 'text/plain', 'text/csv', 'application/x-ndjson'],
+      description: "the file's bytes",
+    },
+    status: 201,
+    response: DataFileSchema,
+    errors: ['body-too-large', 'unsupported-media-type', 'storage-full'],
+  }),
+  deleteFile: route({
+    method: 'DELETE',
+    path: '/api/files/:name',
+    summary: 'Delete an uploaded data file',
+    tag: 'files',
+    params: FileParamsSchema,
+    status: 204,
+    response: null,
+    errors: ['file-not-found'],
   }),
   health: route({
     method: 'GET',

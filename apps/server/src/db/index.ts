@@ -140,6 +140,11 @@ export interface Db {
      * returns them.
      */
     recoverInterrupted(): Promise<JobRow[]>;
+    /**
+     * At server start: the jobs a previous server process left created, running or restarting (to be resumed);
+     * their pending checkpoints are marked failed ({@link INTERRUPTED_CHECKPOINT_REASON}). Oldest first.
+     */
+    interrupted(): Promise<JobRow[]>;
   };
   checkpoints: {
     /** Inserts or replaces the checkpoint (jobId, number). */
@@ -238,6 +243,11 @@ export async function openDb(opts: { dataDir: string; databaseUrl?: string }): P
     });
   }
   return createDb(prisma);
+}
+
+/** The SQLite file `openDb` uses for these options (absolute); throws DbError UNSUPPORTED_DATABASE as openDb does. */
+export function databaseFile(opts: { dataDir: string; databaseUrl?: string }): string {
+  return sqliteFile(opts.databaseUrl, path.resolve(opts.dataDir));
 }
 
 function sqliteFile(databaseUrl: string | undefined, dataDir: string): string {
@@ -503,6 +513,26 @@ function createDb(prisma: PrismaClient): Db {
           if (prismaCode(e) === 'P2025') return null;
           throw e;
         }
+      },
+
+      async interrupted() {
+        return prisma.$transaction(
+          async (tx) => {
+            const where: Prisma.JobWhereInput = { status: { in: ['created', 'running', 'restarting'] } };
+            const jobs = await tx.job.findMany({
+              where,
+              orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+              include: jobInclude,
+            });
+            if (jobs.length === 0) return [];
+            await tx.checkpoint.updateMany({
+              where: { jobId: { in: jobs.map((j) => j.id) }, status: 'pending' },
+              data: { status: 'failed', failureReason: INTERRUPTED_CHECKPOINT_REASON },
+            });
+            return jobs.map(jobRow);
+          },
+          { maxWait: 30_000, timeout: 30_000 },
+        );
       },
 
       async recoverInterrupted() {

@@ -4,6 +4,8 @@
  * checked against the response schema (tests turn that on). A route cannot exist without its schemas, so
  * the OpenAPI document, generated from the same table, covers every route.
  */
+
+import { Readable } from 'node:stream';
 import type { RouteBody, RouteDef, RouteParams, RouteQuery, RouteResponse } from '@flowstate/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, invalidRequest } from './errors';
@@ -12,6 +14,8 @@ export interface RouteContext<R extends RouteDef> {
   params: RouteParams<R>;
   query: RouteQuery<R>;
   body: RouteBody<R>;
+  /** Routes with `rawBody`: the request's bytes, as a stream (the handler reads and limits it). */
+  rawBody: Readable | undefined;
   request: FastifyRequest;
   reply: FastifyReply;
 }
@@ -51,6 +55,32 @@ export function defineRoute<R extends RouteDef>(
       };
       const params = parse(route.params, request.params, 'params') as RouteParams<R>;
       const query = parse(route.query, request.query ?? {}, 'query') as RouteQuery<R>;
+      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (route.rawBody) {
+        if (!(request.body instanceof Readable) || !route.rawBody.mediaTypes.includes(type)) {
+          throw new HttpError(
+            'unsupported-media-type',
+            `send the file's bytes with Content-Type ${route.rawBody.mediaTypes.join(', ')}, not '${type}'`,
+          );
+        }
+        const result = await handler({
+          params,
+          query,
+          body: undefined as RouteBody<R>,
+          rawBody: request.body,
+          request,
+          reply,
+        });
+        reply.code(route.status);
+        return reply.send(result);
+      }
+      if (request.body instanceof Readable) {
+        request.body.resume(); // not ours to read
+        throw new HttpError(
+          'unsupported-media-type',
+          `bodies must be JSON (Content-Type: application/json), not '${type}'`,
+        );
+      }
       let bodyIn: unknown = request.body;
       if (bodyIn === undefined && route.bodyOptional) bodyIn = {};
       if (route.body && bodyIn === undefined) {
@@ -61,7 +91,7 @@ export function defineRoute<R extends RouteDef>(
         );
       }
       const body = parse(route.body, bodyIn, 'body') as RouteBody<R>;
-      const result = await handler({ params, query, body, request, reply });
+      const result = await handler({ params, query, body, rawBody: undefined, request, reply });
       reply.code(route.status);
       if (route.response === null) return reply.send();
       if (opts.checkResponses) {

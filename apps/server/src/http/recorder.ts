@@ -75,6 +75,18 @@ export class JobEventRecorder {
     this.hub.toJob(jobId, 'job:event', ev);
   }
 
+  /** Adds a line to a job's log (after its queued writes) and sends it to the job's room; resolves once written. */
+  note(
+    jobId: string,
+    level: JobEventRow['level'],
+    type: string,
+    message: string,
+    data?: unknown,
+  ): Promise<void> {
+    this.enqueue(jobId, () => this.logEvent(jobId, level, type, message, data));
+    return this.idle(jobId);
+  }
+
   handle(e: ManagerEvent): void {
     switch (e.type) {
       case 'metrics':

@@ -1,30 +1,23 @@
 /**
  * The REST handlers, one per route of the contract's route table (`@flowstate/api` routes.ts). Params, query
- * and body arrive parsed (define.ts); a spec is checked by `validateSpec` before it is stored or run.
+ * and body arrive parsed (define.ts); what happens to jobs is the job service's (services/jobs.ts): the
+ * handlers here read, call it, and shape answers.
  */
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import {
-  buildOpenApiDocument,
-  type Checkpoint,
-  type JobDetail,
-  type JobStatus,
-  routes,
-  TERMINAL_JOB_STATUSES,
-} from '@flowstate/api';
-import { validateSpec } from '@flowstate/spec';
+import { buildOpenApiDocument, routes } from '@flowstate/api';
 import type { FastifyInstance } from 'fastify';
-import type { Db, JobRow } from '../db/index';
-import { type JobManager, JobManagerError } from '../jobs/index';
+import type { Db } from '../db/index';
+import { DataFileError, type DataFiles } from '../files/store';
+import type { JobManager } from '../jobs/index';
+import { fromManager, type JobService } from '../services/jobs';
 import { type DefineOptions, defineRoute } from './define';
-import { HttpError, invalidSpec, notFound } from './errors';
+import { HttpError, notFound } from './errors';
 import { toCheckpoint, toJob, toJobEvent, toPipeline, toPipelineDetail, toVersion } from './mappers';
-import type { JobEventRecorder } from './recorder';
 
 export interface RouteDeps {
   db: Db;
   manager: JobManager;
-  recorder: JobEventRecorder;
+  jobs: JobService;
+  files: DataFiles;
   startedAt: number;
   secured: boolean;
   version: string;
@@ -32,123 +25,9 @@ export interface RouteDeps {
   socketStats: () => { sockets: number; stateSubscriptions: number };
 }
 
-const METADATA_FILE = '_metadata';
-/** Pushed metrics younger than this answer GET /api/jobs/:id without asking the job's worker. */
-const METRICS_FRESH_MS = 2000;
-
-/** A spec that validates (its problems in a 422 otherwise). */
-function requireValidSpec(spec: unknown): void {
-  const r = validateSpec(spec);
-  if (!r.ok) throw invalidSpec(r.problems);
-}
-
-/** A JobManagerError (or anything else) from a job operation, as the HTTP error it is. */
-function fromManager(e: unknown, job: { id: string; status?: string }): HttpError {
-  if (e instanceof HttpError) return e;
-  if (!(e instanceof JobManagerError)) {
-    return new HttpError('internal', `the job manager failed: ${(e as Error)?.message ?? String(e)}`);
-  }
-  switch (e.code) {
-    case 'UNKNOWN_JOB':
-    case 'NOT_RUNNING':
-    case 'WORKER_CRASHED':
-      return new HttpError(
-        'job-not-running',
-        `job '${job.id}' is not running on this server${job.status ? ` (it ${job.status === 'created' ? 'never started' : `has ${job.status}`})` : ''}: ${e.message}`,
-      );
-    case 'NO_SUCH_NODE':
-    case 'NO_KEYED_STATE':
-      return new HttpError('node-not-found', e.message);
-    case 'NO_SUCH_CHECKPOINT':
-      return new HttpError('checkpoint-unavailable', e.message);
-    case 'INVALID_SPEC':
-      return invalidSpec((e.problems ?? []) as Parameters<typeof invalidSpec>[0]);
-    case 'TIMEOUT':
-      return new HttpError('unavailable', `${e.message}; the job may be overloaded, try again`);
-    default:
-      return new HttpError('operation-failed', e.message);
-  }
-}
-
 export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: DefineOptions): void {
-  const { db, manager, recorder } = deps;
+  const { db, manager, jobs } = deps;
   const def: typeof defineRoute = (a, r, h) => defineRoute(a, r, h, opts);
-
-  const getJobRow = async (id: string): Promise<JobRow> => {
-    const job = await db.jobs.get(id);
-    if (!job) throw notFound.job(id);
-    return job;
-  };
-
-  const liveOf = (id: string) => {
-    const s = manager.status(id);
-    return s
-      ? { status: s.status as JobStatus, restarts: s.restarts, ...(s.cause ? { cause: s.cause } : {}) }
-      : undefined;
-  };
-
-  /**
-   * Metrics of a job the manager holds: those its worker pushed within the last 2 s (it pushes about once a
-   * second), else asked from the worker. A REST answer does not wait on a busy job's thread when it need not.
-   */
-  const metricsOf = async (jobId: string) => {
-    const cached = recorder.lastMetrics.get(jobId);
-    if (cached && Date.now() - cached.at < METRICS_FRESH_MS && manager.isRunning(jobId))
-      return cached.metrics;
-    try {
-      return (await manager.metrics(jobId)) ?? cached?.metrics ?? null;
-    } catch {
-      return cached?.metrics ?? null;
-    }
-  };
-
-  const jobDetail = async (job: JobRow): Promise<JobDetail> => {
-    const live = liveOf(job.id);
-    const metrics = live ? await metricsOf(job.id) : null;
-    return {
-      ...toJob(job, live && manager.isRunning(job.id) ? live : undefined),
-      spec: job.spec,
-      live: manager.isRunning(job.id),
-      metrics,
-    };
-  };
-
-  /** Starts `job` (a row just created); a failed start marks the row failed and answers the error. */
-  const startJob = async (job: JobRow, restoreFrom?: { path: string }): Promise<JobDetail> => {
-    try {
-      await manager.start(job.id, job.spec, restoreFrom ? { restoreFrom } : {});
-    } catch (e) {
-      await recorder.idle(job.id);
-      const cause = (e as Error)?.message ?? String(e);
-      const row = await db.jobs.get(job.id);
-      if (row && !TERMINAL_JOB_STATUSES.includes(row.status)) {
-        await db.jobs.update(job.id, { status: 'failed', failureCause: cause, endedAt: new Date() });
-      }
-      throw fromManager(e, job);
-    }
-    await recorder.idle(job.id);
-    return jobDetail((await db.jobs.get(job.id)) ?? job);
-  };
-
-  /** A completed checkpoint whose files are still there (else 409, and the row says discarded). */
-  const usableCheckpoint = async (jobId: string, checkpointId: number) => {
-    const cp = await db.checkpoints.get(jobId, checkpointId);
-    if (!cp) throw notFound.checkpoint(jobId, checkpointId);
-    if (cp.status !== 'completed' || cp.path === null) {
-      throw new HttpError(
-        'checkpoint-unavailable',
-        `${cp.kind} ${checkpointId} of job '${jobId}' is ${cp.status}${cp.failureReason ? ` (${cp.failureReason})` : ''}: only a completed one can be restored or read`,
-      );
-    }
-    if (!(await hasMetadata(cp.path))) {
-      await db.checkpoints.upsert({ ...cp, status: 'discarded' });
-      throw new HttpError(
-        'checkpoint-unavailable',
-        `${cp.kind} ${checkpointId} of job '${jobId}' is no longer on disk (${cp.path}): it was discarded (only the newest checkpoints are retained)`,
-      );
-    }
-    return cp;
-  };
 
   // ------------------------------------------------------------------------------------ pipelines
 
@@ -157,7 +36,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
   }));
 
   def(app, routes.createPipeline, async ({ body }) => {
-    requireValidSpec(body.spec);
+    jobs.requireRunnableSpec(body.spec);
     const name = body.name ?? specNameOrNull(body.spec) ?? 'pipeline';
     const p = await db.pipelines.create({
       name,
@@ -179,7 +58,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
     if (!current) throw notFound.pipeline(params.id);
     let spec: unknown;
     if (body.spec !== undefined) {
-      requireValidSpec(body.spec);
+      jobs.requireRunnableSpec(body.spec);
       if (JSON.stringify(body.spec) !== JSON.stringify(current.spec)) spec = body.spec;
     }
     const changes = {
@@ -215,28 +94,19 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
   });
 
   def(app, routes.validateSpec, ({ body }) => {
-    const r = validateSpec(body.spec);
-    return { ok: r.ok, problems: r.problems };
+    const problems = jobs.specProblems(body.spec);
+    return { ok: !problems.some((p) => !p.code.startsWith('warning/')), problems };
   });
 
   // ------------------------------------------------------------------------------------ jobs
 
-  def(app, routes.startJob, async ({ body }) => {
-    let job: JobRow;
-    if ('spec' in body) {
-      requireValidSpec(body.spec);
-      job = await db.jobs.create({ spec: body.spec });
-    } else {
-      const p = await db.pipelines.get(body.pipelineId);
-      if (!p) throw notFound.pipeline(body.pipelineId);
-      const number = body.version ?? p.latestVersion;
-      const v = await db.pipelines.version(body.pipelineId, number);
-      if (!v) throw notFound.version(body.pipelineId, number);
-      requireValidSpec(v.spec); // stored valid; the spec package may have grown stricter since
-      job = await db.jobs.create({ pipelineId: p.id, versionId: v.id, spec: v.spec });
-    }
-    return startJob(job);
-  });
+  def(app, routes.startJob, ({ body }) =>
+    jobs.start(
+      'spec' in body
+        ? { spec: body.spec }
+        : { pipelineId: body.pipelineId, ...(body.version !== undefined ? { version: body.version } : {}) },
+    ),
+  );
 
   def(app, routes.listJobs, async ({ query }) => {
     const rows = await db.jobs.list({
@@ -246,34 +116,19 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
     return {
       jobs: rows
         .slice(0, query.limit ?? 100)
-        .map((j) => toJob(j, manager.isRunning(j.id) ? liveOf(j.id) : undefined)),
+        .map((j) => toJob(j, manager.isRunning(j.id) ? jobs.liveOf(j.id) : undefined)),
     };
   });
 
-  def(app, routes.getJob, async ({ params }) => jobDetail(await getJobRow(params.id)));
+  def(app, routes.getJob, async ({ params }) => jobs.detail(await jobs.row(params.id)));
 
   def(app, routes.stopJob, async ({ params, body }) => {
-    const job = await getJobRow(params.id);
-    if (!manager.isRunning(job.id)) {
-      throw new HttpError('job-not-running', `job '${job.id}' is not running (it has ${job.status})`);
-    }
-    let result: Awaited<ReturnType<JobManager['stop']>>;
-    try {
-      result = await manager.stop(job.id, { savepoint: body.savepoint === true });
-    } catch (e) {
-      throw fromManager(e, job);
-    }
-    await recorder.idle(job.id);
-    let savepoint: Checkpoint | null = null;
-    if (result.savepoint) {
-      const row = await db.checkpoints.get(job.id, result.savepoint.checkpointId);
-      if (row) savepoint = toCheckpoint(row);
-    }
-    return { job: toJob((await db.jobs.get(job.id)) ?? job), savepoint };
+    const r = await jobs.stop(params.id, body.savepoint === true);
+    return { job: toJob(r.job), savepoint: r.savepoint };
   });
 
   def(app, routes.listJobEvents, async ({ params, query }) => {
-    await getJobRow(params.id);
+    await jobs.row(params.id);
     const rows = await db.events.list(params.id, { limit: query.limit ?? 200 });
     return { events: rows.map(toJobEvent) };
   });
@@ -281,26 +136,11 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
   // ------------------------------------------------------------------------------------ checkpoints
 
   def(app, routes.listCheckpoints, async ({ params }) => {
-    await getJobRow(params.id);
-    const rows = await db.checkpoints.list(params.id);
-    // Completed checkpoints the engine has since discarded (it keeps the newest `retained`) say so.
-    const checked = await Promise.all(
-      rows.map(async (c) => {
-        if (c.status !== 'completed' || c.path === null || (await hasMetadata(c.path))) return c;
-        return db.checkpoints.upsert({ ...c, status: 'discarded' });
-      }),
-    );
-    return { checkpoints: checked.map(toCheckpoint) };
+    await jobs.row(params.id);
+    return { checkpoints: (await jobs.checkpoints(params.id)).map(toCheckpoint) };
   });
 
   def(app, routes.triggerCheckpoint, async ({ params, body }) => {
-    const job = await getJobRow(params.id);
-    if (!manager.isRunning(job.id)) {
-      throw new HttpError(
-        'job-not-running',
-        `job '${job.id}' is not running (it has ${job.status}): nothing to checkpoint`,
-      );
-    }
     if (body.kind === 'savepoint') {
       throw new HttpError(
         'invalid-request',
@@ -308,61 +148,29 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
         [{ path: 'body.kind', message: 'only "checkpoint" can be triggered on a running job' }],
       );
     }
-    try {
-      return { checkpointId: await manager.triggerCheckpoint(job.id) };
-    } catch (e) {
-      throw fromManager(e, job);
-    }
+    return { checkpointId: await jobs.trigger(params.id) };
   });
 
   def(app, routes.getCheckpoint, async ({ params }) => {
-    await getJobRow(params.id);
+    await jobs.row(params.id);
     const cp = await db.checkpoints.get(params.id, params.checkpointId);
     if (!cp) throw notFound.checkpoint(params.id, params.checkpointId);
     return toCheckpoint(cp);
   });
 
   def(app, routes.restoreJob, async ({ params, body }) => {
-    const job = await getJobRow(params.id);
-    const cp = await usableCheckpoint(job.id, body.checkpointId);
-    if (manager.isRunning(job.id)) {
-      try {
-        await manager.restore(job.id, body.checkpointId);
-      } catch (e) {
-        throw fromManager(e, job);
-      }
-      await recorder.idle(job.id);
-      // The run now carries the checkpoint's state: it is restored from it, as a new run would be.
-      const updated = await db.jobs.update(job.id, {
-        restoredFromCheckpoint: cp.number,
-        restoredFromPath: cp.path!,
-      });
-      return {
-        mode: 'in-place' as const,
-        checkpointId: body.checkpointId,
-        job: toJob(updated ?? job, liveOf(job.id)),
-      };
+    const r = await jobs.restore(params.id, body.checkpointId);
+    if (r.mode === 'in-place') {
+      return { mode: r.mode, checkpointId: r.checkpointId, job: toJob(r.job, jobs.liveOf(r.job.id)) };
     }
-    // A job that no longer runs: a new run of the same spec starts from the checkpoint.
-    const next = await db.jobs.create({
-      ...(job.versionId !== null
-        ? { versionId: job.versionId }
-        : job.pipelineId !== null
-          ? { pipelineId: job.pipelineId }
-          : {}),
-      spec: job.spec,
-      restoredFromCheckpoint: cp.number,
-      restoredFromPath: cp.path!,
-    });
-    const detail = await startJob(next, { path: cp.path! });
-    const { spec: _s, live: _l, metrics: _m, ...row } = detail;
-    return { mode: 'new-run' as const, checkpointId: cp.number, job: row };
+    const { spec: _s, live: _l, metrics: _m, ...row } = r.job;
+    return { mode: r.mode, checkpointId: r.checkpointId, job: row };
   });
 
   // ------------------------------------------------------------------------------------ state, output
 
   def(app, routes.getState, async ({ params, query }) => {
-    const job = await getJobRow(params.id);
+    const job = await jobs.row(params.id);
     try {
       const page = await manager.queryState(job.id, params.nodeId, {
         ...(query.prefix !== undefined ? { prefix: query.prefix } : {}),
@@ -388,10 +196,10 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
   });
 
   def(app, routes.getCheckpointState, async ({ params, query }) => {
-    const job = await getJobRow(params.id);
-    const cp = await usableCheckpoint(job.id, params.checkpointId);
+    const job = await jobs.row(params.id);
+    const cp = await jobs.usableCheckpoint(job.id, params.checkpointId);
     try {
-      const page = await manager.checkpointState(cp.path!, job.spec, params.nodeId, {
+      const page = await manager.checkpointState(cp.path, job.spec, params.nodeId, {
         ...(query.prefix !== undefined ? { prefix: query.prefix } : {}),
         ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
         limit: query.limit ?? 100,
@@ -408,7 +216,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
   });
 
   def(app, routes.getOutput, async ({ params, query }) => {
-    const job = await getJobRow(params.id);
+    const job = await jobs.row(params.id);
     try {
       const page = await manager.output(job.id, params.nodeId, {
         limit: query.limit ?? 1000,
@@ -418,6 +226,35 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
     } catch (e) {
       throw fromManager(e, job);
     }
+  });
+
+  // ------------------------------------------------------------------------------------ files
+
+  def(app, routes.listFiles, async () => {
+    const { files, usedBytes } = await deps.files.list();
+    return {
+      files,
+      usedBytes,
+      quotaBytes: deps.files.limits.quotaBytes,
+      maxFileBytes: deps.files.limits.maxFileBytes,
+    };
+  });
+
+  def(app, routes.uploadFile, async ({ params, rawBody }) => {
+    try {
+      return await deps.files.write(params.name, rawBody!);
+    } catch (e) {
+      throw fromDataFiles(e);
+    }
+  });
+
+  def(app, routes.deleteFile, async ({ params }) => {
+    try {
+      await deps.files.delete(params.name);
+    } catch (e) {
+      throw fromDataFiles(e);
+    }
+    return undefined;
   });
 
   // ------------------------------------------------------------------------------------ meta
@@ -443,10 +280,14 @@ function specNameOrNull(spec: unknown): string | null {
   return typeof name === 'string' && name.trim() !== '' ? name : null;
 }
 
-async function hasMetadata(dir: string): Promise<boolean> {
-  try {
-    return (await stat(path.join(dir, METADATA_FILE))).isFile();
-  } catch {
-    return false;
+function fromDataFiles(e: unknown): HttpError {
+  if (!(e instanceof DataFileError)) return e instanceof HttpError ? e : new HttpError('internal', String(e));
+  switch (e.code) {
+    case 'too-large':
+      return new HttpError('body-too-large', e.message);
+    case 'quota':
+      return new HttpError('storage-full', e.message);
+    case 'not-found':
+      return new HttpError('file-not-found', e.message);
   }
 }

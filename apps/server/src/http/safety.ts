@@ -5,6 +5,7 @@
  * token when FLOWSTATE_TOKEN is set, and one error handler that answers every failure with the error body.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { type ErrorCode, type RouteDef, routes } from '@flowstate/api';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './errors';
 
@@ -14,6 +15,56 @@ export interface SafetyOptions {
   token: string | undefined;
   studioOrigins: readonly string[];
   bodyLimit: number;
+  /** Host names the server answers to (the Host header, port aside); see {@link allowedHostNames}. */
+  allowedHosts: ReadonlySet<string>;
+}
+
+/**
+ * The host names a request's Host header may carry: loopback names, the bound address when it is a specific
+ * one, and FLOWSTATE_ALLOWED_HOSTS. Anything else is refused (421), so a page on another site that resolves its
+ * own name to 127.0.0.1 (DNS rebinding) cannot read the API.
+ */
+export function allowedHostNames(bindHost: string, configured: readonly string[]): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  const bound = bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
+  if (!['0.0.0.0', '[::]', '[::0]'].includes(bound)) names.add(bound.toLowerCase());
+  for (const h of configured) names.add(h.toLowerCase());
+  return names;
+}
+
+/** The host name of a Host header (`[::1]:4000` → `[::1]`, `Example.com:80` → `example.com`); null if absent. */
+export function hostNameOf(header: string | undefined): string | null {
+  if (header === undefined || header === '') return null;
+  const h = header.trim().toLowerCase();
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']');
+    return end === -1 ? h : h.slice(0, end + 1);
+  }
+  return h.split(':')[0]!;
+}
+
+/** Why a Host header is refused, or null when it is allowed. */
+export function hostProblem(header: string | undefined, allowed: ReadonlySet<string>): string | null {
+  const name = hostNameOf(header);
+  if (name === null) return 'the request has no Host header';
+  if (allowed.has(name)) return null;
+  return `this server does not answer to host '${name}' (it answers to ${[...allowed].join(', ')}; add a name to FLOWSTATE_ALLOWED_HOSTS)`;
+}
+
+/** The error code of a status that something other than our handlers answered (Fastify, a plugin). */
+function codeOfStatus(status: number): ErrorCode {
+  switch (status) {
+    case 404:
+      return 'route-not-found';
+    case 413:
+      return 'body-too-large';
+    case 415:
+      return 'unsupported-media-type';
+    case 503:
+      return 'unavailable';
+    default:
+      return status >= 500 ? 'internal' : 'invalid-request';
+  }
 }
 
 /** Constant-time comparison of a presented token with the expected one. */
@@ -51,8 +102,16 @@ export function installSafety(app: FastifyInstance, opts: SafetyOptions): void {
     },
   );
 
-  // ---- CORS and origin check, then the token
+  // ---- raw bodies (file uploads): handed to the route as a stream; the route limits and stores it
+  const rawTypes = [...new Set(Object.values(routes).flatMap((r: RouteDef) => r.rawBody?.mediaTypes ?? []))];
+  if (rawTypes.length > 0) {
+    app.addContentTypeParser(rawTypes, (_req, payload, done) => done(null, payload));
+  }
+
+  // ---- Host check, CORS and origin check, then the token
   app.addHook('onRequest', async (request, reply) => {
+    const bad = hostProblem(request.headers.host, opts.allowedHosts);
+    if (bad !== null) throw new HttpError('misdirected-request', bad);
     const origin = request.headers.origin;
     if (origin !== undefined) {
       if (!allowed.has(origin)) {
@@ -94,6 +153,33 @@ export function installSafety(app: FastifyInstance, opts: SafetyOptions): void {
       ),
     ),
   );
+
+  // ---- whatever answers an error without our handler (Fastify's own 404/414/…), the body is the contract's
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode < 400) return payload;
+    let message: string | undefined;
+    if (typeof payload === 'string') {
+      try {
+        const b = JSON.parse(payload) as { error?: unknown; message?: unknown };
+        const err = b.error as { code?: unknown; message?: unknown } | undefined;
+        if (
+          typeof err === 'object' &&
+          err !== null &&
+          typeof err.code === 'string' &&
+          typeof err.message === 'string'
+        )
+          return payload;
+        if (typeof b.message === 'string') message = b.message;
+      } catch {
+        // not JSON: replaced below
+      }
+    }
+    const code = codeOfStatus(reply.statusCode);
+    reply.type('application/json; charset=utf-8');
+    return JSON.stringify({
+      error: { code, message: message ?? `the request failed (HTTP ${reply.statusCode})` },
+    });
+  });
 
   app.setErrorHandler((error: FastifyError | HttpError | Error, request, reply) => {
     if (error instanceof HttpError) return send(reply, error);

@@ -5,6 +5,7 @@
 export { JobManagerError, type JobManagerErrorCode } from './errors';
 export { toJsonSafe } from './json-safe';
 export {
+  defaultFilePolicy,
   JobManager,
   type JobManagerOptions,
   type ManagedJobMetrics,
@@ -13,6 +14,7 @@ export {
   type ManagerEvent,
 } from './manager';
 export {
+  type FilePolicy,
   JOB_MANAGER_ERROR_CODES,
   JobMetricsSchema,
   ManagedStatusSchema,

@@ -16,10 +16,12 @@ import { type SpecAnalysis, validateSpec } from '@flowstate/spec';
 import { JobManagerError } from './errors';
 import { requireNode } from './nodes';
 import {
+  type FilePolicy,
   type ManagedJobMetrics,
   type ManagedStatus,
   type ManagerEvent,
   type OutputPage,
+  type RestoredFrom,
   StateKeySchema,
   type StatePage,
   type StateQuery,
@@ -59,6 +61,19 @@ export interface JobManagerOptions {
   workerNice?: number;
   /** Enables test-only worker commands (`crash`, `hang`). */
   testHooks?: boolean;
+  /** Which files jobs may read and write (default: the data directory, minus its checkpoints and database). */
+  files?: FilePolicy;
+  /** Heap limit of each job's worker in MiB (default 1024); a job past it fails with OUT_OF_MEMORY. */
+  jobMemoryMb?: number;
+  /** Console sinks print at most this many lines a second (default 100). */
+  consoleLinesPerSecond?: number;
+  /**
+   * Queries (state, output, metrics) and checkpoint triggers that a worker does not answer within this many ms
+   * fail with TIMEOUT (default 1000): the API never waits long on a busy job.
+   */
+  queryTimeoutMs?: number;
+  /** A stop that the worker has not completed within this many ms terminates it (default 10,000). */
+  stopTimeoutMs?: number;
 }
 
 export type { ManagedJobMetrics, ManagedStatus, ManagerEvent };
@@ -105,7 +120,8 @@ const INSPECTION_LOAD_MS = 60_000;
 
 export class JobManager {
   private readonly dataDir: string;
-  private readonly opts: Required<Omit<JobManagerOptions, 'dataDir'>>;
+  private readonly opts: Required<Omit<JobManagerOptions, 'dataDir' | 'files'>>;
+  readonly files: FilePolicy;
   private readonly jobs = new Map<string, JobRecord>();
   private readonly listeners = new Set<(e: ManagerEvent) => void>();
   /** Ended jobs that still hold a worker, oldest first. */
@@ -129,7 +145,12 @@ export class JobManager {
       inspectionIdleMs: opts.inspectionIdleMs ?? 10_000,
       workerNice: Math.max(0, Math.min(19, Math.floor(opts.workerNice ?? 10))),
       testHooks: opts.testHooks ?? false,
+      jobMemoryMb: opts.jobMemoryMb ?? 1024,
+      consoleLinesPerSecond: opts.consoleLinesPerSecond ?? 100,
+      queryTimeoutMs: opts.queryTimeoutMs ?? 1000,
+      stopTimeoutMs: opts.stopTimeoutMs ?? 10_000,
     };
+    this.files = opts.files ?? defaultFilePolicy(this.dataDir);
   }
 
   // ------------------------------------------------------------------------------------ lifecycle
@@ -139,7 +160,11 @@ export class JobManager {
    * resolves once the worker hosts it. `restoreFrom`: a checkpoint or savepoint directory (NO_SUCH_CHECKPOINT
    * when there is none). A job id may be reused once its previous run has ended (ALREADY_RUNNING before).
    */
-  async start(jobId: string, spec: unknown, opts: { restoreFrom?: { path: string } } = {}): Promise<void> {
+  async start(
+    jobId: string,
+    spec: unknown,
+    opts: { restoreFrom?: { path: string } | 'latest'; restoreReason?: string } = {},
+  ): Promise<{ restoredFrom: RestoredFrom }> {
     if (this.closed) throw new Error('the job manager has shut down');
     const idProblem = jobIdProblem(jobId);
     if (idProblem !== undefined) throw new TypeError(idProblem);
@@ -149,7 +174,10 @@ export class JobManager {
       const cause = new JobSpecError(r.problems);
       throw new JobManagerError('INVALID_SPEC', cause.message, { problems: r.problems, cause });
     }
-    const restorePath = opts.restoreFrom ? await this.checkpointDir(opts.restoreFrom.path) : undefined;
+    const restorePath =
+      opts.restoreFrom && opts.restoreFrom !== 'latest'
+        ? await this.checkpointDir(opts.restoreFrom.path)
+        : undefined;
     if (this.closed) throw new Error('the job manager has shut down');
     this.assertNotActive(jobId);
 
@@ -175,7 +203,14 @@ export class JobManager {
       jobId,
       spec,
       dataDir: this.dataDir,
-      ...(restorePath !== undefined ? { restoreFrom: { path: restorePath } } : {}),
+      ...(restorePath !== undefined
+        ? { restoreFrom: { path: restorePath } }
+        : opts.restoreFrom === 'latest'
+          ? { restoreFrom: 'latest' as const }
+          : {}),
+      ...(opts.restoreReason !== undefined ? { restoreReason: opts.restoreReason } : {}),
+      files: this.files,
+      consoleLinesPerSecond: this.opts.consoleLinesPerSecond,
       metricsIntervalMs: this.opts.metricsIntervalMs,
       outputIntervalMs: this.opts.outputIntervalMs,
       outputRowsPerEvent: this.opts.outputRowsPerEvent,
@@ -192,13 +227,16 @@ export class JobManager {
         onGone: (err, expected) => this.onWorkerGone(rec, handle, err, expected),
         onProtocolError: (message) => this.emit({ type: 'notice', jobId, message }),
       },
-      this.opts.requestTimeoutMs,
-      rec.slowTimeoutMs,
-      this.load,
+      {
+        timeoutMs: this.opts.requestTimeoutMs,
+        startTimeoutMs: rec.slowTimeoutMs,
+        load: this.load,
+        memoryMb: this.opts.jobMemoryMb,
+      },
     );
     rec.worker = handle;
     try {
-      await handle.ready;
+      return { restoredFrom: await handle.ready };
     } catch (e) {
       const err = e as JobManagerError;
       if (rec.worker === handle) this.releaseWorker(rec, err);
@@ -226,25 +264,56 @@ export class JobManager {
     };
   }
 
+  /** Jobs created, running or restarting. */
+  activeCount(): number {
+    let n = 0;
+    for (const rec of this.jobs.values()) if (ACTIVE.has(rec.status)) n++;
+    return n;
+  }
+
   /** created, running or restarting. */
   isRunning(jobId: string): boolean {
     const rec = this.jobs.get(jobId);
     return rec !== undefined && ACTIVE.has(rec.status);
   }
 
-  /** Cancels the job, or (`savepoint`) takes a savepoint and then cancels it; resolves once it stopped. */
+  /**
+   * Cancels the job, or (`savepoint`) takes a savepoint and then cancels it; resolves once it stopped. A plain
+   * stop always ends within `stopTimeoutMs`: a worker that has not stopped the job by then is terminated (the
+   * job ends `cancelled`, saying so). A savepoint may take the spec's checkpoint timeout; if it fails, the job
+   * keeps running (Flink's stop-with-savepoint) and this rejects.
+   */
   async stop(
     jobId: string,
     opts: { savepoint?: boolean } = {},
   ): Promise<{ savepoint?: { checkpointId: number; path: string } }> {
     const { rec, worker } = this.activeJob(jobId);
-    return worker.request({ cmd: 'stop', savepoint: opts.savepoint === true }, rec.slowTimeoutMs);
+    const savepoint = opts.savepoint === true;
+    const limit = savepoint ? rec.slowTimeoutMs : this.opts.stopTimeoutMs;
+    try {
+      return await worker.request({ cmd: 'stop', savepoint }, limit);
+    } catch (e) {
+      if (!(e instanceof JobManagerError) || e.code !== 'TIMEOUT' || rec.worker !== worker) throw e;
+      // The worker did not stop the job in time (stuck, or swamped): stop it the hard way.
+      this.releaseWorker(
+        rec,
+        new JobManagerError('NOT_RUNNING', `job '${jobId}' was stopped by terminating its worker`),
+      );
+      if (ACTIVE.has(rec.status)) {
+        this.setStatus(
+          rec,
+          'cancelled',
+          `the job did not stop within ${limit} ms, so its worker was terminated`,
+        );
+      }
+      return {};
+    }
   }
 
   /** Triggers a checkpoint (or queues it behind the one in flight); answers with its id. */
   async triggerCheckpoint(jobId: string): Promise<number> {
     const { worker } = this.activeJob(jobId);
-    return (await worker.request({ cmd: 'triggerCheckpoint' })).checkpointId;
+    return (await worker.request({ cmd: 'triggerCheckpoint' }, this.opts.queryTimeoutMs)).checkpointId;
   }
 
   /** Rolls the running job back in place to a retained checkpoint or savepoint of its own. */
@@ -262,7 +331,7 @@ export class JobManager {
   async queryState(jobId: string, nodeId: string, q: StateQuery = {}): Promise<StatePage> {
     const { rec, worker } = this.liveJob(jobId);
     requireNode(rec.analysis, nodeId, 'keyed');
-    return worker.request({ cmd: 'queryState', nodeId, query: stateQuery(q) });
+    return worker.request({ cmd: 'queryState', nodeId, query: stateQuery(q) }, this.opts.queryTimeoutMs);
   }
 
   /** What a window or aggregate node holds for one key; null when it holds nothing for it. */
@@ -271,7 +340,7 @@ export class JobManager {
     requireNode(rec.analysis, nodeId, 'keyed');
     const k = StateKeySchema.safeParse(key);
     if (!k.success) return null; // keys are scalars: nothing is held for anything else
-    return (await worker.request({ cmd: 'stateOfKey', nodeId, key: k.data })).value;
+    return (await worker.request({ cmd: 'stateOfKey', nodeId, key: k.data }, this.opts.queryTimeoutMs)).value;
   }
 
   /**
@@ -290,16 +359,32 @@ export class JobManager {
       opts.since !== undefined && Number.isFinite(opts.since)
         ? Math.max(0, Math.floor(opts.since))
         : undefined;
-    return worker.request({ cmd: 'output', nodeId, limit, ...(since !== undefined ? { since } : {}) });
+    return worker.request(
+      { cmd: 'output', nodeId, limit, ...(since !== undefined ? { since } : {}) },
+      this.opts.queryTimeoutMs,
+    );
   }
 
-  /** Current metrics; for a job whose worker is gone, the last ones it reported (undefined if none). */
+  /**
+   * Current metrics; for a job whose worker is gone, or does not answer within the query timeout, the last
+   * ones it reported (undefined if none).
+   */
   async metrics(jobId: string): Promise<ManagedJobMetrics | undefined> {
     const rec = this.record(jobId);
     if (!rec.worker) return rec.lastMetrics;
-    const m = await rec.worker.request({ cmd: 'metrics' });
-    rec.lastMetrics = m;
-    return m;
+    try {
+      const m = await rec.worker.request({ cmd: 'metrics' }, this.opts.queryTimeoutMs);
+      rec.lastMetrics = m;
+      return m;
+    } catch (e) {
+      if (e instanceof JobManagerError && e.code === 'TIMEOUT') return rec.lastMetrics;
+      throw e;
+    }
+  }
+
+  /** The metrics the job pushed last (no request to its worker). */
+  lastMetrics(jobId: string): ManagedJobMetrics | undefined {
+    return this.jobs.get(jobId)?.lastMetrics;
   }
 
   /**
@@ -579,9 +664,12 @@ export class JobManager {
         },
         onProtocolError: () => {},
       },
-      this.opts.requestTimeoutMs,
-      this.opts.requestTimeoutMs + INSPECTION_LOAD_MS,
-      this.load,
+      {
+        timeoutMs: this.opts.requestTimeoutMs,
+        startTimeoutMs: this.opts.requestTimeoutMs + INSPECTION_LOAD_MS,
+        load: this.load,
+        memoryMb: this.opts.jobMemoryMb,
+      },
     );
     const insp: Inspection = { handle, idle: null };
     this.inspections.set(key, insp);
@@ -601,6 +689,20 @@ export class JobManager {
     }, this.opts.inspectionIdleMs);
     insp.idle.unref();
   }
+}
+
+/** Jobs may use the data directory, except its checkpoints and the database file (with SQLite's companions). */
+export function defaultFilePolicy(dataDir: string): FilePolicy {
+  return {
+    roots: [{ dir: dataDir, writable: true, label: 'the data directory' }],
+    deny: [
+      { path: join(dataDir, 'checkpoints'), what: "the server's checkpoint directory" },
+      ...['', '-wal', '-shm', '-journal'].map((suffix) => ({
+        path: join(dataDir, `flowstate.db${suffix}`),
+        what: "the server's database",
+      })),
+    ],
+  };
 }
 
 function clampInt(v: number | undefined, min: number, max: number, dflt: number): number {

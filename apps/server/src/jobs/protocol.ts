@@ -28,6 +28,8 @@ export const JOB_MANAGER_ERROR_CODES = [
   'WORKER_CRASHED',
   'TIMEOUT',
   'INVALID_SPEC',
+  /** The job's worker reached its heap limit (`resourceLimits`) and was stopped. */
+  'OUT_OF_MEMORY',
   /** The engine refused or could not do what was asked (a savepoint failed, a restore is already running…). */
   'FAILED',
 ] as const;
@@ -193,6 +195,13 @@ export const WORKER_DATA_KEY = 'flowstateWorker';
 
 const intervalMs = z.number().int().positive();
 
+/** Which files a job's connectors may use (see the engine's `confinedFileAccess`). */
+export const FilePolicySchema = z.object({
+  roots: z.array(z.object({ dir: z.string(), writable: z.boolean(), label: z.string().optional() })),
+  deny: z.array(z.object({ path: z.string(), what: z.string() })),
+});
+export type FilePolicy = z.infer<typeof FilePolicySchema>;
+
 export const WorkerInitSchema = z.discriminatedUnion('mode', [
   /** Host one job: run it, stream its events, answer commands. */
   z.object({
@@ -201,7 +210,14 @@ export const WorkerInitSchema = z.discriminatedUnion('mode', [
     spec: z.unknown(),
     /** Absolute. Checkpoints go to `<dataDir>/checkpoints/<jobId>/`; relative connector paths resolve here. */
     dataDir: z.string(),
-    restoreFrom: z.object({ path: z.string() }).optional(),
+    /** A checkpoint directory, or `latest`: the newest valid checkpoint of the job id (from the start if none). */
+    restoreFrom: z.union([z.object({ path: z.string() }), z.literal('latest')]).optional(),
+    /** Why it restores (the `restored` event says so). */
+    restoreReason: z.string().optional(),
+    /** Relative paths resolve against `dataDir`; only these files may be read or written. */
+    files: FilePolicySchema,
+    /** Console sinks print at most this many lines a second (the rest are counted in a notice). */
+    consoleLinesPerSecond: z.number().int().nonnegative(),
     metricsIntervalMs: intervalMs,
     outputIntervalMs: intervalMs,
     /** Rows an `output` event carries at most. */
@@ -288,8 +304,12 @@ export type Request = z.infer<typeof RequestSchema>;
 
 // ------------------------------------------------------------------------------------------ worker → main
 
+/** The checkpoint a job started from (null: from the beginning). */
+export const RestoredFromSchema = z.object({ checkpointId, path: z.string() }).nullable();
+export type RestoredFrom = z.infer<typeof RestoredFromSchema>;
+
 export const WorkerMessageSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('ready') }),
+  z.object({ kind: z.literal('ready'), restoredFrom: RestoredFromSchema.optional() }),
   z.object({ kind: z.literal('init-failed'), error: WireErrorSchema }),
   z.discriminatedUnion('ok', [
     z.object({ kind: z.literal('response'), id: count, ok: z.literal(true), result: z.unknown() }),

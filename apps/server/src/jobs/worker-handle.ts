@@ -7,6 +7,7 @@ import {
   type CommandResult,
   type ManagerEvent,
   type Request,
+  type RestoredFrom,
   ResultSchemas,
   WORKER_DATA_KEY,
   type WorkerInit,
@@ -48,26 +49,44 @@ export interface WorkerHandleHooks {
  */
 export class WorkerHandle {
   readonly worker: Worker;
-  /** Resolves when the worker hosts its job (or checkpoint); rejects with why it could not. */
-  readonly ready: Promise<void>;
+  /**
+   * Resolves when the worker hosts its job (or checkpoint), with the checkpoint the job started from (null when
+   * from the beginning); rejects with why it could not.
+   */
+  readonly ready: Promise<RestoredFrom>;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   /** Set once the worker cannot answer any more: what requests reject with. */
   private gone: JobManagerError | null = null;
   private terminating = false;
   private crashCause: string | null = null;
-  private settleReady!: (e?: JobManagerError) => void;
+  private settleReady!: (e?: JobManagerError, restoredFrom?: RestoredFrom) => void;
+
+  private readonly timeoutMs: number;
+  private readonly load: MainThreadLoad;
+  private readonly memoryMb: number | undefined;
+  /** How messages name what the worker hosts. */
+  private readonly label: string;
 
   constructor(
     init: WorkerInit,
     private readonly hooks: WorkerHandleHooks,
-    /** Default timeout of a request. */
-    private readonly timeoutMs: number,
-    /** How long starting may take (tsx compiling the engine, restoring a checkpoint). */
-    startTimeoutMs: number,
-    private readonly load: MainThreadLoad = { messages: 0, totalMs: 0, maxMs: 0 },
+    opts: {
+      /** Default timeout of a request. */
+      timeoutMs: number;
+      /** How long starting may take (tsx compiling the engine, restoring a checkpoint). */
+      startTimeoutMs: number;
+      load?: MainThreadLoad;
+      /** The worker's heap limit (V8's old generation, MiB); past it the worker stops with OUT_OF_MEMORY. */
+      memoryMb?: number;
+    },
   ) {
-    this.ready = new Promise<void>((resolve, reject) => {
+    this.timeoutMs = opts.timeoutMs;
+    this.load = opts.load ?? { messages: 0, totalMs: 0, maxMs: 0 };
+    this.memoryMb = opts.memoryMb;
+    this.label = init.mode === 'job' ? `job '${init.jobId}'` : 'the checkpoint inspection';
+    const startTimeoutMs = opts.startTimeoutMs;
+    this.ready = new Promise<RestoredFrom>((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => {
         this.settleReady(
@@ -75,12 +94,12 @@ export class WorkerHandle {
         );
         void this.terminate();
       }, startTimeoutMs);
-      this.settleReady = (e) => {
+      this.settleReady = (e, restoredFrom) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         if (e) reject(e);
-        else resolve();
+        else resolve(restoredFrom ?? null);
       };
     });
     this.ready.catch(() => {}); // whoever awaits it sees the error; an unawaited one is not "unhandled"
@@ -89,6 +108,7 @@ export class WorkerHandle {
       workerData: { [WORKER_DATA_KEY]: init },
       execArgv: [],
       name: init.mode === 'job' ? `flowstate job ${init.jobId}` : 'flowstate checkpoint inspection',
+      ...(opts.memoryMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: opts.memoryMb } } : {}),
     });
     this.worker.on('message', (m: unknown) => {
       const t0 = performance.now();
@@ -103,7 +123,8 @@ export class WorkerHandle {
     });
     this.worker.on('messageerror', (e) => this.hooks.onProtocolError(`undecodable message: ${e.message}`));
     this.worker.on('error', (e) => {
-      // An uncaught exception: the worker is dying ('exit' follows). Pending requests fail now.
+      // An uncaught exception, or the heap limit: the worker is dying ('exit' follows). Pending requests fail now.
+      if ((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') this.outOfMemory = true;
       this.crashCause = e instanceof Error ? e.message : String(e);
       this.markGone(this.crashError(null));
     });
@@ -122,7 +143,15 @@ export class WorkerHandle {
     return this.gone === null;
   }
 
+  private outOfMemory = false;
+
   private crashError(code: number | null): JobManagerError {
+    if (this.outOfMemory) {
+      return new JobManagerError(
+        'OUT_OF_MEMORY',
+        `${this.label} ran out of memory: its worker reached the heap limit of ${this.memoryMb ?? '?'} MiB (FLOWSTATE_JOB_MEMORY_MB) and was stopped`,
+      );
+    }
     return new JobManagerError(
       'WORKER_CRASHED',
       this.crashCause !== null
@@ -153,7 +182,7 @@ export class WorkerHandle {
     const m = parsed.data;
     switch (m.kind) {
       case 'ready':
-        this.settleReady();
+        this.settleReady(undefined, m.restoredFrom ?? null);
         return;
       case 'init-failed':
         // Nothing to host: the worker is stopped (an expected exit).

@@ -16,6 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
   type CollectStore,
+  confinedFileAccess,
   createFsCheckpointStorage,
   Job,
   type JobEvent,
@@ -24,6 +25,7 @@ import {
   type RowError,
 } from '@flowstate/engine';
 import { z } from 'zod';
+import { rateLimitedConsole } from './console';
 import { JobManagerError, toWireError } from './errors';
 import { toJsonSafe } from './json-safe';
 import { collectSinks, requireNode } from './nodes';
@@ -52,7 +54,7 @@ function post(port: Port, msg: WorkerMessage): void {
  * Console sinks write to file descriptor 1 directly: `process.stdout` in a worker is forwarded through the main
  * thread, which a chatty job must not keep busy.
  */
-function writeConsole(text: string): void {
+function writeStdout(text: string): void {
   const bytes = Buffer.from(text);
   let at = 0;
   for (let tries = 0; at < bytes.length && tries < 1000; tries++) {
@@ -139,13 +141,26 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
     rowErrsSuppressed = 0;
   };
 
+  const writeConsole = rateLimitedConsole(init.consoleLinesPerSecond, writeStdout, (lines) =>
+    emit({
+      type: 'notice',
+      jobId,
+      message: `console sink: ${lines} lines not printed (at most ${init.consoleLinesPerSecond} lines a second in the server; use a file or collect sink for full output)`,
+    }),
+  );
+
   let job: Job;
   try {
     job = Job.fromSpec(init.spec, {
       jobId,
-      baseDir: init.dataDir,
+      fileAccess: confinedFileAccess({ baseDir: init.dataDir, ...init.files }),
       checkpointStorage: storage,
-      ...(init.restoreFrom ? { restoreFrom: { path: init.restoreFrom.path } } : {}),
+      ...(init.restoreFrom === 'latest'
+        ? { restoreFrom: 'latest' as const }
+        : init.restoreFrom
+          ? { restoreFrom: { path: init.restoreFrom.path } }
+          : {}),
+      ...(init.restoreReason !== undefined ? { restoreReason: init.restoreReason } : {}),
       onEvent: (e) => onEngineEvent(e),
       onRowError,
       writeConsole,
@@ -385,7 +400,7 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
   function ready(): void {
     if (readyPosted) return;
     readyPosted = true;
-    post(port, { kind: 'ready' });
+    post(port, { kind: 'ready', restoredFrom: job.restoredFrom });
   }
   void job.run().then((r) => {
     if (readyPosted) return;

@@ -26,13 +26,16 @@ import {
 import { Server, type Socket } from 'socket.io';
 import type { Db } from '../db/index';
 import { issuesOf } from '../http/errors';
-import { tokenMatches } from '../http/safety';
+import { hostProblem, tokenMatches } from '../http/safety';
 import { type JobManager, JobManagerError } from '../jobs/index';
 import { StateCoalescer } from './coalescer';
+import { tolerantParser } from './parser';
 
 export interface SocketHubOptions {
   token: string | undefined;
   studioOrigins: readonly string[];
+  /** Host names the handshake's Host header may carry (see http/safety.ts). */
+  allowedHosts: ReadonlySet<string>;
   db: Db;
   manager: JobManager;
   log: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
@@ -43,8 +46,13 @@ type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** Subscriptions one socket may hold at most (rooms and state nodes each). */
 const MAX_SUBSCRIPTIONS_PER_SOCKET = 64;
-/** Largest inbound message (bytes); ours are tiny. */
+/** Largest inbound message (bytes) we handle; ours are tiny. A larger one gets an error answer. */
 const MAX_MESSAGE_BYTES = 16 * 1024;
+/**
+ * What socket.io itself accepts per packet (engine.io closes the connection past it): well above our limit, so
+ * an oversized message gets an answer instead of a disconnect.
+ */
+const MAX_PACKET_BYTES = 1024 * 1024;
 
 class MessageError extends Error {
   constructor(
@@ -80,9 +88,15 @@ export class SocketHub {
     this.io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
       path: '/socket.io',
       serveClient: false,
-      maxHttpBufferSize: MAX_MESSAGE_BYTES,
+      maxHttpBufferSize: MAX_PACKET_BYTES,
+      parser: tolerantParser,
       cors: { origin: [...opts.studioOrigins], methods: ['GET', 'POST'] },
       allowRequest: (req, callback) => {
+        const bad = hostProblem(req.headers.host, opts.allowedHosts);
+        if (bad !== null) {
+          callback(bad, false);
+          return;
+        }
         const origin = req.headers.origin;
         if (origin !== undefined && !allowed.has(origin)) {
           callback(`origin '${origin}' is not allowed (FLOWSTATE_STUDIO_ORIGIN)`, false);
@@ -168,6 +182,13 @@ export class SocketHub {
   }
 
   private async handle(socket: ClientSocket, name: ClientMessageName, payload: unknown): Promise<void> {
+    const size = jsonSize(payload);
+    if (size > MAX_MESSAGE_BYTES) {
+      throw new MessageError(
+        'invalid-request',
+        `${name}: the message is ${size} bytes, more than the ${MAX_MESSAGE_BYTES} this server reads`,
+      );
+    }
     const parsed = CLIENT_MESSAGES[name].safeParse(payload);
     if (!parsed.success) {
       const issues = issuesOf(parsed.error, 'payload');
@@ -238,6 +259,8 @@ export class SocketHub {
     if (!sub) {
       const job = await this.opts.db.jobs.get(jobId);
       if (!job) throw new MessageError('job-not-found', `there is no job '${jobId}'`);
+      // Disconnected (or subscribed by a concurrent message) while we read: nothing to hold for it.
+      if (this.socketStates.get(socket) !== mine || mine.has(key)) return;
       sub = this.stateSubs.get(key); // another socket may have subscribed while we read
       if (!sub) {
         let unsubscribe: () => void;
@@ -261,7 +284,7 @@ export class SocketHub {
         this.stateSubs.set(key, sub);
       }
     }
-    if (!this.socketStates.get(socket)) return; // disconnected while we waited
+    // Taken synchronously with the check above (no await in between): a disconnect after this releases it.
     sub.refs++;
     mine.add(key);
     await socket.join(stateRoom(jobId, nodeId));
@@ -355,4 +378,13 @@ function managerMessageError(e: unknown, jobId: string, status: string): Message
     }
   }
   return new MessageError('internal', (e as Error)?.message ?? String(e));
+}
+
+/** Bytes of a payload as JSON (what it cost to send); oversize-safe for anything socket.io decoded. */
+function jsonSize(payload: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(payload) ?? '');
+  } catch {
+    return 0;
+  }
 }

@@ -66,6 +66,8 @@ export interface JobOptions {
   checkpointStorage?: CheckpointStorage;
   /** Start from a checkpoint instead of from scratch. */
   restoreFrom?: RestoreTarget;
+  /** Why the job starts from `restoreFrom`, as its `restored` event says (default "restored on start"). */
+  restoreReason?: string;
   /** Job lifecycle and checkpoint events (what the server persists and streams). */
   onEvent?: (e: JobEvent) => void;
   /** Test hook: operator `nodeId` throws once the job-wide count of rows it received reaches `afterRecords`. */
@@ -256,8 +258,9 @@ export class Job {
     reject: (e: Error) => void;
   } | null = null;
   private readonly failureCounters: Map<string, { afterRecords: number; seen: number; fired: boolean }>;
-  /** Checkpoint to restore from before the first round (JobOptions.restoreFrom). */
+  /** Checkpoint to restore from before the first round (JobOptions.restoreFrom), and why. */
   private readonly initialRestore: RestoreTarget | undefined;
+  private readonly restoreReason: string;
   /** Set when the last checkpoint the job restored from is known. */
   restoredFrom: { checkpointId: number; path: string } | null = null;
 
@@ -290,6 +293,7 @@ export class Job {
     this.checkpointsEnabled = opts.checkpointStorage !== undefined || cps.intervalMs > 0;
     this.storage = opts.checkpointStorage ?? createMemoryCheckpointStorage();
     this.initialRestore = opts.restoreFrom;
+    this.restoreReason = opts.restoreReason ?? 'restored on start';
     this.failureCounters = new Map(
       (opts.failures ?? []).map((f) => [f.nodeId, { afterRecords: f.afterRecords, seen: 0, fired: false }]),
     );
@@ -461,7 +465,7 @@ export class Job {
           this.rebuildFromScratch();
         } else {
           const cp = await this.loadForRestore(this.initialRestore);
-          await this.rebuildFrom(cp, 'restored on start');
+          await this.rebuildFrom(cp, this.restoreReason);
         }
       }
       // Checkpoint ids continue past what this job id already has on disk (a rerun into the same directory).

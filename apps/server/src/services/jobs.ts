@@ -1,0 +1,440 @@
+/**
+ * What the server does with jobs, between the routes (and sockets) and the job manager and database: start a
+ * job (a pipeline version or an ad-hoc spec), stop it (with a savepoint), trigger a checkpoint, restore one (in
+ * place, or as a new run of an ended job), and resume the jobs a crashed server left running.
+ *
+ * - **Specs** are checked before anything is stored or run: `validateSpec`, then the file policy (every path a
+ *   spec names must be one the server lets jobs use), so an invalid one is a 422 naming the node and the path.
+ * - **One operation per job at a time.** Stop, stop with savepoint, restore (in place or new run) and trigger are
+ *   serialized per job: a second one while the first is under way is refused at once with 409
+ *   `operation-in-progress`, saying what is under way. (A new-run restore holds the job it restores from, so two
+ *   of them can never start two runs.)
+ * - **A bounded number of running jobs** (FLOWSTATE_MAX_RUNNING_JOBS): past it, 429 `too-many-jobs` before any
+ *   row is written.
+ * - **Jobs survive a server crash** (Flink's HA): at start, every job the database says was created, running or
+ *   restarting is started again under its own id from its newest valid checkpoint (from the beginning when it
+ *   has none), with an event saying so.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { type Checkpoint, type JobDetail, type JobStatus, TERMINAL_JOB_STATUSES } from '@flowstate/api';
+import { createFsCheckpointStorage, type FileAccess, specFileProblems } from '@flowstate/engine';
+import { type Problem, validateSpec } from '@flowstate/spec';
+import type { CheckpointRow, Db, JobRow } from '../db/index';
+import { HttpError, invalidSpec, notFound } from '../http/errors';
+import { toCheckpoint, toJob } from '../http/mappers';
+import type { JobEventRecorder } from '../http/recorder';
+import { type JobManager, JobManagerError } from '../jobs/index';
+
+const METADATA_FILE = '_metadata';
+/** Pushed metrics younger than this answer a job's detail without asking its worker. */
+const METRICS_FRESH_MS = 2000;
+
+export interface JobServiceDeps {
+  db: Db;
+  manager: JobManager;
+  recorder: JobEventRecorder;
+  /** The data directory (checkpoints are under `checkpoints/`). */
+  dataDir: string;
+  /** What the spec's file paths are checked against. */
+  fileAccess: FileAccess;
+  maxRunningJobs: number;
+}
+
+/** A JobManagerError (or anything else) from a job operation, as the API error it is. */
+export function fromManager(e: unknown, job: { id: string; status?: string }): HttpError {
+  if (e instanceof HttpError) return e;
+  if (!(e instanceof JobManagerError)) {
+    return new HttpError('internal', `the job manager failed: ${(e as Error)?.message ?? String(e)}`);
+  }
+  switch (e.code) {
+    case 'UNKNOWN_JOB':
+    case 'NOT_RUNNING':
+    case 'WORKER_CRASHED':
+    case 'OUT_OF_MEMORY':
+      return new HttpError(
+        'job-not-running',
+        `job '${job.id}' is not running on this server${job.status ? ` (it ${job.status === 'created' ? 'never started' : `has ${job.status}`})` : ''}: ${e.message}`,
+      );
+    case 'NO_SUCH_NODE':
+    case 'NO_KEYED_STATE':
+      return new HttpError('node-not-found', e.message);
+    case 'NO_SUCH_CHECKPOINT':
+      return new HttpError('checkpoint-unavailable', e.message);
+    case 'INVALID_SPEC':
+      return invalidSpec((e.problems ?? []) as Problem[]);
+    case 'TIMEOUT':
+      return new HttpError(
+        'unavailable',
+        `job '${job.id}' is busy: ${e.message}; its last known state is shown where there is one — try again`,
+      );
+    default:
+      return new HttpError('operation-failed', e.message);
+  }
+}
+
+export class JobService {
+  private readonly db: Db;
+  private readonly manager: JobManager;
+  private readonly recorder: JobEventRecorder;
+  /** The operation under way per job id (see the module comment). */
+  private readonly operations = new Map<string, { what: string; since: number }>();
+  /** Starts between the slot check and the manager taking the job (they count as running). */
+  private starting = 0;
+
+  constructor(private readonly deps: JobServiceDeps) {
+    this.db = deps.db;
+    this.manager = deps.manager;
+    this.recorder = deps.recorder;
+  }
+
+  // ------------------------------------------------------------------------------------ specs
+
+  /** Every problem of `spec`: the spec package's, then the file paths the server does not allow. */
+  specProblems(spec: unknown): Problem[] {
+    const r = validateSpec(spec);
+    if (!r.ok) return r.problems;
+    return [...r.problems, ...specFileProblems(r.spec, this.deps.fileAccess)];
+  }
+
+  /** Throws a 422 with the problems unless `spec` may be stored and run on this server. */
+  requireRunnableSpec(spec: unknown): void {
+    const problems = this.specProblems(spec);
+    if (problems.some((p) => !p.code.startsWith('warning/'))) throw invalidSpec(problems);
+  }
+
+  // ------------------------------------------------------------------------------------ reading
+
+  /**
+   * A job's detail: its row, the live status, and metrics — those its worker pushed within the last 2 s, else
+   * asked (within the manager's query timeout), else the last known ones. Never waits long on a busy job.
+   */
+  async detail(job: JobRow): Promise<JobDetail> {
+    const running = this.manager.isRunning(job.id);
+    const metrics = this.manager.status(job.id) ? await this.metricsOf(job.id, running) : null;
+    return {
+      ...toJob(job, running ? this.liveOf(job.id) : undefined),
+      spec: job.spec,
+      live: running,
+      metrics,
+    };
+  }
+
+  liveOf(id: string): { status: JobStatus; restarts: number; cause?: string } | undefined {
+    const s = this.manager.status(id);
+    return s
+      ? { status: s.status as JobStatus, restarts: s.restarts, ...(s.cause ? { cause: s.cause } : {}) }
+      : undefined;
+  }
+
+  private async metricsOf(jobId: string, running: boolean) {
+    const cached = this.recorder.lastMetrics.get(jobId);
+    if (cached && Date.now() - cached.at < METRICS_FRESH_MS && running) return cached.metrics;
+    try {
+      return (await this.manager.metrics(jobId)) ?? cached?.metrics ?? null;
+    } catch {
+      return cached?.metrics ?? this.manager.lastMetrics(jobId) ?? null;
+    }
+  }
+
+  async row(id: string): Promise<JobRow> {
+    const job = await this.db.jobs.get(id);
+    if (!job) throw notFound.job(id);
+    return job;
+  }
+
+  // ------------------------------------------------------------------------------------ operations
+
+  /** Runs `fn` as the only operation on `jobId` (409 operation-in-progress while another is under way). */
+  private async exclusive<T>(jobId: string, what: string, fn: () => Promise<T>): Promise<T> {
+    const busy = this.operations.get(jobId);
+    if (busy) {
+      throw new HttpError(
+        'operation-in-progress',
+        `job '${jobId}' is busy: ${busy.what} has been under way since ${new Date(busy.since).toISOString()}; try again when it is done`,
+        { operation: busy.what, since: new Date(busy.since).toISOString() },
+      );
+    }
+    this.operations.set(jobId, { what, since: Date.now() });
+    try {
+      return await fn();
+    } finally {
+      this.operations.delete(jobId);
+    }
+  }
+
+  /** What is under way on a job, if anything. */
+  operation(jobId: string): { what: string; since: number } | undefined {
+    return this.operations.get(jobId);
+  }
+
+  /** Takes a running-job slot (synchronously, before any await) or refuses with 429. */
+  private takeSlot(): () => void {
+    const running = this.manager.activeCount() + this.starting;
+    if (running >= this.deps.maxRunningJobs) {
+      throw new HttpError(
+        'too-many-jobs',
+        `${running} jobs are running, the most this server runs at once (FLOWSTATE_MAX_RUNNING_JOBS = ${this.deps.maxRunningJobs}): stop one first`,
+      );
+    }
+    this.starting++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.starting--;
+    };
+  }
+
+  /** Starts a pipeline version (newest by default) or an ad-hoc spec. */
+  async start(input: { spec: unknown } | { pipelineId: string; version?: number }): Promise<JobDetail> {
+    let spec: unknown;
+    let owner: { pipelineId: string; versionId: string } | undefined;
+    if ('spec' in input) {
+      spec = input.spec;
+    } else {
+      const p = await this.db.pipelines.get(input.pipelineId);
+      if (!p) throw notFound.pipeline(input.pipelineId);
+      const number = input.version ?? p.latestVersion;
+      const v = await this.db.pipelines.version(input.pipelineId, number);
+      if (!v) throw notFound.version(input.pipelineId, number);
+      spec = v.spec;
+      owner = { pipelineId: p.id, versionId: v.id };
+    }
+    // Stored specs were valid when saved; the spec package or the file policy may have grown stricter since.
+    this.requireRunnableSpec(spec);
+    const release = this.takeSlot();
+    try {
+      const job = await this.db.jobs.create({ ...(owner ?? {}), spec });
+      return await this.launch(job);
+    } finally {
+      release();
+    }
+  }
+
+  /** Starts the job of a row just created; a failed start marks the row failed and answers the error. */
+  private async launch(
+    job: JobRow,
+    opts: { restoreFrom?: { path: string } | 'latest'; restoreReason?: string } = {},
+  ): Promise<JobDetail> {
+    let restoredFrom: { checkpointId: number; path: string } | null;
+    try {
+      ({ restoredFrom } = await this.manager.start(job.id, job.spec, opts));
+    } catch (e) {
+      await this.recorder.idle(job.id);
+      const cause = (e as Error)?.message ?? String(e);
+      const row = await this.db.jobs.get(job.id);
+      if (row && !TERMINAL_JOB_STATUSES.includes(row.status)) {
+        await this.db.jobs.update(job.id, { status: 'failed', failureCause: cause, endedAt: new Date() });
+      }
+      throw fromManager(e, job);
+    }
+    await this.recorder.idle(job.id);
+    if (opts.restoreFrom === 'latest' && restoredFrom) {
+      await this.db.jobs.update(job.id, {
+        restoredFromCheckpoint: restoredFrom.checkpointId,
+        restoredFromPath: restoredFrom.path,
+      });
+    }
+    return this.detail((await this.db.jobs.get(job.id)) ?? job);
+  }
+
+  /** Stops a running job (cancel), or stops it with a savepoint. */
+  async stop(jobId: string, savepoint: boolean): Promise<{ job: JobRow; savepoint: Checkpoint | null }> {
+    const job = await this.row(jobId);
+    return this.exclusive(job.id, savepoint ? 'a stop with savepoint' : 'a stop', async () => {
+      if (!this.manager.isRunning(job.id)) {
+        throw new HttpError('job-not-running', `job '${job.id}' is not running (it has ${job.status})`);
+      }
+      let result: Awaited<ReturnType<JobManager['stop']>>;
+      try {
+        result = await this.manager.stop(job.id, { savepoint });
+      } catch (e) {
+        throw fromManager(e, job);
+      }
+      await this.recorder.idle(job.id);
+      let sp: Checkpoint | null = null;
+      if (result.savepoint) {
+        const row = await this.db.checkpoints.get(job.id, result.savepoint.checkpointId);
+        if (row) sp = toCheckpoint(row);
+      }
+      return { job: (await this.db.jobs.get(job.id)) ?? job, savepoint: sp };
+    });
+  }
+
+  /** Triggers a checkpoint of a running job; answers with its id. */
+  async trigger(jobId: string): Promise<number> {
+    const job = await this.row(jobId);
+    return this.exclusive(job.id, 'a checkpoint trigger', async () => {
+      if (!this.manager.isRunning(job.id)) {
+        throw new HttpError(
+          'job-not-running',
+          `job '${job.id}' is not running (it has ${job.status}): nothing to checkpoint`,
+        );
+      }
+      try {
+        return await this.manager.triggerCheckpoint(job.id);
+      } catch (e) {
+        throw fromManager(e, job);
+      }
+    });
+  }
+
+  /** A completed checkpoint whose files are still there (else 409, and the row says discarded). */
+  async usableCheckpoint(jobId: string, checkpointId: number): Promise<CheckpointRow & { path: string }> {
+    const cp = await this.db.checkpoints.get(jobId, checkpointId);
+    if (!cp) throw notFound.checkpoint(jobId, checkpointId);
+    if (cp.status !== 'completed' || cp.path === null) {
+      throw new HttpError(
+        'checkpoint-unavailable',
+        `${cp.kind} ${checkpointId} of job '${jobId}' is ${cp.status}${cp.failureReason ? ` (${cp.failureReason})` : ''}: only a completed one can be restored or read`,
+      );
+    }
+    if (!(await hasMetadata(cp.path))) {
+      await this.db.checkpoints.upsert({ ...cp, status: 'discarded' });
+      throw new HttpError(
+        'checkpoint-unavailable',
+        `${cp.kind} ${checkpointId} of job '${jobId}' is no longer on disk (${cp.path}): it was discarded (only the newest checkpoints are retained)`,
+      );
+    }
+    return { ...cp, path: cp.path };
+  }
+
+  /** Checkpoints of a job, newest first; completed ones whose files are gone say `discarded`. */
+  async checkpoints(jobId: string): Promise<CheckpointRow[]> {
+    const rows = await this.db.checkpoints.list(jobId);
+    return Promise.all(
+      rows.map(async (c) => {
+        if (c.status !== 'completed' || c.path === null || (await hasMetadata(c.path))) return c;
+        return this.db.checkpoints.upsert({ ...c, status: 'discarded' });
+      }),
+    );
+  }
+
+  /**
+   * Restores a checkpoint: a running job rolls back in place; one that no longer runs starts a new run (a new job
+   * row with the same pipeline version and spec) from it.
+   */
+  async restore(
+    jobId: string,
+    checkpointId: number,
+  ): Promise<
+    | { mode: 'in-place'; checkpointId: number; job: JobRow }
+    | { mode: 'new-run'; checkpointId: number; job: JobDetail }
+  > {
+    const job = await this.row(jobId);
+    return this.exclusive(job.id, `a restore of checkpoint ${checkpointId}`, async () => {
+      const cp = await this.usableCheckpoint(job.id, checkpointId);
+      if (this.manager.isRunning(job.id)) {
+        try {
+          await this.manager.restore(job.id, checkpointId);
+        } catch (e) {
+          throw fromManager(e, job);
+        }
+        await this.recorder.idle(job.id);
+        // The run now carries the checkpoint's state: it is restored from it, as a new run would be.
+        const updated = await this.db.jobs.update(job.id, {
+          restoredFromCheckpoint: cp.number,
+          restoredFromPath: cp.path,
+        });
+        return { mode: 'in-place', checkpointId, job: updated ?? job };
+      }
+      this.requireRunnableSpec(job.spec);
+      const release = this.takeSlot();
+      try {
+        const next = await this.db.jobs.create({
+          ...(job.versionId !== null
+            ? { versionId: job.versionId }
+            : job.pipelineId !== null
+              ? { pipelineId: job.pipelineId }
+              : {}),
+          spec: job.spec,
+          restoredFromCheckpoint: cp.number,
+          restoredFromPath: cp.path,
+        });
+        const detail = await this.launch(next, { restoreFrom: { path: cp.path } });
+        return { mode: 'new-run', checkpointId: cp.number, job: detail };
+      } finally {
+        release();
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------------ after a crash
+
+  /**
+   * Starts again every job a previous server process left created, running or restarting, each from its newest
+   * valid checkpoint. Each job is claimed at once (operations on it get 409 until it runs); resolves when every
+   * one has started or failed to. Checkpoints the previous process completed on disk but had not yet recorded
+   * are added to the history first.
+   */
+  async resumeInterrupted(): Promise<void> {
+    const jobs = await this.db.jobs.interrupted();
+    const since = Date.now();
+    for (const j of jobs) this.operations.set(j.id, { what: 'resuming after a server restart', since });
+    await Promise.all(
+      jobs.map((j) =>
+        this.resumeOne(j)
+          .catch(() => {}) // the row says failed, with the cause
+          .finally(() => this.operations.delete(j.id)),
+      ),
+    );
+  }
+
+  private async resumeOne(job: JobRow): Promise<void> {
+    await this.reconcileCheckpoints(job.id);
+    const problems = this.specProblems(job.spec).filter((p) => !p.code.startsWith('warning/'));
+    if (problems.length > 0) {
+      const cause = `the server restarted, and the job cannot run again: ${problems.map((p) => `${p.path || '(spec)'}: ${p.message}`).join('; ')}`;
+      await this.db.jobs.update(job.id, { status: 'failed', failureCause: cause, endedAt: new Date() });
+      await this.recorder.note(job.id, 'error', 'status', `failed: ${cause}`);
+      return;
+    }
+    await this.recorder.note(
+      job.id,
+      'warn',
+      'resume',
+      'the server stopped while the job was running: resuming it from its newest checkpoint',
+    );
+    await this.launch(job, { restoreFrom: 'latest', restoreReason: 'resumed after a server restart' });
+  }
+
+  /** Completed checkpoints on disk that the database does not list as completed (the server died in between). */
+  private async reconcileCheckpoints(jobId: string): Promise<void> {
+    const storage = createFsCheckpointStorage(path.join(this.deps.dataDir, 'checkpoints'));
+    const listed = await storage.list(jobId).catch(() => []);
+    for (const l of listed) {
+      if (l.status !== 'completed' || !l.metadata) continue;
+      const row = await this.db.checkpoints.get(jobId, l.location.checkpointId);
+      if (row?.status === 'completed') continue;
+      const m = l.metadata;
+      await this.db.checkpoints.upsert({
+        jobId,
+        number: m.checkpointId,
+        kind: m.kind,
+        trigger: m.trigger,
+        status: 'completed',
+        startedAt: new Date(m.timestamp),
+        durationMs: Math.round(m.durationMs),
+        sizeBytes: l.sizeBytes || m.totalSize,
+        path: l.location.path,
+        failureReason: null,
+        details: {
+          operators: m.operators.map((o) => ({
+            nodeId: o.nodeId,
+            subtasks: o.subtasks.length,
+            sizeBytes: o.subtasks.reduce((a, s) => a + (s.file?.size ?? 0), 0),
+          })),
+        },
+      });
+    }
+  }
+}
+
+async function hasMetadata(dir: string): Promise<boolean> {
+  try {
+    return (await stat(path.join(dir, METADATA_FILE))).isFile();
+  } catch {
+    return false;
+  }
+}
