@@ -111,7 +111,10 @@ export class JobEventRecorder {
         this.enqueue(e.jobId, async () => {
           const at = new Date(e.at);
           const patch: Parameters<Db['jobs']['update']>[1] = { status: e.status, restarts: e.restarts };
-          if (e.cause !== undefined && (e.status === 'failed' || e.status === 'restarting'))
+          if (
+            e.cause !== undefined &&
+            (e.status === 'failed' || e.status === 'restarting' || e.status === 'cancelled')
+          )
             patch.failureCause = e.cause;
           if (e.status === 'running') {
             const row = await this.db.jobs.get(e.jobId);

@@ -483,6 +483,8 @@ export class JobManager {
     crashWorker: (jobId: string, message: string) =>
       this.liveJob(jobId).worker.request({ cmd: 'crash', message }),
     hang: (jobId: string) => this.liveJob(jobId).worker.request({ cmd: 'hang' }),
+    /** Keeps the job's worker thread busy for `ms` (answers before it starts). */
+    block: (jobId: string, ms: number) => this.liveJob(jobId).worker.request({ cmd: 'block', ms }),
     inspectionWorkers: () => this.inspections.size,
     /** Messages handled on this thread, the time it took in all, and the longest one (ms). */
     mainThreadLoad: (): MainThreadLoad => ({ ...this.load }),

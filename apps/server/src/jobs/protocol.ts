@@ -269,6 +269,8 @@ export const CommandSchema = z.discriminatedUnion('cmd', [
   z.object({ cmd: z.literal('crash'), message: z.string() }),
   /** Test hook (only with `testHooks`): a request that is never answered. */
   z.object({ cmd: z.literal('hang') }),
+  /** Test hook (only with `testHooks`): keep the worker's thread busy (no event loop) for `ms`. */
+  z.object({ cmd: z.literal('block'), ms: z.number().int().positive().max(120_000) }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
 export type CommandName = Command['cmd'];
@@ -296,6 +298,7 @@ export const ResultSchemas = {
   stats: WorkerStatsSchema,
   crash: z.object({}),
   hang: z.object({}),
+  block: z.object({}),
 } satisfies Record<CommandName, z.ZodType>;
 export type CommandResult<C extends CommandName> = z.infer<(typeof ResultSchemas)[C]>;
 

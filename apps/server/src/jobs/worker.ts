@@ -391,6 +391,17 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
       case 'hang':
         if (!init.testHooks) throw new JobManagerError('FAILED', 'test hooks are not enabled');
         return new Promise<never>(() => {});
+      case 'block': {
+        if (!init.testHooks) throw new JobManagerError('FAILED', 'test hooks are not enabled');
+        const ms = c.ms;
+        setTimeout(() => {
+          const end = Date.now() + ms;
+          while (Date.now() < end) {
+            // a job stuck in a long computation
+          }
+        }, 0);
+        return {};
+      }
     }
   });
 
