@@ -164,7 +164,11 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
         await resumed.catch(() => {});
         hub.close();
         await app.close();
-        if (ownsManager) await manager.shutdown();
+        if (ownsManager) {
+          // Running jobs are suspended, not cancelled: the next server process resumes them.
+          await jobs.noteSuspended();
+          await manager.shutdown({ suspend: true });
+        }
         await recorder.idle();
         stopListening();
         if (ownsDb) await db.close();

@@ -445,12 +445,16 @@ export class JobManager {
     }
   }
 
-  /** Stops every job (cancelled) and every worker. The manager cannot start jobs afterwards. */
-  async shutdown(): Promise<void> {
+  /**
+   * Stops every worker; the manager cannot start jobs afterwards. Running jobs are cancelled (status events say
+   * so), or with `suspend` left as they are — no event, as if the process had died — so that the next server
+   * process resumes them from their checkpoints (Flink's HA: a job outlives its JobManager).
+   */
+  async shutdown(opts: { suspend?: boolean } = {}): Promise<void> {
     this.closed = true;
     const stops: Promise<unknown>[] = [];
     for (const rec of this.jobs.values()) {
-      if (rec.worker && ACTIVE.has(rec.status)) {
+      if (!opts.suspend && rec.worker && ACTIVE.has(rec.status)) {
         stops.push(rec.worker.request({ cmd: 'stop', savepoint: false }, 5000).catch(() => {}));
       }
     }
@@ -462,7 +466,8 @@ export class JobManager {
       rec.worker = null;
       rec.gone = new JobManagerError('NOT_RUNNING', 'the job manager has shut down');
       rec.stateRefs.clear();
-      if (ACTIVE.has(rec.status)) this.setStatus(rec, 'cancelled', 'the job manager shut down');
+      if (ACTIVE.has(rec.status) && !opts.suspend)
+        this.setStatus(rec, 'cancelled', 'the job manager shut down');
       terminations.push(w.terminate());
     }
     this.ended.length = 0;

@@ -360,7 +360,24 @@ export class JobService {
     });
   }
 
-  // ------------------------------------------------------------------------------------ after a crash
+  // ------------------------------------------------------------------------------------ server stop and start
+
+  /** The server is stopping with jobs running: each job's log says it is suspended, not ended. */
+  async noteSuspended(): Promise<void> {
+    const running = await this.db.jobs.list({ status: ['created', 'running', 'restarting'] });
+    await Promise.all(
+      running
+        .filter((j) => this.manager.isRunning(j.id))
+        .map((j) =>
+          this.recorder.note(
+            j.id,
+            'warn',
+            'suspend',
+            'the server is stopping: the job is suspended and resumes from its newest checkpoint when the server starts again',
+          ),
+        ),
+    );
+  }
 
   /**
    * Starts again every job a previous server process left created, running or restarting, each from its newest
