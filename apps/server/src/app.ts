@@ -8,6 +8,7 @@
  * database stays listed and restorable (a restore of a stopped job starts a new run).
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { lockDataDir } from './data-dir-lock';
 import { type Db, openDb } from './db/index';
 import type { Env } from './env';
 import { fileAccessOf, serverFilePolicy } from './files/policy';
@@ -60,6 +61,13 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
   const db =
     opts.db ??
     (await openDb({ dataDir: env.dataDir, ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : {}) }));
+  let lock: ReturnType<typeof lockDataDir>;
+  try {
+    lock = lockDataDir(env.dataDir);
+  } catch (e) {
+    if (ownsDb) await db.close();
+    throw e;
+  }
   const policy = serverFilePolicy(env);
   const ownsManager = opts.manager === undefined;
   const manager =
@@ -172,6 +180,7 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
         await recorder.idle();
         stopListening();
         if (ownsDb) await db.close();
+        lock.release();
       })();
       return closing;
     },

@@ -3,5 +3,6 @@
 export * from './expr/index';
 export * from './json-error';
 export * from './nexmark';
+export * from './prng';
 export * from './schema';
 export * from './validate';
