@@ -37,6 +37,10 @@ const BENCHES: Record<string, { file: string; what: string }> = {
     file: 'server-load.ts',
     what: "200 socket.io clients on a job's state for 30 s: API p99 vs no clients, msgs and bytes per client, server memory",
   },
+  'server-pinned': {
+    file: 'server-pinned.ts',
+    what: 'REST latency (p50/p99/max) while flat-out jobs pin every core, vs one slow job (goal: every answer < 1 s)',
+  },
   'studio-state': {
     file: 'studio-state.ts',
     what: "the studio's state table in Chromium at 100k keys vs 100: load, scroll frame p95, heap, search, sort",

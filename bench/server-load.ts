@@ -12,14 +12,20 @@
  * events) and subscribes to the aggregate's state (`state:changes`, coalesced: ≤ ~10 messages/s, ≤ 200
  * keys each). GET /api/jobs/:id (row + live metrics from the job's worker) is sampled 20 times a second.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { freePort, json, sleep } from './lib/http';
+import {
+  freePort,
+  json,
+  percentile,
+  sampleLatency,
+  sleep,
+  startServerProcess,
+  stopServerProcess,
+} from './lib/http';
 import { check, QUICK, report } from './lib/measure';
 
 const CLIENTS = QUICK ? 20 : 200;
@@ -89,63 +95,6 @@ interface Health {
 
 const mib = (b: number) => b / 2 ** 20;
 
-function startServer(port: number, dataDir: string): { child: ChildProcess; output: () => string } {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    FLOWSTATE_DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-  };
-  delete env.FLOWSTATE_TOKEN;
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const keep = (c: Buffer) => {
-    out = (out + c.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  return { child, output: () => out };
-}
-
-/** GET `url` SAMPLES_PER_S times a second for `seconds`, from a worker thread; latencies in ms. */
-function sampleLatency(url: string, seconds: number): Promise<number[]> {
-  const code = `
-    const { parentPort, workerData } = require('node:worker_threads');
-    (async () => {
-      const { url, seconds, perSecond } = workerData;
-      const out = [];
-      const t0 = performance.now();
-      const every = 1000 / perSecond;
-      for (let i = 0; performance.now() - t0 < seconds * 1000; i++) {
-        const due = t0 + i * every;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const s = performance.now();
-        const r = await fetch(url);
-        await r.arrayBuffer();
-        if (!r.ok) throw new Error('GET ' + url + ': ' + r.status);
-        out.push(performance.now() - s);
-      }
-      parentPort.postMessage(out);
-    })().catch((e) => { throw e; });
-  `;
-  return new Promise((resolve, reject) => {
-    const w = new Worker(code, { eval: true, workerData: { url, seconds, perSecond: SAMPLES_PER_S } });
-    w.once('message', (m: number[]) => resolve(m));
-    w.once('error', reject);
-  });
-}
-
-function percentile(samples: number[], p: number): number {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
-
 interface ClientCounters {
   messages: number;
   bytes: number;
@@ -195,21 +144,10 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'flowstate-server-load-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = startServer(port, dataDir);
+  const server = startServerProcess(port, dataDir);
   const sockets: ClientSocket[] = [];
   try {
-    const t0 = Date.now();
-    for (;;) {
-      try {
-        await json(`${base}/api/health`);
-        break;
-      } catch {
-        if (server.child.exitCode !== null || Date.now() - t0 > 60_000) {
-          throw new Error(`the server did not start:\n${server.output()}`);
-        }
-        await sleep(100);
-      }
-    }
+    await server.ready();
     const job = await json<{ id: string }>(`${base}/api/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -225,9 +163,9 @@ async function main(): Promise<void> {
     }
     await sleep(1000);
 
-    await sampleLatency(jobUrl, 2); // warm-up: the first requests compile the server's code paths
+    await sampleLatency(jobUrl, 2, SAMPLES_PER_S); // warm-up: the first requests compile the server's code paths
     const before = await json<Health>(`${base}/api/health`);
-    const baseline = await sampleLatency(jobUrl, BASELINE_S);
+    const baseline = await sampleLatency(jobUrl, BASELINE_S, SAMPLES_PER_S);
 
     const counters: ClientCounters = { messages: 0, bytes: 0, byEvent: new Map(), stateKeys: 0 };
     const tc = performance.now();
@@ -245,7 +183,7 @@ async function main(): Promise<void> {
     counters.stateKeys = 0;
 
     const loadStart = performance.now();
-    const underLoad = await sampleLatency(jobUrl, LOAD_S);
+    const underLoad = await sampleLatency(jobUrl, LOAD_S, SAMPLES_PER_S);
     const loadSeconds = (performance.now() - loadStart) / 1000;
     const snapshot = {
       messages: counters.messages,
@@ -334,12 +272,7 @@ async function main(): Promise<void> {
     });
   } finally {
     for (const s of sockets) s.close();
-    server.child.kill('SIGTERM');
-    await new Promise<void>((resolve) => {
-      if (server.child.exitCode !== null) resolve();
-      else server.child.once('exit', () => resolve());
-      setTimeout(resolve, 20_000).unref();
-    });
+    await stopServerProcess(server.child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
