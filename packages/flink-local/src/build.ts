@@ -56,16 +56,16 @@ function javaMajor(): number | null {
 }
 
 /**
- * Java 17+ and Maven on this machine; installs Debian's `openjdk-17-jdk-headless maven` with apt-get
+ * Java 17+ and (unless the launcher is already built) Maven on this machine; installs Debian's `openjdk-17-jdk-headless maven` with apt-get
  * when one is missing and we are root on Debian (as scripts/bootstrap.mjs does for Chromium).
  * Returns null when both are there, else the reason they are not.
  */
-function ensureToolchain(log: Log): string | null {
+function ensureToolchain(log: Log, needMaven: boolean): string | null {
   const missing = (): string[] => {
     const m: string[] = [];
     const major = javaMajor();
     if (major === null || major < 17) m.push(major === null ? 'java' : `java 17+ (found ${major})`);
-    if (!probe('mvn', ['-v']).ok) m.push('mvn');
+    if (needMaven && !probe('mvn', ['-v']).ok) m.push('mvn');
     return m;
   };
   let lacking = missing();
@@ -157,12 +157,13 @@ function buildLauncher(log: Log): string | null {
  */
 export function ensureFlinkBuilt(options: { log?: Log } = {}): EnsureFlinkResult {
   const log = options.log ?? (() => {});
-  const problem = ensureToolchain(log);
+  const fresh = launcherIsFresh();
+  const problem = ensureToolchain(log, !fresh);
   if (problem) return { ok: false, reason: problem };
   const javaVersion = javaMajor() ?? 0;
   let built = false;
   const t0 = performance.now();
-  if (!launcherIsFresh()) {
+  if (!fresh) {
     log('building the local Flink launcher (mvn package)…');
     const failure = buildLauncher(log);
     if (failure) throw new Error(failure);

@@ -167,12 +167,12 @@ export class FlinkGatewayClient {
     return (await this.request('GET', `/v2/sessions/${session}`, SessionConfigBody)).properties;
   }
 
-  /** Runs a configuring statement (SET, RESET, CREATE …, USE …) synchronously in the session. */
-  async configureSession(session: string, statement: string, executionTimeoutMs?: number): Promise<void> {
-    await this.request('POST', `/v2/sessions/${session}/configure-session`, z.object({}), {
-      statement,
-      ...(executionTimeoutMs ? { executionTimeout: executionTimeoutMs } : {}),
-    });
+  /**
+   * Runs a configuring statement (SET, RESET, CREATE …, USE …) synchronously in the session. (The REST body's
+   * `executionTimeout` is not sent: Flink 2.3's service answers it with "doesn't support timeout mechanism".)
+   */
+  async configureSession(session: string, statement: string): Promise<void> {
+    await this.request('POST', `/v2/sessions/${session}/configure-session`, z.object({}), { statement });
   }
 
   async executeStatement(

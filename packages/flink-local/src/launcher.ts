@@ -51,6 +51,9 @@ export const DEFAULT_FLINK_CONFIG: Readonly<Record<string, string>> = {
   'taskmanager.memory.network.min': '64m',
   'taskmanager.memory.network.max': '64m',
   'parallelism.default': '1',
+  // REST answers about a job come from a cache refreshed at this interval (Flink's default 3 s): a finished
+  // job would look RUNNING for up to 3 s to waitForJob and the dashboard.
+  'web.refresh-interval': '200 ms',
 };
 
 const ReadyLine = z.object({
@@ -91,6 +94,8 @@ export interface LocalFlink {
   pid: number;
   /** Spawn to ready line, in milliseconds. */
   startupMs: number;
+  /** The JVM's private java.io.tmpdir (blob store, web uploads, extracted planner); removed when it exits. */
+  tmpDir: string;
   /** Stops the gateway and the cluster (SIGTERM; SIGKILL after 15 s) and removes the JVM's temp dir. */
   stop(): Promise<void>;
 }
@@ -130,6 +135,7 @@ export async function startLocalFlink(options: StartLocalFlinkOptions = {}): Pro
     '--parent-pid',
     String(process.pid),
     '--exit-on-stdin-eof',
+    '--delete-tmpdir-on-exit',
     ...Object.entries(flinkConfig).map(([k, v]) => `-D${k}=${v}`),
   ];
   const t0 = performance.now();
@@ -186,6 +192,7 @@ export async function startLocalFlink(options: StartLocalFlinkOptions = {}): Pro
     flinkVersion: ready.flinkVersion,
     pid: ready.pid,
     startupMs,
+    tmpDir: workDir,
     stop,
   };
 }

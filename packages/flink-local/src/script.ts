@@ -208,7 +208,7 @@ export async function runScript(
         throw new FlinkScriptError(statement, `script timeout of ${options.timeoutMs ?? 120_000} ms`);
       try {
         if (statement.kind === 'set' || statement.kind === 'reset') {
-          await client.configureSession(session, statement.text, left);
+          await client.configureSession(session, statement.text);
           result.statements.push({ statement, columns: [], rows: [] });
           continue;
         }

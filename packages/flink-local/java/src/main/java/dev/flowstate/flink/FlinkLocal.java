@@ -6,11 +6,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
@@ -39,7 +43,7 @@ import org.apache.flink.table.gateway.service.session.SessionManager;
  * <p>Arguments: {@code --rest-port N} and {@code --gateway-port N} (0 = a free port, the default),
  * {@code --slots N} (task slots, default 8), {@code --parent-pid N} (exit when that process is gone),
  * {@code --exit-on-stdin-eof} (exit when stdin closes, so it never outlives a parent that spawned it
- * with a pipe), and any number of {@code -Dkey=value} Flink options applied to the cluster and to
+ * with a pipe), {@code --delete-tmpdir-on-exit} (java.io.tmpdir is private to this JVM: remove it), and any number of {@code -Dkey=value} Flink options applied to the cluster and to
  * the gateway's session defaults. SIGINT/SIGTERM stop the gateway and the cluster cleanly.
  */
 public final class FlinkLocal {
@@ -55,6 +59,7 @@ public final class FlinkLocal {
         int slots = 8;
         long parentPid = -1;
         boolean exitOnEndOfInput = false;
+        boolean deleteTmpDir = false;
         Map<String, String> extra = new TreeMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -64,6 +69,7 @@ public final class FlinkLocal {
                 case "--slots" -> slots = Integer.parseInt(args[++i]);
                 case "--parent-pid" -> parentPid = Long.parseLong(args[++i]);
                 case "--exit-on-stdin-eof" -> exitOnEndOfInput = true;
+                case "--delete-tmpdir-on-exit" -> deleteTmpDir = true;
                 default -> {
                     int eq = a.indexOf('=');
                     if (!a.startsWith("-D") || eq < 0) {
@@ -76,7 +82,15 @@ public final class FlinkLocal {
         }
 
         FlinkLocal local = new FlinkLocal();
-        Runtime.getRuntime().addShutdownHook(new Thread(local::stop, "flink-local-shutdown"));
+        boolean ownTmpDir = deleteTmpDir;
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    local.stop();
+                                    if (ownTmpDir) deleteTree(Path.of(System.getProperty("java.io.tmpdir")));
+                                },
+                                "flink-local-shutdown"));
         watchParent(parentPid);
         try {
             String restUrl = local.startCluster(restPort, slots, extra);
@@ -201,6 +215,15 @@ public final class FlinkLocal {
                 System.err.println("FlinkLocal: closing the MiniCluster: " + e);
             }
             cluster = null;
+        }
+    }
+
+    /** Removes the JVM's private temp dir (blob store, web uploads, the extracted planner jar). */
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: the parent removes it too when it is still alive
         }
     }
 
