@@ -83,7 +83,11 @@ function ensureToolchain(log: Log, needMaven: boolean): string | null {
     ['-q', 'update'],
     ['-q', 'install', '-y', 'openjdk-17-jdk-headless', 'maven'],
   ]) {
-    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env });
+    const r = spawnSync('/usr/bin/apt-get', args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      env,
+    });
     if (r.status !== 0) {
       return `skipped: apt-get ${args.join(' ')} failed: ${tail(`${r.stdout}${r.stderr}`, 5)}`;
     }

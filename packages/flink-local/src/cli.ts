@@ -9,6 +9,8 @@ import { startLocalFlink } from './launcher.ts';
 
 const log = (m: string) => process.stderr.write(`[flink-local] ${m}\n`);
 const { positionals, values } = parseArgs({
+  // `pnpm run flink:start -- --rest-port 0` passes the `--` on: drop it.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   allowPositionals: true,
   options: {
     'rest-port': { type: 'string', default: process.env.FLINK_REST_PORT ?? '8081' },

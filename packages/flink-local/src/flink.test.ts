@@ -88,6 +88,12 @@ describe.skipIf(!prep.ok)('local Flink through the SQL Gateway', () => {
   }, 300_000);
 
   afterAll(async () => {
+    try {
+      const hwm = /VmHWM:\s*(\d+) kB/.exec(readFileSync(`/proc/${flink.pid}/status`, 'utf8'))?.[1];
+      if (hwm) timings.push(`JVM peak RSS ${Math.round(Number(hwm) / 1024)} MB`);
+    } catch {
+      // not Linux, or the JVM is gone already
+    }
     await flink?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
     if (timings.length) process.stderr.write(`[flink-local] timings: ${timings.join(', ')}\n`);
