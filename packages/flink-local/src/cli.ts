@@ -40,6 +40,9 @@ const flink = await startLocalFlink({
   log: (m) => {
     if (values.verbose || !m.startsWith('[jvm] ')) log(m);
   },
+}).catch((e: unknown) => {
+  log(e instanceof Error ? e.message : String(e));
+  process.exit(1);
 });
 process.stdout.write(
   [

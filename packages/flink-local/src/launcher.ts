@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { ensureFlinkBuilt, type FlinkLauncher, LAUNCHER_MAIN_CLASS, type Log } from './build.ts';
+import { rootCauseOf } from './gateway.ts';
 
 /**
  * The JVM flags of flink-dist's config.yaml (`env.java.opts.all`) that Flink needs on Java 17: its RPC,
@@ -223,9 +224,11 @@ function waitForReadyLine(
     });
     void exited.then((code) => {
       clearTimeout(timer);
+      // e.g. "java.net.BindException: Could not start rest endpoint on any port in port range 8081"
+      const cause = rootCauseOf(stderr());
       reject(
         new Error(
-          `the Flink JVM exited (code ${code}) before it was ready; its stderr ends with:\n${stderr()}`,
+          `the Flink JVM exited (code ${code}) before it was ready${cause ? `: ${cause}` : ''}; its stderr ends with:\n${stderr()}`,
         ),
       );
     });

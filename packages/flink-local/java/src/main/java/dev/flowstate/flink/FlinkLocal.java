@@ -2,6 +2,7 @@ package dev.flowstate.flink;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -218,12 +219,17 @@ public final class FlinkLocal {
         }
     }
 
-    /** Removes the JVM's private temp dir (blob store, web uploads, the extracted planner jar). */
+    /**
+     * Removes the JVM's private temp dir (blob store, web uploads, the extracted planner jar). Flink's own
+     * shutdown hooks delete their dirs at the same time, so a walk can trip over a vanished file: retry.
+     */
     private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: the parent removes it too when it is still alive
+        for (int attempt = 0; attempt < 3 && Files.exists(root); attempt++) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // retried; the parent removes the dir too when it is still alive
+            }
         }
     }
 
