@@ -23,6 +23,7 @@ import {
   parseAggregate,
   type RowSchema,
 } from '@flowstate/spec';
+import { alsoQuote } from './sql';
 
 /** A construct Flink SQL cannot express with Flowstate's meaning; the message says what to change. */
 export class UnsupportedExpression extends Error {
@@ -292,7 +293,11 @@ export function translateExpr(text: string, schema: RowSchema): TranslatedExpr {
   if (!checked.ok) throw new Error(`expression did not check although the spec validated: ${text}`);
   const notes = new Set<string>();
   const ast = rewrite(checked.expr.ast, notes);
-  return { sql: formatExpr(ast), type: checked.expr.type as TranslatedExpr['type'], notes: [...notes] };
+  return {
+    sql: formatExpr(ast, { alsoQuote }),
+    type: checked.expr.type as TranslatedExpr['type'],
+    notes: [...notes],
+  };
 }
 
 export interface TranslatedAggregate {
@@ -310,5 +315,5 @@ export function translateAggregate(text: string, schema: RowSchema): TranslatedA
   const notes = new Set<string>();
   let arg = rewrite(agg.arg!.ast, notes);
   if (agg.fn === 'AVG' && agg.arg!.type !== 'float') arg = cast(arg, 'float');
-  return { sql: `${agg.fn}(${formatExpr(arg)})`, agg, notes: [...notes] };
+  return { sql: `${agg.fn}(${formatExpr(arg, { alsoQuote })})`, agg, notes: [...notes] };
 }

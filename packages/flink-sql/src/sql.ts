@@ -3,9 +3,13 @@
  * export needs from a Flink TIMESTAMP(3) back to Flowstate's epoch milliseconds.
  */
 import { formatIdentifier } from '@flowstate/spec';
+import { GRAMMAR_KEYWORDS } from './keywords';
 
 /** An identifier (table, view, column) as Flink SQL: bare when safe, else backquoted (Flink's reserved words). */
-export const ident = (name: string): string => formatIdentifier(name);
+export const ident = (name: string): string => formatIdentifier(name, alsoQuote);
+
+/** Words backquoted besides Flink's reserved words (see keywords.ts). */
+export const alsoQuote = (upperName: string): boolean => GRAMMAR_KEYWORDS.has(upperName);
 
 /** A SQL string literal ('' doubles a quote). */
 export const str = (value: string): string => `'${value.replaceAll("'", "''")}'`;
