@@ -48,7 +48,8 @@ interface Relation {
 
 const label = (node: JobNode): string => `${node.kind} '${node.id}'`;
 /** Text that goes into a `--` comment: one line. */
-const oneLine = (text: string): string => text.replaceAll(/\s*[\r\n]+\s*/g, ' ');
+// Also no ';' in comments: a SQL client that splits a script on ';' must not end a statement inside one.
+const oneLine = (text: string): string => text.replaceAll(/\s*[\r\n]+\s*/g, ' ').replaceAll(';', ',');
 const pointer = (...segments: PropertyKey[]): string =>
   segments.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 
@@ -149,7 +150,9 @@ class Exporter {
   private writeSettings(): void {
     const { settings } = this.analysis.spec;
     const set = (key: string, value: string, comment?: string): void => {
-      this.settings.push(`${this.takeNotes()}${comment ? `-- ${comment}\n` : ''}SET ${option(key, value)};`);
+      this.settings.push(
+        `${this.takeNotes()}${comment ? `-- ${oneLine(comment)}\n` : ''}SET ${option(key, value)};`,
+      );
     };
     set('execution.runtime-mode', 'streaming');
     set('parallelism.default', String(settings.parallelism));
@@ -390,7 +393,9 @@ class Exporter {
         const isField = text.trim() === field || /^`?[A-Za-z_][A-Za-z0-9_]*`?$/.test(text.trim());
         // CHAR_LENGTH, POSITION and small int literals are INT in Flink: keep Flowstate's int as BIGINT.
         const sql =
-          (t.type === 'int' || t.type === 'timestamp') && !isField ? `CAST(${t.sql} AS BIGINT)` : t.sql;
+          (t.type === 'int' || t.type === 'timestamp') && !isField && !/^CAST\(.* AS BIGINT\)$/.test(t.sql)
+            ? `CAST(${t.sql} AS BIGINT)`
+            : t.sql;
         items.push(`${sql} AS ${ident(field)}`);
       } catch (e) {
         if (!(e instanceof UnsupportedExpression)) throw e;
@@ -683,6 +688,11 @@ class Exporter {
       if (!this.datagen(info, node, c, schema, columns, withOptions, valueSql)) return;
     }
 
+    let proctime: string | null = null;
+    if (this.hasProcessingWindow) {
+      proctime = this.proctimeCol;
+      columns.push(`${ident(proctime)} AS PROCTIME()`);
+    }
     const wm = node.watermark;
     let rowtime: string | null = null;
     if (wm) {
@@ -710,13 +720,8 @@ class Exporter {
         `-- watermark = largest timestamp - ${wm.maxOutOfOrdernessMs} ms - 1 ms, as Flowstate's (and forBoundedOutOfOrderness)\n  WATERMARK FOR ${ident(rowtime)} AS ${ident(rowtime)} - ${delay}`,
       );
     }
-    let proctime: string | null = null;
-    if (this.hasProcessingWindow) {
-      proctime = this.proctimeCol;
-      columns.push(`${ident(proctime)} AS PROCTIME()`);
-    }
     this.sources.push(
-      `${this.takeNotes()}-- ${label(node)}: ${comment}\nCREATE TABLE ${ident(node.id)} (\n  ${columns.join(',\n  ')}\n) WITH (\n  ${withOptions.join(',\n  ')}\n);`,
+      `${this.takeNotes()}-- ${label(node)}: ${oneLine(comment)}\nCREATE TABLE ${ident(node.id)} (\n  ${columns.join(',\n  ')}\n) WITH (\n  ${withOptions.join(',\n  ')}\n);`,
     );
     this.relations.set(node.id, {
       name: node.id,
@@ -771,7 +776,7 @@ class Exporter {
         return false;
       }
       columns.push(
-        `-- row index i = 0, 1, 2, ... (Flowstate's row number; the generators below are computed from it)\n  ${row} BIGINT`,
+        `-- row index i = 0, 1, 2, ... (Flowstate's row number, the generators below are computed from it)\n  ${row} BIGINT`,
       );
       withOptions.push(
         option(`fields.${this.rowIndexCol}.kind`, 'sequence'),
@@ -902,7 +907,7 @@ class Exporter {
     const filesystem = (path: string, format: 'json' | 'csv'): void => {
       withOptions.push(option('connector', 'filesystem'), option('path', path));
       if (updating) {
-        comment = `${comment}; the rows are updates of rolling aggregate '${input.updatingFrom}', and Flink's filesystem sink takes only insert-only rows in plain ${format}, so they are written as a changelog (${changelog})`;
+        comment = `${comment}, the rows are updates of rolling aggregate '${input.updatingFrom}', and Flink's filesystem sink takes only insert-only rows in plain ${format}, so they are written as a changelog (${changelog})`;
         withOptions.push(option('format', changelog));
         this.note(
           node.id,
@@ -961,7 +966,7 @@ class Exporter {
       }
     }
     this.sinks.push(
-      `${this.takeNotes()}-- ${label(node)}: ${comment.replace(/^; /, '')}\nCREATE TABLE ${ident(node.id)} (\n  ${columns.join(',\n  ')}\n) WITH (\n  ${withOptions.join(',\n  ')}\n);`,
+      `${this.takeNotes()}-- ${label(node)}: ${oneLine(comment.replace(/^; /, ''))}\nCREATE TABLE ${ident(node.id)} (\n  ${columns.join(',\n  ')}\n) WITH (\n  ${withOptions.join(',\n  ')}\n);`,
     );
     this.inserts.push(
       `INSERT INTO ${ident(node.id)}\nSELECT ${input.columns.map(ident).join(', ')} FROM ${ident(input.name)};`,
@@ -981,8 +986,8 @@ class Exporter {
     const spec = this.analysis.spec;
     const header = [
       `-- Flink SQL for job '${spec.name.replaceAll('\n', ' ')}', exported by Flowstate (flowstate export --to flink-sql).`,
-      '-- Written for Flink 2.x (2.3.0); runs as one script (SQL client or TableEnvironment.executeSql per statement).',
-      '-- Timestamps are BIGINT epoch milliseconds, as in Flowstate; __rowtime columns are the event-time attributes.',
+      '-- Written for Flink 2.x (2.3.0). Run it as one script (SQL client, or TableEnvironment.executeSql per statement).',
+      '-- Timestamps are BIGINT epoch milliseconds, as in Flowstate. The __rowtime columns are the event-time attributes.',
     ].join('\n');
     const sections: string[] = [header];
     const section = (title: string, items: string[]): void => {

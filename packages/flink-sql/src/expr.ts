@@ -280,7 +280,8 @@ function rewriteCall(node: CallExpr, r: (e: Expr) => Expr, notes: Set<string>): 
     case 'RTRIM': {
       if (args.length === 1) return { ...node, args };
       // TRIM(BOTH chars FROM s) → BTRIM(s, chars); LTRIM/RTRIM(s, chars) exist in Flink 2.x as functions.
-      return call(node.name === 'TRIM' ? 'BTRIM' : node.name, args);
+      // (Lower case: formatExpr would print an upper-case two-argument LTRIM back as TRIM(LEADING ...).)
+      return call(node.name === 'TRIM' ? 'BTRIM' : node.name.toLowerCase(), args);
     }
     default:
       return { ...node, args };

@@ -1,17 +1,17 @@
 -- Flink SQL for job 'recommendations', exported by Flowstate (flowstate export --to flink-sql).
--- Written for Flink 2.x (2.3.0); runs as one script (SQL client or TableEnvironment.executeSql per statement).
--- Timestamps are BIGINT epoch milliseconds, as in Flowstate; __rowtime columns are the event-time attributes.
+-- Written for Flink 2.x (2.3.0). Run it as one script (SQL client, or TableEnvironment.executeSql per statement).
+-- Timestamps are BIGINT epoch milliseconds, as in Flowstate. The __rowtime columns are the event-time attributes.
 
 -- Settings
 
 SET 'execution.runtime-mode' = 'streaming';
 SET 'parallelism.default' = '1';
 SET 'pipeline.max-parallelism' = '128';
--- Flowstate timestamps are UTC epoch milliseconds; window bounds are read back in UTC.
+-- Flowstate timestamps are UTC epoch milliseconds, window bounds are read back in UTC.
 SET 'table.local-time-zone' = 'UTC';
 -- Every input row updates a rolling aggregate at once, as in Flowstate (no mini-batch buffering).
 SET 'table.exec.mini-batch.enabled' = 'false';
--- note: Flowstate emits a source's watermark every 100 rows (emitEveryRows); Flink's watermark assigner emits it on every increase (pipeline.auto-watermark-interval 0), as emitEveryRows 1 would, so a row that is on time in Flowstate because the watermark lagged can be late in Flink
+-- note: Flowstate emits a source's watermark every 100 rows (emitEveryRows), Flink's watermark assigner emits it on every increase (pipeline.auto-watermark-interval 0), as emitEveryRows 1 would, so a row that is on time in Flowstate because the watermark lagged can be late in Flink
 -- Emit the watermark on every increase (WatermarkAssignerOperator), not every 200 ms of wall-clock time.
 SET 'pipeline.auto-watermark-interval' = '0 ms';
 SET 'state.backend.type' = 'hashmap';
@@ -22,7 +22,7 @@ SET 'execution.checkpointing.num-retained' = '3';
 SET 'restart-strategy.type' = 'fixed-delay';
 SET 'restart-strategy.fixed-delay.attempts' = '3';
 SET 'restart-strategy.fixed-delay.delay' = '1000 ms';
--- note: settings.rowErrors is "skip": Flowstate skips and counts a row that does not parse or whose expression fails at run time (division by zero, a failed CAST); Flink fails the job (then the restart strategy applies)
+-- note: settings.rowErrors is "skip": Flowstate skips and counts a row that does not parse or whose expression fails at run time (division by zero, a failed CAST), Flink fails the job (then the restart strategy applies)
 
 -- Sources
 
@@ -30,7 +30,7 @@ SET 'restart-strategy.fixed-delay.delay' = '1000 ms';
 -- note: clickstream: random and choice values are Flink's own (unseeded random generators): the same distributions as Flowstate's, not the same rows (seed 47 is not applied)
 -- source 'clickstream': generated rows (datagen)
 CREATE TABLE clickstream (
-  -- row index i = 0, 1, 2, ... (Flowstate's row number; the generators below are computed from it)
+  -- row index i = 0, 1, 2, ... (Flowstate's row number, the generators below are computed from it)
   __row BIGINT,
   ts AS CAST(1700000000000 + __row * 20 AS BIGINT),
   userId BIGINT,
@@ -68,7 +68,7 @@ SELECT ts, userId, productId, `action`, __rowtime
 FROM clickstream
 WHERE `action` = 'view';
 
--- window 'sessions': session window, gap 30000 ms (event time); window bounds as epoch milliseconds, window_time (window_end - 1 ms) carried on as the rows' event time
+-- window 'sessions': session window, gap 30000 ms (event time), window bounds as epoch milliseconds, window_time (window_end - 1 ms) carried on as the rows' event time
 CREATE TEMPORARY VIEW sessions AS
 SELECT
   userId,

@@ -1,13 +1,13 @@
 -- Flink SQL for job 'word-count-windowed', exported by Flowstate (flowstate export --to flink-sql).
--- Written for Flink 2.x (2.3.0); runs as one script (SQL client or TableEnvironment.executeSql per statement).
--- Timestamps are BIGINT epoch milliseconds, as in Flowstate; __rowtime columns are the event-time attributes.
+-- Written for Flink 2.x (2.3.0). Run it as one script (SQL client, or TableEnvironment.executeSql per statement).
+-- Timestamps are BIGINT epoch milliseconds, as in Flowstate. The __rowtime columns are the event-time attributes.
 
 -- Settings
 
 SET 'execution.runtime-mode' = 'streaming';
 SET 'parallelism.default' = '1';
 SET 'pipeline.max-parallelism' = '128';
--- Flowstate timestamps are UTC epoch milliseconds; window bounds are read back in UTC.
+-- Flowstate timestamps are UTC epoch milliseconds, window bounds are read back in UTC.
 SET 'table.local-time-zone' = 'UTC';
 -- Every input row updates a rolling aggregate at once, as in Flowstate (no mini-batch buffering).
 SET 'table.exec.mini-batch.enabled' = 'false';
@@ -17,7 +17,7 @@ SET 'state.backend.type' = 'hashmap';
 SET 'restart-strategy.type' = 'fixed-delay';
 SET 'restart-strategy.fixed-delay.attempts' = '3';
 SET 'restart-strategy.fixed-delay.delay' = '1000 ms';
--- note: settings.rowErrors is "skip": Flowstate skips and counts a row that does not parse or whose expression fails at run time (division by zero, a failed CAST); Flink fails the job (then the restart strategy applies)
+-- note: settings.rowErrors is "skip": Flowstate skips and counts a row that does not parse or whose expression fails at run time (division by zero, a failed CAST), Flink fails the job (then the restart strategy applies)
 
 -- Sources
 
@@ -37,7 +37,7 @@ CREATE TABLE lines (
 
 -- Transformations
 
--- note: words: explode: REGEXP_SPLIT is written as SPLIT(REGEXP_REPLACE(s, pattern, '␞'), '␞') (Flink 2.3 has no REGEXP_SPLIT): the same pieces unless the text contains '␞' (U+241E) or the pattern can match an empty string; an empty string gives no piece in Flink and one '' in Flowstate; regular expressions run as Java regular expressions in Flink and as JavaScript ones in Flowstate; patterns using only common syntax (classes, quantifiers, groups, anchors) behave the same
+-- note: words: explode: REGEXP_SPLIT is written as SPLIT(REGEXP_REPLACE(s, pattern, '␞'), '␞') (Flink 2.3 has no REGEXP_SPLIT): the same pieces unless the text contains '␞' (U+241E) or the pattern can match an empty string, an empty string gives no piece in Flink and one '' in Flowstate, regular expressions run as Java regular expressions in Flink and as JavaScript ones in Flowstate, patterns using only common syntax (classes, quantifiers, groups, anchors) behave the same
 -- flatMap 'words': one row per element of REGEXP_SPLIT(LOWER(line), '[^a-z0-9]+')
 CREATE TEMPORARY VIEW words AS
 SELECT __in.ts, __in.line, __x.word, __in.__rowtime
@@ -50,7 +50,7 @@ SELECT ts, line, word, __rowtime
 FROM words
 WHERE word <> '';
 
--- window 'counts': tumbling window of 10000 ms (event time); window bounds as epoch milliseconds, window_time (window_end - 1 ms) carried on as the rows' event time
+-- window 'counts': tumbling window of 10000 ms (event time), window bounds as epoch milliseconds, window_time (window_end - 1 ms) carried on as the rows' event time
 CREATE TEMPORARY VIEW counts AS
 SELECT
   word,
