@@ -9,6 +9,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from './command';
 import { checkpointsCommand } from './commands/checkpoints';
+import { exportCommand } from './commands/export';
 import { runCommand } from './commands/run';
 import { stateCommand } from './commands/state';
 import { validateCommand } from './commands/validate';
@@ -17,7 +18,13 @@ import { formatCliError, paint } from './format';
 import { type CliIo, processIo } from './io';
 
 /** Every command, in the order `flowstate --help` lists them. */
-export const COMMANDS: readonly Command[] = [validateCommand, runCommand, checkpointsCommand, stateCommand];
+export const COMMANDS: readonly Command[] = [
+  validateCommand,
+  runCommand,
+  checkpointsCommand,
+  stateCommand,
+  exportCommand,
+];
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -40,7 +47,8 @@ Options:
   -h, --help      show this help; \`flowstate <command> --help\` shows a command's
   -v, --version   print the version
 
-Exit codes: 0 success, 1 invalid spec, 2 usage error or unreadable input, 3 internal error.
+Exit codes: 0 success, 1 invalid spec (or one that cannot be exported), 2 usage error or unreadable
+input, 3 internal error.
 Paths are relative to the directory you run the command in. Docs: docs/cli.md
 `;
 }

@@ -74,10 +74,19 @@ const FLINK_RESERVED: ReadonlySet<string> = new Set(
 
 const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** A field name as SQL: bare when safe, else in backquotes with ` doubled. */
-export function formatIdentifier(name: string): string {
+/**
+ * A field name as SQL: bare when safe, else in backquotes with ` doubled. `alsoQuote` (given the upper-cased
+ * name) backquotes further words, e.g. the keywords of another SQL grammar the text must pass.
+ */
+export function formatIdentifier(name: string, alsoQuote?: (upperName: string) => boolean): string {
   const upper = name.toUpperCase();
-  if (PLAIN_IDENTIFIER.test(name) && !RESERVED_WORDS.has(upper) && !FLINK_RESERVED.has(upper)) return name;
+  if (
+    PLAIN_IDENTIFIER.test(name) &&
+    !RESERVED_WORDS.has(upper) &&
+    !FLINK_RESERVED.has(upper) &&
+    !(alsoQuote?.(upper) ?? false)
+  )
+    return name;
   return `\`${name.replaceAll('`', '``')}\``;
 }
 
@@ -136,6 +145,8 @@ function isArithmetic(node: Expr): boolean {
 export interface FormatOptions {
   /** `minimal` (default): only the parentheses needed; `all`: every operator sub-expression is parenthesised. */
   parenthesize?: 'minimal' | 'all';
+  /** Backquotes field names for which this returns true (given the upper-cased name), besides the reserved words. */
+  alsoQuote?: (upperName: string) => boolean;
 }
 
 /** Canonical SQL text of an expression. `parseExpression(formatExpr(ast))` gives back the same tree. */
@@ -166,7 +177,7 @@ export function formatExpr(ast: Expr, options: FormatOptions = {}): string {
         }
         return 'NULL';
       case 'field':
-        return formatIdentifier(node.name);
+        return formatIdentifier(node.name, options.alsoQuote);
       case 'unary': {
         if (node.op === 'NOT') return `NOT ${sub(node.operand, PREC.NOT)}`;
         const operand = sub(node.operand, PREC.UNARY);

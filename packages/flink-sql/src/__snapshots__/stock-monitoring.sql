@@ -1,0 +1,90 @@
+-- Flink SQL for job 'stock-monitoring', exported by Flowstate (flowstate export --to flink-sql).
+-- Written for Flink 2.x (2.3.0). Run it as one script (SQL client, or TableEnvironment.executeSql per statement).
+-- Timestamps are BIGINT epoch milliseconds, as in Flowstate. The __rowtime columns are the event-time attributes.
+
+-- Settings
+
+SET 'execution.runtime-mode' = 'streaming';
+SET 'parallelism.default' = '1';
+SET 'pipeline.max-parallelism' = '128';
+-- Flowstate timestamps are UTC epoch milliseconds, window bounds are read back in UTC.
+SET 'table.local-time-zone' = 'UTC';
+-- Every input row updates a rolling aggregate at once, as in Flowstate (no mini-batch buffering).
+SET 'table.exec.mini-batch.enabled' = 'false';
+-- note: Flowstate emits a source's watermark every 100 rows (emitEveryRows), Flink's watermark assigner emits it on every increase (pipeline.auto-watermark-interval 0), as emitEveryRows 1 would, so a row that is on time in Flowstate because the watermark lagged can be late in Flink
+-- Emit the watermark on every increase (WatermarkAssignerOperator), not every 200 ms of wall-clock time.
+SET 'pipeline.auto-watermark-interval' = '0 ms';
+SET 'state.backend.type' = 'hashmap';
+SET 'execution.checkpointing.interval' = '10000 ms';
+SET 'execution.checkpointing.timeout' = '60000 ms';
+SET 'execution.checkpointing.min-pause' = '0 ms';
+SET 'execution.checkpointing.num-retained' = '3';
+SET 'restart-strategy.type' = 'fixed-delay';
+SET 'restart-strategy.fixed-delay.attempts' = '3';
+SET 'restart-strategy.fixed-delay.delay' = '1000 ms';
+-- note: settings.rowErrors is "skip": Flowstate skips and counts a row that does not parse or whose expression fails at run time (division by zero, a failed CAST), Flink fails the job (then the restart strategy applies)
+
+-- Sources
+
+-- note: trades: field 'ts': the timestamp generator's random jitter (maxJitterMs 200) is not reproduced: Flink's rows are start + i × 20 ms, in order
+-- note: trades: random and choice values are Flink's own (unseeded random generators): the same distributions as Flowstate's, not the same rows (seed 31 is not applied)
+-- source 'trades': generated rows (datagen)
+CREATE TABLE trades (
+  -- row index i = 0, 1, 2, ... (Flowstate's row number, the generators below are computed from it)
+  __row BIGINT,
+  ts AS CAST(1700000000000 + __row * 20 AS BIGINT),
+  __choice0 DOUBLE,
+  symbol AS CASE WHEN __choice0 < 20 THEN 'AAPL' WHEN __choice0 < 38 THEN 'MSFT' WHEN __choice0 < 50 THEN 'GOOG' WHEN __choice0 < 62 THEN 'AMZN' WHEN __choice0 < 78 THEN 'NVDA' WHEN __choice0 < 86 THEN 'META' WHEN __choice0 < 96 THEN 'TSLA' ELSE 'NFLX' END,
+  price DOUBLE,
+  volume BIGINT,
+  -- the event time: ts (epoch milliseconds) as a TIMESTAMP_LTZ(3) time attribute
+  __rowtime AS TO_TIMESTAMP_LTZ(CAST(1700000000000 + __row * 20 AS BIGINT), 3),
+  -- watermark = largest timestamp - 500 ms - 1 ms, as Flowstate's (and forBoundedOutOfOrderness)
+  WATERMARK FOR __rowtime AS __rowtime - INTERVAL '0.501' SECOND
+) WITH (
+  'connector' = 'datagen',
+  -- Flowstate's rowsPerSecond 0: as fast as possible
+  'rows-per-second' = '1000000000',
+  'number-of-rows' = '20000',
+  'fields.__row.kind' = 'sequence',
+  'fields.__row.start' = '0',
+  'fields.__row.end' = '19999',
+  'fields.__choice0.kind' = 'random',
+  'fields.__choice0.min' = '0',
+  'fields.__choice0.max' = '100',
+  'fields.price.kind' = 'random',
+  'fields.price.min' = '90',
+  'fields.price.max' = '110',
+  'fields.volume.kind' = 'random',
+  'fields.volume.min' = '1',
+  'fields.volume.max' = '500'
+);
+
+-- Transformations
+
+-- note: ticker: a rolling aggregate is an updating result in Flink SQL: a key's new row retracts its previous one (-U/+U), where Flowstate emits each update as a new row, the last row per key is the same
+-- aggregate 'ticker': rolling aggregate (GROUP BY the key, every input row updates its key)
+CREATE TEMPORARY VIEW ticker AS
+SELECT symbol, LAST_VALUE(price) AS lastPrice, MAX(price) AS maxPrice, COUNT(*) AS trades
+FROM trades
+GROUP BY symbol;
+
+-- Sinks
+
+-- note: out: an updating result (rolling aggregate 'ticker') is written in the debezium-json changelog format (each update as a retraction of the key's previous row and the new row), where Flowstate writes each update as a plain JSON line
+-- sink 'out': collected rows, as JSON lines in /tmp/results/out, the rows are updates of rolling aggregate 'ticker', and Flink's filesystem sink takes only insert-only rows in plain json, so they are written as a changelog (debezium-json)
+CREATE TABLE `out` (
+  symbol STRING,
+  lastPrice DOUBLE,
+  maxPrice DOUBLE,
+  trades BIGINT
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '/tmp/results/out',
+  'format' = 'debezium-json'
+);
+
+-- Run
+
+INSERT INTO `out`
+SELECT symbol, lastPrice, maxPrice, trades FROM ticker;
