@@ -209,6 +209,7 @@ class Exporter {
       set('execution.checkpointing.timeout', `${cp.timeoutMs} ms`);
       set('execution.checkpointing.min-pause', `${cp.minPauseMs} ms`);
       set('execution.checkpointing.num-retained', String(cp.retained));
+      set('execution.checkpointing.tolerable-failed-checkpoints', String(cp.tolerableFailures));
     }
     const restart = settings.restart;
     switch (restart.strategy) {

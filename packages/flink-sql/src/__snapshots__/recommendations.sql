@@ -19,6 +19,7 @@ SET 'execution.checkpointing.interval' = '10000 ms';
 SET 'execution.checkpointing.timeout' = '60000 ms';
 SET 'execution.checkpointing.min-pause' = '0 ms';
 SET 'execution.checkpointing.num-retained' = '3';
+SET 'execution.checkpointing.tolerable-failed-checkpoints' = '3';
 SET 'restart-strategy.type' = 'fixed-delay';
 SET 'restart-strategy.fixed-delay.attempts' = '3';
 SET 'restart-strategy.fixed-delay.delay' = '1000 ms';
