@@ -9,7 +9,6 @@ import {
   DB_FILE_NAME,
   type Db,
   DbError,
-  INTERRUPTED_CAUSE,
   INTERRUPTED_CHECKPOINT_REASON,
   type JobEventRow,
   openDb,
@@ -345,7 +344,7 @@ describe('jobs', () => {
     expect(await db.jobs.list({ status: [] })).toEqual([]);
   });
 
-  it('recoverInterrupted fails the jobs a previous server left running, and their pending checkpoints', async () => {
+  it('interrupted lists the jobs a previous server left created, running or restarting, and fails their pending checkpoints', async () => {
     const running = await db.jobs.create({ spec: spec(1) });
     const restarting = await db.jobs.create({ spec: spec(2) });
     const finished = await db.jobs.create({ spec: spec(3) });
@@ -359,18 +358,15 @@ describe('jobs', () => {
     await db.checkpoints.upsert(checkpoint(finished.id, 1, { status: 'pending' }));
     await db.close();
 
-    // A new server process.
+    // A new server process: the jobs keep their rows (they are resumed), oldest first.
     db = await open();
-    const before = Date.now();
-    const recovered = await db.jobs.recoverInterrupted();
-    expect(recovered.map((j) => j.id).sort()).toEqual([running.id, restarting.id].sort());
-    for (const j of recovered) {
-      expect(j).toMatchObject({ status: 'failed', failureCause: INTERRUPTED_CAUSE });
-      expect(j.endedAt!.getTime()).toBeGreaterThanOrEqual(before - 1);
-    }
-    expect((await db.jobs.get(restarting.id))!.restarts).toBe(2);
+    const found = await db.jobs.interrupted();
+    expect(found.map((j) => [j.id, j.status, j.restarts])).toEqual([
+      [running.id, 'running', 0],
+      [restarting.id, 'restarting', 2],
+      [created.id, 'created', 0],
+    ]);
     expect(await db.jobs.get(finished.id)).toMatchObject({ status: 'finished', failureCause: null, endedAt });
-    expect((await db.jobs.get(created.id))!.status).toBe('created');
     expect((await db.checkpoints.list(running.id)).map((c) => [c.number, c.status, c.failureReason])).toEqual(
       [
         [2, 'failed', INTERRUPTED_CHECKPOINT_REASON],
@@ -378,7 +374,6 @@ describe('jobs', () => {
       ],
     );
     expect((await db.checkpoints.get(finished.id, 1))!.status).toBe('pending');
-    expect(await db.jobs.recoverInterrupted()).toEqual([]);
   });
 });
 

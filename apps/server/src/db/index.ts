@@ -135,12 +135,6 @@ export interface Db {
       >,
     ): Promise<JobRow | null>;
     /**
-     * At server start: jobs left running/restarting by a previous server process are no longer running: marks
-     * them failed with cause {@link INTERRUPTED_CAUSE} (ended now), marks their pending checkpoints failed, and
-     * returns them.
-     */
-    recoverInterrupted(): Promise<JobRow[]>;
-    /**
      * At server start: the jobs a previous server process left created, running or restarting (to be resumed);
      * their pending checkpoints are marked failed ({@link INTERRUPTED_CHECKPOINT_REASON}). Oldest first.
      */
@@ -167,9 +161,7 @@ export interface Db {
   close(): Promise<void>;
 }
 
-/** The failure cause `recoverInterrupted` writes. */
-export const INTERRUPTED_CAUSE = 'the server stopped while the job was running';
-/** The failure reason `recoverInterrupted` writes on the pending checkpoints of those jobs. */
+/** The failure reason `interrupted` writes on the pending checkpoints of the jobs a previous server left running. */
 export const INTERRUPTED_CHECKPOINT_REASON = 'the server stopped before the checkpoint completed';
 
 export type DbErrorCode =
@@ -528,32 +520,6 @@ function createDb(prisma: PrismaClient): Db {
             await tx.checkpoint.updateMany({
               where: { jobId: { in: jobs.map((j) => j.id) }, status: 'pending' },
               data: { status: 'failed', failureReason: INTERRUPTED_CHECKPOINT_REASON },
-            });
-            return jobs.map(jobRow);
-          },
-          { maxWait: 30_000, timeout: 30_000 },
-        );
-      },
-
-      async recoverInterrupted() {
-        return prisma.$transaction(
-          async (tx) => {
-            const where: Prisma.JobWhereInput = { status: { in: ['running', 'restarting'] } };
-            const ids = (await tx.job.findMany({ where, select: { id: true } })).map((j) => j.id);
-            if (ids.length === 0) return [];
-            const now = new Date();
-            await tx.job.updateMany({
-              where: { id: { in: ids } },
-              data: { status: 'failed', failureCause: INTERRUPTED_CAUSE, endedAt: now },
-            });
-            await tx.checkpoint.updateMany({
-              where: { jobId: { in: ids }, status: 'pending' },
-              data: { status: 'failed', failureReason: INTERRUPTED_CHECKPOINT_REASON },
-            });
-            const jobs = await tx.job.findMany({
-              where: { id: { in: ids } },
-              orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-              include: jobInclude,
             });
             return jobs.map(jobRow);
           },
