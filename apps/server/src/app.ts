@@ -13,11 +13,11 @@ import { type Db, openDb } from './db/index';
 import type { Env } from './env';
 import { fileAccessOf, serverFilePolicy } from './files/policy';
 import { DataFiles } from './files/store';
-import { JobEventRecorder } from './http/recorder';
 import { registerRoutes } from './http/routes';
 import { allowedHostNames, DEFAULT_BODY_LIMIT, installSafety } from './http/safety';
 import { JobManager } from './jobs/index';
 import { JobService } from './services/jobs';
+import { JobEventRecorder } from './services/recorder';
 import { SocketHub } from './socket/hub';
 
 export const SERVER_VERSION = '0.1.0';

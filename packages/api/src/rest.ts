@@ -5,8 +5,26 @@
  * Timestamps are ISO 8601 strings (UTC). A job spec in a request is accepted as any JSON (`SpecInputSchema`)
  * and checked by `validateSpec` from `@flowstate/spec`, whose problems come back in a 422's `details`.
  */
-import type { Problem } from '@flowstate/spec';
-import { NodeIdSchema } from '@flowstate/spec';
+import {
+  CheckpointKindSchema,
+  CheckpointTriggerSchema,
+  OutputPageSchema as ContractOutputPageSchema,
+  StatePageSchema as ContractStatePageSchema,
+  JOB_STATUSES,
+  type JobMetrics,
+  JobMetricsSchema,
+  type JobStatus,
+  JobStatusSchema,
+  NodeIdSchema,
+  type NodeMetrics,
+  NodeMetricsSchema,
+  type Problem,
+  type StateEntry,
+  StateEntrySchema,
+  type StateKey,
+  StateKeySchema,
+  TERMINAL_JOB_STATUSES,
+} from '@flowstate/spec';
 import { z } from 'zod';
 
 // ------------------------------------------------------------------------------------------ building blocks
@@ -51,9 +69,9 @@ type _ProblemMatches = [Problem] extends [z.infer<typeof ProblemSchema>]
 const _problemMatches: _ProblemMatches = true;
 void _problemMatches;
 
-/** A state key (what `keyBy` produced: a string, number, boolean or null). */
-export const KeySchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-export type Key = z.infer<typeof KeySchema>;
+/** A state key (what `keyBy` produced: a string, number, boolean or null): the job contract's. */
+export const KeySchema = StateKeySchema;
+export type Key = StateKey;
 
 export const RowSchema = z.record(z.string(), z.unknown()).describe('A row: a flat JSON object');
 export type Row = z.infer<typeof RowSchema>;
@@ -150,11 +168,9 @@ export type ValidateResult = z.infer<typeof ValidateResultSchema>;
 
 // --------------------------------------------------------------------------------------------------- jobs
 
-export const JOB_STATUSES = ['created', 'running', 'restarting', 'finished', 'failed', 'cancelled'] as const;
-export const JobStatusSchema = z.enum(JOB_STATUSES);
-export type JobStatus = z.infer<typeof JobStatusSchema>;
-/** Statuses a job does not leave. */
-export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['finished', 'failed', 'cancelled'];
+export type { JobMetrics, JobStatus, NodeMetrics };
+// Statuses, metrics, checkpoint kinds and pages of state and output are the job contract's (@flowstate/spec).
+export { JOB_STATUSES, JobMetricsSchema, JobStatusSchema, NodeMetricsSchema, TERMINAL_JOB_STATUSES };
 
 export const JobSchema = z.object({
   id: IdSchema,
@@ -180,34 +196,6 @@ export const JobSchema = z.object({
   endedAt: TimestampSchema.nullable(),
 });
 export type Job = z.infer<typeof JobSchema>;
-
-export const NodeMetricsSchema = z.object({
-  nodeId: z.string(),
-  kind: z.string(),
-  parallelism: z.number().int(),
-  recordsIn: z.number(),
-  recordsOut: z.number(),
-  rowErrors: z.number(),
-  lateRowsDropped: z.number(),
-  /** Minimum over the node's subtasks; null before the first watermark (and for +∞ after the end). */
-  watermark: z.number().nullable(),
-  numKeys: z.number(),
-  backpressureMs: z.number(),
-  recordsInPerSec: z.number(),
-  recordsOutPerSec: z.number(),
-});
-export type NodeMetrics = z.infer<typeof NodeMetricsSchema>;
-
-export const JobMetricsSchema = z.object({
-  status: JobStatusSchema,
-  /** Epoch ms. */
-  startedAt: z.number(),
-  uptimeMs: z.number(),
-  restarts: z.number().int(),
-  rowErrors: z.number(),
-  nodes: z.array(NodeMetricsSchema),
-});
-export type JobMetrics = z.infer<typeof JobMetricsSchema>;
 
 /** `GET /api/jobs/:id`: the row, its spec, and live figures while the engine runs it. */
 export const JobDetailSchema = JobSchema.extend({
@@ -248,8 +236,7 @@ export type StopJobBody = z.infer<typeof StopJobBodySchema>;
 
 export const CHECKPOINT_STATUSES = ['pending', 'completed', 'failed', 'discarded'] as const;
 export const CheckpointStatusSchema = z.enum(CHECKPOINT_STATUSES);
-export const CheckpointKindSchema = z.enum(['checkpoint', 'savepoint']);
-export const CheckpointTriggerSchema = z.enum(['periodic', 'manual', 'stop']);
+export { CheckpointKindSchema, CheckpointTriggerSchema };
 
 /** Per-operator figures of a checkpoint. */
 export const CheckpointOperatorSchema = z.object({
@@ -331,16 +318,14 @@ export const StateQuerySchema = z.strictObject({
 });
 export type StateQuery = z.infer<typeof StateQuerySchema>;
 
-export const StateEntrySchema = z.object({ key: KeySchema, value: z.unknown() });
-export type StateEntry = z.infer<typeof StateEntrySchema>;
+export type { StateEntry };
+export { StateEntrySchema };
 
-export const StatePageSchema = z.object({
+/** A page of a node's keyed state (the contract's), saying which node and whether it came from a checkpoint. */
+export const StatePageSchema = ContractStatePageSchema.extend({
   nodeId: z.string(),
   /** Set when the page was read from a checkpoint. */
   checkpointId: z.number().int().nullable(),
-  entries: z.array(StateEntrySchema),
-  /** Pass as `cursor` for the next page; null on the last page. */
-  nextCursor: z.string().nullable(),
 });
 export type StatePage = z.infer<typeof StatePageSchema>;
 
@@ -351,16 +336,8 @@ export const OutputQuerySchema = z.strictObject({
 });
 export type OutputQuery = z.infer<typeof OutputQuerySchema>;
 
-export const OutputPageSchema = z.object({
-  nodeId: z.string(),
-  rows: z.array(RowSchema),
-  /** Sequence number of the first row. */
-  from: z.number().int(),
-  /** Sequence number the next row will get (ask `since=next` for what follows). */
-  next: z.number().int(),
-  /** Bumped by every rollback (restore): sequence numbers of an older epoch mean nothing any more. */
-  epoch: z.number().int(),
-});
+/** Rows a collect sink kept (the contract's page), saying which node. */
+export const OutputPageSchema = ContractOutputPageSchema.extend({ nodeId: z.string() });
 export type OutputPage = z.infer<typeof OutputPageSchema>;
 
 // ------------------------------------------------------------------------------------------ events, health

@@ -5,6 +5,11 @@
 
 export type { CompletedCheckpoint, PendingCheckpoint } from './checkpoint/coordinator';
 export { CheckpointCoordinator } from './checkpoint/coordinator';
+export {
+  CheckpointInspectionError,
+  type InspectedCheckpoint,
+  openCheckpointForInspection,
+} from './checkpoint/inspect';
 export * from './checkpoint/storage/index';
 export * from './connectors/index';
 export type { JobVertex, Partitioning, PhysicalEdge, PhysicalPlan } from './plan/plan';

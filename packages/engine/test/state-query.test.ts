@@ -48,10 +48,10 @@ function run(stringKeys: boolean, parallelism: number): Job {
 /** Every page of a query, following nextCursor; fails on a loop. */
 function allPages(job: Job, q: { prefix?: string; limit: number }): { keys: Key[]; pages: number } {
   const keys: Key[] = [];
-  let cursor: string | undefined;
+  let cursor: string | null = null;
   let pages = 0;
   do {
-    const page = job.queryState('counts', { ...q, ...(cursor !== undefined ? { cursor } : {}) });
+    const page = job.queryState('counts', { ...q, ...(cursor !== null ? { cursor } : {}) });
     expect(page.entries.length).toBeLessThanOrEqual(q.limit);
     for (const e of page.entries) {
       keys.push(e.key);
@@ -59,7 +59,7 @@ function allPages(job: Job, q: { prefix?: string; limit: number }): { keys: Key[
     }
     cursor = page.nextCursor;
     if (++pages > KEYS + 2) throw new Error('queryState: the cursor does not advance');
-  } while (cursor !== undefined);
+  } while (cursor !== null);
   return { keys, pages };
 }
 

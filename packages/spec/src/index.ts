@@ -1,6 +1,7 @@
 /** @flowstate/spec — the job spec contract: schema, validation, analysis and the expression language. */
 
 export * from './expr/index';
+export * from './job';
 export * from './json-error';
 export * from './nexmark';
 export * from './prng';

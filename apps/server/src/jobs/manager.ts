@@ -11,6 +11,7 @@
 
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { STATE_CHANGES_INTERVAL_MS, STATE_CHANGES_MAX_KEYS } from '@flowstate/api';
 import { JobSpecError, jobIdProblem, METADATA_FILE } from '@flowstate/engine';
 import { type SpecAnalysis, validateSpec } from '@flowstate/spec';
 import { JobManagerError } from './errors';
@@ -44,9 +45,9 @@ export interface JobManagerOptions {
    * previous event's `next`, and a reader that wants the gap asks `output({ since })`.
    */
   outputMaxRowsPerTick?: number;
-  /** State subscriptions deliver at most every this many ms (default 100: ~10/s). */
+  /** State subscriptions deliver at most every this many ms (default: the socket contract's 100). */
   stateIntervalMs?: number;
-  /** Changed keys one `state` event carries at most; the rest are counted in `dropped` (default 500). */
+  /** Changed keys one `state` event carries at most; the rest are counted in `dropped` (default: the socket contract's 200). */
   stateMaxKeys?: number;
   /** A request to a worker not answered by then rejects with TIMEOUT (default 30,000). */
   requestTimeoutMs?: number;
@@ -100,8 +101,6 @@ interface JobRecord {
   analysis: SpecAnalysis;
   /** For requests that may wait for a checkpoint (stop with savepoint, restore). */
   slowTimeoutMs: number;
-  /** State subscribers per node (the worker holds one engine subscription per node). */
-  stateRefs: Map<string, number>;
   lastMetrics: ManagedJobMetrics | undefined;
 }
 
@@ -138,8 +137,8 @@ export class JobManager {
       outputIntervalMs: opts.outputIntervalMs ?? 200,
       outputRowsPerEvent: opts.outputRowsPerEvent ?? 500,
       outputMaxRowsPerTick: opts.outputMaxRowsPerTick ?? 2000,
-      stateIntervalMs: opts.stateIntervalMs ?? 100,
-      stateMaxKeys: opts.stateMaxKeys ?? 500,
+      stateIntervalMs: opts.stateIntervalMs ?? STATE_CHANGES_INTERVAL_MS,
+      stateMaxKeys: opts.stateMaxKeys ?? STATE_CHANGES_MAX_KEYS,
       requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
       maxEndedWorkers: opts.maxEndedWorkers ?? 4,
       inspectionIdleMs: opts.inspectionIdleMs ?? 10_000,
@@ -192,7 +191,6 @@ export class JobManager {
       gone: null,
       analysis: r.analysis,
       slowTimeoutMs: this.opts.requestTimeoutMs + r.spec.settings.checkpointing.timeoutMs,
-      stateRefs: new Map(),
       lastMetrics: undefined,
     };
     this.jobs.set(jobId, rec);
@@ -388,28 +386,21 @@ export class JobManager {
   }
 
   /**
-   * Live state of a node, delivered as `state` events (coalesced per key, at most every `stateIntervalMs`, at
-   * most `stateMaxKeys` keys each). However many subscribe, the worker holds one engine subscription per node;
-   * the last unsubscribe ends it. Throws (synchronously) UNKNOWN_JOB, NOT_RUNNING, NO_SUCH_NODE, NO_KEYED_STATE.
+   * Live state of a node, delivered as `state` events (the engine coalesces them per key, at most every
+   * `stateIntervalMs`, at most `stateMaxKeys` keys each). The caller subscribes once per node (the socket hub
+   * does, whatever the number of sockets watching); the returned function ends it. Throws (synchronously)
+   * UNKNOWN_JOB, NOT_RUNNING, NO_SUCH_NODE, NO_KEYED_STATE.
    */
   subscribeState(jobId: string, nodeId: string): () => void {
     const { rec, worker } = this.liveJob(jobId);
     requireNode(rec.analysis, nodeId, 'keyed');
-    const refs = (rec.stateRefs.get(nodeId) ?? 0) + 1;
-    rec.stateRefs.set(nodeId, refs);
-    if (refs === 1) this.send(rec, worker, { cmd: 'subscribeState', nodeId });
+    this.send(rec, worker, { cmd: 'subscribeState', nodeId });
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      if (rec.worker !== worker) return; // the worker is gone: so is its subscription
-      const left = (rec.stateRefs.get(nodeId) ?? 1) - 1;
-      if (left > 0) {
-        rec.stateRefs.set(nodeId, left);
-        return;
-      }
-      rec.stateRefs.delete(nodeId);
-      this.send(rec, worker, { cmd: 'unsubscribeState', nodeId });
+      if (rec.worker === worker) this.send(rec, worker, { cmd: 'unsubscribeState', nodeId });
+      // (a worker that is gone took its subscription with it)
     };
   }
 
@@ -465,7 +456,6 @@ export class JobManager {
       if (!w) continue;
       rec.worker = null;
       rec.gone = new JobManagerError('NOT_RUNNING', 'the job manager has shut down');
-      rec.stateRefs.clear();
       if (ACTIVE.has(rec.status) && !opts.suspend)
         this.setStatus(rec, 'cancelled', 'the job manager shut down');
       terminations.push(w.terminate());
@@ -588,7 +578,6 @@ export class JobManager {
     if (rec.worker !== worker) return;
     rec.worker = null;
     rec.gone = err;
-    rec.stateRefs.clear();
     const i = this.ended.indexOf(rec.jobId);
     if (i >= 0) this.ended.splice(i, 1);
     if (!ACTIVE.has(rec.status)) {
@@ -622,7 +611,6 @@ export class JobManager {
     if (!w) return;
     rec.worker = null;
     rec.gone = why;
-    rec.stateRefs.clear();
     void w.terminate();
   }
 

@@ -23,8 +23,8 @@ import { type Problem, validateSpec } from '@flowstate/spec';
 import type { CheckpointRow, Db, JobRow } from '../db/index';
 import { HttpError, invalidSpec, notFound } from '../http/errors';
 import { toCheckpoint, toJob } from '../http/mappers';
-import type { JobEventRecorder } from '../http/recorder';
 import { type JobManager, JobManagerError } from '../jobs/index';
+import type { JobEventRecorder } from './recorder';
 
 const METADATA_FILE = '_metadata';
 /** Pushed metrics younger than this answer a job's detail without asking its worker. */

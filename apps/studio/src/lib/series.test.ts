@@ -1,4 +1,5 @@
 import type { Checkpoint, JobMetrics } from '@flowstate/api';
+import type { NodeKind } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import {
   checkpointSeries,
@@ -99,7 +100,7 @@ describe('summarize', () => {
 });
 
 function metrics(uptimeMs: number, srcOut: number, sinkIn: number): JobMetrics {
-  const node = (nodeId: string, kind: string, recordsInPerSec: number, recordsOutPerSec: number) =>
+  const node = (nodeId: string, kind: NodeKind, recordsInPerSec: number, recordsOutPerSec: number) =>
     nodeMetrics({ nodeId, kind, recordsInPerSec, recordsOutPerSec });
   return jobMetrics(uptimeMs, [
     node('agg', 'aggregate', 5, 5),

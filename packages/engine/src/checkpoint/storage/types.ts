@@ -9,8 +9,9 @@
  * Pure types: no Node import may appear here (the engine core runs in browser workers too).
  */
 
-export type CheckpointKind = 'checkpoint' | 'savepoint';
-export type CheckpointTrigger = 'periodic' | 'manual' | 'stop';
+import type { CheckpointKind, CheckpointTrigger } from '@flowstate/spec';
+
+export type { CheckpointKind, CheckpointTrigger };
 
 export interface StateFileRef {
   name: string;

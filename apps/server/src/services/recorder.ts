@@ -13,9 +13,9 @@
  */
 import type { JobEvent as ApiJobEvent } from '@flowstate/api';
 import type { Db, JobEventRow } from '../db/index';
+import { toJobEvent } from '../http/mappers';
 import type { ManagerEvent } from '../jobs/index';
 import type { SocketHub } from '../socket/hub';
-import { toJobEvent } from './mappers';
 
 const TERMINAL = new Set(['finished', 'failed', 'cancelled']);
 /** Row errors: at most one log line per job in this many ms (the rest are counted into the next). */
@@ -103,9 +103,11 @@ export class JobEventRecorder {
           epoch: e.epoch,
         });
         return;
-      case 'state':
-        this.hub.state(e);
+      case 'state': {
+        const { type: _type, ...changes } = e;
+        this.hub.state(changes);
         return;
+      }
       case 'status':
         if (TERMINAL.has(e.status)) this.forget(e.jobId);
         this.enqueue(e.jobId, async () => {
@@ -147,7 +149,7 @@ export class JobEventRecorder {
             kind: e.kind,
             trigger: e.trigger,
             status: 'pending',
-            startedAt: new Date(e.at),
+            startedAt: new Date(e.timestamp),
             durationMs: null,
             sizeBytes: null,
             path: null,
@@ -159,7 +161,7 @@ export class JobEventRecorder {
             checkpointId: e.checkpointId,
             kind: e.kind,
             trigger: e.trigger,
-            timestamp: e.at,
+            timestamp: e.timestamp,
           });
           if (e.trigger !== 'periodic')
             await this.logEvent(
@@ -172,51 +174,45 @@ export class JobEventRecorder {
         return;
       case 'checkpoint-completed':
         this.enqueue(e.jobId, async () => {
-          const pauses = (e as { pauses?: { syncMs: number; longestStepMs: number } }).pauses;
+          const c = e.checkpoint;
           await this.db.checkpoints.upsert({
             jobId: e.jobId,
-            number: e.checkpointId,
-            kind: e.kind,
-            trigger: e.trigger,
+            number: c.checkpointId,
+            kind: c.kind,
+            trigger: c.trigger,
             status: 'completed',
-            startedAt: new Date(e.startedAt),
-            durationMs: Math.round(e.durationMs),
-            sizeBytes: e.sizeBytes,
-            path: e.path,
+            startedAt: new Date(c.timestamp),
+            durationMs: Math.round(c.durationMs),
+            sizeBytes: c.sizeBytes,
+            path: c.path,
             failureReason: null,
-            details: { operators: e.operators, ...(pauses ? { pauses } : {}) },
+            details: { operators: e.operators, pauses: e.pauses },
           });
           this.hub.toJob(e.jobId, 'checkpoint:completed', {
             jobId: e.jobId,
-            checkpointId: e.checkpointId,
-            kind: e.kind,
-            trigger: e.trigger,
-            timestamp: e.startedAt,
-            durationMs: e.durationMs,
-            sizeBytes: e.sizeBytes,
-            path: e.path,
+            ...c,
             operators: e.operators,
-            pauses: pauses ?? null,
+            pauses: e.pauses,
           });
           await this.logEvent(
             e.jobId,
             'info',
             'checkpoint',
-            `${e.kind} ${e.checkpointId} completed in ${Math.round(e.durationMs)} ms (${formatBytes(e.sizeBytes)}, ${e.trigger})`,
-            { checkpointId: e.checkpointId, path: e.path },
+            `${c.kind} ${c.checkpointId} completed in ${Math.round(c.durationMs)} ms (${formatBytes(c.sizeBytes)}, ${c.trigger})`,
+            { checkpointId: c.checkpointId, path: c.path },
           );
         });
         return;
       case 'checkpoint-failed':
         this.enqueue(e.jobId, async () => {
-          const durationMs = Math.max(0, Date.now() - e.startedAt);
+          const durationMs = Math.max(0, Date.now() - e.timestamp);
           await this.db.checkpoints.upsert({
             jobId: e.jobId,
             number: e.checkpointId,
             kind: e.kind,
             trigger: e.trigger,
             status: 'failed',
-            startedAt: new Date(e.startedAt),
+            startedAt: new Date(e.timestamp),
             durationMs,
             sizeBytes: null,
             path: null,
@@ -228,7 +224,7 @@ export class JobEventRecorder {
             checkpointId: e.checkpointId,
             kind: e.kind,
             trigger: e.trigger,
-            timestamp: e.startedAt,
+            timestamp: e.timestamp,
             durationMs,
             reason: e.reason,
           });
@@ -249,6 +245,17 @@ export class JobEventRecorder {
             checkpointId: e.checkpointId,
             path: e.path,
           }),
+        );
+        return;
+      case 'restarting':
+        this.enqueue(e.jobId, () =>
+          this.logEvent(
+            e.jobId,
+            'info',
+            'notice',
+            `restart ${e.attempt} in ${e.delayMs} ms after: ${e.cause}`,
+            { attempt: e.attempt, delayMs: e.delayMs, cause: e.cause },
+          ),
         );
         return;
       case 'notice':
