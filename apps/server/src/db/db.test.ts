@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { JOB_STATUSES } from '@flowstate/spec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobStatus as PrismaJobStatus } from './generated/enums';
 import {
   type CheckpointRow,
   DB_FILE_NAME,
@@ -561,5 +563,11 @@ describe('openDb', () => {
     const blocked = path.join(dir, 'blocked');
     mkdirSync(path.join(blocked, DB_FILE_NAME), { recursive: true }); // a directory where the file should be
     await expectDbError(openDb({ dataDir: blocked }), 'DATABASE_UNUSABLE', /blocked\/flowstate\.db/);
+  });
+});
+
+describe('the schema and the job contract', () => {
+  it("prisma's JobStatus enum has exactly the contract's statuses (@flowstate/spec JOB_STATUSES)", () => {
+    expect(Object.values(PrismaJobStatus)).toEqual([...JOB_STATUSES]);
   });
 });

@@ -23,7 +23,9 @@ export { MIGRATIONS_DIR, type Migration, MigrationError, migrate, readMigrations
 
 // ------------------------------------------------------------------------------------------ public types
 
-export type JobStatus = 'created' | 'running' | 'restarting' | 'finished' | 'failed' | 'cancelled';
+import type { JobStatus } from '@flowstate/spec';
+
+export type { JobStatus };
 
 export interface PipelineRow {
   id: string;
