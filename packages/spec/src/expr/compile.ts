@@ -10,14 +10,15 @@
  * - Sub-expressions without field references are folded to constants (unless evaluating them fails: then
  *   the failure happens at run time, row by row, as it would without folding).
  * - LIKE patterns and regular expressions that are literals are compiled once; simple LIKE patterns
- *   (`abc`, `abc%`, `%abc`, `%abc%`) become string tests. A pattern computed per row is compiled when it
- *   differs from the previous row's pattern.
+ *   (`abc`, `abc%`, `%abc`, `%abc%`) become string tests, others use `matchLike` (no backtracking). A
+ *   pattern computed per row is compiled when it differs from the previous row's pattern.
  *
  * The result must equal the reference interpreter's (`evaluate.ts`), including which runtime error is
  * thrown; the fuzz tests hold the two to that.
  */
 import { children } from './ast';
 import { FUNCTIONS } from './functions';
+import { type LikePattern, likeLiteral, matchLike, parseLike } from './like';
 import {
   boolToString,
   castFailed,
@@ -29,7 +30,6 @@ import {
   intMul,
   invalidLike,
   invalidRegex,
-  likeToRegExp,
   positionSql,
   regexpSplit,
   replaceLiteral,
@@ -253,19 +253,19 @@ class Compiler {
     }
     const pf = pattern.fn;
     let lastPattern: string | null = null;
-    let lastRegExp: RegExp | null = null;
+    let lastLike: LikePattern | null = null;
     return (row) => {
       const s = operand(row);
       if (s === null) return null;
       const p = pf(row);
       if (p === null) return null;
-      if (p !== lastPattern || lastRegExp === null) {
-        const re = likeToRegExp(p as string, escapeChar);
-        if (typeof re === 'string') throw invalidLike(re);
+      if (p !== lastPattern || lastLike === null) {
+        const like = parseLike(p as string, escapeChar);
+        if (typeof like === 'string') throw invalidLike(like);
         lastPattern = p as string;
-        lastRegExp = re;
+        lastLike = like;
       }
-      return lastRegExp.test(s as string) !== negated;
+      return matchLike(lastLike, s as string) !== negated;
     };
   }
 
@@ -606,22 +606,27 @@ function regexSource(pattern: Operand, flags: string): (p: string) => RegExp {
 }
 
 /**
- * A LIKE pattern as a string test: equality, prefix, suffix or substring when the pattern allows it, else the
- * anchored RegExp. Returns the reason when the pattern is invalid.
+ * A LIKE pattern as a string test: equality, prefix, suffix or substring when the pattern allows it, else
+ * `matchLike` (linear for patterns of `%` and text, never exponential). Returns the reason when the pattern
+ * is invalid.
  */
 export function likeMatcher(pattern: string, escapeChar: string | null): ((s: string) => boolean) | string {
-  const re = likeToRegExp(pattern, escapeChar);
-  if (typeof re === 'string') return re;
-  if (!pattern.includes('_') && (escapeChar === null || !pattern.includes(escapeChar))) {
-    const parts = pattern.split('%');
-    if (parts.length > 1 && parts.every((p) => p === '')) return () => true; // only %s
-    const [first = '', second = '', third = ''] = parts;
-    if (parts.length === 1) return (s) => s === pattern;
-    if (parts.length === 2 && second === '') return (s) => s.startsWith(first);
-    if (parts.length === 2 && first === '') return (s) => s.endsWith(second);
-    if (parts.length === 3 && first === '' && third === '') return (s) => s.includes(second);
+  const like = parseLike(pattern, escapeChar);
+  if (typeof like === 'string') return like;
+  const literal = likeLiteral(like);
+  if (literal !== null) return (s) => s === literal;
+  const { pieces } = like;
+  if (like.plain && pieces.length === 2) {
+    const [first = '', second = ''] = pieces.map((p) => p.text);
+    if (second === '') return first === '' ? () => true : (s) => s.startsWith(first);
+    if (first === '') return (s) => s.endsWith(second);
   }
-  return (s) => re.test(s);
+  if (like.plain && pieces.length === 3 && pieces[0]?.text === '' && pieces[2]?.text === '') {
+    const middle = pieces[1]?.text ?? '';
+    return middle === '' ? () => true : (s) => s.includes(middle);
+  }
+  if (pieces.every((p) => p.text === '')) return () => true; // only %s
+  return (s) => matchLike(like, s);
 }
 
 /** The conversion behind CAST(from AS to); null when it is the identity. Returns undefined on failure. */

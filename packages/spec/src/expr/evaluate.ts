@@ -5,6 +5,7 @@
  * operand, AND/OR/CASE/COALESCE/IF evaluate only what they need.
  */
 import { FUNCTIONS } from './functions';
+import { matchLikeReference, parseLike } from './like';
 import {
   boolToString,
   castFailed,
@@ -19,7 +20,6 @@ import {
   intSub,
   invalidLike,
   invalidRegex,
-  likeToRegExp,
   positionSql,
   regexpSplit,
   replaceLiteral,
@@ -154,9 +154,9 @@ function ev(node: Expr, row: Row): unknown {
       const p = ev(node.pattern, row);
       if (p === null) return null;
       const escapeChar = node.escape ? (ev(node.escape, row) as string) : null;
-      const re = likeToRegExp(p as string, escapeChar);
-      if (typeof re === 'string') throw invalidLike(re);
-      const matched = re.test(s as string);
+      const like = parseLike(p as string, escapeChar);
+      if (typeof like === 'string') throw invalidLike(like);
+      const matched = matchLikeReference(like, s as string);
       return node.negated ? !matched : matched;
     }
 

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { likeMatcher } from './compile';
 import {
   charLength,
   compileRegex,
   intDiv,
   intMod,
-  likeToRegExp,
   regexpSplit,
   roundFloat,
   roundInt,
@@ -129,44 +127,6 @@ describe('regular expressions', () => {
     expect((compileRegex('a\\_b', '') as RegExp).test('a_b')).toBe(true);
     expect(compileRegex('(', '')).toBe('Unterminated group');
     expect(compileRegex('[b-a]', '')).toMatch(/Range out of order/);
-  });
-});
-
-describe('LIKE', () => {
-  it('translates % and _ and escapes everything else', () => {
-    const like = (s: string, p: string, esc: string | null = null): boolean => {
-      const re = likeToRegExp(p, esc);
-      if (typeof re === 'string') throw new Error(re);
-      return re.test(s);
-    };
-    expect(like('abc', 'a%')).toBe(true);
-    expect(like('abc', 'a_c')).toBe(true);
-    expect(like('a^c', 'a^c')).toBe(true);
-    expect(like('a$c', 'a$_')).toBe(true);
-    expect(like('[x]', '[x]')).toBe(true);
-    expect(like('x', '[x]')).toBe(false);
-    expect(like('a|b', 'a|b')).toBe(true);
-    expect(like('a', 'a|b')).toBe(false);
-    expect(like('a{2}', 'a{2}')).toBe(true);
-    expect(like('aa', 'a{2}')).toBe(false);
-    expect(like('a\\b', 'a\\b')).toBe(true);
-    expect(like('a%', 'a\\%', '\\')).toBe(true);
-    expect(like('ab', 'a\\%', '\\')).toBe(false);
-    expect(like('a%b', 'a%%b', '%')).toBe(true);
-    expect(like('axb', 'a%%b', '%')).toBe(false);
-    expect(likeToRegExp('a', 'xy')).toMatch(/exactly one character/);
-    expect(likeToRegExp('a!b', '!')).toMatch(/invalid escape sequence '!b'/);
-  });
-
-  it('uses string tests for simple patterns with the same answers as the RegExp', () => {
-    const patterns = ['abc', 'ab%', '%bc', '%b%', '%', '%%', '', 'a%c', 'a_c', '%a%b%', '_%', 'a.c%'];
-    const inputs = ['', 'a', 'abc', 'xabcx', 'ab', 'bc', 'a.cd', 'aXc'];
-    for (const p of patterns) {
-      const fast = likeMatcher(p, null);
-      const re = likeToRegExp(p, null);
-      if (typeof fast === 'string' || typeof re === 'string') throw new Error('unexpected invalid pattern');
-      for (const s of inputs) expect(fast(s), `'${s}' LIKE '${p}'`).toBe(re.test(s));
-    }
   });
 });
 

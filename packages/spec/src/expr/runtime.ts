@@ -236,7 +236,7 @@ export function replaceLiteral(s: string, search: string, replacement: string): 
   return out + s.slice(from);
 }
 
-// ── regular expressions and LIKE ─────────────────────────────────────────────────────────────────────
+// ── regular expressions and LIKE patterns (LIKE matching is in like.ts) ─────────────────────────────────────────────────────────────────────
 
 /**
  * Compiles a user's regular expression. Patterns are JavaScript regular expressions, compiled with the `u`
@@ -308,39 +308,6 @@ function advance(s: string, i: number, unicode: boolean): number {
     }
   }
   return i + 1;
-}
-
-const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|/]/;
-
-/**
- * Translates a LIKE pattern (`%` any sequence, `_` any one character) into an anchored RegExp. With an escape
- * character, it must be followed by `%`, `_` or itself. Returns the reason as a string when invalid.
- */
-export function likeToRegExp(pattern: string, escapeChar: string | null): RegExp | string {
-  if (escapeChar !== null && Array.from(escapeChar).length !== 1) {
-    return `the ESCAPE character must be exactly one character, not ${describeValue(escapeChar)}`;
-  }
-  let src = '^';
-  const chars = Array.from(pattern);
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i] as string;
-    if (escapeChar !== null && ch === escapeChar) {
-      const next = chars[i + 1];
-      if (next === undefined) return `the pattern ${describeValue(pattern)} ends with the escape character`;
-      if (next !== '%' && next !== '_' && next !== escapeChar) {
-        return `invalid escape sequence '${ch}${next}' in ${describeValue(pattern)} (the escape character must precede %, _ or itself)`;
-      }
-      src += REGEX_SYNTAX.test(next) ? `\\${next}` : next;
-      i++;
-    } else if (ch === '%') {
-      src += '.*';
-    } else if (ch === '_') {
-      src += '.';
-    } else {
-      src += REGEX_SYNTAX.test(ch) ? `\\${ch}` : ch;
-    }
-  }
-  return new RegExp(`${src}$`, 'su');
 }
 
 export function invalidLike(reason: string): ExpressionRuntimeError {
