@@ -88,11 +88,8 @@ export function likeLiteral(like: LikePattern): string | null {
 /** Does `s` match? Linear in `s` for plain pieces (substring search), at most O(|s| × |pattern|) otherwise. */
 export function matchLike(like: LikePattern, s: string): boolean {
   if (like.plain) return matchPlain(like.pieces, s);
-  if (!hasSurrogates(s)) {
-    return matchPieces(like.pieces, (i) => s.charCodeAt(i), s.length);
-  }
-  const cps = codePoints(s);
-  return matchPieces(like.pieces, (i) => cps[i] as number, cps.length);
+  // Without surrogates in `s`, code units are code points; otherwise work on the code points.
+  return matchPieces(like.pieces, hasSurrogates(s) ? codePoints(s) : s);
 }
 
 function codePoints(s: string): number[] {
@@ -120,27 +117,38 @@ function matchPlain(pieces: readonly LikePiece[], s: string): boolean {
   return true;
 }
 
-/** Pieces on a sequence of `n` units read through `unit` (UTF-16 code units, or code points). */
-function matchPieces(pieces: readonly LikePiece[], unit: (i: number) => number, n: number): boolean {
-  const matchesAt = (cps: readonly number[], at: number): boolean => {
+/** Does the piece match `text` (code units of a string without surrogates, or code points) at `at`? */
+function pieceAt(cps: readonly number[], text: string | readonly number[], at: number): boolean {
+  if (typeof text === 'string') {
     for (let j = 0; j < cps.length; j++) {
       const c = cps[j] as number;
-      if (c !== ANY && c !== unit(at + j)) return false;
+      if (c !== ANY && c !== text.charCodeAt(at + j)) return false;
     }
-    return true;
-  };
+  } else {
+    for (let j = 0; j < cps.length; j++) {
+      const c = cps[j] as number;
+      if (c !== ANY && c !== text[at + j]) return false;
+    }
+  }
+  return true;
+}
+
+/** The general case: first piece at the start, last at the end, the others leftmost in between. */
+function matchPieces(pieces: readonly LikePiece[], text: string | readonly number[]): boolean {
+  const n = text.length;
   const last = pieces.length - 1;
   const first = (pieces[0] as LikePiece).cps;
-  if (last === 0) return first.length === n && matchesAt(first, 0);
+  if (last === 0) return first.length === n && pieceAt(first, text, 0);
   const tail = (pieces[last] as LikePiece).cps;
   const end = n - tail.length;
-  if (end < first.length || !matchesAt(first, 0) || !matchesAt(tail, end)) return false;
+  if (end < first.length || !pieceAt(first, text, 0) || !pieceAt(tail, text, end)) return false;
   let pos = first.length;
   for (let k = 1; k < last; k++) {
     const cps = (pieces[k] as LikePiece).cps;
+    const limit = end - cps.length; // the last start that leaves room for the last piece
     let at = pos;
-    while (at + cps.length <= end && !matchesAt(cps, at)) at++;
-    if (at + cps.length > end) return false;
+    while (at <= limit && !pieceAt(cps, text, at)) at++;
+    if (at > limit) return false;
     pos = at + cps.length;
   }
   return true;

@@ -131,12 +131,11 @@ export function roundInt(x: number, d: number): number {
 
 // ── strings (lengths and positions count Unicode code points, as Flink does) ────────────────────────
 
+/** A fixed one-character class (no quantifier, so linear): several times faster than a charCodeAt loop. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export function hasSurrogates(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdfff) return true;
-  }
-  return false;
+  return SURROGATE.test(s);
 }
 
 export function charLength(s: string): number {
