@@ -14,7 +14,7 @@ import {
 } from './functions';
 import { parseLike } from './like';
 import { parseExpression } from './parser';
-import { compileRegex } from './runtime';
+import { compileRegex, isRegexProblem, regexProblemMessage } from './regex';
 import type {
   AggregateResult,
   CallExpr,
@@ -457,13 +457,9 @@ class Checker {
     if (spec.regexArg !== undefined) {
       const pattern = node.args[spec.regexArg];
       if (pattern?.kind === 'literal' && typeof pattern.value === 'string') {
-        const re = compileRegex(pattern.value, 'g');
-        if (typeof re === 'string') {
-          return this.at(
-            'INVALID_REGEX',
-            `invalid regular expression ${quoteSnippet(pattern.value)}: ${re}`,
-            pattern,
-          );
+        const re = compileRegex(pattern.value);
+        if (isRegexProblem(re)) {
+          return this.at(re.code, regexProblemMessage(re, quoteSnippet(pattern.value)), pattern);
         }
       }
     }

@@ -10,8 +10,10 @@
  * - Sub-expressions without field references are folded to constants (unless evaluating them fails: then
  *   the failure happens at run time, row by row, as it would without folding).
  * - LIKE patterns and regular expressions that are literals are compiled once; simple LIKE patterns
- *   (`abc`, `abc%`, `%abc`, `%abc%`) become string tests, others use `matchLike` (no backtracking). A
- *   pattern computed per row is compiled when it differs from the previous row's pattern.
+ *   (`abc`, `abc%`, `%abc`, `%abc%`) become string tests, others use `matchLike` (no backtracking).
+ *   Regular expressions run on RE2 (`regex.ts`), in time linear in the string. A LIKE pattern computed per
+ *   row is parsed when it differs from the previous row's; a regex from the row is compiled once per
+ *   distinct pattern among the last few.
  *
  * The result must equal the reference interpreter's (`evaluate.ts`), including which runtime error is
  * thrown; the fuzz tests hold the two to that.
@@ -19,19 +21,17 @@
 import { children } from './ast';
 import { FUNCTIONS } from './functions';
 import { type LikePattern, likeLiteral, matchLike, parseLike } from './like';
+import { compileRegex, isRegexProblem, RegexCache, regexError, type SpecRegex } from './regex';
 import {
   boolToString,
   castFailed,
   castHint,
   charLength,
-  compileRegex,
   floatToInt,
   intMod,
   intMul,
   invalidLike,
-  invalidRegex,
   positionSql,
-  regexpSplit,
   replaceLiteral,
   roundFloat,
   roundInt,
@@ -486,26 +486,21 @@ class Compiler {
       case 'SPLIT':
         return strict2(f0, f1, (s, d) => (s as string).split(d as string));
       case 'REGEXP_SPLIT': {
-        const re = regexSource(args[1] as Operand, 'g');
-        return strict2(f0, f1, (s, p) => regexpSplit(s as string, re(p as string)));
+        const re = regexSource(args[1] as Operand);
+        return strict2(f0, f1, (s, p) => re(p as string).split(s as string));
       }
       case 'REGEXP_REPLACE': {
-        const re = regexSource(args[1] as Operand, 'g');
-        return strict3(f0, f1, f2, (s, p, r) => (s as string).replace(re(p as string), r as string));
+        const re = regexSource(args[1] as Operand);
+        return strict3(f0, f1, f2, (s, p, r) => re(p as string).replaceAll(s as string, r as string));
       }
       case 'REGEXP': {
-        const re = regexSource(args[1] as Operand, '');
+        const re = regexSource(args[1] as Operand);
         return strict2(f0, f1, (s, p) => re(p as string).test(s as string));
       }
       case 'REGEXP_EXTRACT': {
-        const re = regexSource(args[1] as Operand, '');
-        const extract = (s: unknown, p: unknown, group: number): unknown => {
-          const m = re(p as string).exec(s as string);
-          if (m === null || group < 0) return null;
-          return m[group] ?? null;
-        };
-        if (n === 2) return strict2(f0, f1, (s, p) => extract(s, p, 0));
-        return strict3(f0, f1, f2, (s, p, g) => extract(s, p, g as number));
+        const re = regexSource(args[1] as Operand);
+        if (n === 2) return strict2(f0, f1, (s, p) => re(p as string).extract(s as string, 0));
+        return strict3(f0, f1, f2, (s, p, g) => re(p as string).extract(s as string, g as number));
       }
       case 'POSITION':
         return strict2(f0, f1, (needle, s) => positionSql(needle as string, s as string));
@@ -579,29 +574,30 @@ function strict3(a: Fn, b: Fn, c: Fn, k: (x: unknown, y: unknown, z: unknown) =>
   });
 }
 
-/** The RegExp for a pattern argument: compiled once when constant, else per distinct pattern. */
-function regexSource(pattern: Operand, flags: string): (p: string) => RegExp {
+/** How many distinct patterns computed per row one call site keeps compiled. */
+const ROW_PATTERN_CACHE = 8;
+
+/**
+ * The compiled regex for a pattern argument: compiled once when constant, else looked up among the last
+ * few distinct patterns (compiling with RE2 costs tens of microseconds, so alternating patterns stay cheap).
+ */
+function regexSource(pattern: Operand): (p: string) => SpecRegex {
   if (pattern.isConst) {
     const p = pattern.value as string;
-    const re = compileRegex(p, flags);
-    if (typeof re === 'string') {
-      const error = invalidRegex(p, re);
+    const re = compileRegex(p);
+    if (isRegexProblem(re)) {
+      const error = regexError(p, re);
       return () => {
         throw error;
       };
     }
     return () => re;
   }
-  let lastPattern: string | null = null;
-  let lastRegExp: RegExp | null = null;
+  const cache = new RegexCache(ROW_PATTERN_CACHE);
   return (p) => {
-    if (p !== lastPattern || lastRegExp === null) {
-      const re = compileRegex(p, flags);
-      if (typeof re === 'string') throw invalidRegex(p, re);
-      lastPattern = p;
-      lastRegExp = re;
-    }
-    return lastRegExp;
+    const re = cache.get(p);
+    if (isRegexProblem(re)) throw regexError(p, re);
+    return re;
   };
 }
 

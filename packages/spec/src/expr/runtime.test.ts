@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   charLength,
-  compileRegex,
   intDiv,
   intMod,
-  regexpSplit,
   roundFloat,
   roundInt,
   stringToFloat,
@@ -95,38 +93,6 @@ describe('strings', () => {
     expect(trimSql('xyaxy', 'yx', true, false)).toBe('axy');
     expect(trimSql('😀a😀', '😀', false, true)).toBe('😀a');
     expect(trimSql('aaa', 'a', true, true)).toBe('');
-  });
-});
-
-describe('REGEXP_SPLIT', () => {
-  it('splits like String.prototype.split for patterns without groups', () => {
-    const inputs = ['', 'a', 'a,b', ',a,,b,', 'abc', '  hello   world  ', 'a1b22c333', '😀x😀', 'xx'];
-    const patterns = [',', '[^a-z]+', '', 'x*', '\\s+', '[0-9]', '(?:)', 'b|', '^', '$', '(?=b)'];
-    for (const pattern of patterns) {
-      for (const flags of ['g', 'gu']) {
-        const re = new RegExp(pattern, flags);
-        for (const s of inputs) {
-          expect(regexpSplit(s, re), `${JSON.stringify(s)} split by /${pattern}/${flags}`).toEqual(
-            s.split(re),
-          );
-        }
-      }
-    }
-  });
-
-  it('does not splice capture groups into the result', () => {
-    expect(regexpSplit('a1b2c', /([0-9])/g)).toEqual(['a', 'b', 'c']);
-    expect('a1b2c'.split(/([0-9])/)).toEqual(['a', '1', 'b', '2', 'c']);
-  });
-});
-
-describe('regular expressions', () => {
-  it('compile with the u flag when possible, else in legacy mode, else report why', () => {
-    expect(compileRegex('\\p{L}+', 'g')).toBeInstanceOf(RegExp);
-    expect((compileRegex('\\p{L}+', '') as RegExp).test('é')).toBe(true);
-    expect((compileRegex('a\\_b', '') as RegExp).test('a_b')).toBe(true);
-    expect(compileRegex('(', '')).toBe('Unterminated group');
-    expect(compileRegex('[b-a]', '')).toMatch(/Range out of order/);
   });
 });
 
