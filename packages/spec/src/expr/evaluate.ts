@@ -250,8 +250,11 @@ function strictArgs(args: Expr[], row: Row): unknown[] | null {
   return values;
 }
 
-/** Compiled patterns, so that a test's thousands of rows do not compile the same pattern each time. */
-const regexCache = new RegexCache(256);
+/**
+ * Compiled patterns, so that a test's thousands of rows do not compile the same pattern each time. Always
+ * on RE2's matcher: the compiler's plain scan for simple patterns (`regex-simple.ts`) is checked against it.
+ */
+const regexCache = new RegexCache(256, { fastPath: false });
 
 function regex(pattern: string): SpecRegex {
   const re = regexCache.get(pattern);

@@ -14,6 +14,7 @@
  * meaning. README.md lists the differences that remain (`.`, `$`, `\s`, `\b`, `(?i)`).
  */
 import { type Matcher, RE2JS, RE2JSSyntaxException } from 're2js';
+import { parseSimplePattern, SimpleFinder } from './regex-simple';
 import { describeValue, ExpressionRuntimeError } from './runtime';
 
 /** Why a pattern cannot be used: malformed (INVALID_REGEX), or valid Java/JavaScript that RE2 lacks. */
@@ -34,54 +35,129 @@ export function regexError(pattern: string, problem: RegexProblem): ExpressionRu
   return new ExpressionRuntimeError(problem.code, regexProblemMessage(problem, describeValue(pattern)));
 }
 
-/** Compiles a pattern with RE2 syntax (no flags: `.` stops at `\n`, `^`/`$` match at the text's ends). */
-export function compileRegex(pattern: string): SpecRegex | RegexProblem {
+/**
+ * Compiles a pattern with RE2 syntax (no flags: `.` stops at `\n`, `^`/`$` match at the text's ends). The
+ * simplest patterns (`regex-simple.ts`: literal text and at most one repeated character class) are matched
+ * by a plain scan and never reach re2js; `fastPath: false` (for tests) sends them to RE2 too.
+ */
+export function compileRegex(
+  pattern: string,
+  options: { fastPath?: boolean } = {},
+): SpecRegex | RegexProblem {
   const unsupported = findUnsupported(pattern);
   if (unsupported !== null) return unsupported;
+  const simple = options.fastPath === false ? null : parseSimplePattern(pattern);
+  if (simple !== null) return new SpecRegex(pattern, new SimpleFinder(simple));
   let re: RE2JS;
   try {
     re = RE2JS.compile(pattern);
   } catch (e) {
     return describeCompileError(e);
   }
-  return new SpecRegex(pattern, re);
+  return new SpecRegex(pattern, new Re2Engine(re));
 }
 
 export function isRegexProblem(r: SpecRegex | RegexProblem): r is RegexProblem {
   return !(r instanceof SpecRegex);
 }
 
-/** A compiled pattern. Not reentrant (it reuses one matcher), which synchronous callers never notice. */
-export class SpecRegex {
-  /** Number of capturing groups. */
+/**
+ * What SpecRegex needs from a matching engine: RE2's (re2js), or the plain scan of `regex-simple.ts`. Both
+ * find leftmost-first matches, as RE2 defines them.
+ */
+export interface RegexEngine {
   readonly groupCount: number;
-  private readonly matcher: Matcher;
-  private readonly names: ReadonlyMap<string, number> | null;
-  private lastReplacement: string | null = null;
-  private lastTemplate: Template = [];
+  /** Group names and numbers, or null when the pattern names none. */
+  readonly names: ReadonlyMap<string, number> | null;
+  /** Bounds of the last match `find` found. */
+  readonly start: number;
+  readonly end: number;
+  /** Does the pattern match anywhere in `s`? */
+  test(s: string): boolean;
+  /** The leftmost match starting at or after `from` in `s` (the same `s` until the next call with another). */
+  find(s: string, from: number): boolean;
+  /** Group `g` (≥ 1) of the last match, null when it did not take part. */
+  group(g: number): string | null;
+  /**
+   * False only when the pattern surely matches nowhere in `s`, for an engine whose `test` is much cheaper
+   * than `find`: RE2's test (a lazy DFA, after a literal prefilter) costs a fraction of finding a match's
+   * bounds (a bit-state backtracker or the NFA), so a string without matches is answered at that price.
+   */
+  mayMatch(s: string): boolean;
+}
 
-  constructor(
-    readonly source: string,
-    private readonly re: RE2JS,
-  ) {
+/** RE2's engines through re2js: one reused matcher. */
+class Re2Engine implements RegexEngine {
+  readonly groupCount: number;
+  readonly names: ReadonlyMap<string, number> | null;
+  start = 0;
+  end = 0;
+  private readonly matcher: Matcher;
+  private input: string | null = null;
+
+  constructor(private readonly re: RE2JS) {
     this.groupCount = re.groupCount();
     this.matcher = re.matcher('');
     const names = Object.entries(re.namedGroups());
     this.names = names.length > 0 ? new Map(names) : null;
   }
 
-  /** REGEXP: does the pattern match anywhere in `s`? */
   test(s: string): boolean {
     return this.re.test(s);
   }
 
+  mayMatch(s: string): boolean {
+    return this.re.test(s);
+  }
+
+  find(s: string, from: number): boolean {
+    const m = this.matcher;
+    if (s !== this.input) {
+      m.resetMatcherInput(s);
+      this.input = s;
+    }
+    if (!m.find(from)) return false;
+    this.start = m.start();
+    this.end = m.end();
+    return true;
+  }
+
+  group(g: number): string | null {
+    return this.matcher.group(g);
+  }
+}
+
+/** A compiled pattern. Not reentrant (its engine keeps the last match), which synchronous callers never notice. */
+export class SpecRegex {
+  private lastReplacement: string | null = null;
+  private lastTemplate: Template = [];
+
+  constructor(
+    readonly source: string,
+    private readonly engine: RegexEngine,
+  ) {}
+
+  /** Number of capturing groups. */
+  get groupCount(): number {
+    return this.engine.groupCount;
+  }
+
+  /** Is the plain scan in use rather than RE2's engines? (For tests.) */
+  get scans(): boolean {
+    return this.engine instanceof SimpleFinder;
+  }
+
+  /** REGEXP: does the pattern match anywhere in `s`? */
+  test(s: string): boolean {
+    return this.engine.test(s);
+  }
+
   /** REGEXP_EXTRACT: group `group` (0: the whole match) of the first match; null without a match or such a group. */
   extract(s: string, group: number): string | null {
-    if (!Number.isInteger(group) || group < 0 || group > this.groupCount) return null;
-    const m = this.matcher;
-    m.resetMatcherInput(s);
-    if (!m.find(0)) return null;
-    return m.group(group);
+    const e = this.engine;
+    if (!Number.isInteger(group) || group < 0 || group > e.groupCount) return null;
+    if (!e.mayMatch(s) || !e.find(s, 0)) return null;
+    return group === 0 ? s.slice(e.start, e.end) : e.group(group);
   }
 
   /**
@@ -90,23 +166,22 @@ export class SpecRegex {
    * groups are not spliced in.
    */
   split(s: string): string[] {
+    const e = this.engine;
     const size = s.length;
-    const m = this.matcher;
-    m.resetMatcherInput(s);
-    if (size === 0) return m.find(0) ? [] : [''];
+    if (!e.mayMatch(s)) return [s];
+    if (size === 0) return e.find(s, 0) ? [] : [''];
     const out: string[] = [];
     let p = 0; // start of the current piece
     let q = 0; // where the next search starts
-    while (q < size && m.find(q)) {
-      const at = m.start();
+    while (q < size && e.find(s, q)) {
+      const at = e.start;
       if (at >= size) break;
-      const end = m.end();
-      if (end === p) {
+      if (e.end === p) {
         q = advance(s, at); // an empty match where the piece starts: move on one code point
         continue;
       }
       out.push(s.slice(p, at));
-      p = end;
+      p = e.end;
       q = p;
     }
     out.push(s.slice(p));
@@ -119,23 +194,23 @@ export class SpecRegex {
    * search moves on one code point, and an empty match right after a match is replaced too (as Java does).
    */
   replaceAll(s: string, replacement: string): string {
+    const e = this.engine;
     const template = this.template(replacement);
-    const m = this.matcher;
-    m.resetMatcherInput(s);
+    if (!e.mayMatch(s)) return s;
     const size = s.length;
     let out = '';
     let last = 0;
     let pos = 0;
-    while (pos <= size && m.find(pos)) {
-      const a = m.start();
-      const b = m.end();
+    while (pos <= size && e.find(s, pos)) {
+      const a = e.start;
+      const b = e.end;
       out += s.slice(last, a);
       for (const part of template) {
         if (typeof part === 'string') out += part;
         else if (part === 0) out += s.slice(a, b);
         else if (part === BEFORE) out += s.slice(0, a);
         else if (part === AFTER) out += s.slice(b);
-        else out += m.group(part) ?? '';
+        else out += e.group(part) ?? '';
       }
       last = b;
       pos = b > a ? b : advance(s, b);
@@ -145,7 +220,7 @@ export class SpecRegex {
 
   private template(replacement: string): Template {
     if (replacement !== this.lastReplacement) {
-      this.lastTemplate = parseTemplate(replacement, this.groupCount, this.names);
+      this.lastTemplate = parseTemplate(replacement, this.engine.groupCount, this.engine.names);
       this.lastReplacement = replacement;
     }
     return this.lastTemplate;
@@ -168,12 +243,15 @@ function advance(s: string, i: number): number {
  */
 export class RegexCache {
   private readonly entries = new Map<string, SpecRegex | RegexProblem>();
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly options: { fastPath?: boolean } = {},
+  ) {}
 
   get(pattern: string): SpecRegex | RegexProblem {
     let entry = this.entries.get(pattern);
     if (entry === undefined) {
-      entry = compileRegex(pattern);
+      entry = compileRegex(pattern, this.options);
       if (this.entries.size >= this.capacity) {
         const oldest = this.entries.keys().next();
         if (!oldest.done) this.entries.delete(oldest.value);
