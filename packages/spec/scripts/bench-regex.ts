@@ -71,6 +71,16 @@ const CASES: Case[] = [
     native: (r) => (r.s as string).replace(/[0-9]+/gu, '#'),
   },
   {
+    name: 'regexp-split-re2',
+    expr: "REGEXP_SPLIT(s, ' *[,;] *')",
+    native: (r) => (r.s as string).split(/ *[,;] */u),
+  },
+  {
+    name: 'regexp-replace-groups',
+    expr: "REGEXP_REPLACE(s, '(\\w+)=(\\d+)', '$2')",
+    native: (r) => (r.s as string).replace(/(\w+)=(\d+)/gu, '$2'),
+  },
+  {
     name: 'regexp-extract',
     expr: "REGEXP_EXTRACT(s, '(\\w+)=(\\w+)', 2)",
     native: (r) => /(\w+)=(\w+)/u.exec(r.s as string)?.[2] ?? null,
