@@ -182,6 +182,8 @@ describe('compileRegex', () => {
     ['\\X', '\\X at character 1: RE2 has no \\X (grapheme cluster)'],
     ['(?x)a b', '(?x) at character 1: RE2 has no flag x (it has i, m, s and U)'],
     ['[a-z&&[^aeiou]]', '&& at character 5: RE2 has no character class intersection;'],
+    ['[a-c[x-z]]', '[ at character 5: RE2 has no nested character classes'],
+    ['[[]', '[ at character 2: RE2 has no nested character classes'],
     ['\\p{Alpha}', 'RE2 does not know the character class \\p{Alpha};'],
     ['\\p{IsLatin}', 'write \\p{Latin}'],
     ['a{1001}', 'RE2 allows at most 1000 repetitions, nested counts multiplied ({1001})'],

@@ -8,10 +8,13 @@
  * `extract` (REGEXP_EXTRACT). The compiler and the reference interpreter both go through it.
  *
  * Flink compiles these functions' patterns with Java's regex. Constructs Java (or JavaScript) has and RE2
- * lacks — lookaround, backreferences, possessive quantifiers, atomic groups, `\uXXXX`, `\Z`, class
- * intersection `&&` — are reported as UNSUPPORTED_REGEX with what to write instead; `findUnsupported` looks
- * for them before RE2 parses the pattern, because some (`\12`, `[a-z&&[^b]]`) are valid RE2 with another
- * meaning. README.md lists the differences that remain (`.`, `$`, `\s`, `\b`, `(?i)`).
+ * lacks — lookaround, backreferences, possessive quantifiers, atomic groups, `\uXXXX`, `\Z`, nested classes
+ * and class intersection `&&` — are reported as UNSUPPORTED_REGEX with what to write instead;
+ * `findUnsupported` looks for them before RE2 parses the pattern, because some (`\12`, `[a-c[x-z]]`) are
+ * valid RE2 with another meaning. README.md lists the differences that remain (`.`, `$`, `\s`, `\b`, `(?i)`).
+ *
+ * The simplest patterns (literal text and at most one repeated character class, such as `[^a-z0-9]+`) skip
+ * re2js for a plain linear scan with the same answers (`regex-simple.ts`).
  */
 import { type Matcher, RE2JS, RE2JSSyntaxException } from 're2js';
 import { parseSimplePattern, SimpleFinder } from './regex-simple';
@@ -362,6 +365,13 @@ export function findUnsupported(p: string): RegexProblem | null {
       else if (c === '[' && p[i + 1] === ':') {
         const close = p.indexOf(':]', i + 2);
         if (close >= 0) i = close + 1;
+      } else if (c === '[') {
+        return unsupported(
+          'RE2 has no nested character classes (it would read this [ as a character)',
+          '[',
+          i,
+          'put the members in one class, e.g. [a-cx-z] for [a-c[x-z]], and write a literal [ as \\[',
+        );
       } else if (c === '&' && p[i + 1] === '&') {
         return unsupported(
           'RE2 has no character class intersection',
