@@ -115,6 +115,11 @@ describe('CAST conversions', () => {
     expect(stringToFloat('Infinity')).toBe(Number.POSITIVE_INFINITY);
     for (const bad of ['', '1,5', '0x1', '1e', 'inf', '1.5f'])
       expect(stringToFloat(bad), bad).toBeUndefined();
+    expect(stringToFloat('15.')).toBe(15);
+    expect(stringToFloat('1.5e3')).toBe(1500);
+    // minutes with a quadratic pattern; vitest's timeout would catch that
+    expect(stringToFloat(`${'1'.repeat(200_000)}x`)).toBeUndefined();
+    expect(stringToFloat(`${'1'.repeat(200_000)}.5e`)).toBeUndefined();
   });
 
   it('parse and print timestamps in UTC', () => {
