@@ -12,8 +12,9 @@ import {
   isAggregateName,
   type ParamKind,
 } from './functions';
+import { parseLike } from './like';
 import { parseExpression } from './parser';
-import { compileRegex, likeToRegExp } from './runtime';
+import { compileRegex, isRegexProblem, regexProblemMessage } from './regex';
 import type {
   AggregateResult,
   CallExpr,
@@ -151,9 +152,9 @@ class Checker {
           }
         }
         if (ok && node.pattern.kind === 'literal' && typeof node.pattern.value === 'string') {
-          const re = likeToRegExp(node.pattern.value, escapeChar);
-          if (typeof re === 'string')
-            return this.at('INVALID_LIKE_PATTERN', `invalid LIKE pattern: ${re}`, node.pattern);
+          const like = parseLike(node.pattern.value, escapeChar);
+          if (typeof like === 'string')
+            return this.at('INVALID_LIKE_PATTERN', `invalid LIKE pattern: ${like}`, node.pattern);
         }
         return ok ? 'bool' : 'unknown';
       }
@@ -456,13 +457,9 @@ class Checker {
     if (spec.regexArg !== undefined) {
       const pattern = node.args[spec.regexArg];
       if (pattern?.kind === 'literal' && typeof pattern.value === 'string') {
-        const re = compileRegex(pattern.value, 'g');
-        if (typeof re === 'string') {
-          return this.at(
-            'INVALID_REGEX',
-            `invalid regular expression ${quoteSnippet(pattern.value)}: ${re}`,
-            pattern,
-          );
+        const re = compileRegex(pattern.value);
+        if (isRegexProblem(re)) {
+          return this.at(re.code, regexProblemMessage(re, quoteSnippet(pattern.value)), pattern);
         }
       }
     }

@@ -243,8 +243,26 @@ const REGEX_LITERALS = [
   "'x*'",
   "'(?:ab)+'",
   "'\\p{L}'",
+  "'[,; ]+'",
+  "'l{2}'",
+  "', *'",
+  "'\\bH'",
+  "'(l+)(o)?'",
 ];
-const LIKE_LITERALS = ["'%'", "'a%'", "'%a'", "'%l%'", "'H_llo'", "''", "'_'", "'%o'", "'Hello'", "'%.%'"];
+const LIKE_LITERALS = [
+  "'%'",
+  "'a%'",
+  "'%a'",
+  "'%l%'",
+  "'H_llo'",
+  "''",
+  "'_'",
+  "'%o'",
+  "'Hello'",
+  "'%.%'",
+  "'%l_o%'",
+  "'H%l%o'",
+];
 const LIKE_ESCAPED_LITERALS = ["'%!%%'", "'a!_%'", "'!!%'", "'%'", "'!%'"];
 
 class ExprGen {
