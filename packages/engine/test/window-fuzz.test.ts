@@ -7,9 +7,9 @@
  * more of them, `FUZZ_SEED=123` just one; a seed that ever fails goes into REGRESSIONS.
  */
 import type { JobSpecInput } from '@flowstate/spec';
+import { Prng } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import { Job, ManualClock, type Row } from '../src/index';
-import { Prng } from './support/prng';
 import {
   type RefAssigner,
   refAggregate,

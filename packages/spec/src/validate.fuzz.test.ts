@@ -5,18 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fixtureNames, loadFixture } from '../test/fixtures';
+import { Prng } from './prng';
 import { PROBLEM_CODES, validateSpec } from './validate';
 
-/** mulberry32: a small deterministic PRNG. */
+/** A function giving the seeded PRNG's floats in [0, 1). */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 type Obj = Record<string, unknown>;

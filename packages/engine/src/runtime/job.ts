@@ -14,7 +14,13 @@
  * - `JobMetricsCollector` (job-metrics.ts): the figures.
  * All time goes through the injected `Clock` (what time it is) and `Timers` (sleeping, yielding, intervals).
  */
-import { type JobEvent, type JobStatus, type SpecAnalysis, validateSpec } from '@flowstate/spec';
+import {
+  isCollectSink,
+  type JobEvent,
+  type JobStatus,
+  type SpecAnalysis,
+  validateSpec,
+} from '@flowstate/spec';
 import { CheckpointCoordinator, type CompletedCheckpoint } from '../checkpoint/coordinator';
 import { CheckpointIO, type TaskAck } from '../checkpoint/io';
 import { restoreDataFor } from '../checkpoint/restore';
@@ -658,7 +664,7 @@ export class Job {
   output(nodeId: string): CollectStore {
     const node = this.analysis.nodes.get(nodeId)?.node;
     if (!node) throw new StateQueryError('NO_SUCH_NODE', `there is no node '${nodeId}'`);
-    if (node.kind !== 'sink' || node.connector.type !== 'collect') {
+    if (!isCollectSink(node)) {
       throw new StateQueryError(
         'NOT_A_COLLECT_SINK',
         `node '${nodeId}' is not a collect sink: only collect sinks keep output`,

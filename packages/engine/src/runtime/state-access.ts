@@ -5,7 +5,7 @@
  * at most `maxKeys` a delivery, the rest counted in `dropped`) and hands the delivery to every listener of that
  * node. Whoever fans it out further (the server's socket hub) listens once per node.
  */
-import type { SpecAnalysis } from '@flowstate/spec';
+import { type SpecAnalysis, STATEFUL_NODE_KINDS } from '@flowstate/spec';
 import { KeyedOperator } from '../operators/keyed';
 import type { PhysicalPlan } from '../plan/plan';
 import {
@@ -51,7 +51,7 @@ export class StateAccess {
       throw known
         ? new StateQueryError(
             'NO_KEYED_STATE',
-            `node '${nodeId}' holds no keyed state (only window and aggregate nodes do)`,
+            `node '${nodeId}' holds no keyed state (only ${STATEFUL_NODE_KINDS.join(' and ')} nodes do)`,
           )
         : new StateQueryError('NO_SUCH_NODE', `there is no node '${nodeId}'`);
     }

@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../prng';
 import { compileRegex, isRegexProblem, type SpecRegex } from './regex';
 import { parseSimplePattern, SimpleFinder } from './regex-simple';
 
@@ -7,18 +8,6 @@ function compiled(pattern: string, fastPath: boolean): SpecRegex {
   const re = compileRegex(pattern, { fastPath });
   if (isRegexProblem(re)) throw new Error(`${pattern}: ${re.reason}`);
   return re;
-}
-
-/** mulberry32: a small seeded PRNG giving floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('parseSimplePattern', () => {
@@ -79,7 +68,8 @@ describe('parseSimplePattern', () => {
 
 describe('the plain scan', () => {
   it('finds the same matches as RE2 on random simple patterns and strings (seed 1)', () => {
-    const random = mulberry32(1);
+    const prng = new Prng(1);
+    const random = () => prng.next();
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const literals = ['a', 'b', '\\.', ' ', '\\t', '-', ',', 'é', '\\-', '\\]'];
     const atoms = [
