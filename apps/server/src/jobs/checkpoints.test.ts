@@ -87,7 +87,10 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
     await m.start('sp', spec);
     await waitFor(async () => total(await m.queryState('sp', 'totals')) >= 5, 'some state');
     const { savepoint } = await m.stop('sp', { savepoint: true });
-    expect(savepoint).toBeDefined();
+    expect(savepoint).toMatchObject({
+      checkpointId: expect.any(Number),
+      path: expect.stringMatching(/savepoint-\d+$/),
+    });
     expect(existsSync(join(savepoint!.path, '_metadata'))).toBe(true);
     expect(relative(join(dataDir, 'checkpoints', 'sp'), savepoint!.path)).toBe(
       `savepoint-${savepoint!.checkpointId}`,

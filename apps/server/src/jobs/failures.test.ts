@@ -64,10 +64,9 @@ describe('JobManager: failures stay inside their job', () => {
     await m.start('killed', unboundedSpec(100));
     expect(await m.metrics('killed')).toMatchObject({ status: 'running' });
     const hanging = codeOf(m.internals.hang('killed'));
-    const t0 = Date.now();
     await m.internals.worker('killed')!.terminate();
+    // (rejected by the crash, not by the request's 30-s timeout: the code says which)
     expect(await hanging).toBe('WORKER_CRASHED');
-    expect(Date.now() - t0).toBeLessThan(1000);
     const failed = await rec.next('killed', 'status', (e) => e.status === 'failed');
     expect(failed.cause).toMatch(/^WORKER_CRASHED: /);
     expect(m.status('killed')).toMatchObject({ status: 'failed' });
@@ -97,12 +96,10 @@ describe('JobManager: failures stay inside their job', () => {
     const quick = new JobManager({ dataDir: tempDataDir(), testHooks: true, requestTimeoutMs: 300 });
     try {
       await quick.start('slow', unboundedSpec(100));
-      const t0 = Date.now();
       expect(await codeOf(quick.internals.hang('slow'))).toBe('TIMEOUT');
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
       // The worker is fine otherwise.
       expect(quick.status('slow')?.status).toBe('running');
-      expect(await quick.metrics('slow')).toBeDefined();
+      expect(await quick.metrics('slow')).toMatchObject({ status: 'running', restarts: 0 });
     } finally {
       await quick.shutdown();
     }

@@ -249,7 +249,11 @@ describe('JobManager: errors', () => {
     expect(await code(m.checkpointState('/no/such/chk-1', null, 'totals', {}))).toBe('NO_SUCH_CHECKPOINT');
     // The job is unaffected by all of the above.
     expect(m.status('err')?.status).toBe('running');
-    expect((await m.queryState('err', 'totals')).entries.length).toBeGreaterThanOrEqual(0);
+    await waitFor(
+      async () => (await m.queryState('err', 'totals')).entries.length === KEYS.length,
+      'every key in state',
+    );
+    expect((await m.queryState('err', 'totals')).entries.map((e) => e.key)).toEqual([...KEYS].sort());
   });
 
   it('commands to an ended job: NOT_RUNNING; its state stays readable', async () => {

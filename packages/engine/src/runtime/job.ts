@@ -12,7 +12,9 @@
  *   materialized and written asynchronously between slices;
  * - `StateAccess` (state-access.ts): state queries and the one live-state subscription per node;
  * - `JobMetricsCollector` (job-metrics.ts): the figures.
+ * - recovery.ts: which checkpoint a restore reads, and the collect sinks' rollback.
  * All time goes through the injected `Clock` (what time it is) and `Timers` (sleeping, yielding, intervals).
+ * (Its length is the job's public API, one short method each, and the run loop they coordinate.)
  */
 import {
   isCollectSink,
@@ -26,7 +28,6 @@ import { CheckpointIO, type TaskAck } from '../checkpoint/io';
 import { restoreDataFor } from '../checkpoint/restore';
 import {
   type CheckpointKind,
-  type CheckpointMetadata,
   type CheckpointStorage,
   createMemoryCheckpointStorage,
   type LoadedCheckpoint,
@@ -52,6 +53,7 @@ import {
 } from './job-types';
 import { JobLifecycle } from './lifecycle';
 import type { RowError, StreamOperator } from './operator';
+import { emptyRestoreData, loadRestoreTarget, retainedUpTo, rollbackCollectStores } from './recovery';
 import { decideRestart } from './restart';
 import { StateAccess } from './state-access';
 import { SourceTask, type Task } from './task';
@@ -507,17 +509,10 @@ export class Job {
     return (await this.storage.list(this.jobId)).some((l) => l.status === 'completed');
   }
 
-  private async loadForRestore(target: RestoreTarget): Promise<LoadedCheckpoint> {
-    if (target === 'latest') {
-      const cp = await this.storage.loadLatestValid(this.jobId, {
-        onSkip: (l, e) => this.emit({ type: 'notice', message: `skipping ${l.location.path}: ${e.message}` }),
-      });
-      if (!cp) throw new Error(`there is no valid checkpoint of job '${this.jobId}' to restore`);
-      return cp;
-    }
-    return 'path' in target
-      ? this.storage.load({ path: target.path })
-      : this.storage.load({ jobId: this.jobId, checkpointId: target.checkpointId });
+  private loadForRestore(target: RestoreTarget): Promise<LoadedCheckpoint> {
+    return loadRestoreTarget(this.storage, this.jobId, target, (message) =>
+      this.emit({ type: 'notice', message }),
+    );
   }
 
   /** Replaces the current execution by one restored from `cp`; output and sinks roll back to it. */
@@ -527,24 +522,13 @@ export class Job {
     this.coordinator.pin(id);
     try {
       const data = await restoreDataFor(this.plan, cp);
-      this.rollbackCollects(cp.metadata);
+      rollbackCollectStores(this.collects, cp.metadata);
       this.exec.close();
       this.attempt++;
       this.exec = this.newExecution(data);
       this.coordinator.advanceIdsPast(id);
       const listed = await this.storage.list(this.jobId);
-      this.coordinator.addRecoveredCheckpoints(
-        listed
-          .filter(
-            (l) =>
-              l.status === 'completed' &&
-              l.metadata &&
-              l.location.kind === 'checkpoint' &&
-              l.location.checkpointId <= id,
-          )
-          .map((l) => toCompleted(l.metadata!, l.location.path, l.sizeBytes))
-          .reverse(),
-      );
+      this.coordinator.addRecoveredCheckpoints(retainedUpTo(listed, id));
       for (const l of listed) this.coordinator.advanceIdsPast(l.location.checkpointId);
       this.restoredFrom = { checkpointId: id, path: cp.location.path };
       this.emit({
@@ -563,41 +547,7 @@ export class Job {
     for (const s of this.collects.values()) s.clear();
     this.exec.close();
     this.attempt++;
-    // Every operator restores from "nothing": sinks drop what they had not committed.
-    const empty: RestoreData = new Map();
-    for (const [id, lop] of this.plan.operators) {
-      empty.set(
-        id,
-        Array.from({ length: lop.parallelism }, () => ({
-          checkpointId: 0,
-          keyed: [],
-          timers: [],
-          operatorStates: [],
-        })),
-      );
-    }
-    this.exec = this.newExecution(empty);
-  }
-
-  /** Collect sinks keep exactly the rows the checkpoint covered. */
-  private rollbackCollects(m: CheckpointMetadata): void {
-    for (const op of m.operators) {
-      const store = this.collects.get(op.nodeId);
-      if (!store) continue;
-      const keep: Record<string, number> = {};
-      for (const s of op.subtasks) {
-        const st = s.operatorState as
-          | { tag?: string; count?: number; frozen?: Record<string, number> }
-          | undefined;
-        if (st?.tag !== undefined && st.count !== undefined) keep[st.tag] = st.count;
-        if (st?.frozen) Object.assign(keep, st.frozen);
-      }
-      store.rollback(keep);
-    }
-    // A collect sink the checkpoint does not know (no rows then): empty it.
-    for (const [nodeId, store] of this.collects) {
-      if (!m.operators.some((o) => o.nodeId === nodeId)) store.clear();
-    }
+    this.exec = this.newExecution(emptyRestoreData(this.plan));
   }
 
   /**
@@ -706,16 +656,4 @@ export class Job {
     this.state.close();
     for (const op of this.exec.operators()) if (op instanceof KeyedOperator) op.dispose();
   }
-}
-
-function toCompleted(m: CheckpointMetadata, path: string, sizeBytes: number): CompletedCheckpoint {
-  return {
-    checkpointId: m.checkpointId,
-    kind: m.kind,
-    trigger: m.trigger,
-    timestamp: m.timestamp,
-    durationMs: m.durationMs,
-    sizeBytes: sizeBytes || m.totalSize,
-    path,
-  };
 }
