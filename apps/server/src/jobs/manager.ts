@@ -15,6 +15,7 @@ import { STATE_CHANGES_INTERVAL_MS, STATE_CHANGES_MAX_KEYS } from '@flowstate/ap
 import { JobSpecError, jobIdProblem, METADATA_FILE } from '@flowstate/engine';
 import { type SpecAnalysis, validateSpec } from '@flowstate/spec';
 import { JobManagerError } from './errors';
+import { CheckpointInspections } from './inspections';
 import { requireNode } from './nodes';
 import {
   type FilePolicy,
@@ -104,18 +105,10 @@ interface JobRecord {
   lastMetrics: ManagedJobMetrics | undefined;
 }
 
-interface Inspection {
-  handle: WorkerHandle;
-  idle: ReturnType<typeof setTimeout> | null;
-}
-
 const ACTIVE: ReadonlySet<ManagedStatus> = new Set(['created', 'running', 'restarting']);
 const MAX_STATE_LIMIT = 10_000;
 const MAX_OUTPUT_LIMIT = 10_000;
 const DEFAULT_OUTPUT_LIMIT = 1000;
-const MAX_INSPECTIONS = 2;
-/** Time allowed for loading (and verifying) a checkpoint for inspection, on top of the request timeout. */
-const INSPECTION_LOAD_MS = 60_000;
 
 export class JobManager {
   private readonly dataDir: string;
@@ -125,7 +118,7 @@ export class JobManager {
   private readonly listeners = new Set<(e: ManagerEvent) => void>();
   /** Ended jobs that still hold a worker, oldest first. */
   private readonly ended: string[] = [];
-  private readonly inspections = new Map<string, Inspection>();
+  private readonly inspections: CheckpointInspections;
   private closed = false;
   /** What handling the workers' messages costs this thread (validation, bookkeeping, listeners). */
   private readonly load: MainThreadLoad = { messages: 0, totalMs: 0, maxMs: 0 };
@@ -150,6 +143,14 @@ export class JobManager {
       stopTimeoutMs: opts.stopTimeoutMs ?? 10_000,
     };
     this.files = opts.files ?? defaultFilePolicy(this.dataDir);
+    this.inspections = new CheckpointInspections({
+      dataDir: this.dataDir,
+      nice: this.opts.workerNice,
+      requestTimeoutMs: this.opts.requestTimeoutMs,
+      idleMs: this.opts.inspectionIdleMs,
+      memoryMb: this.opts.jobMemoryMb,
+      load: this.load,
+    });
   }
 
   // ------------------------------------------------------------------------------------ lifecycle
@@ -426,14 +427,7 @@ export class JobManager {
       }
       requireNode(r.analysis, nodeId, 'keyed');
     }
-    const key = `${dir}\n${withSpec ? JSON.stringify(spec) : ''}`;
-    const insp = this.inspection(key, dir, withSpec ? spec : null);
-    try {
-      await insp.handle.ready;
-      return await insp.handle.request({ cmd: 'queryState', nodeId, query: stateQuery(q) });
-    } finally {
-      this.touchInspection(key, insp);
-    }
+    return this.inspections.queryState(dir, withSpec ? spec : null, nodeId, stateQuery(q));
   }
 
   /**
@@ -461,11 +455,7 @@ export class JobManager {
       terminations.push(w.terminate());
     }
     this.ended.length = 0;
-    for (const [key, insp] of this.inspections) {
-      if (insp.idle) clearTimeout(insp.idle);
-      this.inspections.delete(key);
-      terminations.push(insp.handle.terminate());
-    }
+    terminations.push(this.inspections.close());
     await Promise.all(terminations);
   }
 
@@ -628,61 +618,6 @@ export class JobManager {
       );
     }
     return dir;
-  }
-
-  private inspection(key: string, dir: string, spec: unknown): Inspection {
-    const found = this.inspections.get(key);
-    if (found?.handle.alive) {
-      if (found.idle) clearTimeout(found.idle);
-      found.idle = null;
-      return found;
-    }
-    while (this.inspections.size >= MAX_INSPECTIONS) {
-      const [oldKey, old] = this.inspections.entries().next().value as [string, Inspection];
-      if (old.idle) clearTimeout(old.idle);
-      this.inspections.delete(oldKey);
-      void old.handle.terminate();
-    }
-    const init: WorkerInit = {
-      mode: 'inspect',
-      path: dir,
-      spec,
-      dataDir: this.dataDir,
-      nice: this.opts.workerNice,
-    };
-    const handle: WorkerHandle = new WorkerHandle(
-      init,
-      {
-        onEvent: () => {},
-        onGone: () => {
-          if (this.inspections.get(key)?.handle === handle) this.inspections.delete(key);
-        },
-        onProtocolError: () => {},
-      },
-      {
-        timeoutMs: this.opts.requestTimeoutMs,
-        startTimeoutMs: this.opts.requestTimeoutMs + INSPECTION_LOAD_MS,
-        load: this.load,
-        memoryMb: this.opts.jobMemoryMb,
-      },
-    );
-    const insp: Inspection = { handle, idle: null };
-    this.inspections.set(key, insp);
-    return insp;
-  }
-
-  private touchInspection(key: string, insp: Inspection): void {
-    if (this.inspections.get(key) !== insp) return;
-    if (!insp.handle.alive) {
-      this.inspections.delete(key);
-      return;
-    }
-    if (insp.idle) clearTimeout(insp.idle);
-    insp.idle = setTimeout(() => {
-      if (this.inspections.get(key) === insp) this.inspections.delete(key);
-      void insp.handle.terminate();
-    }, this.opts.inspectionIdleMs);
-    insp.idle.unref();
   }
 }
 
