@@ -1,6 +1,7 @@
 /**
  * Type checker: annotates every node of a parsed expression with its `type`, against an input schema, and
- * reports every problem it finds (not just the first) as positioned errors.
+ * reports every problem it finds (not just the first) as positioned errors. (One file: one typing rule per node
+ * kind, read side by side.)
  */
 import { referencedFields, someNode } from './ast';
 import { type ExprErrorCode, exprError, nearNames, quoteSnippet } from './errors';

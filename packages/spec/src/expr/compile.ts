@@ -1,6 +1,7 @@
 /**
  * The compiler: a checked AST → one JavaScript closure per expression, built once by composing small closures
- * per node. The text is never handed to eval or new Function.
+ * per node. The text is never handed to eval or new Function. (One file: one compile rule per node kind, in the
+ * checker's order; the operator fast paths are in specialized.ts.)
  *
  * - Types are known statically, so each node gets the closure for its types: int arithmetic (exact, overflow
  *   checked, truncating division) and float arithmetic (IEEE) are different closures; a CAST picks its

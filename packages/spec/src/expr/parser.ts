@@ -1,5 +1,6 @@
 /**
- * Parser: a hand-written Pratt (precedence-climbing) parser over the tokens of `lexer.ts`.
+ * Parser: a hand-written Pratt (precedence-climbing) parser over the tokens of `lexer.ts`. (One file: the
+ * grammar reads as a whole, one small parse function per construct; splitting it would scatter the precedence.)
  *
  * Binding power, lowest first (Calcite's order, which is also PostgreSQL's):
  *

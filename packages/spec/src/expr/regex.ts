@@ -1,5 +1,7 @@
 /**
- * Regular expressions from specs, with RE2 syntax and semantics (re2js, a pure JavaScript port of RE2):
+ * Regular expressions from specs, with RE2 syntax and semantics (re2js, a pure JavaScript port of RE2).
+ * (One file: the syntax check, the compile cache and the four operations share the pattern's scanner.)
+ *
  * matching takes time linear in the input, whatever the pattern, so a hostile pattern such as `^(a+)+$`
  * cannot pin a core. JavaScript's own RegExp backtracks and is never used on a spec's pattern.
  *
