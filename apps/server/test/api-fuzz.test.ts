@@ -41,6 +41,35 @@ const ODD_STRINGS = [
   "'",
 ];
 
+/**
+ * Requests that once broke the contract, kept as named regression cases (found by a hostile-client review,
+ * 2026-12): Fastify's own bodies for a URL it cannot decode or a parameter past its length limit.
+ */
+const REGRESSIONS: Array<{ name: string; method: 'GET' | 'PUT'; url: string; status: number; code: string }> =
+  [
+    {
+      name: 'a URL that does not decode',
+      method: 'GET',
+      url: '/api/pipelines/%zz',
+      status: 400,
+      code: 'invalid-request',
+    },
+    {
+      name: 'an id past the router’s parameter limit',
+      method: 'GET',
+      url: `/api/pipelines/${'a'.repeat(300)}`,
+      status: 400,
+      code: 'invalid-request',
+    },
+    {
+      name: 'an upload name that leaves the directory',
+      method: 'PUT',
+      url: '/api/files/..%2Fx',
+      status: 400,
+      code: 'invalid-request',
+    },
+  ];
+
 describe('API fuzz', () => {
   const data = tempDataDir();
   let t: TestServer;
@@ -79,6 +108,16 @@ describe('API fuzz', () => {
   afterAll(async () => {
     await t?.close();
     data.remove();
+  });
+
+  it.each(REGRESSIONS)('(regression) $name: $status $code', async (r) => {
+    const res = await t.server.app.inject({
+      method: r.method,
+      url: r.url,
+      ...(r.method === 'PUT' ? { headers: { 'content-type': 'text/plain' }, payload: 'x' } : {}),
+    });
+    expect(res.statusCode).toBe(r.status);
+    expect(ErrorBodySchema.parse(JSON.parse(res.body)).error.code).toBe(r.code);
   });
 
   it(`answers ${REQUESTS} seeded random requests over every route without a 5xx, in the contract shape`, async () => {

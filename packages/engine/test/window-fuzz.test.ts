@@ -21,7 +21,10 @@ import { expectSameRows, nodeMetrics, sourceRows } from './support/rows';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 60);
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
-/** Seeds that once failed, kept as named regression cases. */
+/**
+ * Seeds that once failed, kept as named regression cases. None has yet: seeds 1–560 were checked on 2026-12-07
+ * (FUZZ_SEED=61 FUZZ_CASES=500 beside the default 60).
+ */
 const REGRESSIONS: number[] = [];
 
 interface FuzzCase {
