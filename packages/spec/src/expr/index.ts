@@ -28,7 +28,13 @@
  * - Runtime failures throw ExpressionRuntimeError with a stable `code`.
  */
 export { referencedFields } from './ast';
-export { checkExpression, parseAggregate } from './checker';
+export {
+  type CheckOptions,
+  checkExpression,
+  type JoinScope,
+  joinRowSchema,
+  parseAggregate,
+} from './checker';
 export { compileExpression } from './compile';
 export type { ExprErrorCode } from './errors';
 export { evaluate } from './evaluate';

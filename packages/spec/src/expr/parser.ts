@@ -355,6 +355,24 @@ class Parser {
     );
   }
 
+  /** A field name, or a join's qualified one (`l.price`, `` r.`my field` ``): `tok` was the first name. */
+  private fieldRef(tok: Token): Expr {
+    if (!this.isPunct(this.peek(), '.')) {
+      return this.node({ kind: 'field', name: tok.value, start: tok.start, end: tok.end }, [], tok);
+    }
+    this.next(); // '.'
+    const after = this.peek();
+    if (after.kind !== 'ident' && after.kind !== 'quoted') {
+      this.fail(after, `a field name after '${tok.value}.' (a join's fields are written l.name or r.name)`);
+    }
+    this.next();
+    return this.node(
+      { kind: 'field', name: after.value, qualifier: tok.value, start: tok.start, end: after.end },
+      [],
+      tok,
+    );
+  }
+
   private parsePrefix(): Expr {
     const tok = this.peek();
     switch (tok.kind) {
@@ -367,11 +385,11 @@ class Parser {
         return this.literal('string', tok.value, tok);
       case 'quoted':
         this.next();
-        return this.node({ kind: 'field', name: tok.value, start: tok.start, end: tok.end }, [], tok);
+        return this.fieldRef(tok);
       case 'ident':
         this.next();
         if (this.isPunct(this.peek(), '(')) return this.parseCall(tok);
-        return this.node({ kind: 'field', name: tok.value, start: tok.start, end: tok.end }, [], tok);
+        return this.fieldRef(tok);
       case 'keyword':
         switch (tok.value) {
           case 'NULL':
