@@ -348,6 +348,40 @@ FROM (
     expect(sql).toContain(`${epochMillis('window_end')} AS window_end`);
   });
 
+  it('session keyed by several fields: partitioned by one ROW column (a parenthesized PARTITION BY list breaks views)', () => {
+    const sql = sqlOf(
+      chain(
+        fileSource(),
+        { id: 'k', kind: 'keyBy', key: ['word', 'n'] },
+        {
+          id: 'win',
+          kind: 'window',
+          assigner: { type: 'session', gapMs: 1000 },
+          aggregates: { cnt: 'COUNT(*)' },
+        },
+        collect(),
+      ),
+    );
+    expect(statement(sql, 'win_keyed')).toBe(`CREATE TEMPORARY VIEW win_keyed AS
+SELECT ts, word, n, x, __rowtime, CAST(ROW(word, n) AS ROW<word STRING, n BIGINT>) AS __session_key
+FROM src;`);
+    expect(statement(sql, 'win')).toBe(`CREATE TEMPORARY VIEW win AS
+SELECT
+  __session_key.word AS word,
+  __session_key.n AS n,
+  ${epochMillis('window_start')} AS window_start,
+  ${epochMillis('window_end')} AS window_end,
+  cnt,
+  __rowtime
+FROM (
+  SELECT __session_key, window_start, window_end, window_time AS __rowtime, COUNT(*) AS cnt
+  FROM TABLE(
+    SESSION(TABLE win_keyed PARTITION BY __session_key, DESCRIPTOR(__rowtime), INTERVAL '1' SECOND)
+  )
+  GROUP BY __session_key, window_start, window_end, window_time
+);`);
+  });
+
   it('FIRST_VALUE/LAST_VALUE are refused in sliding and session windows (no merge in Flink), fine in tumbling ones', () => {
     expect(
       sqlOf(keyed({ assigner: { type: 'tumbling', sizeMs: 1000 }, aggregates: { f: 'FIRST_VALUE(word)' } })),

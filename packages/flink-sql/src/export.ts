@@ -543,6 +543,9 @@ class Exporter {
       return text;
     };
     let tvf: string;
+    /** Sessions keyed by several fields: the ROW column that holds the key, and the view that adds it. */
+    let sessionKey: string | null = null;
+    let tvfInput = input.name;
     switch (a.type) {
       case 'tumbling':
         tvf = `TUMBLE(TABLE ${ident(input.name)}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.sizeMs, 'sizeMs')}${a.offsetMs > 0 ? `, ${dur(a.offsetMs, 'offsetMs')}` : ''})`;
@@ -560,9 +563,23 @@ class Exporter {
         tvf = `HOP(TABLE ${ident(input.name)}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.slideMs, 'slideMs')}, ${dur(a.sizeMs, 'sizeMs')}${a.offsetMs > 0 ? `, ${dur(a.offsetMs, 'offsetMs')}` : ''})`;
         break;
       case 'session': {
-        const partition = key.length === 1 ? ident(key[0]!) : `(${key.map(ident).join(', ')})`;
         // Flink 1.19+ session TVF: the key partitions the sessions (set semantics), as Flowstate's keyed sessions.
-        tvf = `SESSION(TABLE ${ident(input.name)} PARTITION BY ${partition}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.gapMs, 'gapMs')})`;
+        let partition = ident(key[0]!);
+        if (key.length > 1) {
+          // A key of several fields partitions by one ROW column instead of `PARTITION BY (a, b)`: a view over
+          // a session TVF with a parenthesized PARTITION BY list fails when another statement expands it
+          // (Flink 2.3: "SqlValidatorException: Column 'b' not found in any table"), and the planner only
+          // makes a window aggregate of it when the GROUP BY keys are exactly the partition keys.
+          sessionKey = this.fresh('__session_key');
+          const keyed = this.fresh(`${info.id}_keyed`);
+          const rowType = key.map((k) => `${ident(k)} ${sqlType(input.types[k]!)}`).join(', ');
+          this.views.push(
+            `${this.takeNotes()}-- ${label(node)}: its input with the key (${key.join(', ')}) as one ROW column to partition the sessions by\nCREATE TEMPORARY VIEW ${ident(keyed)} AS\nSELECT ${[...this.selectList(input), `CAST(ROW(${key.map(ident).join(', ')}) AS ROW<${rowType}>) AS ${ident(sessionKey)}`].join(', ')}\nFROM ${ident(input.name)};`,
+          );
+          partition = ident(sessionKey);
+          tvfInput = keyed;
+        }
+        tvf = `SESSION(TABLE ${ident(tvfInput)} PARTITION BY ${partition}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.gapMs, 'gapMs')})`;
         break;
       }
     }
@@ -585,15 +602,16 @@ class Exporter {
       // window of its slice has fired (SliceAssigner.getLastWindowEnd): the same rule.
     }
     const keyCols = key.map(ident);
+    const groupKey = sessionKey !== null ? [ident(sessionKey)] : keyCols;
     const inner = [
-      ...keyCols,
+      ...groupKey,
       'window_start',
       'window_end',
       ...(event ? [`window_time AS ${ident(this.rowtimeCol)}`] : []),
       ...aggs,
     ];
     const outer = [
-      ...keyCols,
+      ...(sessionKey !== null ? key.map((k) => `${ident(sessionKey!)}.${ident(k)} AS ${ident(k)}`) : keyCols),
       `${epochMillis('window_start')} AS window_start`,
       a.type === 'session'
         ? `${epochMillis('window_end')} AS window_end`
@@ -601,7 +619,7 @@ class Exporter {
       ...Object.keys(node.aggregates).map(ident),
       ...(event ? [ident(this.rowtimeCol)] : []),
     ];
-    const groupBy = [...keyCols, 'window_start', 'window_end', ...(event ? ['window_time'] : [])];
+    const groupBy = [...groupKey, 'window_start', 'window_end', ...(event ? ['window_time'] : [])];
     const windowText =
       a.type === 'session'
         ? `session window, gap ${a.gapMs} ms`
