@@ -486,7 +486,7 @@ class Exporter {
     const aggs = this.aggregates(info, node.aggregates, input.types);
     this.note(
       node.id,
-      "a rolling aggregate is an updating result in Flink SQL: a key's new row retracts its previous one (-U/+U), where Flowstate emits each update as a new row; the last row per key is the same",
+      "a rolling aggregate is an updating result in Flink SQL: a key's new row retracts its previous one (-U/+U), where Flowstate emits each update as a new row; and Flink emits nothing for an input row that leaves the key's aggregates unchanged (GroupAggFunction), where Flowstate emits the unchanged row again; the last row per key is the same",
     );
     this.view(
       info,
