@@ -56,6 +56,16 @@ describe('window and aggregate fuzz against a reference model', () => {
   if (REGRESSIONS.length > 0)
     it.each(REGRESSIONS)('(regression) seed %i', (seed) => runCase(windowFuzzCase(seed)));
 
+  it('runs the reference under other rules: no watermark at or below minWatermark, another allowed lateness', () => {
+    // Seed 13: a session window over timestamps in [-232, 0] with no out-of-orderness: 482 rows are late.
+    const c = windowFuzzCase(13);
+    expect(c.reference()).toEqual(c.expected);
+    expect(c.expected.late.length).toBe(482);
+    // Without a watermark before the end of input (Flink SQL emits none at or below 0), nothing is late.
+    expect(c.reference({ minWatermark: 0 }).late).toEqual([]);
+    expect(c.reference({ minWatermark: 0, allowedLatenessMs: 0 }).main.length).toBe(4);
+  });
+
   it('covers every assigner, late rows, and both exchange paths', () => {
     // The generator is worth what it reaches: check that a default run covers the interesting cases.
     const cases = Array.from({ length: 60 }, (_, i) => windowFuzzCase(i + 1));

@@ -20,4 +20,9 @@ export {
   withWatermarks,
 } from './reference';
 export { sourceRows } from './source-rows';
-export { type WindowFuzzCase, type WindowFuzzKind, windowFuzzCase } from './window-fuzz';
+export {
+  type WindowFuzzCase,
+  type WindowFuzzKind,
+  type WindowFuzzRules,
+  windowFuzzCase,
+} from './window-fuzz';

@@ -21,12 +21,24 @@ import { sourceRows } from './source-rows';
 
 export type WindowFuzzKind = 'tumbling' | 'sliding' | 'session' | 'rolling';
 
+/** Rules the reference model can run a case under, other than the spec's (see `WindowFuzzCase.reference`). */
+export interface WindowFuzzRules {
+  /** Watermarks at or below this value are not emitted (Flink SQL's watermark assigner starts at 0). */
+  minWatermark?: number;
+  /** Instead of the case's own allowed lateness. */
+  allowedLatenessMs?: number;
+  /** Instead of the case's own watermark interval in rows. */
+  emitEveryRows?: number;
+}
+
 export interface WindowFuzzCase {
   seed: number;
   /** The spec at parallelism 1 or 4 (the source at `sourceParallelism`, default 1; stateless nodes with it
    * unless `rebalanced`). */
   spec(parallelism: 1 | 4, sourceParallelism?: number): JobSpecInput;
   expected: { main: Row[]; late: Row[] };
+  /** The reference result with other rules (the same as `expected` without any). */
+  reference(rules?: WindowFuzzRules): { main: Row[]; late: Row[] };
   lateEdge: boolean;
   rebalanced: boolean;
   /** The result does not depend on arrival order: the source may also run as four splits. */
@@ -139,20 +151,20 @@ export function windowFuzzCase(seed: number): WindowFuzzCase {
     return map ? map.fn(row) : row;
   };
   const refAggs = Object.entries(aggregates).map(([n, t]) => refAggregate(n, t));
-  let expected: { main: Row[]; late: Row[] };
-  let nearWatermark = 0;
-  if (assigner) {
-    const ref = referenceWindow(elements, pre, {
+  const reference = (rules: WindowFuzzRules = {}) => {
+    let els = rules.emitEveryRows !== undefined ? withWatermarks(rows, { ...watermark, ...rules }) : elements;
+    const min = rules.minWatermark;
+    if (min !== undefined) els = els.filter((e) => e.kind === 'row' || e.wm > min);
+    if (!assigner) return { main: referenceRolling(els, pre, [key], refAggs), late: [], nearWatermark: 0 };
+    const ref = referenceWindow(els, pre, {
       key: [key],
       assigner,
-      allowedLatenessMs,
+      allowedLatenessMs: rules.allowedLatenessMs ?? allowedLatenessMs,
       aggregates: refAggs,
     });
-    expected = { main: ref.fired, late: ref.late };
-    nearWatermark = ref.nearWatermark;
-  } else {
-    expected = { main: referenceRolling(elements, pre, [key], refAggs), late: [] };
-  }
+    return { main: ref.fired, late: ref.late, nearWatermark: ref.nearWatermark };
+  };
+  const { nearWatermark, ...expected } = reference();
   // A rebalance before the window lowers the watermark a row meets by a scheduling-dependent amount and
   // reorders rows per key: results are then only defined when no row comes near the watermark (and the
   // aggregates do not depend on order, ensured above).
@@ -218,6 +230,10 @@ export function windowFuzzCase(seed: number): WindowFuzzCase {
     seed,
     spec,
     expected,
+    reference: (rules) => {
+      const { main, late } = reference(rules);
+      return { main, late };
+    },
     lateEdge,
     rebalanced,
     splittable,
