@@ -89,7 +89,9 @@ export async function getJobRootException(restUrl: string, jobId: string): Promi
 export async function cancelJob(restUrl: string, jobId: string): Promise<void> {
   const res = await fetch(`${restUrl.replace(/\/+$/, '')}/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
   if (!res.ok && res.status !== 404 && res.status !== 409) {
-    throw new Error(`PATCH /jobs/${jobId}?mode=cancel: HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    throw new Error(
+      `PATCH /jobs/${jobId}?mode=cancel: HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`,
+    );
   }
 }
 
