@@ -6,13 +6,14 @@
  * it for a documented reason. Skipped, with the reason printed, when Java 17 and Maven are missing and cannot
  * be installed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureFlinkBuilt, type LocalFlink, startLocalFlink } from '@flowstate/flink-local';
 import { connectGateway, type FlinkConnection } from '@flowstate/flink-run';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleCases, fuzzCases } from './cases';
+import { exampleCases, fuzzCases, REPO_ROOT } from './cases';
 import type { DifferenceId } from './differences';
 import { type CaseResult, runConformanceCase } from './suite';
 
@@ -173,4 +174,32 @@ describe.skipIf(!prep.ok)('Flowstate and Flink give the same results', () => {
       for (const c of r.comparisons) expect(c.flowstateRows, `${name}/${c.sink}`).toBe(c.flinkRows);
     }
   });
+
+  it('flowstate run --engine flink --flink-gateway URL runs on this Flink and writes what the embedded run writes', () => {
+    const out = path.join(work, 'cli');
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(REPO_ROOT, 'apps/cli/bin/flowstate.mjs'), 'run', ...args], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+    const spec = 'examples/word-count-windowed/job.json';
+    const onFlink = cli(
+      spec,
+      '--engine',
+      'flink',
+      '--flink-gateway',
+      flink.gatewayUrl,
+      '--output',
+      `${out}/flink`,
+    );
+    expect(onFlink.status, onFlink.stderr).toBe(0);
+    expect(onFlink.stderr).toContain(`Flink 2.3.0 at ${flink.gatewayUrl} (REST API ${flink.restUrl})\n`);
+    expect(onFlink.stderr).not.toContain('starting a local Flink');
+    const embedded = cli(spec, '--output', `${out}/embedded`);
+    expect(embedded.status, embedded.stderr).toBe(0);
+    const rows = (dir: string) => readFileSync(path.join(dir, 'out.jsonl'), 'utf8').split('\n').sort();
+    expect(rows(`${out}/flink`).length).toBe(226 + 1);
+    expect(rows(`${out}/flink`)).toEqual(rows(`${out}/embedded`));
+  }, 120_000);
 });

@@ -37,8 +37,7 @@ export const DIFFERENCES: Readonly<Record<DifferenceId, DeliberateDifference>> =
     handling:
       'Flink runs the spec without the late edge (and the sinks only it feeds); the main outputs are compared, the late output is not',
     flink: [
-      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/window/tvf/slicing/SlicingWindowProcessor.java',
-      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/window/tvf/common/WindowAggOperator.java (numLateRecordsDropped)',
+      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/window/tvf/common/WindowAggOperator.java ("doesn\'t support early-fire and late-arrival. Thus late elements (elements belong to emitted windows) will be simply dropped."; numLateRecordsDropped)',
     ],
   },
   'allowed-lateness': {
@@ -46,8 +45,8 @@ export const DIFFERENCES: Readonly<Record<DifferenceId, DeliberateDifference>> =
     what: "`allowedLatenessMs` > 0: Flowstate (as the DataStream WindowOperator) adds a row that is behind the watermark but within the allowed lateness to its window and fires the window again; Flink SQL's window TVF aggregation fires each window once and drops every later row",
     handling: 'Flink is compared with Flowstate running the same spec with allowedLatenessMs 0',
     flink: [
-      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/window/tvf/slicing/SlicingWindowProcessor.java',
-      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/util/TimeWindowUtil.java (isWindowFired)',
+      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/window/tvf/common/WindowAggOperator.java (no late arrival: late elements are dropped)',
+      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/aggregate/window/processors/UnsliceSyncStateWindowAggProcessor.java (sessions: MergingWindowProcessFunction with allowed lateness 0L, "TODO support allowedLateness")',
     ],
   },
   'watermark-every-row': {
