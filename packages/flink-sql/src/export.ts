@@ -546,19 +546,28 @@ class Exporter {
     /** Sessions keyed by several fields: the ROW column that holds the key, and the view that adds it. */
     let sessionKey: string | null = null;
     let tvfInput = input.name;
+    /** A sliding window whose size is not a multiple of its slide: the group-window `HOP(rowtime, slide, size)`. */
+    let groupWindow: string | null = null;
     switch (a.type) {
       case 'tumbling':
         tvf = `TUMBLE(TABLE ${ident(input.name)}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.sizeMs, 'sizeMs')}${a.offsetMs > 0 ? `, ${dur(a.offsetMs, 'offsetMs')}` : ''})`;
         break;
       case 'sliding':
         if (a.sizeMs % a.slideMs !== 0) {
-          this.refuse(
-            'hop-size-not-multiple',
-            node,
-            this.path(info, 'assigner', 'sizeMs'),
-            `${label(node)}: sizeMs ${a.sizeMs} is not a multiple of slideMs ${a.slideMs}; Flink's HOP window requires it ("Slicing Hopping Window requires size must be an integral multiple of slide", SliceAssigners.HoppingSliceAssigner): make sizeMs a multiple of slideMs`,
-          );
-          throw new UnsupportedExpression('refused', 'refused');
+          // The HOP window TVF requires size = k × slide. Flink's group-window HOP (GROUP BY HOP(…), the
+          // table runtime's WindowOperator) does not, and fires and drops late rows per window as the TVF
+          // does, but it has neither an offset ("HOP window with alignment is not supported yet") nor a
+          // processing-time variant here: only an event-time window without offset can take that road.
+          if (a.offsetMs > 0 || !event) {
+            this.refuse(
+              'hop-size-not-multiple',
+              node,
+              this.path(info, 'assigner', 'sizeMs'),
+              `${label(node)}: sizeMs ${a.sizeMs} is not a multiple of slideMs ${a.slideMs}; Flink's HOP window TVF requires it ("HOP table function based aggregate requires size must be an integral multiple of slide"), and its group-window HOP, which does not, has no ${a.offsetMs > 0 ? 'offset ("HOP window with alignment is not supported yet")' : 'processing-time form in this export'}: make sizeMs a multiple of slideMs${a.offsetMs > 0 ? ' or drop the offset' : ''}`,
+            );
+            throw new UnsupportedExpression('refused', 'refused');
+          }
+          groupWindow = `HOP(${ident(timeCol)}, ${dur(a.slideMs, 'slideMs')}, ${dur(a.sizeMs, 'sizeMs')})`;
         }
         tvf = `HOP(TABLE ${ident(input.name)}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.slideMs, 'slideMs')}, ${dur(a.sizeMs, 'sizeMs')}${a.offsetMs > 0 ? `, ${dur(a.offsetMs, 'offsetMs')}` : ''})`;
         break;
@@ -627,6 +636,29 @@ class Exporter {
           ? `tumbling window of ${a.sizeMs} ms${a.offsetMs ? `, offset ${a.offsetMs} ms` : ''}`
           : `sliding window of ${a.sizeMs} ms every ${a.slideMs} ms${a.offsetMs ? `, offset ${a.offsetMs} ms` : ''}`;
     input = { ...input };
+    if (groupWindow !== null) {
+      // HOP_START is the window's start (TIMESTAMP(3)), HOP_ROWTIME its window_end - 1 ms as a rowtime.
+      const args = groupWindow.slice('HOP('.length, -1);
+      const legacyInner = [
+        ...keyCols,
+        `HOP_START(${args}) AS window_start`,
+        `HOP_ROWTIME(${args}) AS ${ident(this.rowtimeCol)}`,
+        ...aggs,
+      ];
+      this.view(
+        info,
+        `${windowText} (event time) as a group window, GROUP BY HOP(…) (the HOP window TVF needs the size to be a multiple of the slide); window bounds as epoch milliseconds, window_end - 1 ms carried on as the rows' event time`,
+        `SELECT\n  ${outer.join(',\n  ')}\nFROM (\n  SELECT ${legacyInner.join(', ')}\n  FROM ${ident(input.name)}\n  GROUP BY ${[...keyCols, groupWindow].join(', ')}\n)`,
+        {
+          columns: Object.keys(info.outputSchema),
+          types: info.outputSchema,
+          rowtime: this.rowtimeCol,
+          proctime: null,
+          updatingFrom: null,
+        },
+      );
+      return;
+    }
     this.view(
       info,
       `${windowText} (${node.time} time); window bounds as epoch milliseconds, window_time (window_end - 1 ms) carried on as the rows' event time`,
