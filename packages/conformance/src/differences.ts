@@ -77,11 +77,12 @@ export const DIFFERENCES: Readonly<Record<DifferenceId, DeliberateDifference>> =
   },
   'hop-size-not-multiple': {
     id: 'hop-size-not-multiple',
-    what: 'a sliding window whose size is not a multiple of its slide: Flowstate runs it (as DataStream\'s SlidingEventTimeWindows); Flink SQL\'s HOP window aggregation rejects it ("HOP table function based aggregate requires size must be an integral multiple of slide"), so the export refuses the spec',
+    what: 'a sliding window whose size is not a multiple of its slide, with an offset: Flowstate runs it (as DataStream\'s SlidingEventTimeWindows); Flink SQL\'s HOP window TVF rejects such a size ("HOP table function based aggregate requires size must be an integral multiple of slide") and its group-window HOP, which the export uses for such a size, has no offset ("HOP window with alignment is not supported yet"), so the export refuses the spec',
     handling:
       'not run on Flink (the export names the node and why): a documented difference, not a compared case',
     flink: [
       'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/window/tvf/slicing/SliceAssigners.java (HoppingSliceAssigner)',
+      'flink-table/flink-table-planner: the group-window HOP refuses an alignment ("HOP window with alignment is not supported yet", seen on Flink 2.3.0)',
     ],
   },
   'first-last-value-merge': {
