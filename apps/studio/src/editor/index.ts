@@ -71,7 +71,6 @@ export {
   type FormField,
   type FormSection,
   fieldNameProblem,
-  formatDuration,
   GENERATOR_FIELDS,
   GENERATOR_KINDS,
   type GeneratorRow,

@@ -1,15 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatRate, keyText, valueColumns, valueText } from './format';
+import {
+  eventTimeTitle,
+  formatBytes,
+  formatDuration,
+  formatEventTime,
+  formatRate,
+  keyText,
+  valueColumns,
+  valueText,
+} from './format';
 
 describe('format', () => {
-  it('formats durations from milliseconds to days', () => {
+  it('formats durations from milliseconds to years: the largest two units', () => {
     expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(Number.NaN)).toBe('—');
+    expect(formatDuration(0.4)).toBe('0.4 ms');
+    expect(formatDuration(250)).toBe('250 ms');
     expect(formatDuration(950)).toBe('950 ms');
     expect(formatDuration(1234)).toBe('1.2 s');
+    expect(formatDuration(1500)).toBe('1.5 s');
+    expect(formatDuration(10_000)).toBe('10 s');
     expect(formatDuration(42_000)).toBe('42 s');
-    expect(formatDuration(245_000)).toBe('4 min 05 s');
-    expect(formatDuration(2 * 3600_000 + 3 * 60_000)).toBe('2 h 03 min');
+    expect(formatDuration(60_000)).toBe('1 min');
+    expect(formatDuration(90_000)).toBe('1 min 30 s');
+    expect(formatDuration(245_000)).toBe('4 min 5 s');
+    expect(formatDuration(3_600_000)).toBe('1 h');
+    expect(formatDuration(2 * 3600_000 + 3 * 60_000)).toBe('2 h 3 min');
     expect(formatDuration(3 * 86400_000 + 4 * 3600_000)).toBe('3 d 4 h');
+    expect(formatDuration((2 * 365 + 40) * 86400_000)).toBe('2 y 40 d');
+    expect(formatDuration(-1500)).toBe('−1.5 s');
+  });
+
+  it('formats event times in UTC, with milliseconds when there are any', () => {
+    expect(formatEventTime(1_700_000_000_000)).toBe('2023-11-14 22:13:20Z');
+    expect(formatEventTime(1_700_000_059_999)).toBe('2023-11-14 22:14:19.999Z');
+    expect(formatEventTime(0)).toBe('1970-01-01 00:00:00Z');
+    expect(formatEventTime(null)).toBe('—');
+    expect(eventTimeTitle(1_700_000_000_000)).toBe(
+      '1700000000000 ms since the epoch (2023-11-14T22:13:20.000Z)',
+    );
   });
 
   it('formats sizes in binary units', () => {
