@@ -46,9 +46,9 @@ export const SOURCE_CONNECTOR_FIELDS: Readonly<Record<string, readonly FormField
   file: [
     f(['connector', 'path'], {
       label: 'Path',
-      input: 'text',
+      input: 'file-path',
       required: true,
-      help: 'Relative paths resolve against the server’s data directory',
+      help: 'Choose an uploaded file (files/<name>) or an example’s data, upload one, or type a path; relative paths resolve against the server’s data directory',
     }),
     f(['connector', 'format'], {
       label: 'Format',
@@ -168,4 +168,12 @@ export function defaultWatermark(fields: readonly { name: string; type: FieldTyp
 } {
   const ts = fields.find((x) => x.type === 'timestamp') ?? fields.find((x) => x.type === 'int');
   return { timestampField: ts?.name ?? 'ts', maxOutOfOrdernessMs: 1000 };
+}
+
+/** The file source format a path's extension says: `.jsonl` / `.ndjson`, `.csv`, else one row per line. */
+export function fileFormatOfPath(path: string): 'text' | 'jsonl' | 'csv' {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  if (lower.endsWith('.csv')) return 'csv';
+  return 'text';
 }

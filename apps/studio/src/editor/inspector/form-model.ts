@@ -18,7 +18,9 @@ export type FieldInputType =
   | 'aggregates-editor'
   | 'key-picker'
   | 'field-picker'
-  | 'values-list';
+  | 'values-list'
+  /** A file source's path: a text box, the files the server has to choose from, and an upload. */
+  | 'file-path';
 
 export interface SelectOption {
   value: string;

@@ -9,6 +9,7 @@ export * from './form-model';
 export * from './generators';
 export * from './job-form';
 export * from './node-form';
+export * from './problems';
 export * from './records';
 export * from './schema-editing';
 export * from './windows';

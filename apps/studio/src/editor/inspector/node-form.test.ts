@@ -8,6 +8,7 @@ import { type FlowNode, type FlowNodeDataOf, nodeToSpec } from '../types';
 import {
   addSchemaField,
   type FormField,
+  fileFormatOfPath,
   jobForm,
   nodeForm,
   nodeSummary,
@@ -222,9 +223,46 @@ describe('helpers', () => {
       'collect',
     ]);
     expect(nodeSummary(createNode('source.file', { x: 0, y: 0 }, []))).toBe('file · data/input.txt');
+    expect(
+      nodeSummary(createNode('source.file', { x: 0, y: 0 }, [], { filePath: '/srv/examples/words.txt' })),
+    ).toBe('file · /srv/examples/words.txt');
+  });
+
+  it('says which duration is not set instead of NaN', () => {
+    const window = (assigner: Record<string, unknown>) =>
+      withData(createNode('window', { x: 0, y: 0 }, []), { assigner, aggregates: { count: 'COUNT(*)' } });
+    expect(nodeSummary(window({ type: 'tumbling' }))).toBe('tumbling size not set · count');
+    expect(nodeSummary(window({ type: 'sliding', sizeMs: 60_000 }))).toBe(
+      'sliding 1 min every slide not set · count',
+    );
+    expect(nodeSummary(window({ type: 'session', gapMs: '3' }))).toBe('session gap gap not set · count');
+    expect(nodeSummary(window({}))).toBe('window size not set · count');
+  });
+
+  it('shows the delimiter for CSV files only, and drops it when the format is no longer CSV', () => {
+    const keys = (node: FlowNode) => nodeForm(node).flatMap((x) => x.fields.map((f) => f.key));
+    let file = createNode('source.file', { x: 0, y: 0 }, []);
+    expect(keys(file)).not.toContain('connector.delimiter');
+    file = withData(file, writeField(file, ['connector', 'format'], 'jsonl'));
+    expect(keys(file)).not.toContain('connector.delimiter');
+    file = withData(file, writeField(file, ['connector', 'format'], 'csv'));
+    file = withData(file, writeField(file, ['connector', 'delimiter'], ';'));
+    expect(keys(file)).toContain('connector.delimiter');
+    file = withData(file, writeField(file, ['connector', 'format'], 'jsonl'));
+    expect(readField(file, ['connector'])).toEqual({ type: 'file', path: 'data/input.txt', format: 'jsonl' });
   });
 
   it('offers the default item of a kind', () => {
     expect(paletteItem('aggregate')?.defaults()).toEqual({ aggregates: { count: 'COUNT(*)' } });
+  });
+
+  it('reads the format of a data file from its extension', () => {
+    expect(['files/a.jsonl', 'b.NDJSON', '/x/sales.csv', 'words.txt', 'data'].map(fileFormatOfPath)).toEqual([
+      'jsonl',
+      'jsonl',
+      'csv',
+      'text',
+      'text',
+    ]);
   });
 });

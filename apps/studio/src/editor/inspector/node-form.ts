@@ -6,7 +6,7 @@
 import type { FieldTypeName, NodeKind } from '@flowstate/spec';
 import { formatDuration } from '../../lib/format';
 import { valueAtPath } from '../analysis';
-import { defaultAssigner, defaultSinkConnector, defaultSource } from '../palette';
+import { defaultAssigner, defaultSinkConnector, defaultSource, type NodeDefaults } from '../palette';
 import { type FlowNode, type FlowNodeData, isRecord } from '../types';
 import {
   GENERATORS_FIELD,
@@ -27,6 +27,7 @@ export function nodeForm(node: FlowNode): FormSection[] {
   const connectorType = isRecord(data.connector) ? String(data.connector.type) : undefined;
   switch (node.type as NodeKind) {
     case 'source': {
+      const fileFormat = isRecord(data.connector) ? (data.connector.format ?? 'text') : undefined;
       const fixed =
         connectorType === 'nexmark'
           ? 'Fixed by the Nexmark table'
@@ -47,7 +48,10 @@ export function nodeForm(node: FlowNode): FormSection[] {
               options: SOURCE_TYPES,
               variant: true,
             }),
-            ...(SOURCE_CONNECTOR_FIELDS[connectorType ?? ''] ?? []),
+            ...(SOURCE_CONNECTOR_FIELDS[connectorType ?? ''] ?? []).filter(
+              // A delimiter separates CSV fields: text and JSON Lines have none.
+              (x) => x.key !== 'connector.delimiter' || fileFormat === 'csv',
+            ),
           ],
         },
         {
@@ -208,7 +212,12 @@ export function readField(node: FlowNode, path: readonly string[]): unknown {
  * assigner's defaults (keeping size and offset where both have them). A text file's schema is its one
  * field, `line`.
  */
-export function writeField(node: FlowNode, path: readonly string[], value: unknown): FlowNodeData {
+export function writeField(
+  node: FlowNode,
+  path: readonly string[],
+  value: unknown,
+  defaults: NodeDefaults = {},
+): FlowNodeData {
   if (path.length === 1 && path[0] === 'id') {
     throw new Error('writeField: the id is changed by renaming the node (the store’s setField / renameNode)');
   }
@@ -218,7 +227,7 @@ export function writeField(node: FlowNode, path: readonly string[], value: unkno
     const current = isRecord(data.connector) ? data.connector.type : undefined;
     if (current === value) return node.data;
     const common = pick(data, ['name', 'parallelism']);
-    return { ...common, ...defaultSource(value as 'datagen' | 'file' | 'nexmark') } as FlowNodeData;
+    return { ...common, ...defaultSource(value as 'datagen' | 'file' | 'nexmark', defaults) } as FlowNodeData;
   }
   if (node.type === 'sink' && key === 'connector.type') {
     const current = isRecord(data.connector) ? data.connector.type : undefined;
@@ -243,6 +252,9 @@ export function writeField(node: FlowNode, path: readonly string[], value: unkno
   let next = setIn(data, path, value);
   if (node.type === 'source' && key === 'connector.format' && value === 'text') {
     next = setIn(next, ['schema'], { line: 'string' });
+  }
+  if (node.type === 'source' && key === 'connector.format' && value !== 'csv') {
+    next = setIn(next, ['connector', 'delimiter'], undefined);
   }
   if (node.type === 'source' && key === 'connector.table' && Object.hasOwn(next, 'schema')) {
     // A Nexmark table fixes the schema: a declared one could only disagree.
@@ -271,13 +283,16 @@ export function nodeSummary(node: FlowNode): string {
       return `by ${Array.isArray(data.key) ? data.key.join(', ') : ''}`;
     case 'window': {
       const a: Record<string, unknown> = isRecord(data.assigner) ? data.assigner : {};
+      // A field being edited may be empty (or not a number yet): say so, never "NaN".
+      const ms = (v: unknown, what: string) =>
+        typeof v === 'number' && Number.isFinite(v) ? formatDuration(v) : `${what} not set`;
       const size =
         a.type === 'session'
-          ? `gap ${formatDuration(Number(a.gapMs))}`
+          ? `gap ${ms(a.gapMs, 'gap')}`
           : a.type === 'sliding'
-            ? `${formatDuration(Number(a.sizeMs))} every ${formatDuration(Number(a.slideMs))}`
-            : formatDuration(Number(a.sizeMs));
-      return `${String(a.type ?? '')} ${size} · ${names(data.aggregates)}`;
+            ? `${ms(a.sizeMs, 'size')} every ${ms(a.slideMs, 'slide')}`
+            : ms(a.sizeMs, 'size');
+      return `${String(a.type ?? 'window')} ${size} · ${names(data.aggregates)}`;
     }
     case 'aggregate':
       return names(data.aggregates);
