@@ -65,6 +65,14 @@ describe('niceTicks', () => {
     expect(niceTicks(0, 0.3, 3)).toEqual([0, 0.1, 0.2, 0.3]);
   });
 
+  it('keeps whole units apart when asked: no 0.5 B, no two ticks that read 1 ms', () => {
+    expect(niceTicks(0, 1.3, 3)).toEqual([0, 0.5, 1, 1.5]);
+    expect(niceTicks(0, 1.3, 3, 1)).toEqual([0, 1, 2]);
+    expect(niceTicks(0, 0.4, 3, 1)).toEqual([0, 1]);
+    expect(niceTicks(0, 0, 3, 1)).toEqual([0, 1]);
+    expect(niceTicks(0, 2300, 3, 1)).toEqual([0, 1000, 2000, 3000]);
+  });
+
   it('handles a flat or empty range', () => {
     expect(niceTicks(0, 0)).toEqual([0, 1]);
     const t = niceTicks(5, 5);

@@ -17,6 +17,7 @@ import { OutputPanel } from './output-panel';
 import { RunHeader } from './run-header';
 import { StatePanel } from './state-panel';
 import { ThroughputChart } from './throughput-chart';
+import { TimePanel } from './time-panel';
 
 /** `/jobs/[id]`: one run, live. Socket events update the React Query cache the panels read. */
 export function RunView({ jobId }: { jobId: string }) {
@@ -82,6 +83,7 @@ export function RunView({ jobId }: { jobId: string }) {
         <CheckpointChart job={j} />
       </div>
       <NodesPanel job={j} />
+      <TimePanel job={j} />
       <div className={`grid gap-5 ${sinks.length > 0 ? 'xl:grid-cols-2' : ''}`}>
         <EventsPanel jobId={j.id} />
         {sinks.length > 0 && <OutputPanel job={j} sinks={sinks} />}
