@@ -29,7 +29,7 @@ describe('spec ⇄ graph', () => {
     expect(words).toEqual({
       id: 'words',
       type: 'flatMap',
-      position: { x: 260, y: 0 },
+      position: { x: 232, y: 0 },
       data: {
         name: 'Split into words',
         explode: "REGEXP_SPLIT(LOWER(line), '[^a-z0-9]+')",

@@ -74,11 +74,11 @@ describe('auto-layout', () => {
       out: 3,
     });
     const positions = layoutPositions(graph.nodes, graph.edges);
-    expect(positions.get('g')!.x).toBe(2 * (NODE_WIDTH + 40));
+    expect(positions.get('g')!.x).toBe(2 * (NODE_WIDTH + 32));
     // Two sources in the first column, centred on the middle line, one row apart.
     expect(positions.get('lines')).toEqual({ x: 0, y: -56 });
     expect(positions.get('more')).toEqual({ x: 0, y: 56 });
-    expect(positions.get('f')).toEqual({ x: 260, y: 0 });
+    expect(positions.get('f')).toEqual({ x: 232, y: 0 });
   });
 
   it('orders a column by the rows of the upstream nodes', () => {
@@ -103,7 +103,7 @@ describe('auto-layout', () => {
     const wide = applyGraphChanges(graph, [
       { type: 'dimensions', id: 'lines', measured: { width: 400, height: NODE_HEIGHT } },
     ]);
-    expect(layoutPositions(wide.nodes, wide.edges).get('out')).toEqual({ x: 440, y: 0 });
+    expect(layoutPositions(wide.nodes, wide.edges).get('out')).toEqual({ x: 432, y: 0 });
   });
 
   it('lays out a graph with a cycle without looping forever', () => {
@@ -134,11 +134,11 @@ describe('fitViewport', () => {
   it('zooms out to show the whole pipeline: the six-node word count chain in an 880 px canvas', () => {
     const fit = fitViewport({ x: 0, y: 0, width: 1000, height: 100 }, view, { padding: 50 });
     expect(fit).toEqual({ x: 50, y: 260, zoom: 0.8 });
-    // 1520 wide, 76 high, 40 px of padding each side: (880 − 80) / 1520.
-    const wide = fitViewport({ x: 0, y: 0, width: 1520, height: 76 }, { width: 880, height: 700 });
-    expect(wide.zoom).toBeCloseTo(800 / 1520, 12);
+    // 1360 wide (6 × 200 + 5 × 32), 76 high, 40 px of padding each side: (880 − 80) / 1360.
+    const wide = fitViewport({ x: 0, y: 0, width: 1360, height: 76 }, { width: 880, height: 700 });
+    expect(wide.zoom).toBeCloseTo(800 / 1360, 12);
     expect(wide.x).toBeCloseTo(40, 9);
-    expect(wide.y).toBeCloseTo((700 - 76 * (800 / 1520)) / 2, 9);
+    expect(wide.y).toBeCloseTo((700 - 76 * (800 / 1360)) / 2, 9);
   });
 
   it('stops at the minimum zoom, sources at the left, for a graph too big even for that', () => {
@@ -156,10 +156,10 @@ describe('placeNewNode', () => {
 
   it('puts the first node at the origin, the next right of the selected one (else the rightmost)', () => {
     expect(placeNewNode([])).toEqual({ x: 0, y: 0 });
-    const nodes = [node('a', 0, 0), node('b', 260, 0)];
-    expect(placeNewNode(nodes)).toEqual({ x: 520, y: 0 });
-    expect(placeNewNode(nodes, ['a'])).toEqual({ x: 260, y: 112 });
-    expect(placeNewNode(nodes, ['b'])).toEqual({ x: 520, y: 0 });
+    const nodes = [node('a', 0, 0), node('b', 232, 0)];
+    expect(placeNewNode(nodes)).toEqual({ x: 464, y: 0 });
+    expect(placeNewNode(nodes, ['a'])).toEqual({ x: 232, y: 112 });
+    expect(placeNewNode(nodes, ['b'])).toEqual({ x: 464, y: 0 });
   });
 
   it('clicks in a row never put a node on another', () => {
@@ -170,15 +170,15 @@ describe('placeNewNode', () => {
       nodes.push(node(`n${i}`, at.x, at.y));
       ids.push(`n${i}`);
     }
-    expect(nodes.map((n) => n.position.x)).toEqual([0, 260, 520, 780, 1040, 1300, 1560, 1820]);
+    expect(nodes.map((n) => n.position.x)).toEqual([0, 232, 464, 696, 928, 1160, 1392, 1624]);
     // Eight clicks with the first node selected each time: a column below the second place.
     const column: ReturnType<typeof node>[] = [node('first', 0, 0)];
     for (let i = 0; i < 3; i++) column.push({ id: `c${i}`, position: placeNewNode(column, ['first']) });
     expect(column.map((n) => n.position)).toEqual([
       { x: 0, y: 0 },
-      { x: 260, y: 0 },
-      { x: 260, y: 112 },
-      { x: 260, y: 224 },
+      { x: 232, y: 0 },
+      { x: 232, y: 112 },
+      { x: 232, y: 224 },
     ]);
   });
 });

@@ -5,14 +5,14 @@
  * positions, and no two node boxes overlap (measured sizes when React Flow has measured them, else the
  * default node size).
  *
- * With the default node size a straight chain lands on x = 0, 260, 520, … at y = 0 — the layout the
+ * With the default node size a straight chain lands on x = 0, 232, 464, … at y = 0 — the layout the
  * bundled examples are written with.
  */
 import type { FlowEdge, FlowNode, XYPosition } from './types';
 
-export const NODE_WIDTH = 220;
+export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 72;
-export const COLUMN_GAP = 40;
+export const COLUMN_GAP = 32;
 export const ROW_GAP = 40;
 
 export interface LayoutOptions {

@@ -33,12 +33,12 @@ describe('editor store', () => {
 
     const source = s().addNode('source.file', { x: 0, y: 0 });
     step();
-    const words = s().addNode('flatMap', { x: 260, y: 0 });
+    const words = s().addNode('flatMap', { x: 232, y: 0 });
     step();
     const sink = s().addNode('sink'); // click-to-add: right of the rightmost node
     step();
     expect([source, words, sink]).toEqual(['source1', 'flatMap1', 'sink1']);
-    expect(s().graph.nodes[2]!.position).toEqual({ x: 520, y: 0 });
+    expect(s().graph.nodes[2]!.position).toEqual({ x: 464, y: 0 });
 
     expect(s().connect({ source, target: words, sourceHandle: 'main', targetHandle: 'in' })).toEqual({
       ok: true,
@@ -330,9 +330,9 @@ describe('editor store', () => {
     expect(ids).toEqual(['source1', 'flatMap1', 'filter1', 'keyBy1']);
     expect(store.getState().graph.nodes.map((n) => n.position)).toEqual([
       { x: 0, y: 0 },
-      { x: 260, y: 0 },
-      { x: 520, y: 0 },
-      { x: 780, y: 0 },
+      { x: 232, y: 0 },
+      { x: 464, y: 0 },
+      { x: 696, y: 0 },
     ]);
     expect(store.getState().toSpec().nodes[0]).toMatchObject({
       connector: { type: 'file', path: '/repo/examples/word-count/data/words.txt', format: 'text' },

@@ -5,6 +5,7 @@ import {
   formatDuration,
   formatEventTime,
   formatRate,
+  formatWindow,
   keyText,
   valueColumns,
   valueText,
@@ -36,6 +37,12 @@ describe('format', () => {
     expect(formatEventTime(1_700_000_059_999)).toBe('2023-11-14 22:14:19.999Z');
     expect(formatEventTime(0)).toBe('1970-01-01 00:00:00Z');
     expect(formatEventTime(null)).toBe('—');
+    expect(formatEventTime(1_700_000_059_999, { seconds: true })).toBe('2023-11-14 22:14:19');
+    expect(formatWindow(1_700_000_000_000, 1_700_000_060_000)).toBe('2023-11-14 22:13:20 – 22:14:20Z');
+    expect(formatWindow(1_699_999_990_000, 1_700_086_400_500)).toBe(
+      '2023-11-14 22:13:10 – 2023-11-15 22:13:20.500Z',
+    );
+    expect(formatWindow(Number.NaN, 1)).toBe('—');
     expect(eventTimeTitle(1_700_000_000_000)).toBe(
       '1700000000000 ms since the epoch (2023-11-14T22:13:20.000Z)',
     );

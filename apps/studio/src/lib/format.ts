@@ -28,17 +28,33 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /**
  * An event time (epoch milliseconds) as people read it, in UTC: `2023-11-14 22:13:20Z`, with the
- * milliseconds when there are any (`2023-11-14 22:13:59.999Z`); `—` for none. Event times are what the
+ * milliseconds when there are any (`2023-11-14 22:13:59.999Z`); `—` for none. `seconds`: the short form for
+ * tight spaces, to the second and without the zone (`2023-11-14 22:13:59`). Event times are what the
  * data says, not the viewer's clock, so the studio shows them in one zone whatever the browser's.
  */
-export function formatEventTime(ms: number | null | undefined): string {
+export function formatEventTime(
+  ms: number | null | undefined,
+  { seconds = false }: { seconds?: boolean } = {},
+): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '—';
   const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   const millis = d.getUTCMilliseconds();
+  if (seconds) return `${date} ${time}`;
   return `${date} ${time}${millis > 0 ? `.${pad(millis, 3)}` : ''}Z`;
+}
+
+/**
+ * A window's bounds `[start, end)` on one line: `2023-11-14 22:12:50 – 22:13:50Z` (the end's date only when it
+ * differs from the start's, milliseconds only when there are any).
+ */
+export function formatWindow(start: number, end: number): string {
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return '—';
+  const a = formatEventTime(start).replace(/Z$/, '');
+  const b = formatEventTime(end);
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a} – ${b.slice(11)}` : `${a} – ${b}`;
 }
 
 /** What hovering an event time shows: the value as stored (`1700000000000 ms since the epoch`). */

@@ -41,6 +41,8 @@ export interface TimeFigures {
   } | null;
 }
 
+const maxZero = (n: number | null): number | null => (n === null ? null : Math.max(0, n));
+
 /** The time figures of every node of a sample (keyBy is a partitioning, not an operator: left out). */
 export function timeFigures(metrics: JobMetrics, now: number): TimeFigures[] {
   return metrics.nodes
@@ -55,7 +57,8 @@ export function timeFigures(metrics: JobMetrics, now: number): TimeFigures[] {
         recordsIn: n.recordsIn,
         watermark: wm,
         maxEventTime: n.maxEventTime,
-        heldBackMs: diff(n.maxEventTime, wm),
+        // A window's results carry `window_end - 1`, at or behind the watermark: nothing is held back then.
+        heldBackMs: maxZero(diff(n.maxEventTime, wm)),
         behindClockMs: diff(now, wm),
         idleInputs: n.idleInputs,
         inputs: n.inputs,

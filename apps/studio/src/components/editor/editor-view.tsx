@@ -407,7 +407,7 @@ function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null;
         </div>
       </div>
       <div className="flex min-h-0 flex-1 overflow-hidden rounded-lg border border-border">
-        <aside className="w-44 shrink-0 border-r border-border bg-surface">
+        <aside className="w-40 shrink-0 border-r border-border bg-surface">
           <PalettePanel
             onAdd={(id) => {
               // Right of the selected node, where it covers no other; then the whole pipeline in view.

@@ -14,7 +14,7 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
   const label = (data as { name?: string }).name || id;
   return (
     <div
-      className={`w-[220px] rounded-lg border bg-surface py-2 pl-3 text-left shadow-sm ${outputs.length > 1 ? 'pr-11' : 'pr-3'} ${
+      className={`w-[200px] rounded-lg border bg-surface px-3 py-2 text-left shadow-sm ${
         selected ? 'border-accent ring-2 ring-accent/40' : 'border-border'
       }`}
     >
@@ -42,7 +42,7 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
           </span>
         )}
       </div>
-      <div className="truncate text-[15px] font-semibold leading-snug" title={label}>
+      <div className="truncate text-base font-semibold leading-snug" title={label}>
         {label}
       </div>
       <div className="mt-0.5 truncate text-[13px] leading-snug text-muted">
@@ -68,13 +68,13 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
   );
 }
 
-/** Which output a handle is, beside it (a window has two: its results, and its late rows). */
+/** Which output a handle is, just outside the node above its edge (a window has two: results and late rows). */
 export function HandleLabel({ top, children }: { top: string; children: ReactNode }) {
   return (
     <span
       aria-hidden="true"
       style={{ top }}
-      className="pointer-events-none absolute right-2 -translate-y-1/2 rounded bg-surface px-1 font-mono text-[10px] leading-3 text-muted"
+      className="pointer-events-none absolute left-full ml-2 -translate-y-full rounded bg-surface/90 px-0.5 font-mono text-[10px] leading-3 text-muted"
     >
       {children}
     </span>

@@ -368,7 +368,11 @@ function TemplateGallery({ templates }: { templates: Template[] }) {
                 <h3 className="font-semibold">{t.name}</h3>
                 <ModeBadge mode={t.mode} />
               </div>
-              <p className="mt-1 line-clamp-3 flex-1 text-sm text-muted">{t.description}</p>
+              <div className="mt-1 flex-1">
+                <p className="line-clamp-3 text-sm text-muted" title={t.description}>
+                  {t.description}
+                </p>
+              </div>
               <p className="mt-3 flex flex-wrap items-center gap-1 text-[11px] text-muted">
                 <span className="sr-only">Nodes: </span>
                 {t.kinds.map((k, i) => (

@@ -159,12 +159,13 @@ function summaryOf(data: GraphNodeData): string {
     .join(', ');
 }
 
+/** One figure: its name left, its value right (each row on its own, so a long name takes no room from others). */
 function Figure({ name, children, tone }: { name: string; children: ReactNode; tone?: string }) {
   return (
-    <>
-      <dt className="text-muted">{name}</dt>
-      <dd className={`truncate text-right ${tone ?? ''}`}>{children}</dd>
-    </>
+    <div className="flex items-baseline justify-between gap-2">
+      <dt className="shrink-0 text-muted">{name}</dt>
+      <dd className={`min-w-0 truncate text-right ${tone ?? ''}`}>{children}</dd>
+    </div>
   );
 }
 
@@ -176,25 +177,25 @@ function MetricsNode({ data }: NodeProps<GraphNode>) {
     <article
       aria-label={summaryOf(data)}
       style={{ width: RUN_NODE_WIDTH, minHeight: 72 }}
-      className={`rounded-lg border border-border bg-surface py-2 pl-3 text-left shadow-sm ${outputs.length > 1 ? 'pr-11' : 'pr-3'}`}
+      className="rounded-lg border border-border bg-surface px-3 py-2 text-left shadow-sm"
     >
       {inputs.map((h) => (
         <Handle key={h} type="target" position={Position.Left} id={h} isConnectable={false} />
       ))}
-      <div className="flex items-center justify-between gap-2">
-        <span className="truncate text-sm font-semibold">{label}</span>
-        <span className="shrink-0 rounded bg-surface-2 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-muted">
-          {(KIND_LABELS as Record<string, string>)[kind] ?? kind}
-        </span>
+      <div className="text-[10px] font-medium uppercase leading-4 tracking-wide text-muted">
+        {(KIND_LABELS as Record<string, string>)[kind] ?? kind}
+      </div>
+      <div className="truncate text-sm font-semibold leading-5" title={label}>
+        {label}
       </div>
       {f ? (
-        <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 text-xs leading-[18px] tabular-nums">
+        <dl className="mt-1 text-xs leading-[18px] tabular-nums">
           <Figure name="rows/s">
             {formatRate(f.recordsInPerSec)} in · {formatRate(f.recordsOutPerSec)} out
           </Figure>
           {f.watermark !== null && (
             <Figure name="wm">
-              <EventTime ms={f.watermark} />
+              <EventTime ms={f.watermark} short />
             </Figure>
           )}
           {f.numKeys > 0 && <Figure name="keys">{formatCount(f.numKeys)}</Figure>}

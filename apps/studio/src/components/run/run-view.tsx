@@ -74,7 +74,7 @@ export function RunView({ jobId }: { jobId: string }) {
     <div className="space-y-5">
       <RunHeader job={j} running={running} />
       <JobGraph job={j} running={running} />
-      <div className="grid gap-5 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
+      <div className="grid gap-5 lg:grid-cols-2">
         <StatePanel job={j} nodes={stateful} />
         <CheckpointsPanel job={j} running={running} />
       </div>

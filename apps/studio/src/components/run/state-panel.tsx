@@ -4,7 +4,7 @@ import { TERMINAL_JOB_STATUSES } from '@flowstate/api';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ApiRequestError, api } from '../../lib/api';
-import { formatCount, keyText, valueColumns, valueText } from '../../lib/format';
+import { formatCount, formatWindow, keyText, valueColumns, valueText } from '../../lib/format';
 import { fieldOf, type KeyedRow, KeyedRows, type SortSpec } from '../../lib/keyed-rows';
 import { useCheckpoints } from '../../lib/queries';
 import { useSocketEvents, useStateRoom } from '../../lib/socket';
@@ -314,10 +314,22 @@ function StateTable({
   }, [view]);
 
   const notRunning = error instanceof ApiRequestError && error.code === 'job-not-running';
-  const cols = columns && columns.length > 0 ? columns : ['value'];
+  const valueCols = columns && columns.length > 0 ? columns : ['value'];
+  // A window's bounds read as one column, `window` (sorted by its start).
+  const windowed = valueCols.includes('window_start') && valueCols.includes('window_end');
+  const cols = windowed
+    ? ['window', ...valueCols.filter((c) => c !== 'window_start' && c !== 'window_end')]
+    : valueCols;
+  const sortField = (c: string) => (c === 'window' ? 'window_start' : c);
   // Values get the room (a float such as 109.906058 fits, an event time 11.5rem); the table scrolls sideways
   // when there are many.
-  const gridTemplate = `minmax(5rem,1fr) ${cols.map((c) => (timeColumns.has(c) ? 'minmax(11.5rem,1.4fr)' : 'minmax(6.5rem,1fr)')).join(' ')}`;
+  const width = (c: string) =>
+    c === 'window'
+      ? 'minmax(16.5rem,2fr)'
+      : timeColumns.has(c)
+        ? 'minmax(11.5rem,1.4fr)'
+        : 'minmax(6.5rem,1fr)';
+  const gridTemplate = `minmax(5rem,1fr) ${cols.map(width).join(' ')}`;
   const now = Date.now();
 
   const sortBy = (by: string) =>
@@ -392,13 +404,15 @@ function StateTable({
                 {['key', ...cols].map((c) => (
                   <th
                     key={c}
-                    aria-sort={sort.by === c ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                    aria-sort={
+                      sort.by === sortField(c) ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'
+                    }
                     className={`py-1.5 text-xs font-medium text-muted ${c === 'key' ? 'px-3 text-left' : 'px-2 text-right'}`}
                   >
-                    <button type="button" onClick={() => sortBy(c)} className="hover:text-fg">
+                    <button type="button" onClick={() => sortBy(sortField(c))} className="hover:text-fg">
                       {c === 'key' ? 'Key' : c}
                       <span aria-hidden="true">
-                        {sort.by === c ? (sort.dir === 'asc' ? ' ↑' : ' ↓') : ''}
+                        {sort.by === sortField(c) ? (sort.dir === 'asc' ? ' ↑' : ' ↓') : ''}
                       </span>
                     </button>
                   </th>
@@ -434,6 +448,19 @@ function StateTable({
                         {keyText(r.key)}
                       </td>
                       {cols.map((c) => {
+                        if (c === 'window') {
+                          const start = fieldOf(r.value, 'window_start');
+                          const end = fieldOf(r.value, 'window_end');
+                          return (
+                            <td
+                              key={c}
+                              className="truncate px-2 py-1.5 text-right tabular-nums"
+                              title={`window_start ${String(start)}, window_end ${String(end)} (ms since the epoch)`}
+                            >
+                              {formatWindow(Number(start), Number(end))}
+                            </td>
+                          );
+                        }
                         const v = columns && columns.length > 0 ? fieldOf(r.value, c) : r.value;
                         if (timeColumns.has(c) && typeof v === 'number') {
                           return (

@@ -5,7 +5,16 @@ import { eventTimeTitle, formatEventTime } from '../../lib/format';
  * (`title`) and in `dateTime` (ISO), and copied as the epoch value (a copy of just this text puts the number
  * on the clipboard, which is what a query or a spec wants).
  */
-export function EventTime({ ms, className }: { ms: number | null | undefined; className?: string }) {
+export function EventTime({
+  ms,
+  className,
+  short = false,
+}: {
+  ms: number | null | undefined;
+  className?: string;
+  /** To the second, without the zone (the full value is on hover). */
+  short?: boolean;
+}) {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return <span className={className}>—</span>;
   return (
     <time
@@ -14,12 +23,12 @@ export function EventTime({ ms, className }: { ms: number | null | undefined; cl
       className={className}
       onCopy={(e) => {
         const selected = window.getSelection()?.toString() ?? '';
-        if (selected.trim() !== formatEventTime(ms)) return;
+        if (selected.trim() !== formatEventTime(ms, { seconds: short })) return;
         e.preventDefault();
         e.clipboardData.setData('text/plain', String(ms));
       }}
     >
-      {formatEventTime(ms)}
+      {formatEventTime(ms, { seconds: short })}
     </time>
   );
 }
