@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { countOf, repoRoot, shoot } from './support';
+import { countOf, repoRoot, shoot } from './test-support';
 
 test('build word count from an empty canvas, save, run: the state shows the counts', async ({ page }) => {
   test.setTimeout(120_000);
