@@ -6,6 +6,7 @@ import {
   formatEventTime,
   formatRate,
   formatWindow,
+  keyLabel,
   keyText,
   valueColumns,
   valueText,
@@ -67,6 +68,10 @@ describe('format', () => {
     expect(keyText('the')).toBe('the');
     expect(keyText(7)).toBe('7');
     expect(keyText(null)).toBe('null');
+    expect(keyLabel('[1,1008]')).toBe('1 · 1008');
+    expect(keyLabel('["a","b"]')).toBe('a · b');
+    expect(keyLabel('[oops')).toBe('[oops');
+    expect(keyLabel(7)).toBe('7');
     expect(valueText(1234)).toBe('1,234');
     expect(valueText(0.1 + 0.2)).toBe('0.3');
     expect(valueText({ a: 1 })).toBe('{"a":1}');

@@ -113,6 +113,23 @@ export function keyText(key: unknown): string {
   return typeof key === 'string' ? key : JSON.stringify(key);
 }
 
+/**
+ * A state key as the table shows it: a key of several fields (the JSON array text the engine makes of it,
+ * `[1,1008]`) as its values, `1 · 1008`; any other key as `keyText` gives it.
+ */
+export function keyLabel(key: unknown): string {
+  const text = keyText(key);
+  if (typeof key !== 'string' || !key.startsWith('[')) return text;
+  try {
+    const parts = JSON.parse(key) as unknown;
+    return Array.isArray(parts)
+      ? parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' · ')
+      : text;
+  } catch {
+    return text;
+  }
+}
+
 /** A JSON value for a table cell: strings as they are, numbers grouped, anything else compact JSON. */
 export function valueText(v: unknown): string {
   if (v === null || v === undefined) return '—';

@@ -63,9 +63,9 @@ describe('compactPositions', () => {
     );
     expect(Object.fromEntries(positions)).toEqual({
       a: { x: 0, y: 144 },
-      b: { x: 252, y: 0 },
-      c: { x: 252, y: 288 },
-      d: { x: 504, y: 144 },
+      b: { x: 236, y: 0 },
+      c: { x: 236, y: 288 },
+      d: { x: 472, y: 144 },
     });
   });
 });

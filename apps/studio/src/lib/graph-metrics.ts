@@ -68,8 +68,8 @@ export function nodeFigures(prev: JobMetrics | null, cur: JobMetrics | null): Ma
 }
 
 /** The run view's graph: node boxes and the gaps between them (the editor's layout, made compact). */
-export const RUN_NODE_WIDTH = 216;
-export const RUN_COLUMN_GAP = 36;
+export const RUN_NODE_WIDTH = 208;
+export const RUN_COLUMN_GAP = 28;
 export const RUN_ROW_GAP = 24;
 
 /**

@@ -17,13 +17,12 @@ import {
   ReactFlowProvider,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { Fragment, memo, type ReactNode, useMemo, useRef } from 'react';
+import { memo, type ReactNode, useMemo, useRef } from 'react';
 import { HANDLE_LATE, handlesOf, importSpec, KIND_LABELS, specToGraph } from '../../editor';
 import { formatCount, formatEventTime, formatRate } from '../../lib/format';
 import { compactPositions, type NodeFigures, nodeFigures, RUN_NODE_WIDTH } from '../../lib/graph-metrics';
 import { type TimeFigures, timeFigures } from '../../lib/time-figures';
 import { useColorMode } from '../../lib/use-color-mode';
-import { HandleLabel } from '../editor/flow-node';
 import { EventTime } from '../ui/event-time';
 import { Card } from '../ui/feedback';
 
@@ -88,12 +87,15 @@ export function JobGraph({ job, running }: { job: JobDetail; running: boolean })
       (graph?.edges ?? []).map((e) => ({
         ...e,
         animated: running && (figures.get(e.source)?.recordsOutPerSec ?? 0) > 0,
+        // A window's late rows travel their own edge: say so on it.
+        ...(e.sourceHandle === HANDLE_LATE ? { label: 'late', labelStyle: { fontSize: 11 } } : {}),
       })),
     [graph, figures, running],
   );
 
   return (
-    <Card title="Pipeline" titleId="graph-title">
+    // Wider than the page's column (up to 96rem): a six-node pipeline fits at full size on a laptop screen.
+    <Card title="Pipeline" titleId="graph-title" className="mx-[calc(50%_-_min(50vw_-_1rem,48rem))]">
       {graph === null ? (
         <p className="p-4 text-sm text-muted">This run&apos;s spec cannot be drawn.</p>
       ) : (
@@ -232,16 +234,14 @@ function MetricsNode({ data }: NodeProps<GraphNode>) {
       {outputs.map((h, i) => {
         const top = outputs.length > 1 ? `${((i + 1) * 100) / (outputs.length + 1)}%` : undefined;
         return (
-          <Fragment key={h}>
-            <Handle
-              type="source"
-              position={Position.Right}
-              id={h}
-              isConnectable={false}
-              style={top ? { top } : undefined}
-            />
-            {top && <HandleLabel top={top}>{h === HANDLE_LATE ? 'late' : 'main'}</HandleLabel>}
-          </Fragment>
+          <Handle
+            key={h}
+            type="source"
+            position={Position.Right}
+            id={h}
+            isConnectable={false}
+            style={top ? { top } : undefined}
+          />
         );
       })}
     </article>

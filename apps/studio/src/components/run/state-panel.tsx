@@ -4,7 +4,7 @@ import { TERMINAL_JOB_STATUSES } from '@flowstate/api';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ApiRequestError, api } from '../../lib/api';
-import { formatCount, formatWindow, keyText, valueColumns, valueText } from '../../lib/format';
+import { formatCount, formatWindow, keyLabel, keyText, valueColumns, valueText } from '../../lib/format';
 import { fieldOf, type KeyedRow, KeyedRows, type SortSpec } from '../../lib/keyed-rows';
 import { useCheckpoints } from '../../lib/queries';
 import { useSocketEvents, useStateRoom } from '../../lib/socket';
@@ -325,7 +325,7 @@ function StateTable({
   // when there are many.
   const width = (c: string) =>
     c === 'window'
-      ? 'minmax(16.5rem,2fr)'
+      ? 'minmax(18.5rem,2fr)'
       : timeColumns.has(c)
         ? 'minmax(11.5rem,1.4fr)'
         : 'minmax(6.5rem,1fr)';
@@ -445,7 +445,7 @@ function StateTable({
                       }}
                     >
                       <td className="truncate px-3 py-1.5 font-mono text-[13px]" title={keyText(r.key)}>
-                        {keyText(r.key)}
+                        {keyLabel(r.key)}
                       </td>
                       {cols.map((c) => {
                         if (c === 'window') {
