@@ -74,20 +74,19 @@ export function RunView({ jobId }: { jobId: string }) {
     <div className="space-y-5">
       <RunHeader job={j} running={running} />
       <JobGraph job={j} running={running} />
+      {/* The state gets the page's width: a window's rows carry its bounds and every aggregate. */}
+      <StatePanel job={j} nodes={stateful} />
       <div className="grid gap-5 lg:grid-cols-2">
-        <StatePanel job={j} nodes={stateful} />
         <CheckpointsPanel job={j} running={running} />
+        <CheckpointChart job={j} />
       </div>
       <div className="grid gap-5 lg:grid-cols-2">
         <ThroughputChart job={j} />
-        <CheckpointChart job={j} />
+        <EventsPanel jobId={j.id} />
       </div>
       <NodesPanel job={j} />
       <TimePanel job={j} />
-      <div className={`grid gap-5 ${sinks.length > 0 ? 'xl:grid-cols-2' : ''}`}>
-        <EventsPanel jobId={j.id} />
-        {sinks.length > 0 && <OutputPanel job={j} sinks={sinks} />}
-      </div>
+      {sinks.length > 0 && <OutputPanel job={j} sinks={sinks} />}
     </div>
   );
 }
