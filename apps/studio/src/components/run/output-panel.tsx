@@ -123,7 +123,7 @@ function OutputTable({
   }
 
   const newer = pausedAt === null ? 0 : h.next - pausedAt;
-  const gridTemplate = `4.5rem ${columns.length === 0 ? 'minmax(6rem,1fr)' : columns.map((c) => (timeColumns.has(c) ? 'minmax(11.5rem,1.4fr)' : 'minmax(6rem,1fr)')).join(' ')}`;
+  const gridTemplate = `4.5rem ${columns.length === 0 ? 'minmax(6rem,1fr)' : columns.map((c) => (timeColumns.has(c) ? 'minmax(13rem,1.4fr)' : 'minmax(6rem,1fr)')).join(' ')}`;
   return (
     <div className="p-4">
       <div className="mb-2 flex flex-wrap items-center gap-3">
