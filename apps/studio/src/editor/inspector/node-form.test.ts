@@ -240,12 +240,13 @@ describe('helpers', () => {
   it('says which duration is not set instead of NaN', () => {
     const window = (assigner: Record<string, unknown>) =>
       withData(createNode('window', { x: 0, y: 0 }, []), { assigner, aggregates: { count: 'COUNT(*)' } });
-    expect(nodeSummary(window({ type: 'tumbling' }))).toBe('tumbling size not set · count');
+    expect(nodeSummary(window({ type: 'tumbling' }))).toBe('tumbling (size not set) · count');
     expect(nodeSummary(window({ type: 'sliding', sizeMs: 60_000 }))).toBe(
-      'sliding 1 min every slide not set · count',
+      'sliding 1 min every (slide not set) · count',
     );
-    expect(nodeSummary(window({ type: 'session', gapMs: '3' }))).toBe('session gap gap not set · count');
-    expect(nodeSummary(window({}))).toBe('window size not set · count');
+    expect(nodeSummary(window({ type: 'session', gapMs: '3' }))).toBe('session with no gap set · count');
+    expect(nodeSummary(window({ type: 'session', gapMs: 30_000 }))).toBe('session gap 30 s · count');
+    expect(nodeSummary(window({}))).toBe('window (size not set) · count');
   });
 
   it('shows the delimiter for CSV files only, and drops it when the format is no longer CSV', () => {

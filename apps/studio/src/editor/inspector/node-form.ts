@@ -284,15 +284,15 @@ export function nodeSummary(node: FlowNode): string {
     case 'window': {
       const a: Record<string, unknown> = isRecord(data.assigner) ? data.assigner : {};
       // A field being edited may be empty (or not a number yet): say so, never "NaN".
-      const ms = (v: unknown, what: string) =>
-        typeof v === 'number' && Number.isFinite(v) ? formatDuration(v) : `${what} not set`;
-      const size =
+      const ms = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? formatDuration(v) : null);
+      const size = ms(a.sizeMs);
+      const what =
         a.type === 'session'
-          ? `gap ${ms(a.gapMs, 'gap')}`
+          ? `session ${ms(a.gapMs) === null ? 'with no gap set' : `gap ${ms(a.gapMs)}`}`
           : a.type === 'sliding'
-            ? `${ms(a.sizeMs, 'size')} every ${ms(a.slideMs, 'slide')}`
-            : ms(a.sizeMs, 'size');
-      return `${String(a.type ?? 'window')} ${size} · ${names(data.aggregates)}`;
+            ? `sliding ${size ?? '(size not set)'} every ${ms(a.slideMs) ?? '(slide not set)'}`
+            : `${String(a.type ?? 'window')} ${size ?? '(size not set)'}`;
+      return `${what} · ${names(data.aggregates)}`;
     }
     case 'aggregate':
       return names(data.aggregates);
