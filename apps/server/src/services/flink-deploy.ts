@@ -1,0 +1,374 @@
+/**
+ * Deploy to Flink: a saved pipeline version, exported to Flink SQL as the export endpoint shows it
+ * (flink-export.ts: file paths resolved by the file policy to absolute paths under the allowed roots), submitted
+ * through the Flink SQL Gateway configured by FLOWSTATE_FLINK_GATEWAY (`@flowstate/flink-local`'s
+ * `runScript`: a session, `SET`s through configure-session, each statement executed and its operation's results
+ * read; the INSERT or statement set answers with the id of the job it started), and recorded as a
+ * `FlinkDeployment` row. Its status is read from the cluster's REST API (FLOWSTATE_FLINK_DASHBOARD, else the one
+ * the gateway's configuration names) whenever a deployment is read and has not ended, and written back.
+ *
+ * - Without a configured gateway, deploying and cancelling answer 409 `flink-not-configured`, saying how to
+ *   configure one; reading deployments answers what is recorded (the server talks to no Flink it is not told of).
+ * - A submit Flink refuses (a statement fails, the gateway does not answer) is recorded too: `SUBMIT_FAILED` with
+ *   the reason, answered 201 like any deployment — the refusal is a fact about the deployment, not about the request.
+ * - The Flink cluster must see the same file system as this server (the same machine, or the roots mounted at the
+ *   same paths): the script names the files by their absolute paths here.
+ */
+import {
+  type FlinkDeployment,
+  type FlinkDeploymentDetail,
+  type FlinkDeploymentStatus,
+  FlinkExportNoteSchema,
+  type FlinkInfo,
+  type FlinkSqlExport,
+  TERMINAL_FLINK_DEPLOYMENT_STATUSES,
+} from '@flowstate/api';
+import type { FileAccess } from '@flowstate/engine';
+import {
+  cancelJob,
+  FlinkGatewayClient,
+  FlinkScriptError,
+  findRestUrl,
+  getJob,
+  getJobRootException,
+  rootCauseOf,
+  runScript,
+} from '@flowstate/flink-local';
+import { z } from 'zod';
+import type { Db, FlinkDeploymentRow } from '../db/index';
+import { HttpError } from '../http/errors';
+import { exportVersion } from './flink-export';
+
+/** How to configure Deploy to Flink (the 409's message, and docs/flink.md). */
+export const FLINK_NOT_CONFIGURED =
+  'Deploy to Flink is not configured on this server: set FLOWSTATE_FLINK_GATEWAY to the REST endpoint of a Flink SQL Gateway ' +
+  '(e.g. http://127.0.0.1:8083) — and FLOWSTATE_FLINK_DASHBOARD to the cluster’s REST API/dashboard if the gateway does not name it — ' +
+  'then restart the server. `pnpm --filter @flowstate/flink-local run flink:start` starts a local Flink with a SQL Gateway on ' +
+  'port 8083 and the dashboard on 8081.';
+
+export const INTERRUPTED_SUBMIT =
+  "the server stopped while the script was being submitted: whether Flink started the job is not known (look at Flink's dashboard)";
+
+const TERMINAL = new Set<FlinkDeploymentStatus>(TERMINAL_FLINK_DEPLOYMENT_STATUSES);
+const NotesSchema = z.array(FlinkExportNoteSchema);
+
+export interface FlinkDeployOptions {
+  db: Db;
+  /** The server's file policy: the export's paths go through it. */
+  fileAccess: FileAccess;
+  /** FLOWSTATE_FLINK_GATEWAY (undefined: not configured). */
+  gatewayUrl: string | undefined;
+  /** FLOWSTATE_FLINK_DASHBOARD. */
+  dashboardUrl: string | undefined;
+  /** Submitting a script, all statements (default 120 s). */
+  submitTimeoutMs?: number;
+  /** One question to the gateway or the REST API while reading (default 3 s). */
+  readTimeoutMs?: number;
+  log?: { info(msg: string): void; warn(msg: string): void };
+}
+
+class Timeout extends Error {}
+
+function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout(`${what}: no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A failed fetch, readable: `fetch failed (connect ECONNREFUSED 127.0.0.1:8083)`. */
+export function fetchErrorText(e: unknown): string {
+  const err = e as { message?: string; cause?: { code?: string; message?: string } } | undefined;
+  const message = err?.message ?? String(e);
+  const cause = err?.cause?.message ?? err?.cause?.code;
+  return cause && !message.includes(cause) ? `${message} (${cause})` : message;
+}
+
+export class FlinkDeployService {
+  private readonly db: Db;
+  private readonly submitTimeoutMs: number;
+  private readonly readTimeoutMs: number;
+
+  constructor(private readonly opts: FlinkDeployOptions) {
+    this.db = opts.db;
+    this.submitTimeoutMs = opts.submitTimeoutMs ?? 120_000;
+    this.readTimeoutMs = opts.readTimeoutMs ?? 3000;
+  }
+
+  get configured(): boolean {
+    return this.opts.gatewayUrl !== undefined;
+  }
+
+  private requireGateway(): string {
+    if (this.opts.gatewayUrl === undefined) throw new HttpError('flink-not-configured', FLINK_NOT_CONFIGURED);
+    return this.opts.gatewayUrl;
+  }
+
+  /** The version as a Flink SQL script with its notes (the export endpoint). */
+  async exportVersion(pipelineId: string, version: number): Promise<FlinkSqlExport> {
+    return exportVersion(this.db, this.opts.fileAccess, pipelineId, version);
+  }
+
+  /** Whether a gateway is configured, and what it answers now. */
+  async info(): Promise<FlinkInfo> {
+    const { gatewayUrl, dashboardUrl } = this.opts;
+    if (gatewayUrl === undefined) {
+      return { configured: false, gatewayUrl: null, dashboardUrl: null, flinkVersion: null, error: null };
+    }
+    const gateway = new FlinkGatewayClient(gatewayUrl);
+    try {
+      const info = await within(this.readTimeoutMs, 'the SQL Gateway', gateway.getInfo());
+      const rest =
+        dashboardUrl ??
+        (await within(this.readTimeoutMs, 'the SQL Gateway', findRestUrl(gateway)).catch(() => undefined));
+      return {
+        configured: true,
+        gatewayUrl,
+        dashboardUrl: rest ?? null,
+        flinkVersion: info.version,
+        error: null,
+      };
+    } catch (e) {
+      return {
+        configured: true,
+        gatewayUrl,
+        dashboardUrl: dashboardUrl ?? null,
+        flinkVersion: null,
+        error: `the Flink SQL Gateway at ${gatewayUrl} does not answer: ${fetchErrorText(e)}`,
+      };
+    }
+  }
+
+  /**
+   * Exports version `version` (the newest by default) of the pipeline and submits it. 409 without a gateway,
+   * 404 / 422 as the export; otherwise the recorded deployment, whether Flink took it or not.
+   */
+  async deploy(pipelineId: string, version?: number): Promise<FlinkDeploymentDetail> {
+    const gatewayUrl = this.requireGateway();
+    const exported = await exportVersion(this.db, this.opts.fileAccess, pipelineId, version);
+    let row = await this.db.flinkDeployments.create({
+      pipelineId,
+      version: exported.version,
+      name: exported.name,
+      gatewayUrl,
+      restUrl: this.opts.dashboardUrl ?? null,
+      sql: exported.sql,
+      notes: exported.notes,
+    });
+    const gateway = new FlinkGatewayClient(gatewayUrl);
+    let jobId: string | undefined;
+    try {
+      const submitted = await within(
+        this.submitTimeoutMs,
+        `submitting the script through the Flink SQL Gateway at ${gatewayUrl}`,
+        (async () => {
+          const restUrl = row.restUrl ?? (await findRestUrl(gateway).catch(() => undefined)) ?? null;
+          const script = await runScript(gateway, exported.sql, { timeoutMs: this.submitTimeoutMs });
+          return { restUrl, jobIds: script.jobIds };
+        })(),
+      );
+      jobId = submitted.jobIds[0];
+      if (jobId === undefined) {
+        row = await this.finish(row, 'SUBMIT_FAILED', {
+          error: 'the script ran but started no Flink job (it has no INSERT)',
+        });
+      } else {
+        // Submitted: the job's own status comes from the REST API (INITIALIZING until it is read).
+        row =
+          (await this.db.flinkDeployments.update(row.id, {
+            status: 'INITIALIZING',
+            flinkJobId: jobId,
+            restUrl: submitted.restUrl,
+          })) ?? row;
+        this.opts.log?.info(
+          `deployed version ${exported.version} of pipeline ${pipelineId} to Flink: job ${jobId} (deployment ${row.id})`,
+        );
+      }
+    } catch (e) {
+      row = await this.finish(row, 'SUBMIT_FAILED', { error: this.submitError(gatewayUrl, e) });
+      this.opts.log?.warn(`deployment ${row.id} to Flink failed: ${row.error}`);
+    }
+    const { row: fresh, statusError } = await this.refresh(row);
+    return this.detail(fresh, statusError);
+  }
+
+  private submitError(gatewayUrl: string, e: unknown): string {
+    if (e instanceof FlinkScriptError) {
+      const first = e.statement.text.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('--'));
+      return `Flink refused the statement at line ${e.statement.line} of the script (${(first ?? '').trim().slice(0, 80)}): ${e.reason}`;
+    }
+    if (e instanceof Timeout) return e.message;
+    return `cannot reach the Flink SQL Gateway at ${gatewayUrl}: ${fetchErrorText(e)} — is Flink running? (\`pnpm --filter @flowstate/flink-local run flink:start\` starts a local one)`;
+  }
+
+  private async finish(
+    row: FlinkDeploymentRow,
+    status: FlinkDeploymentStatus,
+    patch: { error?: string | null; endedAt?: Date } = {},
+  ): Promise<FlinkDeploymentRow> {
+    return (
+      (await this.db.flinkDeployments.update(row.id, {
+        status,
+        ...(patch.error !== undefined ? { error: patch.error } : {}),
+        ...(TERMINAL.has(status) ? { endedAt: patch.endedAt ?? new Date() } : {}),
+      })) ?? row
+    );
+  }
+
+  /**
+   * Reads the job's status from Flink's REST API when the deployment has not ended (and a gateway is configured),
+   * writes a change back, and says why it could not when it could not.
+   */
+  private async refresh(
+    row: FlinkDeploymentRow,
+  ): Promise<{ row: FlinkDeploymentRow; statusError: string | null }> {
+    if (TERMINAL.has(row.status) || row.flinkJobId === null) return { row, statusError: null };
+    if (!this.configured) {
+      return {
+        row,
+        statusError:
+          'FLOWSTATE_FLINK_GATEWAY is not set on this server: the status shown is the last one recorded',
+      };
+    }
+    if (row.restUrl === null) {
+      return {
+        row,
+        statusError:
+          "no REST API of the Flink cluster is known (the gateway's configuration names none): set FLOWSTATE_FLINK_DASHBOARD to read the job's status",
+      };
+    }
+    const restUrl = row.restUrl;
+    const jobId = row.flinkJobId;
+    try {
+      const job = await within(this.readTimeoutMs, `Flink's REST API at ${restUrl}`, getJob(restUrl, jobId));
+      if (!job) {
+        return {
+          row,
+          statusError: `Flink's REST API at ${restUrl} does not know job ${jobId} (was the cluster restarted?): the status shown is the last one recorded`,
+        };
+      }
+      if (job.state === row.status) return { row, statusError: null };
+      let error: string | null | undefined;
+      if (job.state === 'FAILED') {
+        const trace = await within(
+          this.readTimeoutMs,
+          `Flink's REST API at ${restUrl}`,
+          getJobRootException(restUrl, jobId),
+        ).catch(() => undefined);
+        error = trace
+          ? (rootCauseOf(trace) ?? trace.split('\n')[0] ?? null)
+          : 'the job failed (Flink gave no cause)';
+      }
+      const ended = job['end-time'] > 0 ? new Date(job['end-time']) : new Date();
+      const next = await this.finish(row, job.state, {
+        ...(error !== undefined ? { error } : {}),
+        endedAt: ended,
+      });
+      return { row: next, statusError: null };
+    } catch (e) {
+      return {
+        row,
+        statusError: `cannot read the job's status from Flink's REST API at ${restUrl}: ${fetchErrorText(e)}`,
+      };
+    }
+  }
+
+  /** Deployments, newest first (of one pipeline, or all), each with its status read from Flink. */
+  async list(query: { pipelineId?: string; limit?: number }): Promise<FlinkDeployment[]> {
+    const rows = await this.db.flinkDeployments.list({
+      ...(query.pipelineId !== undefined ? { pipelineId: query.pipelineId } : {}),
+      limit: query.limit ?? 50,
+    });
+    const fresh = await Promise.all(rows.map((r) => this.refresh(r)));
+    return fresh.map(({ row, statusError }) => this.summary(row, statusError));
+  }
+
+  private async row(id: string): Promise<FlinkDeploymentRow> {
+    const row = await this.db.flinkDeployments.get(id);
+    if (!row) {
+      throw new HttpError(
+        'deployment-not-found',
+        `there is no Flink deployment '${id}' (GET /api/flink/deployments lists them)`,
+      );
+    }
+    return row;
+  }
+
+  async get(id: string): Promise<FlinkDeploymentDetail> {
+    const { row, statusError } = await this.refresh(await this.row(id));
+    return this.detail(row, statusError);
+  }
+
+  /** Cancels the deployment's job on Flink (`PATCH /jobs/:id?mode=cancel`); an ended one is answered as it is. */
+  async cancel(id: string): Promise<FlinkDeploymentDetail> {
+    this.requireGateway();
+    let { row } = await this.refresh(await this.row(id));
+    if (!TERMINAL.has(row.status)) {
+      if (row.flinkJobId === null) {
+        throw new HttpError(
+          'operation-failed',
+          `deployment '${id}' has no Flink job yet (it is being submitted): try again in a moment`,
+        );
+      }
+      if (row.restUrl === null) {
+        throw new HttpError(
+          'operation-failed',
+          `no REST API of the Flink cluster is known for deployment '${id}', so its job cannot be cancelled from here: cancel job ${row.flinkJobId} on Flink, or set FLOWSTATE_FLINK_DASHBOARD`,
+        );
+      }
+      try {
+        await within(
+          this.readTimeoutMs,
+          `Flink's REST API at ${row.restUrl}`,
+          cancelJob(row.restUrl, row.flinkJobId),
+        );
+      } catch (e) {
+        throw new HttpError(
+          'operation-failed',
+          `cannot cancel Flink job ${row.flinkJobId} through Flink's REST API at ${row.restUrl}: ${fetchErrorText(e)}`,
+        );
+      }
+      this.opts.log?.info(`cancelled Flink job ${row.flinkJobId} (deployment ${id})`);
+      row = await this.db.flinkDeployments.get(id).then((r) => r ?? row);
+    }
+    const fresh = await this.refresh(row);
+    return this.detail(fresh.row, fresh.statusError);
+  }
+
+  /** At start: deployments a previous server process was submitting are recorded as SUBMIT_FAILED. */
+  recoverInterrupted(): Promise<number> {
+    return this.db.flinkDeployments.failInterrupted(INTERRUPTED_SUBMIT);
+  }
+
+  private summary(row: FlinkDeploymentRow, statusError: string | null): FlinkDeployment {
+    const terminal = TERMINAL.has(row.status);
+    const notes = NotesSchema.safeParse(row.notes);
+    return {
+      id: row.id,
+      pipelineId: row.pipelineId,
+      version: row.version,
+      name: row.name,
+      gatewayUrl: row.gatewayUrl,
+      restUrl: row.restUrl,
+      flinkJobId: row.flinkJobId,
+      status: row.status,
+      terminal,
+      error: row.error,
+      notes: notes.success ? notes.data : [],
+      // Flink's web dashboard: #/job/running/<id> while the job runs, #/job/completed/<id> after.
+      dashboardUrl:
+        row.restUrl !== null && row.flinkJobId !== null
+          ? `${row.restUrl}/#/job/${terminal ? 'completed' : 'running'}/${row.flinkJobId}/overview`
+          : null,
+      statusError,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      endedAt: row.endedAt?.toISOString() ?? null,
+    };
+  }
+
+  private detail(row: FlinkDeploymentRow, statusError: string | null): FlinkDeploymentDetail {
+    return { ...this.summary(row, statusError), sql: row.sql };
+  }
+}
