@@ -53,6 +53,7 @@ import { useColorMode } from '../../lib/use-color-mode';
 import { Button } from '../ui/button';
 import { ErrorBanner, Loading } from '../ui/feedback';
 import { AnalysisContext, EditorStoreContext, useEditorStore } from './editor-context';
+import { FlinkMenu } from './flink-menu';
 import { FlowNodeView } from './flow-node';
 import { ImportDialog } from './import-dialog';
 import { InspectorPanel } from './inspector-panel';
@@ -386,6 +387,7 @@ function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null;
           <Button size="sm" onClick={exportSpec}>
             Export
           </Button>
+          <FlinkMenu pipeline={saved} dirty={dirty} />
           <Button
             size="sm"
             variant={panel === 'json' ? 'primary' : 'secondary'}
