@@ -154,7 +154,7 @@ describe.skipIf(!prep.ok)('Deploy to Flink on a local Flink', () => {
         return d.terminal ? d : null;
       },
       'the deployment to end',
-      90_000,
+      180_000,
     );
     expect(done).toMatchObject({
       id: r.body.id,
@@ -179,7 +179,7 @@ describe.skipIf(!prep.ok)('Deploy to Flink on a local Flink', () => {
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l));
     expect(rows.sort((a, b) => a.ts - b.ts)).toEqual(READINGS.filter((x) => x.temp > 20));
-  }, 120_000);
+  }, 300_000);
 
   it('cancels a running deployment: its job ends CANCELED', async () => {
     const pipelineId = (await t.api.post('/api/pipelines', { spec: endlessSpec })).body.id;
@@ -188,7 +188,7 @@ describe.skipIf(!prep.ok)('Deploy to Flink on a local Flink', () => {
     await waitFor(
       async () => (await t.api.get(`/api/flink/deployments/${r.body.id}`)).body.status === 'RUNNING',
       'the job to run',
-      60_000,
+      120_000,
     );
     const running = await t.api.get(`/api/flink/deployments/${r.body.id}`);
     expect(running.body.dashboardUrl).toBe(`${flink.restUrl}/#/job/running/${r.body.flinkJobId}/overview`);
@@ -200,10 +200,10 @@ describe.skipIf(!prep.ok)('Deploy to Flink on a local Flink', () => {
         return d.terminal ? d : null;
       },
       'the job to be cancelled',
-      60_000,
+      120_000,
     );
     expect([ended.status, ended.error]).toEqual(['CANCELED', null]);
-  }, 120_000);
+  }, 300_000);
 
   it("records a job that fails with Flink's root cause", async () => {
     const created = await t.api.post('/api/pipelines', { spec: failingSpec(input) });
@@ -217,8 +217,8 @@ describe.skipIf(!prep.ok)('Deploy to Flink on a local Flink', () => {
         return d.terminal ? d : null;
       },
       'the job to fail',
-      90_000,
+      180_000,
     );
     expect([ended.status, ended.error]).toEqual(['FAILED', 'java.lang.ArithmeticException: / by zero']);
-  }, 120_000);
+  }, 300_000);
 });

@@ -62,7 +62,7 @@ export interface FlinkDeployOptions {
   dashboardUrl: string | undefined;
   /** Submitting a script, all statements (default 120 s). */
   submitTimeoutMs?: number;
-  /** One question to the gateway or the REST API while reading (default 3 s). */
+  /** One question to the gateway or the REST API while reading (default 5 s). */
   readTimeoutMs?: number;
   log?: { info(msg: string): void; warn(msg: string): void };
 }
@@ -89,11 +89,13 @@ export class FlinkDeployService {
   private readonly db: Db;
   private readonly submitTimeoutMs: number;
   private readonly readTimeoutMs: number;
+  /** The REST API the gateway's configuration named, once found (a gateway's cluster does not move). */
+  private discoveredRestUrl: string | undefined;
 
   constructor(private readonly opts: FlinkDeployOptions) {
     this.db = opts.db;
     this.submitTimeoutMs = opts.submitTimeoutMs ?? 120_000;
-    this.readTimeoutMs = opts.readTimeoutMs ?? 3000;
+    this.readTimeoutMs = opts.readTimeoutMs ?? 5000;
   }
 
   get configured(): boolean {
@@ -110,6 +112,20 @@ export class FlinkDeployService {
     return exportVersion(this.db, this.opts.fileAccess, pipelineId, version);
   }
 
+  /**
+   * The cluster's REST API: FLOWSTATE_FLINK_DASHBOARD, else the one the gateway's configuration names (asked once
+   * it answers; four requests, so it gets more time than one question); undefined when there is none.
+   */
+  private async restUrl(gateway: FlinkGatewayClient): Promise<string | undefined> {
+    if (this.opts.dashboardUrl !== undefined) return this.opts.dashboardUrl;
+    if (this.discoveredRestUrl !== undefined) return this.discoveredRestUrl;
+    const found = await within(this.readTimeoutMs * 4, 'the SQL Gateway', findRestUrl(gateway)).catch(
+      () => undefined,
+    );
+    if (found !== undefined) this.discoveredRestUrl = found;
+    return found;
+  }
+
   /** Whether a gateway is configured, and what it answers now. */
   async info(): Promise<FlinkInfo> {
     const { gatewayUrl, dashboardUrl } = this.opts;
@@ -119,9 +135,7 @@ export class FlinkDeployService {
     const gateway = new FlinkGatewayClient(gatewayUrl);
     try {
       const info = await within(this.readTimeoutMs, 'the SQL Gateway', gateway.getInfo());
-      const rest =
-        dashboardUrl ??
-        (await within(this.readTimeoutMs, 'the SQL Gateway', findRestUrl(gateway)).catch(() => undefined));
+      const rest = await this.restUrl(gateway);
       return {
         configured: true,
         gatewayUrl,
@@ -163,7 +177,7 @@ export class FlinkDeployService {
         this.submitTimeoutMs,
         `submitting the script through the Flink SQL Gateway at ${gatewayUrl}`,
         (async () => {
-          const restUrl = row.restUrl ?? (await findRestUrl(gateway).catch(() => undefined)) ?? null;
+          const restUrl = (await this.restUrl(gateway)) ?? null;
           const script = await runScript(gateway, exported.sql, { timeoutMs: this.submitTimeoutMs });
           return { restUrl, jobIds: script.jobIds };
         })(),
