@@ -3,7 +3,10 @@
  * saved version's script (CREATE TABLE …) and its notes; Copy puts exactly the script on the clipboard and
  * Download .sql saves exactly it (both compared with what the server's export endpoint answers); a pipeline Flink
  * SQL cannot run (the Nexmark template) shows the problems naming the node; and Deploy to Flink, on a server
- * without FLOWSTATE_FLINK_GATEWAY, explains how to configure a gateway. Screenshots go to e2e/artifacts/.
+ * without FLOWSTATE_FLINK_GATEWAY, explains how to configure a gateway. With a gateway (start a Flink with
+ * `pnpm --filter @flowstate/flink-local run flink:start`, then `FLOWSTATE_FLINK_GATEWAY=<its gateway URL> pnpm e2e`)
+ * the last test deploys the word count and sees its job finish, with a link to Flink's dashboard; it is skipped
+ * otherwise. Screenshots go to e2e/artifacts/.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -39,7 +42,7 @@ test('Export to Flink SQL: the script, Copy and Download; a refusal names the no
     "CREATE TABLE lines (\n  line STRING\n) WITH (\n  'connector' = 'filesystem'",
   );
   await expect(script).toContainText('INSERT INTO');
-  expect(await script.innerText()).toBe(sql);
+  expect(await script.textContent()).toBe(sql);
   await expect(dialog.getByText(/^\d+ notes?: where Flink differs from Flowstate$/)).toBeVisible();
   await shoot(page, 'flink-01-export');
 
@@ -92,4 +95,31 @@ test('Deploy to Flink without a configured gateway explains how to configure one
   await shoot(page, 'flink-03-deploy-not-configured');
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(dialog).toBeHidden();
+});
+
+test('Deploy to Flink with a configured gateway: the job is listed with its status and dashboard link', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const info = await page.request.get('/api/flink');
+  const { configured, flinkVersion } = (await info.json()) as { configured: boolean; flinkVersion: string };
+  test.skip(!configured, 'no FLOWSTATE_FLINK_GATEWAY on the server under test (see the file comment)');
+
+  await page.goto('/');
+  await openNewWordCount(page);
+  await page.getByRole('button', { name: 'Flink', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Deploy to Flink…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Deploy to Flink' });
+  await expect(dialog).toContainText(`Flink ${flinkVersion} through the SQL Gateway at`);
+  await dialog.getByRole('button', { name: 'Deploy version 1', exact: true }).click();
+  const deployments = dialog.getByRole('list', { name: 'Deployments' }).getByRole('listitem');
+  await expect(deployments).toHaveCount(1);
+  // The word count reads a bounded file: its job ends FINISHED, read from Flink while it runs.
+  await expect(deployments.first()).toHaveAccessibleName('Deployment of version 1, finished', {
+    timeout: 120_000,
+  });
+  await expect(
+    deployments.first().getByRole('link', { name: /^Open job [0-9a-f]{32} in Flink’s dashboard$/ }),
+  ).toHaveAttribute('href', /\/#\/job\/completed\/[0-9a-f]{32}\/overview$/);
+  await shoot(page, 'flink-04-deployed');
 });

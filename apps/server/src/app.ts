@@ -194,6 +194,7 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
         await resumed.catch(() => {});
         hub.close();
         await app.close();
+        await flink.idle();
         if (ownsManager) {
           // Running jobs are suspended, not cancelled: the next server process resumes them.
           await jobs.noteSuspended();

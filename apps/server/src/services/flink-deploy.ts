@@ -9,8 +9,10 @@
  *
  * - Without a configured gateway, deploying and cancelling answer 409 `flink-not-configured`, saying how to
  *   configure one; reading deployments answers what is recorded (the server talks to no Flink it is not told of).
- * - A submit Flink refuses (a statement fails, the gateway does not answer) is recorded too: `SUBMIT_FAILED` with
- *   the reason, answered 201 like any deployment — the refusal is a fact about the deployment, not about the request.
+ * - A deploy request answers 201 with the recorded deployment once the submit is done, or after 3 s with it still
+ *   `SUBMITTING` (a cold Flink plans its first statement for seconds); the submit goes on and reading the
+ *   deployment follows it. A submit Flink refuses (a statement fails, the gateway does not answer) is recorded
+ *   too, as `SUBMIT_FAILED` with the reason: a fact about the deployment, not an error of the request.
  * - The Flink cluster must see the same file system as this server (the same machine, or the roots mounted at the
  *   same paths): the script names the files by their absolute paths here.
  */
@@ -64,6 +66,8 @@ export interface FlinkDeployOptions {
   submitTimeoutMs?: number;
   /** One question to the gateway or the REST API while reading (default 5 s). */
   readTimeoutMs?: number;
+  /** A deploy request answers once the submit is done or after this long, whichever is first (default 3 s). */
+  answerWithinMs?: number;
   log?: { info(msg: string): void; warn(msg: string): void };
 }
 
@@ -75,6 +79,18 @@ function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
     timer = setTimeout(() => reject(new Timeout(`${what}: no answer within ${ms / 1000} s`)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves when every promise has settled or `ms` have passed, whichever is first. */
+async function settledWithin(ms: number, promises: Promise<unknown>[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled(promises),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 /** A failed fetch, readable: `fetch failed (connect ECONNREFUSED 127.0.0.1:8083)`. */
@@ -89,6 +105,9 @@ export class FlinkDeployService {
   private readonly db: Db;
   private readonly submitTimeoutMs: number;
   private readonly readTimeoutMs: number;
+  private readonly answerWithinMs: number;
+  /** Submits under way. */
+  private readonly submitting = new Set<Promise<void>>();
   /** The REST API the gateway's configuration named, once found (a gateway's cluster does not move). */
   private discoveredRestUrl: string | undefined;
 
@@ -96,6 +115,7 @@ export class FlinkDeployService {
     this.db = opts.db;
     this.submitTimeoutMs = opts.submitTimeoutMs ?? 120_000;
     this.readTimeoutMs = opts.readTimeoutMs ?? 5000;
+    this.answerWithinMs = opts.answerWithinMs ?? 3000;
   }
 
   get configured(): boolean {
@@ -156,12 +176,14 @@ export class FlinkDeployService {
 
   /**
    * Exports version `version` (the newest by default) of the pipeline and submits it. 409 without a gateway,
-   * 404 / 422 as the export; otherwise the recorded deployment, whether Flink took it or not.
+   * 404 / 422 as the export; otherwise the recorded deployment as it is once the submit is done or `answerWithinMs`
+   * has passed, whichever comes first — `SUBMITTING` while Flink is still planning (a cold Flink's first statement
+   * takes seconds); the submit goes on, and reading the deployment follows it.
    */
   async deploy(pipelineId: string, version?: number): Promise<FlinkDeploymentDetail> {
     const gatewayUrl = this.requireGateway();
     const exported = await exportVersion(this.db, this.opts.fileAccess, pipelineId, version);
-    let row = await this.db.flinkDeployments.create({
+    const row = await this.db.flinkDeployments.create({
       pipelineId,
       version: exported.version,
       name: exported.name,
@@ -170,41 +192,57 @@ export class FlinkDeployService {
       sql: exported.sql,
       notes: exported.notes,
     });
+    const done = this.submit(row, gatewayUrl);
+    this.submitting.add(done);
+    void done.finally(() => this.submitting.delete(done));
+    await settledWithin(this.answerWithinMs, [done]);
+    return this.get(row.id);
+  }
+
+  /** Runs the deployment's script through the gateway and records the outcome (never rejects). */
+  private async submit(row: FlinkDeploymentRow, gatewayUrl: string): Promise<void> {
     const gateway = new FlinkGatewayClient(gatewayUrl);
-    let jobId: string | undefined;
     try {
-      const submitted = await within(
-        this.submitTimeoutMs,
-        `submitting the script through the Flink SQL Gateway at ${gatewayUrl}`,
-        (async () => {
-          const restUrl = (await this.restUrl(gateway)) ?? null;
-          const script = await runScript(gateway, exported.sql, { timeoutMs: this.submitTimeoutMs });
-          return { restUrl, jobIds: script.jobIds };
-        })(),
-      );
-      jobId = submitted.jobIds[0];
-      if (jobId === undefined) {
-        row = await this.finish(row, 'SUBMIT_FAILED', {
-          error: 'the script ran but started no Flink job (it has no INSERT)',
-        });
-      } else {
-        // Submitted: the job's own status comes from the REST API (INITIALIZING until it is read).
-        row =
-          (await this.db.flinkDeployments.update(row.id, {
-            status: 'INITIALIZING',
-            flinkJobId: jobId,
-            restUrl: submitted.restUrl,
-          })) ?? row;
-        this.opts.log?.info(
-          `deployed version ${exported.version} of pipeline ${pipelineId} to Flink: job ${jobId} (deployment ${row.id})`,
+      try {
+        const submitted = await within(
+          this.submitTimeoutMs,
+          `submitting the script through the Flink SQL Gateway at ${gatewayUrl}`,
+          (async () => {
+            const restUrl = (await this.restUrl(gateway)) ?? null;
+            const script = await runScript(gateway, row.sql, { timeoutMs: this.submitTimeoutMs });
+            return { restUrl, jobIds: script.jobIds };
+          })(),
         );
+        const jobId = submitted.jobIds[0];
+        if (jobId === undefined) {
+          await this.finish(row, 'SUBMIT_FAILED', {
+            error: 'the script ran but started no Flink job (it has no INSERT)',
+          });
+          return;
+        }
+        // Submitted: the job's own status comes from the REST API (INITIALIZING until it is read).
+        await this.db.flinkDeployments.update(row.id, {
+          status: 'INITIALIZING',
+          flinkJobId: jobId,
+          restUrl: submitted.restUrl,
+        });
+        this.opts.log?.info(
+          `deployed version ${row.version} of pipeline ${row.pipelineId} to Flink: job ${jobId} (deployment ${row.id})`,
+        );
+      } catch (e) {
+        const error = this.submitError(gatewayUrl, e);
+        await this.finish(row, 'SUBMIT_FAILED', { error });
+        this.opts.log?.warn(`deployment ${row.id} to Flink failed: ${error}`);
       }
     } catch (e) {
-      row = await this.finish(row, 'SUBMIT_FAILED', { error: this.submitError(gatewayUrl, e) });
-      this.opts.log?.warn(`deployment ${row.id} to Flink failed: ${row.error}`);
+      // The database went away under it (the server is closing): the next start records it as cut off.
+      this.opts.log?.warn(`deployment ${row.id}: recording the submit's outcome failed: ${String(e)}`);
     }
-    const { row: fresh, statusError } = await this.refresh(row);
-    return this.detail(fresh, statusError);
+  }
+
+  /** Waits (at most `maxMs`) for the submits under way, so that closing the database does not cut them off. */
+  async idle(maxMs = 5000): Promise<void> {
+    await settledWithin(maxMs, [...this.submitting]);
   }
 
   private submitError(gatewayUrl: string, e: unknown): string {
