@@ -9,8 +9,26 @@
  * otherwise. Screenshots go to e2e/artifacts/.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
 import { openNewFromTemplate, openNewWordCount, shoot } from './support';
+
+/** axe-core's WCAG 2.1 A/AA rules on the open dialog, light and dark (as a11y.spec.ts audits each screen). */
+async function auditDialog(page: Page, what: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(350); // the theme's colour transitions
+    const result = await new AxeBuilder({ page })
+      .include('dialog')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    const found = result.violations.map(
+      (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+    expect.soft(found, `${what} (${scheme})`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
 
 test('Export to Flink SQL: the script, Copy and Download; a refusal names the node', async ({
   page,
@@ -45,6 +63,7 @@ test('Export to Flink SQL: the script, Copy and Download; a refusal names the no
   expect(await script.textContent()).toBe(sql);
   await expect(dialog.getByText(/^\d+ notes?: where Flink differs from Flowstate$/)).toBeVisible();
   await shoot(page, 'flink-01-export');
+  await auditDialog(page, 'the Flink SQL dialog');
 
   await dialog.getByRole('button', { name: 'Copy', exact: true }).click();
   await expect(dialog.getByText('Copied the script to the clipboard.')).toBeVisible();
@@ -73,6 +92,7 @@ test('Export to Flink SQL: the script, Copy and Download; a refusal names the no
   await expect(refused.getByRole('button', { name: 'Copy', exact: true })).toBeDisabled();
   await expect(refused.getByRole('button', { name: 'Download .sql', exact: true })).toBeDisabled();
   await shoot(page, 'flink-02-refused');
+  await auditDialog(page, 'a refused export');
   await page.keyboard.press('Escape');
   await expect(refused).toBeHidden();
 });
@@ -93,6 +113,7 @@ test('Deploy to Flink without a configured gateway explains how to configure one
   await expect(help).toContainText('FLOWSTATE_FLINK_GATEWAY=http://127.0.0.1:8083');
   await expect(dialog.getByRole('button', { name: /^Deploy version/ })).toHaveCount(0);
   await shoot(page, 'flink-03-deploy-not-configured');
+  await auditDialog(page, 'Deploy to Flink, not configured');
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(dialog).toBeHidden();
 });
@@ -119,7 +140,8 @@ test('Deploy to Flink with a configured gateway: the job is listed with its stat
     timeout: 120_000,
   });
   await expect(
-    deployments.first().getByRole('link', { name: /^Open job [0-9a-f]{32} in Flink’s dashboard$/ }),
+    deployments.first().getByRole('link', { name: /^Flink dashboard of job [0-9a-f]{32}$/ }),
   ).toHaveAttribute('href', /\/#\/job\/completed\/[0-9a-f]{32}\/overview$/);
   await shoot(page, 'flink-04-deployed');
+  await auditDialog(page, 'Deploy to Flink with a deployment');
 });

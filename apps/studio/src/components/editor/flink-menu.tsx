@@ -429,7 +429,7 @@ function DeploymentItem({
               href={d.dashboardUrl}
               target="_blank"
               rel="noreferrer"
-              aria-label={`Open job ${d.flinkJobId} in Flink’s dashboard`}
+              aria-label={`Flink dashboard of job ${d.flinkJobId}`}
               className="inline-flex h-7 items-center rounded-md border border-border px-2.5 text-xs font-medium hover:bg-surface-2"
             >
               Flink dashboard
