@@ -13,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/env';
+import { INTERRUPTED_SUBMIT } from '../src/services/flink-deploy';
 import { startServer, type TestServer, tempDataDir } from './helpers';
 
 const examplesDir = path.join(REPO_ROOT, 'examples');
@@ -200,6 +201,27 @@ describe('Deploy to Flink without FLOWSTATE_FLINK_GATEWAY', () => {
     expect([list.status, list.body]).toEqual([200, { deployments: [] }]);
     const one = await t.api.get('/api/flink/deployments/abc');
     expect([one.status, one.body.error.code]).toEqual([404, 'deployment-not-found']);
+  });
+
+  it('records a deployment a stopped server was submitting as SUBMIT_FAILED at the next start', async () => {
+    const row = await t.server.db.flinkDeployments.create({
+      pipelineId,
+      version: 1,
+      name: 'word-count-windowed',
+      gatewayUrl: 'http://127.0.0.1:8083',
+      restUrl: null,
+      sql: 'INSERT INTO x SELECT 1;',
+      notes: [],
+    });
+    await t.close();
+    t = await startServer(data.dir);
+    await t.server.resumed;
+    const r = await t.api.get(`/api/flink/deployments/${row.id}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ status: 'SUBMIT_FAILED', terminal: true, error: INTERRUPTED_SUBMIT });
+    // Without a gateway the recorded deployments are still listed.
+    const list = await t.api.get(`/api/flink/deployments?pipelineId=${pipelineId}`);
+    expect(list.body.deployments.map((d: { id: string }) => d.id)).toEqual([row.id]);
   });
 
   it('checks the body before anything else', async () => {
