@@ -7,7 +7,8 @@
  * local Flink.)
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -234,13 +235,23 @@ describe('Deploy to Flink without FLOWSTATE_FLINK_GATEWAY', () => {
   });
 });
 
+/** A port nothing listens on (one the OS just handed out and took back). */
+async function closedPort(): Promise<number> {
+  const srv = createNetServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
 describe('Deploy to Flink with a gateway that does not answer', () => {
   const data = tempDataDir();
   let t: TestServer;
+  let gateway: string;
 
   beforeAll(async () => {
-    mkdirSync(data.dir, { recursive: true });
-    t = await startServer(data.dir, { FLOWSTATE_FLINK_GATEWAY: 'http://127.0.0.1:9' });
+    gateway = `http://127.0.0.1:${await closedPort()}`;
+    t = await startServer(data.dir, { FLOWSTATE_FLINK_GATEWAY: gateway });
   });
   afterAll(async () => {
     await t?.close();
@@ -249,14 +260,14 @@ describe('Deploy to Flink with a gateway that does not answer', () => {
 
   it('records the deployment as SUBMIT_FAILED with the reason; a refused export records nothing', async () => {
     const info = await t.api.get('/api/flink');
-    expect(info.body).toMatchObject({
+    const refusedAt = `connect ECONNREFUSED ${gateway.slice('http://'.length)}`;
+    expect(info.body).toEqual({
       configured: true,
-      gatewayUrl: 'http://127.0.0.1:9',
+      gatewayUrl: gateway,
+      dashboardUrl: null,
       flinkVersion: null,
+      error: `the Flink SQL Gateway at ${gateway} does not answer: fetch failed (${refusedAt})`,
     });
-    expect(info.body.error).toMatch(
-      /^the Flink SQL Gateway at http:\/\/127\.0\.0\.1:9 does not answer: fetch failed/,
-    );
 
     const pipelineId = (await t.api.post('/api/pipelines', { spec: exampleSpec('word-count-windowed') })).body
       .id;
@@ -266,7 +277,7 @@ describe('Deploy to Flink with a gateway that does not answer', () => {
       pipelineId,
       version: 1,
       name: 'word-count-windowed',
-      gatewayUrl: 'http://127.0.0.1:9',
+      gatewayUrl: gateway,
       restUrl: null,
       flinkJobId: null,
       status: 'SUBMIT_FAILED',
@@ -274,8 +285,8 @@ describe('Deploy to Flink with a gateway that does not answer', () => {
       dashboardUrl: null,
       statusError: null,
     });
-    expect(r.body.error).toMatch(
-      /^cannot reach the Flink SQL Gateway at http:\/\/127\.0\.0\.1:9: fetch failed .*— is Flink running\? \(`pnpm --filter @flowstate\/flink-local run flink:start` starts a local one\)$/,
+    expect(r.body.error).toBe(
+      `cannot reach the Flink SQL Gateway at ${gateway}: fetch failed (${refusedAt}) — is Flink running? (\`pnpm --filter @flowstate/flink-local run flink:start\` starts a local one)`,
     );
     const exported = await t.api.get(`/api/pipelines/${pipelineId}/versions/1/flink-sql`);
     expect(r.body.sql).toBe(exported.body.sql);
