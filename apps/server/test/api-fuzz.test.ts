@@ -127,7 +127,7 @@ describe('API fuzz', () => {
     const operations = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p })),
     );
-    expect(operations.length).toBe(24);
+    expect(operations.length).toBe(30);
     const prng = new Prng(SEED);
     const goodIds = () => prng.pick([...pipelineIds, jobId]);
 

@@ -411,3 +411,130 @@ export const DataFileListSchema = z.object({
   maxFileBytes: z.number().int().positive(),
 });
 export type DataFileList = z.infer<typeof DataFileListSchema>;
+
+// ------------------------------------------------------------------------------------------ flink
+
+/** `/api/pipelines/:id/versions/:version/…`: a pipeline and one of its version numbers. */
+export const PipelineVersionParamsSchema = z.strictObject({
+  id: IdSchema,
+  version: z.coerce.number('version must be a number').int('version must be a whole number').min(1),
+});
+
+/**
+ * Something the exported script does not do exactly as Flowstate does (`@flowstate/flink-sql`'s notes; also a
+ * `-- note:` line in the script). `nodeId` is absent for job-wide notes.
+ */
+export const FlinkExportNoteSchema = z.object({
+  nodeId: z.string().optional(),
+  message: z.string(),
+});
+export type FlinkExportNote = z.infer<typeof FlinkExportNoteSchema>;
+
+/**
+ * `GET /api/pipelines/:id/versions/:version/flink-sql`: the version exported to a Flink SQL script. File paths are
+ * the absolute paths the server's file policy resolves them to (the Flink cluster must see the same files).
+ */
+export const FlinkSqlExportSchema = z.object({
+  pipelineId: IdSchema,
+  version: z.number().int(),
+  /** The spec's name. */
+  name: z.string(),
+  sql: z.string(),
+  notes: z.array(FlinkExportNoteSchema),
+});
+export type FlinkSqlExport = z.infer<typeof FlinkSqlExportSchema>;
+
+/** Flink's job states (org.apache.flink.api.common.JobStatus), as Flink's REST API names them. */
+export const FLINK_JOB_STATUSES = [
+  'INITIALIZING',
+  'CREATED',
+  'RUNNING',
+  'FAILING',
+  'FAILED',
+  'CANCELLING',
+  'CANCELED',
+  'FINISHED',
+  'RESTARTING',
+  'SUSPENDED',
+  'RECONCILING',
+] as const;
+
+/**
+ * A deployment's status: `SUBMITTING` while the script goes through the SQL Gateway, `SUBMIT_FAILED` when Flink
+ * (or the way to it) refused it — `error` says why — and then the Flink job's own status.
+ */
+export const FLINK_DEPLOYMENT_STATUSES = ['SUBMITTING', 'SUBMIT_FAILED', ...FLINK_JOB_STATUSES] as const;
+export const FlinkDeploymentStatusSchema = z.enum(FLINK_DEPLOYMENT_STATUSES);
+export type FlinkDeploymentStatus = z.infer<typeof FlinkDeploymentStatusSchema>;
+/** Statuses after which nothing changes any more (Flink's globally terminal job states, and a refused submit). */
+export const TERMINAL_FLINK_DEPLOYMENT_STATUSES: readonly FlinkDeploymentStatus[] = [
+  'SUBMIT_FAILED',
+  'FINISHED',
+  'FAILED',
+  'CANCELED',
+];
+
+/** A pipeline version deployed to a Flink cluster through its SQL Gateway. */
+export const FlinkDeploymentSchema = z.object({
+  id: IdSchema,
+  /** null once the pipeline is deleted (the deployment, and the job on Flink, stay). */
+  pipelineId: IdSchema.nullable(),
+  version: z.number().int(),
+  /** The spec's name. */
+  name: z.string(),
+  /** The SQL Gateway the script was submitted through. */
+  gatewayUrl: z.string(),
+  /** Flink's REST API (and web dashboard) the job's status is read from; null when none was found. */
+  restUrl: z.string().nullable(),
+  /** The Flink job the script submitted (the export writes one INSERT or one statement set: one job). */
+  flinkJobId: z.string().nullable(),
+  status: FlinkDeploymentStatusSchema,
+  /** Whether the status is final (FINISHED, FAILED, CANCELED, SUBMIT_FAILED). */
+  terminal: z.boolean(),
+  /** Why the submit failed, or the root cause of a FAILED job. */
+  error: z.string().nullable(),
+  /** The export's notes about the deployed script. */
+  notes: z.array(FlinkExportNoteSchema),
+  /** The job's page on Flink's web dashboard. */
+  dashboardUrl: z.string().nullable(),
+  /** Set when the status could not be read from Flink just now (the last known one is shown). */
+  statusError: z.string().nullable(),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  endedAt: TimestampSchema.nullable(),
+});
+export type FlinkDeployment = z.infer<typeof FlinkDeploymentSchema>;
+
+/** One deployment with the script it submitted. */
+export const FlinkDeploymentDetailSchema = FlinkDeploymentSchema.extend({ sql: z.string() });
+export type FlinkDeploymentDetail = z.infer<typeof FlinkDeploymentDetailSchema>;
+
+export const FlinkDeploymentListSchema = z.object({ deployments: z.array(FlinkDeploymentSchema) });
+export type FlinkDeploymentList = z.infer<typeof FlinkDeploymentListSchema>;
+
+export const FlinkDeploymentListQuerySchema = z.strictObject({
+  pipelineId: IdSchema.optional(),
+  limit: limitParam(1000, 50),
+});
+export type FlinkDeploymentListQuery = z.infer<typeof FlinkDeploymentListQuerySchema>;
+
+/** Deploy a pipeline's saved version (its newest by default). */
+export const DeployBodySchema = z.strictObject({
+  pipelineId: IdSchema,
+  version: z.number('version must be a number').int().min(1).optional(),
+});
+export type DeployBody = z.infer<typeof DeployBodySchema>;
+
+/** `GET /api/flink`: whether this server deploys to a Flink, and where. */
+export const FlinkInfoSchema = z.object({
+  /** FLOWSTATE_FLINK_GATEWAY is set. */
+  configured: z.boolean(),
+  gatewayUrl: z.string().nullable(),
+  /** FLOWSTATE_FLINK_DASHBOARD, else the REST API the gateway's configuration names (when it answers). */
+  dashboardUrl: z.string().nullable(),
+  /** The gateway's Flink version, when it answered just now. */
+  flinkVersion: z.string().nullable(),
+  /** Why the gateway did not answer just now. */
+  error: z.string().nullable(),
+});
+export type FlinkInfo = z.infer<typeof FlinkInfoSchema>;

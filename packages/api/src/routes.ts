@@ -13,7 +13,13 @@ import {
   CreatePipelineBodySchema,
   DataFileListSchema,
   DataFileSchema,
+  DeployBodySchema,
   FileParamsSchema,
+  FlinkDeploymentDetailSchema,
+  FlinkDeploymentListQuerySchema,
+  FlinkDeploymentListSchema,
+  FlinkInfoSchema,
+  FlinkSqlExportSchema,
   HealthSchema,
   IdParamsSchema,
   JobDetailSchema,
@@ -27,6 +33,7 @@ import {
   PipelineDetailSchema,
   PipelineListSchema,
   PipelineVersionListSchema,
+  PipelineVersionParamsSchema,
   RestoreBodySchema,
   RestoreResultSchema,
   StartJobBodySchema,
@@ -49,7 +56,7 @@ export interface RouteDef {
   /** Fastify-style path (`/api/jobs/:id`). */
   path: string;
   summary: string;
-  tag: 'pipelines' | 'jobs' | 'checkpoints' | 'state' | 'files' | 'meta';
+  tag: 'pipelines' | 'jobs' | 'checkpoints' | 'state' | 'files' | 'flink' | 'meta';
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -141,6 +148,17 @@ export const routes = {
     status: 200,
     response: PipelineVersionListSchema,
     errors: ['pipeline-not-found'],
+  }),
+  exportFlinkSql: route({
+    method: 'GET',
+    path: '/api/pipelines/:id/versions/:version/flink-sql',
+    summary:
+      "A pipeline version as a Flink SQL script with the export's notes (422 flink-export-refused names each node it cannot export)",
+    tag: 'flink',
+    params: PipelineVersionParamsSchema,
+    status: 200,
+    response: FlinkSqlExportSchema,
+    errors: ['pipeline-not-found', 'version-not-found', 'flink-export-refused'],
   }),
   validateSpec: route({
     method: 'POST',
@@ -322,6 +340,63 @@ export const routes = {
     status: 204,
     response: null,
     errors: ['file-not-found'],
+  }),
+  getFlink: route({
+    method: 'GET',
+    path: '/api/flink',
+    summary:
+      'Whether this server deploys to a Flink (FLOWSTATE_FLINK_GATEWAY), where, and whether it answers',
+    tag: 'flink',
+    status: 200,
+    response: FlinkInfoSchema,
+    errors: [],
+  }),
+  deployToFlink: route({
+    method: 'POST',
+    path: '/api/flink/deployments',
+    summary:
+      "Export a pipeline's saved version (newest by default) and submit it through the Flink SQL Gateway; the deployment is recorded whether or not Flink took it (status SUBMIT_FAILED with the reason)",
+    tag: 'flink',
+    body: DeployBodySchema,
+    status: 201,
+    response: FlinkDeploymentDetailSchema,
+    errors: [
+      ...BODY_ERRORS,
+      'flink-not-configured',
+      'pipeline-not-found',
+      'version-not-found',
+      'flink-export-refused',
+    ],
+  }),
+  listFlinkDeployments: route({
+    method: 'GET',
+    path: '/api/flink/deployments',
+    summary: "Deployments to Flink, newest first, with their jobs' status read from Flink's REST API",
+    tag: 'flink',
+    query: FlinkDeploymentListQuerySchema,
+    status: 200,
+    response: FlinkDeploymentListSchema,
+    errors: [],
+  }),
+  getFlinkDeployment: route({
+    method: 'GET',
+    path: '/api/flink/deployments/:id',
+    summary: "One deployment to Flink with its script, its job's status read from Flink's REST API",
+    tag: 'flink',
+    params: IdParamsSchema,
+    status: 200,
+    response: FlinkDeploymentDetailSchema,
+    errors: ['deployment-not-found'],
+  }),
+  cancelFlinkDeployment: route({
+    method: 'POST',
+    path: '/api/flink/deployments/:id/cancel',
+    summary: "Cancel a deployment's Flink job (a job that has ended is left as it is)",
+    tag: 'flink',
+    params: IdParamsSchema,
+    status: 200,
+    response: FlinkDeploymentDetailSchema,
+    errors: ['deployment-not-found', 'flink-not-configured', 'operation-failed'],
   }),
   health: route({
     method: 'GET',

@@ -14,6 +14,8 @@ export {
   type Db,
   DbError,
   type DbErrorCode,
+  type FlinkDeploymentRow,
+  type FlinkDeploymentStatus,
   INTERRUPTED_CHECKPOINT_REASON,
   type JobEventRow,
   type JobRow,

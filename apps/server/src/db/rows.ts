@@ -1,6 +1,7 @@
 /** Rows as the server reads them, from Prisma's models; JSON text in and out; retries of contended writes. */
 import type {
   Checkpoint as CheckpointModel,
+  FlinkDeployment as FlinkDeploymentModel,
   JobEvent as JobEventModel,
   Job as JobModel,
   PipelineVersion as PipelineVersionModel,
@@ -8,6 +9,7 @@ import type {
 import {
   type CheckpointRow,
   DbError,
+  type FlinkDeploymentRow,
   type JobEventRow,
   type JobRow,
   type PipelineRow,
@@ -102,6 +104,25 @@ export function eventRow(e: JobEventModel): JobEventRow {
     type: e.type,
     message: e.message,
     data: e.data === null ? null : parseJson(e.data),
+  };
+}
+
+export function flinkDeploymentRow(d: FlinkDeploymentModel): FlinkDeploymentRow {
+  return {
+    id: d.id,
+    pipelineId: d.pipelineId,
+    version: d.version,
+    name: d.name,
+    gatewayUrl: d.gatewayUrl,
+    restUrl: d.restUrl,
+    flinkJobId: d.flinkJobId,
+    status: d.status,
+    error: d.error,
+    sql: d.sql,
+    notes: parseJson(d.notes),
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    endedAt: d.endedAt,
   };
 }
 

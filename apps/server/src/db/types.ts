@@ -62,6 +62,39 @@ export interface JobEventRow {
   data: unknown;
 }
 
+/** `SUBMITTING`, `SUBMIT_FAILED`, or a Flink JobStatus name (@flowstate/api FLINK_DEPLOYMENT_STATUSES). */
+export type FlinkDeploymentStatus =
+  | 'SUBMITTING'
+  | 'SUBMIT_FAILED'
+  | 'INITIALIZING'
+  | 'CREATED'
+  | 'RUNNING'
+  | 'FAILING'
+  | 'FAILED'
+  | 'CANCELLING'
+  | 'CANCELED'
+  | 'FINISHED'
+  | 'RESTARTING'
+  | 'SUSPENDED'
+  | 'RECONCILING';
+
+export interface FlinkDeploymentRow {
+  id: string;
+  pipelineId: string | null;
+  version: number;
+  name: string;
+  gatewayUrl: string;
+  restUrl: string | null;
+  flinkJobId: string | null;
+  status: FlinkDeploymentStatus;
+  error: string | null;
+  sql: string;
+  notes: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+  endedAt: Date | null;
+}
+
 export interface Db {
   pipelines: {
     list(): Promise<PipelineRow[]>;
@@ -135,6 +168,30 @@ export interface Db {
     }): Promise<JobEventRow>;
     /** Newest first; `limit` defaults to 100 and is capped at 1000; `before` keeps events strictly older. */
     list(jobId: string, opts?: { limit?: number; before?: Date }): Promise<JobEventRow[]>;
+  };
+  flinkDeployments: {
+    /** A new deployment in status SUBMITTING. An unknown pipeline: DbError INVALID_REFERENCE. */
+    create(input: {
+      pipelineId: string;
+      version: number;
+      name: string;
+      gatewayUrl: string;
+      restUrl: string | null;
+      sql: string;
+      notes: unknown;
+    }): Promise<FlinkDeploymentRow>;
+    get(id: string): Promise<FlinkDeploymentRow | null>;
+    /** Newest first. */
+    list(filter?: { pipelineId?: string; limit?: number }): Promise<FlinkDeploymentRow[]>;
+    update(
+      id: string,
+      patch: Partial<Pick<FlinkDeploymentRow, 'status' | 'flinkJobId' | 'restUrl' | 'error' | 'endedAt'>>,
+    ): Promise<FlinkDeploymentRow | null>;
+    /**
+     * At server start: deployments a previous server process left SUBMITTING become SUBMIT_FAILED with `reason`
+     * (the submit was cut off; whether Flink got the job is unknown). Answers how many.
+     */
+    failInterrupted(reason: string): Promise<number>;
   };
   close(): Promise<void>;
 }

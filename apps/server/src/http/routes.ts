@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/index';
 import { DataFileError, type DataFiles } from '../files/store';
 import type { JobManager } from '../jobs/index';
+import type { FlinkDeployService } from '../services/flink-deploy';
 import { fromManager, type JobService } from '../services/jobs';
 import { type DefineOptions, defineRoute } from './define';
 import { HttpError, notFound } from './errors';
@@ -18,6 +19,7 @@ export interface RouteDeps {
   manager: JobManager;
   jobs: JobService;
   files: DataFiles;
+  flink: FlinkDeployService;
   startedAt: number;
   secured: boolean;
   version: string;
@@ -92,6 +94,8 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
     if (!versions) throw notFound.pipeline(params.id);
     return { versions: versions.map(toVersion) };
   });
+
+  def(app, routes.exportFlinkSql, ({ params }) => deps.flink.exportVersion(params.id, params.version));
 
   def(app, routes.validateSpec, ({ body }) => {
     const problems = jobs.specProblems(body.spec);
@@ -256,6 +260,23 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
     }
     return undefined;
   });
+
+  // ------------------------------------------------------------------------------------ flink
+
+  def(app, routes.getFlink, () => deps.flink.info());
+
+  def(app, routes.deployToFlink, ({ body }) => deps.flink.deploy(body.pipelineId, body.version));
+
+  def(app, routes.listFlinkDeployments, async ({ query }) => ({
+    deployments: await deps.flink.list({
+      ...(query.pipelineId !== undefined ? { pipelineId: query.pipelineId } : {}),
+      limit: query.limit ?? 50,
+    }),
+  }));
+
+  def(app, routes.getFlinkDeployment, ({ params }) => deps.flink.get(params.id));
+
+  def(app, routes.cancelFlinkDeployment, ({ params }) => deps.flink.cancel(params.id));
 
   // ------------------------------------------------------------------------------------ meta
 

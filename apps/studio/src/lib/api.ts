@@ -271,3 +271,6 @@ export function describeError(e: unknown): {
   }
   return { title: 'Something went wrong', message: (e as Error)?.message ?? String(e), items: [] };
 }
+
+/** The request function behind `api`, for the studio's other REST clients (lib/flink.ts). */
+export { call as apiCall };
