@@ -4,6 +4,11 @@
  */
 
 export type { CompletedCheckpoint, PendingCheckpoint } from './checkpoint/coordinator';
+export {
+  checkRestoreCompatibility,
+  RestoreCompatibilityError,
+  type RestoreCompatibilityOptions,
+} from './checkpoint/compatibility';
 export { CheckpointCoordinator } from './checkpoint/coordinator';
 export {
   CheckpointInspectionError,

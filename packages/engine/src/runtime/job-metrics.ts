@@ -2,8 +2,10 @@
  * A job's figures, summed per node over its subtasks: records in and out, row errors, late rows dropped, the
  * watermark (minimum over subtasks), keys in state, time backpressured, and rates — from the difference to the
  * previous sample (kept at least 200 ms apart; reset by a new execution attempt, whose counters start at 0).
+ * Records in and out are given twice: since the current attempt started (Flink's numRecordsIn/Out), and in total
+ * since the job's input began (the restored checkpoint's counts plus the attempt's).
  */
-import type { JobStatus } from '@flowstate/spec';
+import type { JobMetrics as ContractJobMetrics, JobStatus } from '@flowstate/spec';
 import type { PhysicalPlan } from '../plan/plan';
 import type { Clock, Timers } from '../time/index';
 import type { Execution } from './execution';
@@ -21,6 +23,9 @@ export interface MetricsHost {
   startedAt(): number;
   restarts(): number;
   rowErrors(): number;
+  /** Per node, what the restored checkpoint counted (empty after a fresh start). */
+  counterBase(): ReadonlyMap<string, { recordsIn: number; recordsOut: number }>;
+  countersSince(): ContractJobMetrics['countersSince'];
 }
 
 export class JobMetricsCollector {
@@ -46,6 +51,8 @@ export class JobMetricsCollector {
         backpressureMs: 0,
         recordsInPerSec: 0,
         recordsOutPerSec: 0,
+        totalRecordsIn: 0,
+        totalRecordsOut: 0,
       });
     }
     for (const st of this.host.execution().subtasks) {
@@ -68,9 +75,14 @@ export class JobMetricsCollector {
         m.backpressureMs += bp;
       }
     }
-    for (const m of byNode.values())
+    const base = this.host.counterBase();
+    for (const m of byNode.values()) {
       if (m.watermark === Number.POSITIVE_INFINITY && m.recordsIn === 0 && m.kind !== 'source')
         m.watermark = Number.NEGATIVE_INFINITY;
+      const b = base.get(m.nodeId);
+      m.totalRecordsIn = (b?.recordsIn ?? 0) + m.recordsIn;
+      m.totalRecordsOut = (b?.recordsOut ?? 0) + m.recordsOut;
+    }
     this.applyRates(byNode, this.host.timers.elapsed());
     const startedAt = this.host.startedAt();
     return {
@@ -78,6 +90,7 @@ export class JobMetricsCollector {
       startedAt,
       uptimeMs: startedAt ? this.host.clock.now() - startedAt : 0,
       restarts: this.host.restarts(),
+      countersSince: { ...this.host.countersSince() },
       nodes: [...byNode.values()],
       rowErrors: this.host.rowErrors(),
     };
