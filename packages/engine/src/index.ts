@@ -3,12 +3,12 @@
  * watermarks, windows, in-band barriers. No UI, HTTP or database code lives here.
  */
 
-export type { CompletedCheckpoint, PendingCheckpoint } from './checkpoint/coordinator';
 export {
   checkRestoreCompatibility,
   RestoreCompatibilityError,
   type RestoreCompatibilityOptions,
 } from './checkpoint/compatibility';
+export type { CompletedCheckpoint, PendingCheckpoint } from './checkpoint/coordinator';
 export { CheckpointCoordinator } from './checkpoint/coordinator';
 export {
   CheckpointInspectionError,

@@ -153,7 +153,8 @@ export function checkRestoreCompatibility(
   const inCheckpoint = new Set<string>();
   for (const op of checkpoint.operators) {
     inCheckpoint.add(op.nodeId);
-    if (op.subtasks.some((s) => s.file !== undefined || s.operatorState !== undefined)) withState.add(op.nodeId);
+    if (op.subtasks.some((s) => s.file !== undefined || s.operatorState !== undefined))
+      withState.add(op.nodeId);
   }
 
   const refusedOrDropped = (): NodeRestore['action'] => (allow ? 'drop' : 'refuse');

@@ -267,7 +267,8 @@ export class Job {
   open(): void {
     if (this.lifecycle.status !== 'created') return;
     this.startedAt = this.clock.now();
-    if (this.countersSince.cause === 'start') this.countersSince = { ...this.countersSince, at: this.startedAt };
+    if (this.countersSince.cause === 'start')
+      this.countersSince = { ...this.countersSince, at: this.startedAt };
     this.lifecycle.to('running');
     if (this.checkpointsEnabled) this.coordinator.startCheckpointScheduler();
   }
