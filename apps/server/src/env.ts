@@ -14,6 +14,8 @@
  *   FLOWSTATE_MAX_RUNNING_JOBS  jobs that may run at once (default 8)
  *   FLOWSTATE_UPLOAD_MAX_BYTES  the largest uploaded data file (default 100 MiB)
  *   FLOWSTATE_FILES_MAX_BYTES   all uploaded data files together at most (default 2 GiB)
+ *   FLOWSTATE_OUTPUT_KEEP_ROWS  newest rows of each collect sink stored for a job, readable once it no longer
+ *                               runs (default 1000; 0 stores none)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,6 +123,15 @@ export const EnvSchema = z.object({
   FLOWSTATE_MAX_RUNNING_JOBS: positiveInt('FLOWSTATE_MAX_RUNNING_JOBS', 1000, 8),
   FLOWSTATE_UPLOAD_MAX_BYTES: positiveInt('FLOWSTATE_UPLOAD_MAX_BYTES', 2 ** 40, 100 * 1024 * 1024),
   FLOWSTATE_FILES_MAX_BYTES: positiveInt('FLOWSTATE_FILES_MAX_BYTES', 2 ** 44, 2 * 1024 ** 3),
+  FLOWSTATE_OUTPUT_KEEP_ROWS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number('FLOWSTATE_OUTPUT_KEEP_ROWS must be a number')
+      .int('FLOWSTATE_OUTPUT_KEEP_ROWS must be a whole number')
+      .min(0, 'FLOWSTATE_OUTPUT_KEEP_ROWS must not be negative')
+      .max(100_000, 'FLOWSTATE_OUTPUT_KEEP_ROWS must be at most 100000')
+      .default(1000),
+  ),
 });
 
 export interface Env {
@@ -139,6 +150,8 @@ export interface Env {
   maxRunningJobs: number;
   uploadMaxBytes: number;
   filesMaxBytes: number;
+  /** Newest rows of each collect sink stored per job (0: none). */
+  outputKeepRows: number;
 }
 
 export class EnvError extends Error {
@@ -166,5 +179,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     maxRunningJobs: e.FLOWSTATE_MAX_RUNNING_JOBS,
     uploadMaxBytes: e.FLOWSTATE_UPLOAD_MAX_BYTES,
     filesMaxBytes: e.FLOWSTATE_FILES_MAX_BYTES,
+    outputKeepRows: e.FLOWSTATE_OUTPUT_KEEP_ROWS,
   };
 }

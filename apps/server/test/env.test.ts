@@ -18,6 +18,7 @@ describe('loadEnv', () => {
       maxRunningJobs: 8,
       uploadMaxBytes: 100 * 1024 * 1024,
       filesMaxBytes: 2 * 1024 ** 3,
+      outputKeepRows: 1000,
     });
   });
 

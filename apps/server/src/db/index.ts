@@ -16,6 +16,7 @@ export {
   type DbErrorCode,
   INTERRUPTED_CHECKPOINT_REASON,
   type JobEventRow,
+  type JobOutputRow,
   type JobRow,
   type JobStatus,
   type PipelineRow,
