@@ -249,7 +249,7 @@ export const runCommand: Command = {
 
 /**
  * The metadata of the checkpoint a restore names (without verifying its state files: the restore does that), or
- * undefined for `latest` when the job has no checkpoint yet. A target that does not exist is a CliError.
+ * undefined when there is no such checkpoint (the engine then says why: none yet, or which file is damaged).
  */
 async function checkpointToRestore(
   storageDir: string,
@@ -275,12 +275,8 @@ async function checkpointToRestore(
     target === 'latest'
       ? listed.find((l) => l.status === 'completed')
       : listed.find((l) => l.location.checkpointId === target.checkpointId && l.status === 'completed');
-  if (found?.metadata) return { metadata: found.metadata, path: found.location.path };
-  if (target === 'latest') return undefined; // the job starts from the beginning, and says so
-  throw new CliError(
-    'file-unreadable',
-    `there is no completed checkpoint ${target.checkpointId} of job '${jobId}' in ${storageDir} (flowstate checkpoints ${storageDir} lists them)`,
-  );
+  // None: `latest` starts from the beginning, and a missing or damaged one fails the restore naming the file.
+  return found?.metadata ? { metadata: found.metadata, path: found.location.path } : undefined;
 }
 
 function parseRestore(v: string | undefined, io: CliIo): RestoreTarget | undefined {
