@@ -155,7 +155,7 @@ describe('a running job', () => {
     expect(stored.rows).toHaveLength(5);
     expect(stored.nextSeq - stored.fromSeq).toBe(5);
     const row = await t.server.db.jobs.get(id);
-    expect((row?.metrics as { status: string }).status).toBe('running');
+    expect((row!.metrics as { status: string }).status).toBe('running');
 
     const stopped = await t.api.post(`/api/jobs/${id}/stop`, {});
     expect(stopped.status).toBe(200);
