@@ -15,6 +15,8 @@ export const nodeMetrics = (over: Partial<NodeMetrics> = {}): NodeMetrics => ({
   backpressureMs: 0,
   recordsInPerSec: 0,
   recordsOutPerSec: 0,
+  totalRecordsIn: over.recordsIn ?? 0,
+  totalRecordsOut: over.recordsOut ?? 0,
   ...over,
 });
 
@@ -25,5 +27,6 @@ export const jobMetrics = (uptimeMs: number, nodes: NodeMetrics[], startedAt = 1
   uptimeMs,
   restarts: 0,
   rowErrors: 0,
+  countersSince: { cause: 'start', at: startedAt, checkpointId: null },
   nodes,
 });

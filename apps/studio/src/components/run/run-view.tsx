@@ -74,7 +74,7 @@ export function RunView({ jobId }: { jobId: string }) {
       <RunHeader job={j} running={running} />
       <JobGraph job={j} running={running} />
       <div className="grid gap-5 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
-        <StatePanel job={j} nodes={stateful} />
+        <StatePanel job={j} nodes={stateful} running={running} />
         <CheckpointsPanel job={j} running={running} />
       </div>
       <div className="grid gap-5 lg:grid-cols-2">

@@ -21,7 +21,7 @@ const ROW_HEIGHT = 32;
 /** `live`, or the number of a checkpoint whose state to show. */
 type Source = 'live' | number;
 
-export function StatePanel({ job, nodes }: { job: JobDetail; nodes: NodeRef[] }) {
+export function StatePanel({ job, nodes, running }: { job: JobDetail; nodes: NodeRef[]; running: boolean }) {
   const [nodeId, setNodeId] = useState(nodes[0]?.id ?? null);
   const [source, setSource] = useState<Source>('live');
   const checkpoints = useCheckpoints(job.id);
@@ -74,6 +74,7 @@ export function StatePanel({ job, nodes }: { job: JobDetail; nodes: NodeRef[] })
         jobId={job.id}
         node={node}
         source={source}
+        running={running}
         onUseCheckpoint={readable[0] ? () => setSource(readable[0]!.checkpointId) : undefined}
       />
     </Card>
@@ -84,11 +85,13 @@ function StateTable({
   jobId,
   node,
   source,
+  running,
   onUseCheckpoint,
 }: {
   jobId: string;
   node: NodeRef;
   source: Source;
+  running: boolean;
   onUseCheckpoint: (() => void) | undefined;
 }) {
   const rowsRef = useRef<KeyedRows>(new KeyedRows());
@@ -97,6 +100,8 @@ function StateTable({
   const [error, setError] = useState<unknown>(null);
   const [truncated, setTruncated] = useState(false);
   const [numKeys, setNumKeys] = useState<number | null>(null);
+  /** Where the rows shown came from: the job's engine, or (a run that no longer runs here) a checkpoint. */
+  const [origin, setOrigin] = useState<{ live: boolean; checkpointId: number | null } | null>(null);
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<SortSpec>({ by: 'key', dir: 'asc' });
   const live = source === 'live';
@@ -134,6 +139,7 @@ function StateTable({
             ...(source === 'live' ? {} : { checkpointId: source }),
           });
           if (seq !== loadSeq.current) return;
+          if (!cursor) setOrigin({ live: page.live, checkpointId: page.checkpointId });
           rows.addSnapshot(page.entries);
           if (progressive) bump();
           cursor = page.nextCursor ?? undefined;
@@ -288,7 +294,13 @@ function StateTable({
               {shownQuery ? `${formatCount(view.length)} of ` : ''}
               {formatCount(numKeys ?? rowsRef.current.size)} keys
               {truncated ? ` (first ${formatCount(rowsRef.current.size)} loaded)` : ''}
-              {live ? ' · live' : ` · as in checkpoint ${source}`}
+              {!live
+                ? ` · as in checkpoint ${source}`
+                : origin && !origin.live
+                  ? ` · as in checkpoint ${origin.checkpointId}, the run’s newest (its engine no longer runs)`
+                  : running
+                    ? ' · live'
+                    : ' · final state, held by the server'}
             </>
           )}
         </p>
@@ -296,7 +308,7 @@ function StateTable({
 
       {notRunning ? (
         <div className="rounded-lg border border-border bg-surface-2 px-4 py-3 text-sm">
-          <p>{(error as ApiRequestError).message}</p>
+          <p className="break-words">{(error as ApiRequestError).message}</p>
           {onUseCheckpoint && (
             <Button size="sm" className="mt-2" onClick={onUseCheckpoint}>
               Show the newest checkpoint&apos;s state
