@@ -1,4 +1,7 @@
-/** What the end-to-end tests share: screenshots (light and dark) and the word-count reference counts. */
+/**
+ * What the end-to-end tests share: screenshots (light and dark), the word-count reference counts, creating a
+ * pipeline from a template, and restarting the server behind the studio.
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,13 +25,51 @@ export async function shoot(page: Page, name: string, { dark = true } = {}): Pro
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-/** The reference count of a word: the word-count spec's own rule (lower-case, split on anything but a-z0-9). */
-export function countOf(word: string): number {
+/** Every word of the word-count data, by the spec's own rule (lower-case, split on anything but a-z0-9). */
+export function wordsOfWordCount(): string[] {
   const text = readFileSync(join(repoRoot, 'examples/word-count/data/words.txt'), 'utf8');
   return text
     .split('\n')
     .flatMap((line) => line.toLowerCase().split(/[^a-z0-9]+/))
-    .filter((w) => w === word).length;
+    .filter((w) => w !== '');
+}
+
+/** The reference count of a word: the word-count spec's own rule (lower-case, split on anything but a-z0-9). */
+export function countOf(word: string): number {
+  return wordsOfWordCount().filter((w) => w === word).length;
+}
+
+/**
+ * Restarts the Flowstate server behind the studio — the app the config starts (`npm start` runs
+ * scripts/start-app.mjs, which restarts its server on SIGUSR2 and keeps the studio up) — and waits until the new
+ * server process answers. The server's pid is in `<data dir>/server.lock`; its parent is start-app. The server
+ * stops cleanly (running jobs are suspended and resumed by the new process), so what a test reads afterwards is
+ * what the server kept, not what its old process held in memory. Not available against E2E_BASE_URL.
+ */
+export async function restartServer(page: Page): Promise<void> {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir || process.env.E2E_BASE_URL)
+    throw new Error('restartServer needs the app the e2e config starts');
+  const lock = join(dataDir, 'server.lock');
+  const pidIn = () => Number.parseInt(readFileSync(lock, 'utf8').trim(), 10);
+  const before = pidIn();
+  const stat = readFileSync(`/proc/${before}/stat`, 'utf8');
+  const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  process.kill(parent, 'SIGUSR2');
+  await expect
+    .poll(
+      async () => {
+        try {
+          if (pidIn() === before) return 'the old server still runs';
+          const health = await page.request.get('/api/health');
+          return health.ok() ? 'answering' : `HTTP ${health.status()}`;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      },
+      { timeout: 90_000, intervals: [250] },
+    )
+    .toBe('answering');
 }
 
 /** Creates a pipeline from a template on the pipelines page and opens it in the editor (the list is newest first). */
