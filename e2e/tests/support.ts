@@ -11,17 +11,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const artifacts = join(here, '../artifacts');
 export const repoRoot = join(here, '../..');
 
-/** A full-page screenshot in e2e/artifacts/<name>.png, and <name>-dark.png in the dark scheme. */
-export async function shoot(page: Page, name: string, { dark = true } = {}): Promise<void> {
+/**
+ * A full-page screenshot in e2e/artifacts/<name>.png, and <name>-dark.png in the dark scheme. `fullPage: false`
+ * takes the window only: with a modal dialog open, a full-page capture resizes the window under it, and the
+ * pipeline graph behind the dialog re-measures itself and goes blank in the picture.
+ */
+export async function shoot(page: Page, name: string, { dark = true, fullPage = true } = {}): Promise<void> {
   // `animations: 'disabled'` finishes the colour transitions the scheme switch starts.
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage, animations: 'disabled' });
   if (!dark) return;
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({
-    path: join(artifacts, `${name}-dark.png`),
-    fullPage: true,
-    animations: 'disabled',
-  });
+  await page.screenshot({ path: join(artifacts, `${name}-dark.png`), fullPage, animations: 'disabled' });
   await page.emulateMedia({ colorScheme: 'light' });
 }
 

@@ -102,17 +102,20 @@ test('stop with savepoint, change an aggregate and add a node, run version 2 fro
   await canvas.getByText('sink1', { exact: true }).click();
   await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Ticker copy');
   await expect(page.getByRole('heading', { name: 'Problems (0)' })).toBeVisible();
+  await page.getByRole('button', { name: 'Auto layout', exact: true }).click();
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Saved as version 2')).toBeVisible();
 
   // Back on the stopped run: run version 2 from the savepoint.
   await page.goto(jobUrl);
+  await expect(page.getByRole('article', { name: /^Last and high per symbol: / })).toBeVisible();
+  await shoot(page, 'upgrade-00-stopped');
   await page
     .getByRole('button', { name: `Run a version from savepoint ${savepointId}`, exact: true })
     .click();
   const dialog = page.getByRole('dialog', { name: `Run a version from savepoint ${savepointId}` });
   await expect(dialog.getByRole('combobox', { name: 'Version' })).toHaveValue('2');
-  const report = dialog.getByRole('table', { name: 'What happens to each node’s state' });
+  const report = dialog.getByRole('table', { name: "What happens to each node's state" });
   const rowOf = (node: string) => report.getByRole('row').filter({ hasText: node });
   await expect(rowOf('Trades')).toContainText('Restored');
   await expect(rowOf('Last and high per symbol')).toContainText('Restored');
@@ -126,7 +129,7 @@ test('stop with savepoint, change an aggregate and add a node, run version 2 fro
   );
   const run = dialog.getByRole('button', { name: `Run version 2 from savepoint ${savepointId}` });
   await expect(run).toBeDisabled();
-  await shoot(page, 'upgrade-01-report');
+  await shoot(page, 'upgrade-01-report', { fullPage: false });
 
   // Accept dropping the state that cannot be restored: the report says so, and the run may start.
   await dialog.getByRole('checkbox', { name: /^Drop the state that cannot be restored/ }).check();
@@ -134,7 +137,7 @@ test('stop with savepoint, change an aggregate and add a node, run version 2 fro
   await expect(dialog.getByRole('status')).toHaveText(
     `savepoint ${savepointId}: 4 nodes restore their state, 1 node starts empty; the state of 'volumes' (incompatible) is dropped (allowNonRestoredState)`,
   );
-  await shoot(page, 'upgrade-02-accepted');
+  await shoot(page, 'upgrade-02-accepted', { fullPage: false });
   await run.click();
 
   // The new run: version 2, restored from the savepoint; the ticker goes on from its counts.

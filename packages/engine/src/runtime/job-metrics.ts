@@ -5,7 +5,7 @@
  * Records in and out are given twice: since the current attempt started (Flink's numRecordsIn/Out), and in total
  * since the job's input began (the restored checkpoint's counts plus the attempt's).
  */
-import type { JobMetrics as ContractJobMetrics, JobStatus } from '@flowstate/spec';
+import { type JobMetrics as ContractJobMetrics, isTerminalStatus, type JobStatus } from '@flowstate/spec';
 import type { PhysicalPlan } from '../plan/plan';
 import type { Clock, Timers } from '../time/index';
 import type { Execution } from './execution';
@@ -83,7 +83,8 @@ export class JobMetricsCollector {
       m.totalRecordsIn = (b?.recordsIn ?? 0) + m.recordsIn;
       m.totalRecordsOut = (b?.recordsOut ?? 0) + m.recordsOut;
     }
-    this.applyRates(byNode, this.host.timers.elapsed());
+    // A job that ended moves no rows: its last rates would read as if it still did.
+    if (!isTerminalStatus(this.host.status())) this.applyRates(byNode, this.host.timers.elapsed());
     const startedAt = this.host.startedAt();
     return {
       status: this.host.status(),

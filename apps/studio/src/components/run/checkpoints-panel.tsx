@@ -90,7 +90,7 @@ export function CheckpointsPanel({ job, running }: { job: JobDetail; running: bo
                     <td className="px-2 py-1.5 text-right tabular-nums">{formatBytes(c.sizeBytes)}</td>
                     <td className="px-2 py-1.5 text-right">
                       {c.status === 'completed' && (
-                        <span className="inline-flex gap-1.5">
+                        <span className="inline-flex flex-col items-stretch gap-1">
                           <Button
                             size="sm"
                             aria-label={`Restore checkpoint ${c.checkpointId}`}

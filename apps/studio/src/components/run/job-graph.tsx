@@ -119,8 +119,12 @@ function MetricsNode({ data }: NodeProps<GraphNode>) {
   const { label, kind, figures: f } = data;
   const { inputs, outputs } = handlesOf(kind as never);
   const bp = f?.backpressure ?? null;
+  // A run that no longer runs moves no rows: its nodes show how many they moved in all.
+  const flow = data.running
+    ? `${formatRate(f?.recordsInPerSec ?? 0)} rows/s in, ${formatRate(f?.recordsOutPerSec ?? 0)} rows/s out`
+    : `${formatCount(f?.totalRecordsIn ?? 0)} rows in, ${formatCount(f?.totalRecordsOut ?? 0)} rows out`;
   const summary = f
-    ? `${label}: ${formatRate(f.recordsInPerSec)} rows/s in, ${formatRate(f.recordsOutPerSec)} rows/s out` +
+    ? `${label}: ${flow}` +
       (f.watermark !== null ? `, watermark ${formatTime(f.watermark)}` : '') +
       (f.numKeys > 0 ? `, ${formatCount(f.numKeys)} keys` : '') +
       (bp !== null ? `, backpressure ${Math.round(bp * 100)} % (${f.level})` : '')
@@ -143,9 +147,11 @@ function MetricsNode({ data }: NodeProps<GraphNode>) {
       </div>
       {f ? (
         <dl className="mt-1.5 grid grid-cols-[auto_1fr] gap-x-2 gap-y-0.5 text-xs tabular-nums">
-          <dt className="text-muted">rows/s</dt>
+          <dt className="text-muted">{data.running ? 'rows/s' : 'rows'}</dt>
           <dd className="text-right">
-            {formatRate(f.recordsInPerSec)} in · {formatRate(f.recordsOutPerSec)} out
+            {data.running
+              ? `${formatRate(f.recordsInPerSec)} in · ${formatRate(f.recordsOutPerSec)} out`
+              : `${formatCount(f.totalRecordsIn)} in · ${formatCount(f.totalRecordsOut)} out`}
           </dd>
           {f.watermark !== null && (
             <>

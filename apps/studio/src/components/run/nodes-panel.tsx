@@ -68,7 +68,11 @@ export function NodesPanel({ job }: { job: JobDetail }) {
                         {n.numKeys > 0 ? formatCount(n.numKeys) : '—'}
                       </td>
                       <td className="py-1.5 pr-3 text-right">
-                        {n.watermark === null ? '—' : formatTime(n.watermark)}
+                        {n.watermark !== null
+                          ? formatTime(n.watermark)
+                          : m.status === 'finished'
+                            ? 'end of input'
+                            : '—'}
                       </td>
                       <td className="py-1.5 text-right">
                         {n.backpressureMs > 0 ? formatDuration(n.backpressureMs) : '—'}
