@@ -6,6 +6,7 @@
  * node empty.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobManager } from '../src/jobs/index';
 import { byKey, countingSpec, startServer, type TestServer, tempDataDir, waitFor } from './helpers';
 
 type Spec = ReturnType<typeof countingSpec>;
@@ -190,6 +191,41 @@ describe('a new version from a savepoint', () => {
     expect(log).toContain(
       `savepoint ${savepointId}: 2 nodes restore their state; the state of 'totals' (incompatible) is dropped (allowNonRestoredState)`,
     );
+    expect((await t.api.post(`/api/jobs/${id}/stop`, {})).status).toBe(200);
+  }, 60_000);
+
+  it('a new version that crashes with the server before its first checkpoint resumes from the savepoint again', async () => {
+    // A server whose process "dies": its manager outlives it, so nothing records the end of the job.
+    await t.close();
+    const manager = new JobManager({ dataDir: data.dir });
+    t = await startServer(data.dir, {}, { manager });
+    const started = await t.api.post('/api/jobs', {
+      pipelineId,
+      version: 3,
+      restoreFrom: from(),
+      allowNonRestoredState: true,
+    });
+    expect(started.status).toBe(201);
+    const id: string = started.body.id;
+    await t.close();
+    await manager.shutdown({ suspend: true });
+
+    t = await startServer(data.dir);
+    await t.server.resumed;
+    const log = (await t.api.get(`/api/jobs/${id}/events`)).body.events.map(
+      (e: { message: string }) => e.message,
+    );
+    expect(log).toEqual(
+      expect.arrayContaining([
+        'the server stopped while the job was running: resuming it from the checkpoint it started from (it had taken none of its own)',
+        `restored checkpoint ${savepointId}: resumed after a server restart`,
+      ]),
+    );
+    // The source carries on from the savepoint, not from the beginning.
+    const metrics = await waitFor(async () => (await t.api.get(`/api/jobs/${id}`)).body.metrics, 'figures');
+    expect(metrics.countersSince).toMatchObject({ cause: 'restore', checkpointId: savepointId });
+    const events = metrics.nodes.find((n: { nodeId: string }) => n.nodeId === 'events');
+    expect(events.totalRecordsOut).toBe(savedEvents + events.recordsOut);
     expect((await t.api.post(`/api/jobs/${id}/stop`, {})).status).toBe(200);
   }, 60_000);
 

@@ -146,9 +146,13 @@ export class JobService {
     let metricsAt: string | null = null;
     if (running) metrics = await this.metricsOf(job.id, true);
     else {
+      // The final figures are stored before the row says the job ended; until then, the ones this process has.
       const stored = storedMetrics(job);
-      metrics = stored ?? this.manager.lastMetrics(job.id) ?? null;
-      if (stored && job.metricsAt) metricsAt = job.metricsAt.toISOString();
+      const inProcess = TERMINAL_JOB_STATUSES.includes(job.status)
+        ? undefined
+        : this.manager.lastMetrics(job.id);
+      metrics = inProcess ?? stored ?? null;
+      if (!inProcess && stored && job.metricsAt) metricsAt = job.metricsAt.toISOString();
     }
     return {
       ...toJob(job, running ? this.liveOf(job.id) : undefined),
@@ -609,13 +613,35 @@ export class JobService {
       await this.recorder.note(job.id, 'error', 'status', `failed: ${cause}`);
       return;
     }
+    // A job started from another run's checkpoint that has none of its own yet resumes from that one again (its
+    // start was allowed, so allowing non-restored state changes nothing), not from the beginning.
+    const own = await createFsCheckpointStorage(path.join(this.deps.dataDir, 'checkpoints'))
+      .list(job.id)
+      .catch(() => []);
+    const from =
+      !own.some((l) => l.status === 'completed') &&
+      job.restoredFromPath !== null &&
+      (await hasMetadata(job.restoredFromPath))
+        ? job.restoredFromPath
+        : null;
     await this.recorder.note(
       job.id,
       'warn',
       'resume',
-      'the server stopped while the job was running: resuming it from its newest checkpoint',
+      from
+        ? 'the server stopped while the job was running: resuming it from the checkpoint it started from (it had taken none of its own)'
+        : 'the server stopped while the job was running: resuming it from its newest checkpoint',
     );
-    await this.launch(job, { restoreFrom: 'latest', restoreReason: 'resumed after a server restart' });
+    await this.launch(
+      job,
+      from
+        ? {
+            restoreFrom: { path: from },
+            allowNonRestoredState: true,
+            restoreReason: 'resumed after a server restart',
+          }
+        : { restoreFrom: 'latest', restoreReason: 'resumed after a server restart' },
+    );
   }
 
   /** Completed checkpoints on disk that the database does not list as completed (the server died in between). */
