@@ -9,7 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, type Locator, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 import { repoRoot, shoot } from './support';
 
 /** Stock monitoring at 20 trades a second with no end, plus the volume traded per symbol (a SUM). */
@@ -38,6 +39,23 @@ async function rows(table: Locator): Promise<string[][]> {
         .map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent?.trim() ?? ''))
         .filter((cells) => cells.length > 1),
     );
+}
+
+/** axe-core's WCAG 2.1 A/AA rules on the open dialog, light and dark (as a11y.spec.ts audits the screens). */
+async function auditDialog(page: Page): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(350); // the theme's colour transitions
+    const result = await new AxeBuilder({ page })
+      .include('dialog')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    const found = result.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`,
+    );
+    expect.soft(found, `the upgrade dialog (${scheme})`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 const number = (s: string | null | undefined) => Number((s ?? '').replace(/[^0-9.]/g, ''));
@@ -130,6 +148,7 @@ test('stop with savepoint, change an aggregate and add a node, run version 2 fro
   const run = dialog.getByRole('button', { name: `Run version 2 from savepoint ${savepointId}` });
   await expect(run).toBeDisabled();
   await shoot(page, 'upgrade-01-report', { fullPage: false });
+  await auditDialog(page);
 
   // Accept dropping the state that cannot be restored: the report says so, and the run may start.
   await dialog.getByRole('checkbox', { name: /^Drop the state that cannot be restored/ }).check();

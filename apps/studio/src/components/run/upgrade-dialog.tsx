@@ -133,7 +133,11 @@ export function UpgradeDialog({
             <ErrorBanner error={report.error} />
           ) : r ? (
             <>
-              <div className="max-h-[40vh] overflow-auto rounded-lg border border-border">
+              <div
+                // biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable content must be reachable by keyboard
+                tabIndex={0}
+                className="max-h-[40vh] overflow-auto rounded-lg border border-border"
+              >
                 <table className="w-full text-sm" aria-labelledby={`${versionId}-report`}>
                   <thead className="sticky top-0 bg-surface-2 text-xs text-muted">
                     <tr className="text-left">
