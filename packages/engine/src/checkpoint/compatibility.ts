@@ -150,9 +150,7 @@ export function checkRestoreCompatibility(
 
   /** Nodes the checkpoint holds state for (keyed state files, source positions, sink state). */
   const withState = new Set<string>();
-  const inCheckpoint = new Set<string>();
   for (const op of checkpoint.operators) {
-    inCheckpoint.add(op.nodeId);
     if (op.subtasks.some((s) => s.file !== undefined || s.operatorState !== undefined))
       withState.add(op.nodeId);
   }
@@ -222,7 +220,7 @@ export function checkRestoreCompatibility(
         reason: before
           ? `the checkpoint holds no state for it (it was a ${before.kind}${before.kind === node.kind ? ' without state' : ''}): it starts empty`
           : 'a new node: it starts with empty state',
-        changes,
+        changes: [],
       });
     } else {
       nodes.push({ ...base, status: 'stateless', action: 'none', reason: 'keeps no state', changes: [] });
