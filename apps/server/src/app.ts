@@ -74,7 +74,13 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
   const policy = serverFilePolicy(env);
   const ownsManager = opts.manager === undefined;
   const manager =
-    opts.manager ?? new JobManager({ dataDir: env.dataDir, files: policy, jobMemoryMb: env.jobMemoryMb });
+    opts.manager ??
+    new JobManager({
+      dataDir: env.dataDir,
+      files: policy,
+      jobMemoryMb: env.jobMemoryMb,
+      archiveRows: env.outputKeepRows,
+    });
   const allowedHosts = allowedHostNames(env.host, env.allowedHosts);
 
   const app = Fastify({

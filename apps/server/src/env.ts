@@ -17,6 +17,8 @@
  *   FLOWSTATE_FLINK_GATEWAY     a Flink SQL Gateway's REST endpoint (http://host:port): enables Deploy to Flink
  *   FLOWSTATE_FLINK_DASHBOARD   that cluster's REST API / web dashboard (default: what the gateway's configuration
  *                               names, when it answers)
+ *   FLOWSTATE_OUTPUT_KEEP_ROWS  newest rows of each collect sink stored for a job, readable once it no longer
+ *                               runs (default 1000; 0 stores none)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,6 +157,15 @@ export const EnvSchema = z
     FLOWSTATE_MAX_RUNNING_JOBS: positiveInt('FLOWSTATE_MAX_RUNNING_JOBS', 1000, 8),
     FLOWSTATE_UPLOAD_MAX_BYTES: positiveInt('FLOWSTATE_UPLOAD_MAX_BYTES', 2 ** 40, 100 * 1024 * 1024),
     FLOWSTATE_FILES_MAX_BYTES: positiveInt('FLOWSTATE_FILES_MAX_BYTES', 2 ** 44, 2 * 1024 ** 3),
+    FLOWSTATE_OUTPUT_KEEP_ROWS: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number('FLOWSTATE_OUTPUT_KEEP_ROWS must be a number')
+        .int('FLOWSTATE_OUTPUT_KEEP_ROWS must be a whole number')
+        .min(0, 'FLOWSTATE_OUTPUT_KEEP_ROWS must not be negative')
+        .max(100_000, 'FLOWSTATE_OUTPUT_KEEP_ROWS must be at most 100000')
+        .default(1000),
+    ),
     FLOWSTATE_FLINK_GATEWAY: baseUrl('FLOWSTATE_FLINK_GATEWAY', 'http://127.0.0.1:8083'),
     FLOWSTATE_FLINK_DASHBOARD: baseUrl('FLOWSTATE_FLINK_DASHBOARD', 'http://127.0.0.1:8081'),
   })
@@ -184,6 +195,8 @@ export interface Env {
   flinkGateway: string | undefined;
   /** That cluster's REST API and web dashboard; undefined: asked of the gateway. */
   flinkDashboard: string | undefined;
+  /** Newest rows of each collect sink stored per job (0: none). */
+  outputKeepRows: number;
 }
 
 export class EnvError extends Error {
@@ -213,5 +226,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     filesMaxBytes: e.FLOWSTATE_FILES_MAX_BYTES,
     flinkGateway: e.FLOWSTATE_FLINK_GATEWAY,
     flinkDashboard: e.FLOWSTATE_FLINK_DASHBOARD,
+    outputKeepRows: e.FLOWSTATE_OUTPUT_KEEP_ROWS,
   };
 }

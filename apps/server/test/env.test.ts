@@ -20,6 +20,7 @@ describe('loadEnv', () => {
       filesMaxBytes: 2 * 1024 ** 3,
       flinkGateway: undefined,
       flinkDashboard: undefined,
+      outputKeepRows: 1000,
     });
   });
 

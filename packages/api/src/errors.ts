@@ -32,6 +32,12 @@ export const ERROR_CODES = {
   /** A pipeline with running jobs cannot be deleted. 409. */
   pipelineInUse: 'pipeline-in-use',
   /**
+   * A start from a checkpoint would lose state: the checkpoint holds state for nodes the spec no longer has, or
+   * whose state layout changed. `details.report` is the compatibility report; `allowNonRestoredState: true`
+   * drops that state. Also a checkpoint that cannot be restored into the spec at all (another maxParallelism). 409.
+   */
+  incompatibleState: 'incompatible-state',
+  /**
    * Another operation on the same job (stop, stop with savepoint, restore, trigger) is under way; the message
    * says which and since when. 409.
    */
@@ -107,6 +113,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'checkpoint-unavailable': 409,
   'operation-failed': 409,
   'pipeline-in-use': 409,
+  'incompatible-state': 409,
   'operation-in-progress': 409,
   'file-not-found': 404,
   'deployment-not-found': 404,

@@ -19,6 +19,8 @@ import {
   type NodeMetrics,
   NodeMetricsSchema,
   type Problem,
+  type RestoreCompatibility,
+  RestoreCompatibilitySchema,
   type StateEntry,
   StateEntrySchema,
   type StateKey,
@@ -197,12 +199,19 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
-/** `GET /api/jobs/:id`: the row, its spec, and live figures while the engine runs it. */
+/**
+ * `GET /api/jobs/:id`: the row, its spec, and its figures — live while the engine runs it, afterwards the ones
+ * the server stored (the final figures of a finished, failed or cancelled job, also after a server restart).
+ */
 export const JobDetailSchema = JobSchema.extend({
   spec: SpecSchema,
   /** Whether the job manager is running this job now. */
   live: z.boolean(),
   metrics: JobMetricsSchema.nullable(),
+  /** true: `metrics` are the running engine's, now; false: stored (the job's last figures, as of `metricsAt`). */
+  metricsLive: z.boolean(),
+  /** When the stored figures were taken (null for live ones, or when there are none). */
+  metricsAt: TimestampSchema.nullable(),
 });
 export type JobDetail = z.infer<typeof JobDetailSchema>;
 
@@ -216,15 +225,63 @@ export type JobListQuery = z.infer<typeof JobListQuerySchema>;
 export const JobListSchema = z.object({ jobs: z.array(JobSchema) });
 export type JobList = z.infer<typeof JobListSchema>;
 
-/** Run a pipeline (its newest version, or `version`), or an ad-hoc spec. */
+/** A completed checkpoint or savepoint of a job, by the job and its number there. */
+export const CheckpointRefSchema = z.strictObject({
+  jobId: IdSchema,
+  checkpointId: z.number('checkpointId must be a number').int().min(0),
+});
+export type CheckpointRef = z.infer<typeof CheckpointRefSchema>;
+
+const restoreOptions = {
+  /**
+   * Start from this checkpoint or savepoint (Flink's `run -s`): state is matched to the spec's nodes by id; the
+   * start is refused (409 `incompatible-state`, with the compatibility report) when state would be lost.
+   */
+  restoreFrom: CheckpointRefSchema.optional(),
+  /** With `restoreFrom`: drop the state no node of the spec can take instead of refusing (Flink's flag). */
+  allowNonRestoredState: z.boolean().optional(),
+};
+
+/**
+ * Run a pipeline (its newest version, or `version`), or an ad-hoc spec — from the beginning of its sources, or
+ * from a checkpoint or savepoint of any job (Flink's stop → change → resume: the version may be an edited one).
+ */
 export const StartJobBodySchema = z.union([
   z.strictObject({
     pipelineId: IdSchema,
     version: z.number().int().min(1).optional(),
+    ...restoreOptions,
   }),
-  z.strictObject({ spec: SpecInputSchema }),
+  z.strictObject({ spec: SpecInputSchema, ...restoreOptions }),
 ]);
 export type StartJobBody = z.infer<typeof StartJobBodySchema>;
+
+// ----------------------------------------------------------------------------------- upgrade compatibility
+
+export type { RestoreCompatibility };
+export { RestoreCompatibilitySchema };
+
+/** `/api/pipelines/:id/versions/:version/…`: a pipeline and one of its version numbers. */
+export const VersionParamsSchema = z.strictObject({
+  id: IdSchema,
+  version: z.coerce.number('version must be a number').int('version must be a whole number').min(1),
+});
+
+/** `POST /api/pipelines/:id/versions/:version/compatibility`: restoring which checkpoint into that version. */
+export const CompatibilityBodySchema = CheckpointRefSchema.extend({
+  /** Report the state that cannot be restored as dropped rather than refused. */
+  allowNonRestoredState: z.boolean().optional(),
+});
+export type CompatibilityBody = z.infer<typeof CompatibilityBodySchema>;
+
+/** What starting the version from the checkpoint would do to each node's state (nothing is started). */
+export const CompatibilityResultSchema = z.object({
+  pipelineId: IdSchema,
+  version: z.number().int(),
+  from: CheckpointRefSchema.extend({ kind: CheckpointKindSchema }),
+  report: RestoreCompatibilitySchema,
+});
+export type CompatibilityResult = z.infer<typeof CompatibilityResultSchema>;
 
 export const StopJobBodySchema = z.strictObject({
   /** Take a savepoint first (Flink's stop-with-savepoint); the answer names it. */
@@ -321,11 +378,17 @@ export type StateQuery = z.infer<typeof StateQuerySchema>;
 export type { StateEntry };
 export { StateEntrySchema };
 
-/** A page of a node's keyed state (the contract's), saying which node and whether it came from a checkpoint. */
+/**
+ * A page of a node's keyed state (the contract's), saying which node and where it came from: the job's engine
+ * (`live`), or a checkpoint (`checkpointId`) — asked for, or, for the live route of a job that no longer runs on
+ * this server, its newest retained checkpoint (for a finished job, the final one).
+ */
 export const StatePageSchema = ContractStatePageSchema.extend({
   nodeId: z.string(),
   /** Set when the page was read from a checkpoint. */
   checkpointId: z.number().int().nullable(),
+  /** true: from the job's engine (running, or ended and still held by the server); false: from a checkpoint. */
+  live: z.boolean(),
 });
 export type StatePage = z.infer<typeof StatePageSchema>;
 
@@ -336,8 +399,17 @@ export const OutputQuerySchema = z.strictObject({
 });
 export type OutputQuery = z.infer<typeof OutputQuerySchema>;
 
-/** Rows a collect sink kept (the contract's page), saying which node. */
-export const OutputPageSchema = ContractOutputPageSchema.extend({ nodeId: z.string() });
+/**
+ * Rows a collect sink kept (the contract's page), saying which node and where they came from: the job's engine
+ * (`live`), or what the server stored of them — the newest FLOWSTATE_OUTPUT_KEEP_ROWS rows, written as the job
+ * ran and when it ended — for a job that no longer runs on this server.
+ */
+export const OutputPageSchema = ContractOutputPageSchema.extend({
+  nodeId: z.string(),
+  /** true: from the job's engine; false: the rows the server stored (as of `storedAt`). */
+  live: z.boolean(),
+  storedAt: TimestampSchema.nullable(),
+});
 export type OutputPage = z.infer<typeof OutputPageSchema>;
 
 // ------------------------------------------------------------------------------------------ events, health
@@ -413,12 +485,6 @@ export const DataFileListSchema = z.object({
 export type DataFileList = z.infer<typeof DataFileListSchema>;
 
 // ------------------------------------------------------------------------------------------ flink
-
-/** `/api/pipelines/:id/versions/:version/…`: a pipeline and one of its version numbers. */
-export const PipelineVersionParamsSchema = z.strictObject({
-  id: IdSchema,
-  version: z.coerce.number('version must be a number').int('version must be a whole number').min(1),
-});
 
 /**
  * Something the exported script does not do exactly as Flowstate does (`@flowstate/flink-sql`'s notes; also a

@@ -10,6 +10,8 @@ import {
   CheckpointNodeParamsSchema,
   CheckpointParamsSchema,
   CheckpointSchema,
+  CompatibilityBodySchema,
+  CompatibilityResultSchema,
   CreatePipelineBodySchema,
   DataFileListSchema,
   DataFileSchema,
@@ -33,7 +35,6 @@ import {
   PipelineDetailSchema,
   PipelineListSchema,
   PipelineVersionListSchema,
-  PipelineVersionParamsSchema,
   RestoreBodySchema,
   RestoreResultSchema,
   StartJobBodySchema,
@@ -47,6 +48,7 @@ import {
   UpdatePipelineResultSchema,
   ValidateBodySchema,
   ValidateResultSchema,
+  VersionParamsSchema,
 } from './rest';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -155,10 +157,30 @@ export const routes = {
     summary:
       "A pipeline version as a Flink SQL script with the export's notes (422 flink-export-refused names each node it cannot export)",
     tag: 'flink',
-    params: PipelineVersionParamsSchema,
+    params: VersionParamsSchema,
     status: 200,
     response: FlinkSqlExportSchema,
     errors: ['pipeline-not-found', 'version-not-found', 'flink-export-refused'],
+  }),
+  checkCompatibility: route({
+    method: 'POST',
+    path: '/api/pipelines/:id/versions/:version/compatibility',
+    summary:
+      "What starting this version from a job's checkpoint or savepoint would do to each node's state (Flink's stop → change → resume); starts nothing",
+    tag: 'pipelines',
+    params: VersionParamsSchema,
+    body: CompatibilityBodySchema,
+    status: 200,
+    response: CompatibilityResultSchema,
+    errors: [
+      ...BODY_ERRORS,
+      'pipeline-not-found',
+      'version-not-found',
+      'job-not-found',
+      'checkpoint-not-found',
+      'checkpoint-unavailable',
+      'invalid-spec',
+    ],
   }),
   validateSpec: route({
     method: 'POST',
@@ -173,12 +195,23 @@ export const routes = {
   startJob: route({
     method: 'POST',
     path: '/api/jobs',
-    summary: 'Run a pipeline version (newest by default) or an ad-hoc spec',
+    summary:
+      'Run a pipeline version (newest by default) or an ad-hoc spec, from the beginning or from a checkpoint or savepoint (restoreFrom, allowNonRestoredState)',
     tag: 'jobs',
     body: StartJobBodySchema,
     status: 201,
     response: JobDetailSchema,
-    errors: [...BODY_ERRORS, 'invalid-spec', 'pipeline-not-found', 'version-not-found', 'too-many-jobs'],
+    errors: [
+      ...BODY_ERRORS,
+      'invalid-spec',
+      'pipeline-not-found',
+      'version-not-found',
+      'too-many-jobs',
+      'job-not-found',
+      'checkpoint-not-found',
+      'checkpoint-unavailable',
+      'incompatible-state',
+    ],
   }),
   listJobs: route({
     method: 'GET',
@@ -277,7 +310,8 @@ export const routes = {
   getState: route({
     method: 'GET',
     path: '/api/jobs/:id/state/:nodeId',
-    summary: 'Page through the live keyed state of a window or aggregate node',
+    summary:
+      "Page through the keyed state of a window or aggregate node: live, or for a job that no longer runs here, its newest checkpoint's (live: false)",
     tag: 'state',
     params: NodeParamsSchema,
     query: StateQuerySchema,
@@ -299,7 +333,8 @@ export const routes = {
   getOutput: route({
     method: 'GET',
     path: '/api/jobs/:id/output/:nodeId',
-    summary: 'Rows kept by a collect sink (the newest `limit`, or those from `since`)',
+    summary:
+      'Rows kept by a collect sink (the newest `limit`, or those from `since`): live, or for a job that no longer runs here, the rows the server stored (live: false)',
     tag: 'state',
     params: NodeParamsSchema,
     query: OutputQuerySchema,

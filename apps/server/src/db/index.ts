@@ -18,6 +18,7 @@ export {
   type FlinkDeploymentStatus,
   INTERRUPTED_CHECKPOINT_REASON,
   type JobEventRow,
+  type JobOutputRow,
   type JobRow,
   type JobStatus,
   type PipelineRow,

@@ -9,6 +9,7 @@ import {
   eventRow,
   flinkDeploymentRow,
   jobInclude,
+  jobOutputRow,
   jobRow,
   latestVersion,
   MAX_EVENTS,
@@ -198,6 +199,14 @@ export function createDb(prisma: PrismaClient): Db {
         }
       },
 
+      async saveMetrics(id, metrics, at) {
+        const r = await prisma.job.updateMany({
+          where: { id },
+          data: { metrics: toJson(metrics, 'metrics'), metricsAt: at },
+        });
+        return r.count > 0;
+      },
+
       async interrupted() {
         return prisma.$transaction(
           async (tx) => {
@@ -258,6 +267,36 @@ export function createDb(prisma: PrismaClient): Db {
         if (!Number.isSafeInteger(number)) return null;
         const row = await prisma.checkpoint.findUnique({ where: { jobId_number: { jobId, number } } });
         return row ? checkpointRow(row) : null;
+      },
+    },
+
+    outputs: {
+      async save(input) {
+        const fields = {
+          rows: toJson(input.rows, 'rows'),
+          fromSeq: toBigInt(input.fromSeq, 'fromSeq', ''),
+          nextSeq: toBigInt(input.nextSeq, 'nextSeq', ''),
+          epoch: input.epoch,
+          updatedAt: input.updatedAt ?? new Date(),
+        };
+        try {
+          await retrying(() =>
+            prisma.jobOutput.upsert({
+              where: { jobId_nodeId: { jobId: input.jobId, nodeId: input.nodeId } },
+              create: { jobId: input.jobId, nodeId: input.nodeId, ...fields },
+              update: fields,
+            }),
+          );
+          return true;
+        } catch (e) {
+          if (prismaCode(e) === 'P2003') return false;
+          throw e;
+        }
+      },
+
+      async get(jobId, nodeId) {
+        const row = await prisma.jobOutput.findUnique({ where: { jobId_nodeId: { jobId, nodeId } } });
+        return row ? jobOutputRow(row) : null;
       },
     },
 

@@ -35,6 +35,22 @@ export interface JobRow {
   createdAt: Date;
   startedAt: Date | null;
   endedAt: Date | null;
+  /** The job's last stored figures (JobMetrics, as written), and when they were written. */
+  metrics: unknown;
+  metricsAt: Date | null;
+}
+
+/** The newest rows of one collect sink of a job, as last stored. */
+export interface JobOutputRow {
+  jobId: string;
+  nodeId: string;
+  /** Oldest first. */
+  rows: unknown[];
+  /** Sequence number of the first row, and the one the next row would get (= rows the sink received). */
+  fromSeq: number;
+  nextSeq: number;
+  epoch: number;
+  updatedAt: Date;
 }
 
 export interface CheckpointRow {
@@ -145,6 +161,8 @@ export interface Db {
         >
       >,
     ): Promise<JobRow | null>;
+    /** Stores the job's figures (as they are now, or final); false when there is no such job. */
+    saveMetrics(id: string, metrics: unknown, at: Date): Promise<boolean>;
     /**
      * At server start: the jobs a previous server process left created, running or restarting (to be resumed);
      * their pending checkpoints are marked failed ({@link INTERRUPTED_CHECKPOINT_REASON}). Oldest first.
@@ -157,6 +175,11 @@ export interface Db {
     /** Newest first. */
     list(jobId: string): Promise<CheckpointRow[]>;
     get(jobId: string, number: number): Promise<CheckpointRow | null>;
+  };
+  outputs: {
+    /** Inserts or replaces the stored rows of (jobId, nodeId); false when there is no such job. */
+    save(input: Omit<JobOutputRow, 'updatedAt'> & { updatedAt?: Date }): Promise<boolean>;
+    get(jobId: string, nodeId: string): Promise<JobOutputRow | null>;
   };
   events: {
     add(input: {

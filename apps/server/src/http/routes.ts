@@ -96,6 +96,14 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
   });
 
   def(app, routes.exportFlinkSql, ({ params }) => deps.flink.exportVersion(params.id, params.version));
+  def(app, routes.checkCompatibility, ({ params, body }) =>
+    jobs.compatibility(
+      params.id,
+      params.version,
+      { jobId: body.jobId, checkpointId: body.checkpointId },
+      body.allowNonRestoredState === true,
+    ),
+  );
 
   def(app, routes.validateSpec, ({ body }) => {
     const problems = jobs.specProblems(body.spec);
@@ -104,13 +112,23 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
 
   // ------------------------------------------------------------------------------------ jobs
 
-  def(app, routes.startJob, ({ body }) =>
-    jobs.start(
+  def(app, routes.startJob, ({ body }) => {
+    const from = {
+      ...(body.restoreFrom !== undefined ? { restoreFrom: body.restoreFrom } : {}),
+      ...(body.allowNonRestoredState !== undefined
+        ? { allowNonRestoredState: body.allowNonRestoredState }
+        : {}),
+    };
+    return jobs.start(
       'spec' in body
-        ? { spec: body.spec }
-        : { pipelineId: body.pipelineId, ...(body.version !== undefined ? { version: body.version } : {}) },
-    ),
-  );
+        ? { spec: body.spec, ...from }
+        : {
+            pipelineId: body.pipelineId,
+            ...(body.version !== undefined ? { version: body.version } : {}),
+            ...from,
+          },
+    );
+  });
 
   def(app, routes.listJobs, async ({ query }) => {
     const rows = await db.jobs.list({
@@ -173,31 +191,9 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
 
   // ------------------------------------------------------------------------------------ state, output
 
-  def(app, routes.getState, async ({ params, query }) => {
-    const job = await jobs.row(params.id);
-    try {
-      const page = await manager.queryState(job.id, params.nodeId, {
-        ...(query.prefix !== undefined ? { prefix: query.prefix } : {}),
-        ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
-        limit: query.limit ?? 100,
-      });
-      return {
-        nodeId: params.nodeId,
-        checkpointId: null,
-        entries: page.entries as Array<{ key: string | number | boolean | null; value: unknown }>,
-        nextCursor: page.nextCursor ?? null,
-      };
-    } catch (e) {
-      const err = fromManager(e, job);
-      if (err.code === 'job-not-running') {
-        throw new HttpError(
-          'job-not-running',
-          `${err.message} — read the state of one of its checkpoints instead: GET /api/jobs/${job.id}/checkpoints/:checkpointId/state/${params.nodeId}`,
-        );
-      }
-      throw err;
-    }
-  });
+  def(app, routes.getState, async ({ params, query }) =>
+    jobs.state(await jobs.row(params.id), params.nodeId, query),
+  );
 
   def(app, routes.getCheckpointState, async ({ params, query }) => {
     const job = await jobs.row(params.id);
@@ -211,6 +207,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
       return {
         nodeId: params.nodeId,
         checkpointId: cp.number,
+        live: false,
         entries: page.entries as Array<{ key: string | number | boolean | null; value: unknown }>,
         nextCursor: page.nextCursor ?? null,
       };
@@ -219,18 +216,9 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
     }
   });
 
-  def(app, routes.getOutput, async ({ params, query }) => {
-    const job = await jobs.row(params.id);
-    try {
-      const page = await manager.output(job.id, params.nodeId, {
-        limit: query.limit ?? 1000,
-        ...(query.since !== undefined ? { since: query.since } : {}),
-      });
-      return { nodeId: params.nodeId, ...page, rows: page.rows as Array<Record<string, unknown>> };
-    } catch (e) {
-      throw fromManager(e, job);
-    }
-  });
+  def(app, routes.getOutput, async ({ params, query }) =>
+    jobs.output(await jobs.row(params.id), params.nodeId, query),
+  );
 
   // ------------------------------------------------------------------------------------ files
 

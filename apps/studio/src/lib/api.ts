@@ -6,6 +6,9 @@
 import {
   type CheckpointList,
   CheckpointListSchema,
+  type CompatibilityBody,
+  type CompatibilityResult,
+  CompatibilityResultSchema,
   type CreatePipelineBody,
   type DataFile,
   type DataFileList,
@@ -170,6 +173,17 @@ export const api = {
   /** A pipeline's versions, newest first. */
   listPipelineVersions: (id: string): Promise<PipelineVersionList> =>
     call('GET', `/api/pipelines/${enc(id)}/versions`, { schema: PipelineVersionListSchema }),
+
+  /** What starting version `version` from a job's checkpoint or savepoint would do to each node's state. */
+  checkCompatibility: (
+    pipelineId: string,
+    version: number,
+    body: CompatibilityBody,
+  ): Promise<CompatibilityResult> =>
+    call('POST', `/api/pipelines/${enc(pipelineId)}/versions/${version}/compatibility`, {
+      body,
+      schema: CompatibilityResultSchema,
+    }),
 
   listJobs: (query: { pipelineId?: string; limit?: number } = {}): Promise<JobList> =>
     call('GET', '/api/jobs', { query, schema: JobListSchema }),

@@ -45,7 +45,7 @@ export function Dialog({
         e.preventDefault();
         onClose();
       }}
-      className={`m-auto ${size === 'lg' ? 'w-[min(56rem,calc(100vw-2rem))]' : 'w-[min(32rem,calc(100vw-2rem))]'} rounded-xl border border-border bg-surface p-0 text-fg shadow-2xl`}
+      className={`m-auto ${size === 'lg' ? 'w-[min(56rem,calc(100vw-2rem))]' : 'w-[min(32rem,calc(100vw-2rem))]'} max-h-[calc(100vh-2rem)] rounded-xl border border-border bg-surface p-0 text-fg shadow-2xl`}
     >
       <div className="px-5 pt-5">
         <h2 id={titleId} className="text-base font-semibold">
