@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { JobSpecInput } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import { Job, type Row } from '../src/index';
-import { refAggregate, referenceRolling, referenceWindow, withWatermarks } from './support/reference';
+import { refAggregate, referenceRolling, referenceWindow, withWatermarks } from '../src/testing/index';
 import { expectSameRows, nodeMetrics, sourceNode, sourceRows } from './support/rows';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../../examples');

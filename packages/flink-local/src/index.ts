@@ -31,6 +31,7 @@ export {
   startLocalFlink,
 } from './launcher.ts';
 export {
+  cancelJob,
   getJob,
   getJobRootException,
   type JobDetails,

@@ -85,6 +85,16 @@ export async function getJobRootException(restUrl: string, jobId: string): Promi
   return entry?.stacktrace ?? r.body?.['root-exception'] ?? undefined;
 }
 
+/** Cancels a job (`PATCH /jobs/:id?mode=cancel`); a job that already ended (or is unknown) is left as it is. */
+export async function cancelJob(restUrl: string, jobId: string): Promise<void> {
+  const res = await fetch(`${restUrl.replace(/\/+$/, '')}/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
+  if (!res.ok && res.status !== 404 && res.status !== 409) {
+    throw new Error(
+      `PATCH /jobs/${jobId}?mode=cancel: HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`,
+    );
+  }
+}
+
 /**
  * Polls `GET /jobs/:id` until the job is FINISHED, FAILED or CANCELED (a FAILED job comes with its root
  * exception). Throws when the timeout passes first.

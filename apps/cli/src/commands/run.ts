@@ -1,6 +1,7 @@
 /**
- * `flowstate run <spec.json> [--parallelism N] [--explain] [--output DIR]` — runs a job with the embedded
- * engine until every bounded source has ended (or Ctrl-C stops it gracefully).
+ * `flowstate run <spec.json> [--parallelism N] [--explain] [--output DIR] [--engine flink]` — runs a job with
+ * the embedded engine until every bounded source has ended (or Ctrl-C stops it gracefully); with
+ * `--engine flink`, on Apache Flink (run-flink.ts).
  *
  * Console sinks write to stdout; progress (rows/s, watermark) goes to stderr — a live line on a terminal,
  * plain lines otherwise; collect sinks' rows are written to `<output>/<node>.jsonl` at the end.
@@ -23,6 +24,7 @@ import { CliError, ExitCode, UsageError } from '../exit';
 import { formatProblem, paint, plural } from '../format';
 import type { CliIo } from '../io';
 import { readSpecFile, resolveUserPath } from '../spec-file';
+import { runOnFlink } from './run-flink';
 
 const help = `Usage: flowstate run <spec.json> [options]
 
@@ -30,6 +32,13 @@ Runs a job spec with the embedded engine until every bounded source has ended, t
 Ctrl-C stops the job gracefully. Relative paths inside the spec resolve against the spec file's directory.
 
 Options:
+  --engine E            embedded (default) or flink: export the spec to Flink SQL and run it on Apache
+                        Flink — a local one (one JVM, started and stopped by this command; needs Java 17
+                        and Maven, installed from Debian when missing and run as root) or the one at
+                        --flink-gateway. datagen/nexmark/csv sources are materialized to JSON lines files
+                        first; the output is written as the embedded engine writes it (docs/flink.md)
+  --flink-gateway URL   with --engine flink: run on the Flink whose SQL Gateway is at URL (it must see
+                        the same files: the materialized sources and the sinks' output)
   -p, --parallelism N   run every node with N parallel subtasks (default: the spec's settings)
   --output DIR          where collect sinks' rows are written as <node>.jsonl
                         (default: .flowstate/output/<job name> in the current directory)
@@ -47,14 +56,14 @@ Output:
   stdout   console sinks, one JSON line per row
   stderr   progress (rows/s, watermark), row errors, and the final summary
 
-Exit codes: 0 finished (or stopped with Ctrl-C), 1 the spec is invalid or the job failed, 2 usage error
-or unreadable input.
+Exit codes: 0 finished (or stopped with Ctrl-C), 1 the spec is invalid, cannot be exported (--engine
+flink) or the job failed, 2 usage error, unreadable input or no Flink to run on.
 `;
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a job with the embedded engine until its bounded sources end',
-  synopsis: '<spec.json> [--parallelism N] [--output DIR] [--explain]',
+  synopsis: '<spec.json> [--parallelism N] [--output DIR] [--explain] [--engine flink [--flink-gateway URL]]',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('run', () =>
@@ -68,6 +77,8 @@ export const runCommand: Command = {
           restore: { type: 'string' },
           'job-id': { type: 'string' },
           'progress-ms': { type: 'string' },
+          engine: { type: 'string' },
+          'flink-gateway': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
         allowPositionals: true,
@@ -81,6 +92,32 @@ export const runCommand: Command = {
     const specPath = onePositional('run', positionals, 'the path of a spec file', 'spec file');
     const parallelism = positiveIntOption('run', values.parallelism, '--parallelism');
     const p = paint(io.color);
+    const engine = values.engine ?? 'embedded';
+    if (engine !== 'embedded' && engine !== 'flink')
+      throw new UsageError(`--engine takes embedded or flink, not '${engine}'`, 'run');
+    if (values['flink-gateway'] !== undefined && engine !== 'flink')
+      throw new UsageError('--flink-gateway needs --engine flink', 'run');
+    if (engine === 'flink') {
+      const embeddedOnly = (
+        ['explain', 'checkpoint-dir', 'restore', 'job-id', 'progress-ms'] as const
+      ).filter((k) => values[k] !== undefined);
+      if (embeddedOnly.length > 0) {
+        throw new UsageError(
+          `${embeddedOnly.map((k) => `--${k}`).join(', ')} ${embeddedOnly.length === 1 ? 'is' : 'are'} for the embedded engine, not --engine flink (flowstate export --to flink-sql shows the Flink SQL)`,
+          'run',
+        );
+      }
+      return runOnFlink(io, {
+        file: readSpecFile(io, specPath),
+        specPath,
+        ...(parallelism !== undefined ? { parallelism } : {}),
+        ...(values['flink-gateway'] !== undefined ? { gatewayUrl: values['flink-gateway'] } : {}),
+        outputDir: (name) =>
+          values.output
+            ? resolveUserPath(io, values.output)
+            : path.join(io.cwd, '.flowstate', 'output', safeName(name)),
+      });
+    }
 
     const tty = io.color;
     const every = positiveIntOption('run', values['progress-ms'], '--progress-ms') ?? (tty ? 500 : 2000);

@@ -7,7 +7,7 @@
  * the source emits `max timestamp so far − maxOutOfOrdernessMs − 1` if that is larger than what it emitted
  * before; at the end it emits +∞. The window sees the rows and watermarks in that order.
  */
-import type { Row } from '../../src/index';
+import type { Row } from '../runtime/elements';
 
 export type Element = { kind: 'row'; row: Row; ts: number } | { kind: 'watermark'; wm: number };
 
