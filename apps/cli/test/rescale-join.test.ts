@@ -48,7 +48,11 @@ const source = (id: string, count: number, stepMs: number, seed: number) => ({
 const spec = {
   specVersion: 1,
   name: 'rescale-join',
-  settings: { parallelism: 4, checkpointing: { intervalMs: 200, retained: 3 }, restart: { strategy: 'none' } },
+  settings: {
+    parallelism: 4,
+    checkpointing: { intervalMs: 200, retained: 3 },
+    restart: { strategy: 'none' },
+  },
   nodes: [
     source('imps', 8000, 5, 1),
     source('clicks', 2000, 20, 2),

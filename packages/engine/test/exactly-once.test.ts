@@ -21,7 +21,8 @@ const examples = readdirSync(examplesDir, { withFileTypes: true })
  */
 const load = (name: string) => {
   const spec = JSON.parse(readFileSync(path.join(examplesDir, name, 'job.json'), 'utf8'));
-  for (const n of spec.nodes) if (n.kind === 'source' && n.connector.count > 40_000) n.connector.count = 40_000;
+  for (const n of spec.nodes)
+    if (n.kind === 'source' && n.connector.count > 40_000) n.connector.count = 40_000;
   return spec;
 };
 const collectSinks = (spec: { nodes: Array<{ id: string; kind: string; connector?: { type: string } }> }) =>
