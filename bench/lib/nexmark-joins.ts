@@ -55,7 +55,7 @@ function spec(q: JoinQuery, sink: Record<string, unknown>): Spec {
   const s = JSON.parse(readFileSync(path.join(repo, 'examples', `nexmark-${q}`, 'job.json'), 'utf8')) as Spec;
   for (const n of s.nodes) {
     if (n.kind === 'source')
-      n.connector = { ...n.connector, count: ROWS[n.connector!.table as NexmarkTable] };
+      n.connector = { ...n.connector, count: ROWS[n.connector!.table as NexmarkTable], eventsPerSecond: 0 };
     if (n.kind === 'sink') n.connector = sink;
   }
   s.settings = { parallelism: 1, checkpointing: { intervalMs: 0 } };

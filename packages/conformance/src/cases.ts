@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { windowFuzzCase } from '@flowstate/engine/testing';
+import { boundSources, type JobSpecInput, type SourceBounds } from '@flowstate/spec';
 import type { ConformanceCase } from './suite';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -16,14 +17,25 @@ const EXAMPLES = path.join(REPO_ROOT, 'examples');
 /** The fuzz seeds compared with Flink: the same 1–60 the engine's fuzz test runs by default. */
 export const FUZZ_SEEDS: readonly number[] = Array.from({ length: 60 }, (_, i) => i + 1);
 
+/**
+ * The examples stream without end (they are the studio's templates): examples/bounds.json says how many rows
+ * each generator source reads in a test, as for the engine's golden tests.
+ */
 export function exampleCases(): ConformanceCase[] {
+  const bounds = JSON.parse(readFileSync(path.join(EXAMPLES, 'bounds.json'), 'utf8')) as Record<
+    string,
+    SourceBounds
+  >;
   return readdirSync(EXAMPLES, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(EXAMPLES, d.name, 'job.json')))
     .map((d) => d.name)
     .sort()
     .map((name) => ({
       name: `example ${name}`,
-      spec: JSON.parse(readFileSync(path.join(EXAMPLES, name, 'job.json'), 'utf8')) as unknown,
+      spec: boundSources(
+        JSON.parse(readFileSync(path.join(EXAMPLES, name, 'job.json'), 'utf8')) as JobSpecInput,
+        bounds[name] ?? {},
+      ) as unknown,
       baseDir: path.join(EXAMPLES, name),
     }));
 }

@@ -1,28 +1,28 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { hasKeyedState, JOIN_KINDS, type JobNode } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import { Job, type JobEvent } from '../src/index';
+import { EXAMPLES, exampleNames, loadExample } from './support/examples';
 
 /**
  * Arroyo-style smoke tests: every example runs once straight through, and once with a checkpoint every
  * millisecond and failures injected at fixed points (the job restores from its latest checkpoint each time).
  * Output must be equal — nothing lost, nothing duplicated — wherever the checkpoints happened to fall.
  */
-const examplesDir = path.resolve(import.meta.dirname, '../../../examples');
-const examples = readdirSync(examplesDir, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
+const examplesDir = EXAMPLES;
+const examples = exampleNames();
 
 /**
- * An example's spec, its generated sources capped at 40,000 rows: a checkpoint every millisecond copies the
- * whole state each time (full snapshots), so a benchmark-sized example would take minutes here.
+ * The example bounded as examples/bounds.json says (the examples themselves stream without end), its
+ * generated sources capped at 40,000 rows: a checkpoint every millisecond copies the whole state each time (full
+ * snapshots), so a benchmark-sized example would take minutes here.
  */
-const load = (name: string) => {
-  const spec = JSON.parse(readFileSync(path.join(examplesDir, name, 'job.json'), 'utf8'));
+// biome-ignore lint/suspicious/noExplicitAny: the tests change settings freely
+const load = (name: string): any => {
+  const spec = loadExample(name);
   for (const n of spec.nodes)
-    if (n.kind === 'source' && n.connector.count > 40_000) n.connector.count = 40_000;
+    if (n.kind === 'source' && n.connector.type !== 'file' && (n.connector.count ?? 0) > 40_000)
+      n.connector = { ...n.connector, count: 40_000 };
   return spec;
 };
 const collectSinks = (spec: { nodes: Array<{ id: string; kind: string; connector?: { type: string } }> }) =>

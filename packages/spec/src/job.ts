@@ -72,6 +72,22 @@ export function isCollectSink(node: JobNode): boolean {
 
 const count = z.number().int().nonnegative();
 
+/** A row a window dropped because it was late: its event time and the watermark it arrived behind. */
+export const LateRowSampleSchema = z.object({ ts: z.number(), watermark: z.number() });
+export type LateRowSample = z.infer<typeof LateRowSampleSchema>;
+
+/** The newest row a node could not process (what the event log reports, kept per node). */
+export const RowErrorSampleSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Where the row came from: "data/words.txt:12", or the row itself as JSON (truncated). */
+  position: z.string(),
+});
+export type RowErrorSample = z.infer<typeof RowErrorSampleSchema>;
+
+/** How many late rows a window keeps as its sample (the newest first). */
+export const LATE_SAMPLE_SIZE = 5;
+
 /** One node's figures, summed over its subtasks. */
 export const NodeMetricsSchema = z.object({
   nodeId: z.string(),
@@ -90,6 +106,30 @@ export const NodeMetricsSchema = z.object({
   /** Rows per second in and out, over the time since the previous sample. */
   recordsInPerSec: z.number().nonnegative(),
   recordsOutPerSec: z.number().nonnegative(),
+  /**
+   * The largest event timestamp the node has seen (a source: read; any other node: received), maximum over its
+   * subtasks; null before the first row with an event time (and always in processing time). With `watermark`
+   * it tells how far event time is held back, and with the wall clock how far behind the data is.
+   */
+  maxEventTime: z.number().nullable(),
+  /**
+   * Inputs that do not hold the watermark back because they are idle: a source's subtasks that declared
+   * themselves idle (`idleTimeoutMs`), or another node's input channels marked idle, over all its subtasks.
+   */
+  idleInputs: count,
+  /** What `idleInputs` is out of: a source's subtasks, or another node's input channels over all subtasks. */
+  inputs: count,
+  /** The newest row error of this node (the count is `rowErrors`); null when it has had none. */
+  lastRowError: RowErrorSampleSchema.nullable(),
+  /** Windows only: windows holding state now (tumbling/sliding: distinct windows; sessions: per key). */
+  openWindows: count.optional(),
+  /**
+   * Windows only: when the next open window fires — the watermark (event time) or clock time (processing
+   * time) that fires it, i.e. its `window_end - 1`; null when no window is open.
+   */
+  nextFireAt: z.number().nullable().optional(),
+  /** Windows only: the newest late rows dropped (at most LATE_SAMPLE_SIZE, newest first). */
+  lateSample: z.array(LateRowSampleSchema).optional(),
 });
 export type NodeMetrics = z.infer<typeof NodeMetricsSchema>;
 

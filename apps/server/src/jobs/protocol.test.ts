@@ -64,6 +64,10 @@ describe('protocol schemas', () => {
       backpressureMs: 0,
       recordsInPerSec: 0,
       recordsOutPerSec: 0,
+      maxEventTime: null as number | null,
+      idleInputs: 0,
+      inputs: 1,
+      lastRowError: null,
     };
     const metrics = {
       status: 'running',

@@ -15,6 +15,10 @@ export const nodeMetrics = (over: Partial<NodeMetrics> = {}): NodeMetrics => ({
   backpressureMs: 0,
   recordsInPerSec: 0,
   recordsOutPerSec: 0,
+  maxEventTime: null,
+  idleInputs: 0,
+  inputs: 1,
+  lastRowError: null,
   ...over,
 });
 

@@ -1,7 +1,13 @@
 import type { WindowNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import { NO_TIMESTAMP, type Row } from '../runtime/elements';
-import type { Collector, OperatorRestore, OperatorSnapshot } from '../runtime/operator';
+import {
+  type Collector,
+  noteLateRowDropped,
+  type OperatorRestore,
+  type OperatorSnapshot,
+  type WindowFigures,
+} from '../runtime/operator';
 import { type Key, type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
 import { InternalTimerServiceImpl, TimerQueue, type Triggerable } from '../time/index';
 import type { Acc } from './aggregates';
@@ -147,7 +153,24 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
   private lateRow(row: Row, t: number): void {
     const late = this.out!.late;
     if (late) late.emit(row, t);
-    else this.metrics.lateRowsDropped++;
+    else noteLateRowDropped(this.metrics, t, this.watermark);
+  }
+
+  windowFigures(): WindowFigures {
+    let open = 0;
+    let next: number | undefined;
+    if (this.kind === 'session') {
+      for (const key of this.sessions.keysOf(VOID_NAMESPACE))
+        open += this.sessions.get(key, VOID_NAMESPACE)!.length;
+      next = this.eventTime ? this.timers.nextEventTime() : this.timers.nextProcessingTime();
+    } else {
+      for (const ns of this.windows.namespaces()) {
+        const fireAt = (ns as number) + this.size - 1;
+        open++;
+        if (fireAt > this.watermark && (next === undefined || fireAt < next)) next = fireAt;
+      }
+    }
+    return { openWindows: open, nextFireAt: next };
   }
 
   /** Tumbling and sliding windows; false when the row was late for every window it belongs to. */

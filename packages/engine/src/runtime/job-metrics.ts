@@ -1,14 +1,17 @@
 /**
- * A job's figures, summed per node over its subtasks: records in and out, row errors, late rows dropped, the
- * watermark (minimum over subtasks), keys in state, time backpressured, and rates — from the difference to the
- * previous sample (kept at least 200 ms apart; reset by a new execution attempt, whose counters start at 0).
+ * A job's figures, summed per node over its subtasks: records in and out, row errors (and the newest one), late
+ * rows dropped (and the newest few), the watermark (minimum over subtasks), the largest event time seen
+ * (maximum), idle inputs, keys in state, a window's open windows and next firing, time backpressured, and
+ * rates — from the difference to the previous sample (kept at least 200 ms apart; reset by a new execution
+ * attempt, whose counters start at 0).
  */
-import type { JobStatus } from '@flowstate/spec';
+import { type JobStatus, LATE_SAMPLE_SIZE, type LateRowSample } from '@flowstate/spec';
 import type { PhysicalPlan } from '../plan/plan';
 import type { Clock, Timers } from '../time/index';
 import type { Execution } from './execution';
 import type { JobMetrics, NodeMetrics } from './job-types';
-import { SourceTask } from './task';
+import type { RowError } from './operator';
+import { SourceTask, StreamTask } from './task';
 
 export interface MetricsHost {
   readonly plan: PhysicalPlan;
@@ -21,7 +24,11 @@ export interface MetricsHost {
   startedAt(): number;
   restarts(): number;
   rowErrors(): number;
+  /** The newest row errors, oldest first. */
+  recentRowErrors(): readonly RowError[];
 }
+
+const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 export class JobMetricsCollector {
   private sample: { at: number; attempt: number; counts: Map<string, [number, number]> } | null = null;
@@ -46,8 +53,18 @@ export class JobMetricsCollector {
         backpressureMs: 0,
         recordsInPerSec: 0,
         recordsOutPerSec: 0,
+        maxEventTime: null,
+        idleInputs: 0,
+        inputs: 0,
+        lastRowError: null,
+        ...(lop.node.kind === 'window' ? { openWindows: 0, nextFireAt: null, lateSample: [] } : {}),
       });
     }
+    const maxEventTime = new Map<string, number>();
+    const raise = (id: string, t: number) => {
+      if (t > (maxEventTime.get(id) ?? Number.NEGATIVE_INFINITY)) maxEventTime.set(id, t);
+    };
+    const lateSamples = new Map<string, LateRowSample[]>();
     for (const st of this.host.execution().subtasks) {
       const bp = st.task.metrics.backpressureMs;
       if (st.task instanceof SourceTask) {
@@ -56,8 +73,12 @@ export class JobMetricsCollector {
         m.rowErrors += st.task.sourceMetrics.rowErrors;
         m.watermark = Math.min(m.watermark, st.task.sourceMetrics.currentWatermark);
         m.backpressureMs += bp;
+        m.inputs++;
+        if (st.task.isIdle) m.idleInputs++;
+        for (const split of st.task.splits) raise(m.nodeId, split.maxTs);
       }
-      for (const [id, op] of st.operators) {
+      const gate = st.task instanceof StreamTask ? st.task.gate : null;
+      st.operators.forEach((op, id) => {
         const m = byNode.get(id)!;
         m.recordsIn += op.metrics.recordsIn;
         m.recordsOut += op.metrics.recordsOut;
@@ -66,11 +87,41 @@ export class JobMetricsCollector {
         m.watermark = Math.min(m.watermark, op.metrics.currentWatermark);
         m.numKeys += op.numKeys();
         m.backpressureMs += bp;
-      }
+        raise(id, op.metrics.maxEventTime);
+        if (gate !== null && m.kind !== 'source') {
+          // Every operator of a chain reads through its task's gate.
+          m.inputs += gate.channels.length;
+          m.idleInputs += gate.idleChannels;
+        }
+        const figures = op.windowFigures?.();
+        if (figures !== undefined) {
+          m.openWindows = (m.openWindows ?? 0) + figures.openWindows;
+          const next = figures.nextFireAt;
+          if (next !== undefined && (m.nextFireAt == null || next < m.nextFireAt)) m.nextFireAt = next;
+        }
+        if (op.metrics.lateSample.length > 0) {
+          const newestFirst = op.metrics.lateSample.slice().reverse();
+          lateSamples.set(id, [...(lateSamples.get(id) ?? []), ...newestFirst]);
+        }
+      });
     }
-    for (const m of byNode.values())
+    for (const m of byNode.values()) {
       if (m.watermark === Number.POSITIVE_INFINITY && m.recordsIn === 0 && m.kind !== 'source')
         m.watermark = Number.NEGATIVE_INFINITY;
+      m.maxEventTime = finiteOrNull(maxEventTime.get(m.nodeId) ?? Number.NEGATIVE_INFINITY);
+      const late = lateSamples.get(m.nodeId);
+      if (late !== undefined) {
+        // Newest first: each subtask's in arrival order, merged by the watermark they missed (a stable sort).
+        m.lateSample = late.sort((a, b) => b.watermark - a.watermark).slice(0, LATE_SAMPLE_SIZE);
+      }
+    }
+    const errors = this.host.recentRowErrors();
+    for (let i = errors.length - 1; i >= 0; i--) {
+      const e = errors[i]!;
+      const m = byNode.get(e.nodeId);
+      if (m !== undefined && m.lastRowError === null)
+        m.lastRowError = { code: e.code, message: e.message, position: e.position };
+    }
     this.applyRates(byNode, this.host.timers.elapsed());
     const startedAt = this.host.startedAt();
     return {

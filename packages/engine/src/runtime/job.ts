@@ -172,6 +172,7 @@ export class Job {
       startedAt: () => this.startedAt,
       restarts: () => this.lifecycle.restarts,
       rowErrors: () => this.rowErrorCount,
+      recentRowErrors: () => this.recentRowErrors,
     };
     this.checkpointIO = new CheckpointIO(host);
     this.state = new StateAccess(host);

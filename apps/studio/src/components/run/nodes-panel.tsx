@@ -1,10 +1,10 @@
 'use client';
 import type { JobDetail } from '@flowstate/api';
-import { formatCount, formatDuration, formatRate, formatTime } from '../../lib/format';
+import { formatCount, formatDuration, formatRate } from '../../lib/format';
 import { nodeNames } from '../../lib/spec-nodes';
 import { Card } from '../ui/feedback';
 
-/** Per-node figures from `job:metrics` (about once a second while the job runs). */
+/** Per-node throughput from `job:metrics` (about once a second while the job runs); event time is in TimePanel. */
 export function NodesPanel({ job }: { job: JobDetail }) {
   const names = nodeNames(job.spec);
   const m = job.metrics;
@@ -24,7 +24,6 @@ export function NodesPanel({ job }: { job: JobDetail }) {
                 <th className="pb-1.5 pr-3 text-right font-medium">In/s</th>
                 <th className="pb-1.5 pr-3 text-right font-medium">Out/s</th>
                 <th className="pb-1.5 pr-3 text-right font-medium">Keys</th>
-                <th className="pb-1.5 pr-3 text-right font-medium">Watermark</th>
                 <th className="pb-1.5 text-right font-medium">Backpressure</th>
               </tr>
             </thead>
@@ -41,9 +40,6 @@ export function NodesPanel({ job }: { job: JobDetail }) {
                   <td className="py-1.5 pr-3 text-right">{formatRate(n.recordsInPerSec)}</td>
                   <td className="py-1.5 pr-3 text-right">{formatRate(n.recordsOutPerSec)}</td>
                   <td className="py-1.5 pr-3 text-right">{n.numKeys > 0 ? formatCount(n.numKeys) : '—'}</td>
-                  <td className="py-1.5 pr-3 text-right">
-                    {n.watermark === null ? '—' : formatTime(n.watermark)}
-                  </td>
                   <td className="py-1.5 text-right">
                     {n.backpressureMs > 0 ? formatDuration(n.backpressureMs) : '—'}
                   </td>

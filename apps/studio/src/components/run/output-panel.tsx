@@ -7,7 +7,9 @@ import { formatCount, valueText } from '../../lib/format';
 import { OutputRows } from '../../lib/output-rows';
 import { useSocketEvents } from '../../lib/socket';
 import type { NodeRef } from '../../lib/spec-nodes';
+import { timestampColumns } from '../../lib/state-rows';
 import { Button } from '../ui/button';
+import { EventTime } from '../ui/event-time';
 import { Card, ErrorBanner } from '../ui/feedback';
 import { NodePicker } from './node-picker';
 
@@ -25,12 +27,26 @@ export function OutputPanel({ job, sinks }: { job: JobDetail; sinks: NodeRef[] }
       titleId="output-title"
       actions={<NodePicker label="Sink" nodes={sinks} value={node.id} onChange={setNodeId} />}
     >
-      <OutputTable key={node.id} jobId={job.id} node={node} />
+      <OutputTable
+        key={node.id}
+        jobId={job.id}
+        node={node}
+        timeColumns={timestampColumns(job.spec, node.id)}
+      />
     </Card>
   );
 }
 
-function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
+function OutputTable({
+  jobId,
+  node,
+  timeColumns,
+}: {
+  jobId: string;
+  node: NodeRef;
+  /** Columns that hold event times (shown as times, the epoch value on hover). */
+  timeColumns: ReadonlySet<string>;
+}) {
   const held = useRef(new OutputRows(KEEP));
   const [version, setVersion] = useState(0);
   const [loaded, setLoaded] = useState(false);
@@ -107,7 +123,7 @@ function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
   }
 
   const newer = pausedAt === null ? 0 : h.next - pausedAt;
-  const gridTemplate = `4.5rem repeat(${Math.max(1, columns.length)}, minmax(6rem,1fr))`;
+  const gridTemplate = `4.5rem ${columns.length === 0 ? 'minmax(6rem,1fr)' : columns.map((c) => (timeColumns.has(c) ? 'minmax(13rem,1.4fr)' : 'minmax(6rem,1fr)')).join(' ')}`;
   return (
     <div className="p-4">
       <div className="mb-2 flex flex-wrap items-center gap-3">
@@ -175,7 +191,13 @@ function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
                     <td className="px-3 py-1 text-right text-xs text-muted">{seq}</td>
                     {columns.map((c) => (
                       <td key={c} className="truncate px-3 py-1">
-                        {r ? valueText(r[c]) : ''}
+                        {r && timeColumns.has(c) && typeof r[c] === 'number' ? (
+                          <EventTime ms={r[c]} />
+                        ) : r ? (
+                          valueText(r[c])
+                        ) : (
+                          ''
+                        )}
                       </td>
                     ))}
                   </tr>

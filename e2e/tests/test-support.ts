@@ -1,4 +1,7 @@
-/** What the end-to-end tests share: screenshots (light and dark) and the word-count reference counts. */
+/**
+ * What the end-to-end tests share: screenshots (light and dark), the word-count reference counts, opening a
+ * template in the editor. (Test helpers are called `test-support.ts`, beside the tests, across the repo.)
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,16 +34,15 @@ export function countOf(word: string): number {
     .filter((w) => w === word).length;
 }
 
-/** Creates a pipeline from a template on the pipelines page and opens it in the editor (the list is newest first). */
+/** Creates a pipeline from a template on the pipelines page: the editor opens with it. */
 export async function openNewFromTemplate(page: Page, template: string): Promise<void> {
   const pipelines = page.getByRole('region', { name: 'Your pipelines' });
   await expect(pipelines.getByText('Loading pipelines…')).toHaveCount(0);
-  const edits = page.getByRole('link', { name: `Edit ${template}`, exact: true });
-  const before = await edits.count();
   await page.getByRole('button', { name: `Create pipeline from ${template}`, exact: true }).click();
-  await expect(edits).toHaveCount(before + 1);
-  await edits.first().click();
-  await expect(page).toHaveURL(/\/pipelines\/[A-Za-z0-9_-]+$/);
+  await expect(page).toHaveURL(/\/pipelines\/(?!new$)[A-Za-z0-9_-]+$/);
+  await expect(
+    page.getByRole('region', { name: 'Canvas' }).locator('.react-flow__node').first(),
+  ).toBeVisible();
 }
 
 /** The word-count template, opened in the editor. */
