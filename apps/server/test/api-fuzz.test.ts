@@ -127,7 +127,7 @@ describe('API fuzz', () => {
     const operations = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p })),
     );
-    expect(operations.length).toBe(24);
+    expect(operations.length).toBe(31);
     const prng = new Prng(SEED);
     const goodIds = () => prng.pick([...pipelineIds, jobId]);
 
@@ -135,6 +135,7 @@ describe('API fuzz', () => {
       const r = prng.next();
       if (r < 0.35) {
         if (name === 'checkpointId') return String(prng.int(0, 3));
+        if (name === 'version') return String(prng.int(0, 3));
         if (name === 'nodeId') return prng.pick(['events', 'totals', 'out', 'byKey', 'nope']);
         if (name === 'name') return prng.pick(['a.txt', 'data.csv', 'x']);
         return goodIds();
@@ -172,6 +173,9 @@ describe('API fuzz', () => {
             '__proto__',
             'nodes',
             'description',
+            'jobId',
+            'restoreFrom',
+            'allowNonRestoredState',
           ];
           return Object.fromEntries(
             Array.from({ length: prng.int(0, 4) }, () => [prng.pick(keys), jsonValue(depth + 1)]),

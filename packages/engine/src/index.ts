@@ -3,6 +3,11 @@
  * watermarks, windows, in-band barriers. No UI, HTTP or database code lives here.
  */
 
+export {
+  checkRestoreCompatibility,
+  RestoreCompatibilityError,
+  type RestoreCompatibilityOptions,
+} from './checkpoint/compatibility';
 export type { CompletedCheckpoint, PendingCheckpoint } from './checkpoint/coordinator';
 export { CheckpointCoordinator } from './checkpoint/coordinator';
 export {

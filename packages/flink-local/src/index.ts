@@ -32,6 +32,7 @@ export {
 } from './launcher.ts';
 export {
   cancelJob,
+  findRestUrl,
   getJob,
   getJobRootException,
   type JobDetails,

@@ -7,6 +7,7 @@ import {
   cancelJob,
   FlinkGatewayClient,
   FlinkScriptError,
+  findRestUrl,
   type JobOutcome,
   runScript,
   waitForJob,
@@ -35,20 +36,7 @@ export interface FlinkConnection {
 export async function connectGateway(url: string): Promise<FlinkConnection & { version: string }> {
   const gateway = new FlinkGatewayClient(url);
   const info = await gateway.getInfo();
-  const session = await gateway.openSession();
-  let restUrl: string | undefined;
-  try {
-    const config = await gateway.getSessionConfig(session);
-    const address = config['rest.address'];
-    const port = config['rest.port'];
-    if (address && port) {
-      const candidate = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
-      const res = await fetch(`${candidate}/config`, { signal: AbortSignal.timeout(3000) }).catch(() => null);
-      if (res?.ok) restUrl = candidate;
-    }
-  } finally {
-    await gateway.closeSession(session).catch(() => {});
-  }
+  const restUrl = await findRestUrl(gateway);
   return { gateway, ...(restUrl ? { restUrl } : {}), version: info.version };
 }
 

@@ -6,5 +6,6 @@ export * from './job';
 export * from './json-error';
 export * from './nexmark';
 export * from './prng';
+export * from './restore-compatibility';
 export * from './schema';
 export * from './validate';

@@ -130,6 +130,14 @@ export const NodeMetricsSchema = z.object({
   nextFireAt: z.number().nullable().optional(),
   /** Windows only: the newest late rows dropped (at most LATE_SAMPLE_SIZE, newest first). */
   lateSample: z.array(LateRowSampleSchema).optional(),
+  /**
+   * Rows in and out since the job's input began, carried across restarts and restores: what the checkpoint the
+   * current attempt restored counted, plus `recordsIn`/`recordsOut` since. Exactly-once, like the state: rows
+   * replayed after a restore are not counted twice. (`recordsIn`/`recordsOut` count from the start of the current
+   * attempt, as Flink's numRecordsIn/numRecordsOut do; see `JobMetrics.countersSince`.)
+   */
+  totalRecordsIn: count,
+  totalRecordsOut: count,
 });
 export type NodeMetrics = z.infer<typeof NodeMetricsSchema>;
 
@@ -141,6 +149,15 @@ export const JobMetricsSchema = z.object({
   /** Restarts after failures so far. */
   restarts: count,
   rowErrors: count,
+  /**
+   * Where the nodes' `recordsIn`/`recordsOut` count from: the start of the current execution attempt — the job's
+   * start, a restart after a failure, or a restore (then `checkpointId` names the checkpoint) — at clock time `at`.
+   */
+  countersSince: z.object({
+    cause: z.enum(['start', 'restart', 'restore']),
+    at: z.number(),
+    checkpointId: z.number().int().nonnegative().nullable(),
+  }),
   nodes: z.array(NodeMetricsSchema),
 });
 export type JobMetrics = z.infer<typeof JobMetricsSchema>;

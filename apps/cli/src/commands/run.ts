@@ -6,16 +6,20 @@
  * Console sinks write to stdout; progress (rows/s, watermark) goes to stderr — a live line on a terminal,
  * plain lines otherwise; collect sinks' rows are written to `<output>/<node>.jsonl` at the end.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  type CheckpointMetadata,
+  checkRestoreCompatibility,
   createFsCheckpointStorage,
   explainPlan,
   Job,
   type JobEvent,
   type JobMetrics,
   JobSpecError,
+  METADATA_FILE,
+  parseCheckpointMetadataText,
   type RestoreTarget,
 } from '@flowstate/engine';
 import { validateSpec } from '@flowstate/spec';
@@ -23,6 +27,7 @@ import { type Command, onePositional, parseCommandArgs, positiveIntOption } from
 import { CliError, ExitCode, UsageError } from '../exit';
 import { formatProblem, paint, plural } from '../format';
 import type { CliIo } from '../io';
+import { formatRestoreReport } from '../restore-report';
 import { readSpecFile, resolveUserPath } from '../spec-file';
 import { runOnFlink } from './run-flink';
 
@@ -47,6 +52,12 @@ Options:
                         of input; file sinks commit exactly once
   --restore WHAT        start from a checkpoint: latest (the newest valid one, or the beginning if there is
                         none yet), a checkpoint id, or a checkpoint directory; needs --checkpoint-dir
+                        (or a directory). The spec may be an edited version of the one the checkpoint was
+                        taken with: its state is matched to nodes by id, and a report says what each node
+                        restores, what starts empty and what cannot be restored
+  --allow-non-restored-state
+                        with --restore: drop the state of nodes the spec no longer has, or whose state
+                        layout changed, instead of refusing to start (Flink's --allowNonRestoredState)
   --job-id ID           the job's name under the checkpoint directory (default: the spec's name)
   --explain             print the physical plan (operator chains and exchanges) and exit
   --progress-ms N       how often progress is reported (default 500 on a terminal, 2000 otherwise)
@@ -63,7 +74,8 @@ flink) or the job failed, 2 usage error, unreadable input or no Flink to run on.
 export const runCommand: Command = {
   name: 'run',
   summary: 'run a job with the embedded engine until its bounded sources end',
-  synopsis: '<spec.json> [--parallelism N] [--output DIR] [--explain] [--engine flink [--flink-gateway URL]]',
+  synopsis:
+    '<spec.json> [--parallelism N] [--output DIR] [--explain] [--checkpoint-dir DIR] [--restore WHAT [--allow-non-restored-state]] [--engine flink [--flink-gateway URL]]',
   help,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs('run', () =>
@@ -75,6 +87,7 @@ export const runCommand: Command = {
           explain: { type: 'boolean' },
           'checkpoint-dir': { type: 'string' },
           restore: { type: 'string' },
+          'allow-non-restored-state': { type: 'boolean' },
           'job-id': { type: 'string' },
           'progress-ms': { type: 'string' },
           engine: { type: 'string' },
@@ -99,7 +112,7 @@ export const runCommand: Command = {
       throw new UsageError('--flink-gateway needs --engine flink', 'run');
     if (engine === 'flink') {
       const embeddedOnly = (
-        ['explain', 'checkpoint-dir', 'restore', 'job-id', 'progress-ms'] as const
+        ['explain', 'checkpoint-dir', 'restore', 'allow-non-restored-state', 'job-id', 'progress-ms'] as const
       ).filter((k) => values[k] !== undefined);
       if (embeddedOnly.length > 0) {
         throw new UsageError(
@@ -139,20 +152,30 @@ export const runCommand: Command = {
       throw new UsageError('--restore needs --checkpoint-dir (or a checkpoint directory path)', 'run');
     }
     const restoreFrom = parseRestore(values.restore, io);
+    const allowNonRestoredState = values['allow-non-restored-state'] === true;
+    if (allowNonRestoredState && restoreFrom === undefined) {
+      throw new UsageError('--allow-non-restored-state goes with --restore', 'run');
+    }
     const storageDir =
       checkpointDir ??
       (restoreFrom && typeof restoreFrom === 'object' && 'path' in restoreFrom
         ? path.dirname(path.dirname(restoreFrom.path))
         : undefined);
 
+    let reported: string | undefined;
     let job: Job;
     try {
       job = new Job(result.analysis, {
         baseDir: file.directory,
         ...(storageDir ? { checkpointStorage: createFsCheckpointStorage(storageDir) } : {}),
         ...(restoreFrom !== undefined ? { restoreFrom } : {}),
+        ...(allowNonRestoredState ? { allowNonRestoredState } : {}),
         ...(values['job-id'] ? { jobId: values['job-id'] } : {}),
-        onEvent: (e) => reportEvent(e, io, progress),
+        onEvent: (e) => {
+          // The restore's summary was printed with its report already.
+          if (e.type === 'notice' && e.message === reported) return;
+          reportEvent(e, io, progress);
+        },
         ...(parallelism !== undefined ? { parallelism } : {}),
         writeConsole: (text) => io.stdout(text),
         onRowError: (e) => {
@@ -175,6 +198,33 @@ export const runCommand: Command = {
     if (values.explain) {
       io.stdout(`${explainPlan(job.plan)}\n`);
       return ExitCode.Ok;
+    }
+
+    // What the restore will do with each node's state — refused before anything runs when it cannot go ahead.
+    const checkpoint =
+      restoreFrom !== undefined && storageDir
+        ? await checkpointToRestore(storageDir, job.jobId, restoreFrom)
+        : undefined;
+    if (checkpoint) {
+      const report = checkRestoreCompatibility(result.analysis, checkpoint.metadata, {
+        allowNonRestoredState,
+      });
+      const plain =
+        report.compatible &&
+        report.problems.length === 0 &&
+        report.nodes.every((n) => n.status === 'restored' || n.status === 'stateless');
+      // (A plain `latest` says nothing more: the engine may yet fall back past a damaged newest checkpoint.)
+      if (plain) {
+        if (restoreFrom !== 'latest') io.stderr(`${p.green('↺')} ${report.summary}\n`);
+      } else io.stderr(formatRestoreReport(report, checkpoint.path, p));
+      reported = report.summary;
+      if (!report.ok) {
+        if (report.problems.length === 0)
+          io.stderr(
+            `(run again with --allow-non-restored-state to drop that state and start those nodes empty)\n`,
+          );
+        return ExitCode.Invalid;
+      }
     }
 
     const timer = setInterval(() => progress.report(job.metrics()), every);
@@ -233,6 +283,38 @@ export const runCommand: Command = {
     return ExitCode.Ok;
   },
 };
+
+/**
+ * The metadata of the checkpoint a restore names (without verifying its state files: the restore does that), or
+ * undefined when there is no such checkpoint (the engine then says why: none yet, or which file is damaged).
+ */
+async function checkpointToRestore(
+  storageDir: string,
+  jobId: string,
+  target: RestoreTarget,
+): Promise<{ metadata: CheckpointMetadata; path: string } | undefined> {
+  if (typeof target === 'object' && 'path' in target) {
+    const dir = path.basename(target.path) === METADATA_FILE ? path.dirname(target.path) : target.path;
+    let text: string;
+    try {
+      text = readFileSync(path.join(dir, METADATA_FILE), 'utf8');
+    } catch (e) {
+      throw new CliError('file-unreadable', `${dir} is not a checkpoint: ${(e as Error).message}`);
+    }
+    try {
+      return { metadata: parseCheckpointMetadataText(text, dir), path: dir };
+    } catch (e) {
+      throw new CliError('file-unreadable', (e as Error).message);
+    }
+  }
+  const listed = await createFsCheckpointStorage(storageDir).list(jobId);
+  const found =
+    target === 'latest'
+      ? listed.find((l) => l.status === 'completed')
+      : listed.find((l) => l.location.checkpointId === target.checkpointId && l.status === 'completed');
+  // None: `latest` starts from the beginning, and a missing or damaged one fails the restore naming the file.
+  return found?.metadata ? { metadata: found.metadata, path: found.location.path } : undefined;
+}
 
 function parseRestore(v: string | undefined, io: CliIo): RestoreTarget | undefined {
   if (v === undefined) return undefined;
@@ -362,10 +444,18 @@ function summary(
   const mark = status === 'failed' ? p.red('✗') : p.green('✓');
   lines.push(`${mark} ${status} in ${secs}s`);
   const w = Math.max(...m.nodes.map((n) => n.nodeId.length));
+  // After a restore the totals carry on from the checkpoint; the rows of this run are said beside them.
+  const restored = m.countersSince.checkpointId !== null;
+  const count = (total: number, since: number) =>
+    restored && total !== since ? `${fmtNum(total)} (${fmtNum(since)} since the restore)` : fmtNum(total);
+  if (restored)
+    lines.push(
+      `  counts since the job's input began, carried over from checkpoint ${m.countersSince.checkpointId}`,
+    );
   for (const n of m.nodes) {
     const parts = [`${n.nodeId.padEnd(w)}  ${n.kind.padEnd(9)}`];
-    if (n.kind !== 'source') parts.push(`in ${fmtNum(n.recordsIn)}`);
-    if (n.kind !== 'sink') parts.push(`out ${fmtNum(n.recordsOut)}`);
+    if (n.kind !== 'source') parts.push(`in ${count(n.totalRecordsIn, n.recordsIn)}`);
+    if (n.kind !== 'sink') parts.push(`out ${count(n.totalRecordsOut, n.recordsOut)}`);
     if (n.numKeys) parts.push(`${fmtNum(n.numKeys)} keys`);
     if (n.rowErrors) parts.push(p.yellow(plural(n.rowErrors, 'row error')));
     if (n.lateRowsDropped) parts.push(p.yellow(`${fmtNum(n.lateRowsDropped)} late rows dropped`));

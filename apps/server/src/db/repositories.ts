@@ -7,7 +7,9 @@ import {
   checkpointRow,
   DEFAULT_EVENTS,
   eventRow,
+  flinkDeploymentRow,
   jobInclude,
+  jobOutputRow,
   jobRow,
   latestVersion,
   MAX_EVENTS,
@@ -197,6 +199,14 @@ export function createDb(prisma: PrismaClient): Db {
         }
       },
 
+      async saveMetrics(id, metrics, at) {
+        const r = await prisma.job.updateMany({
+          where: { id },
+          data: { metrics: toJson(metrics, 'metrics'), metricsAt: at },
+        });
+        return r.count > 0;
+      },
+
       async interrupted() {
         return prisma.$transaction(
           async (tx) => {
@@ -260,6 +270,36 @@ export function createDb(prisma: PrismaClient): Db {
       },
     },
 
+    outputs: {
+      async save(input) {
+        const fields = {
+          rows: toJson(input.rows, 'rows'),
+          fromSeq: toBigInt(input.fromSeq, 'fromSeq', ''),
+          nextSeq: toBigInt(input.nextSeq, 'nextSeq', ''),
+          epoch: input.epoch,
+          updatedAt: input.updatedAt ?? new Date(),
+        };
+        try {
+          await retrying(() =>
+            prisma.jobOutput.upsert({
+              where: { jobId_nodeId: { jobId: input.jobId, nodeId: input.nodeId } },
+              create: { jobId: input.jobId, nodeId: input.nodeId, ...fields },
+              update: fields,
+            }),
+          );
+          return true;
+        } catch (e) {
+          if (prismaCode(e) === 'P2003') return false;
+          throw e;
+        }
+      },
+
+      async get(jobId, nodeId) {
+        const row = await prisma.jobOutput.findUnique({ where: { jobId_nodeId: { jobId, nodeId } } });
+        return row ? jobOutputRow(row) : null;
+      },
+    },
+
     events: {
       async add(input) {
         try {
@@ -290,6 +330,69 @@ export function createDb(prisma: PrismaClient): Db {
           take: Number.isFinite(limit) ? limit : DEFAULT_EVENTS,
         });
         return rows.map(eventRow);
+      },
+    },
+
+    flinkDeployments: {
+      async create(input) {
+        try {
+          const row = await prisma.flinkDeployment.create({
+            data: {
+              pipelineId: input.pipelineId,
+              version: input.version,
+              name: input.name,
+              gatewayUrl: input.gatewayUrl,
+              restUrl: input.restUrl,
+              sql: input.sql,
+              notes: toJson(input.notes, 'notes'),
+            },
+          });
+          return flinkDeploymentRow(row);
+        } catch (e) {
+          if (prismaCode(e) === 'P2003') {
+            throw new DbError('INVALID_REFERENCE', `there is no pipeline ${input.pipelineId}`, { cause: e });
+          }
+          throw e;
+        }
+      },
+
+      async get(id) {
+        const row = await prisma.flinkDeployment.findUnique({ where: { id } });
+        return row ? flinkDeploymentRow(row) : null;
+      },
+
+      async list(filter = {}) {
+        const rows = await prisma.flinkDeployment.findMany({
+          where: filter.pipelineId !== undefined ? { pipelineId: filter.pipelineId } : {},
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          ...(filter.limit !== undefined ? { take: Math.max(1, Math.trunc(filter.limit)) } : {}),
+        });
+        return rows.map(flinkDeploymentRow);
+      },
+
+      async update(id, patch) {
+        const data: Prisma.FlinkDeploymentUpdateInput = {};
+        if (patch.status !== undefined) data.status = patch.status;
+        if (patch.flinkJobId !== undefined) data.flinkJobId = patch.flinkJobId;
+        if (patch.restUrl !== undefined) data.restUrl = patch.restUrl;
+        if (patch.error !== undefined) data.error = patch.error;
+        if (patch.endedAt !== undefined) data.endedAt = patch.endedAt;
+        try {
+          return flinkDeploymentRow(
+            await retrying(() => prisma.flinkDeployment.update({ where: { id }, data })),
+          );
+        } catch (e) {
+          if (prismaCode(e) === 'P2025') return null;
+          throw e;
+        }
+      },
+
+      async failInterrupted(reason) {
+        const r = await prisma.flinkDeployment.updateMany({
+          where: { status: 'SUBMITTING' },
+          data: { status: 'SUBMIT_FAILED', error: reason, endedAt: new Date() },
+        });
+        return r.count;
       },
     },
 

@@ -1,14 +1,18 @@
 /** Rows as the server reads them, from Prisma's models; JSON text in and out; retries of contended writes. */
 import type {
   Checkpoint as CheckpointModel,
+  FlinkDeployment as FlinkDeploymentModel,
   JobEvent as JobEventModel,
   Job as JobModel,
+  JobOutput as JobOutputModel,
   PipelineVersion as PipelineVersionModel,
 } from './generated/client';
 import {
   type CheckpointRow,
   DbError,
+  type FlinkDeploymentRow,
   type JobEventRow,
+  type JobOutputRow,
   type JobRow,
   type PipelineRow,
   type PipelineVersionRow,
@@ -73,6 +77,21 @@ export function jobRow(j: JobWithVersion): JobRow {
     createdAt: j.createdAt,
     startedAt: j.startedAt,
     endedAt: j.endedAt,
+    metrics: j.metrics === null ? null : parseJson(j.metrics),
+    metricsAt: j.metricsAt,
+  };
+}
+
+export function jobOutputRow(o: JobOutputModel): JobOutputRow {
+  const rows = parseJson(o.rows);
+  return {
+    jobId: o.jobId,
+    nodeId: o.nodeId,
+    rows: Array.isArray(rows) ? rows : [],
+    fromSeq: Number(o.fromSeq),
+    nextSeq: Number(o.nextSeq),
+    epoch: o.epoch,
+    updatedAt: o.updatedAt,
   };
 }
 
@@ -105,6 +124,25 @@ export function eventRow(e: JobEventModel): JobEventRow {
   };
 }
 
+export function flinkDeploymentRow(d: FlinkDeploymentModel): FlinkDeploymentRow {
+  return {
+    id: d.id,
+    pipelineId: d.pipelineId,
+    version: d.version,
+    name: d.name,
+    gatewayUrl: d.gatewayUrl,
+    restUrl: d.restUrl,
+    flinkJobId: d.flinkJobId,
+    status: d.status,
+    error: d.error,
+    sql: d.sql,
+    notes: parseJson(d.notes),
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    endedAt: d.endedAt,
+  };
+}
+
 // ------------------------------------------------------------------------------------------ helpers
 
 export function toJson(value: unknown, what: string): string {
@@ -122,9 +160,9 @@ export function toJson(value: unknown, what: string): string {
 
 export const parseJson = (text: string): unknown => JSON.parse(text);
 
-export function toBigInt(n: number): bigint {
+export function toBigInt(n: number, what = 'sizeBytes', unit = ' of bytes'): bigint {
   if (!Number.isSafeInteger(n) || n < 0) {
-    throw new DbError('INVALID_INPUT', `sizeBytes must be a whole number of bytes, got ${n}`);
+    throw new DbError('INVALID_INPUT', `${what} must be a whole number${unit}, got ${n}`);
   }
   return BigInt(n);
 }

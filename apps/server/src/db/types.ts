@@ -35,6 +35,22 @@ export interface JobRow {
   createdAt: Date;
   startedAt: Date | null;
   endedAt: Date | null;
+  /** The job's last stored figures (JobMetrics, as written), and when they were written. */
+  metrics: unknown;
+  metricsAt: Date | null;
+}
+
+/** The newest rows of one collect sink of a job, as last stored. */
+export interface JobOutputRow {
+  jobId: string;
+  nodeId: string;
+  /** Oldest first. */
+  rows: unknown[];
+  /** Sequence number of the first row, and the one the next row would get (= rows the sink received). */
+  fromSeq: number;
+  nextSeq: number;
+  epoch: number;
+  updatedAt: Date;
 }
 
 export interface CheckpointRow {
@@ -60,6 +76,39 @@ export interface JobEventRow {
   type: string;
   message: string;
   data: unknown;
+}
+
+/** `SUBMITTING`, `SUBMIT_FAILED`, or a Flink JobStatus name (@flowstate/api FLINK_DEPLOYMENT_STATUSES). */
+export type FlinkDeploymentStatus =
+  | 'SUBMITTING'
+  | 'SUBMIT_FAILED'
+  | 'INITIALIZING'
+  | 'CREATED'
+  | 'RUNNING'
+  | 'FAILING'
+  | 'FAILED'
+  | 'CANCELLING'
+  | 'CANCELED'
+  | 'FINISHED'
+  | 'RESTARTING'
+  | 'SUSPENDED'
+  | 'RECONCILING';
+
+export interface FlinkDeploymentRow {
+  id: string;
+  pipelineId: string | null;
+  version: number;
+  name: string;
+  gatewayUrl: string;
+  restUrl: string | null;
+  flinkJobId: string | null;
+  status: FlinkDeploymentStatus;
+  error: string | null;
+  sql: string;
+  notes: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+  endedAt: Date | null;
 }
 
 export interface Db {
@@ -112,6 +161,8 @@ export interface Db {
         >
       >,
     ): Promise<JobRow | null>;
+    /** Stores the job's figures (as they are now, or final); false when there is no such job. */
+    saveMetrics(id: string, metrics: unknown, at: Date): Promise<boolean>;
     /**
      * At server start: the jobs a previous server process left created, running or restarting (to be resumed);
      * their pending checkpoints are marked failed ({@link INTERRUPTED_CHECKPOINT_REASON}). Oldest first.
@@ -125,6 +176,11 @@ export interface Db {
     list(jobId: string): Promise<CheckpointRow[]>;
     get(jobId: string, number: number): Promise<CheckpointRow | null>;
   };
+  outputs: {
+    /** Inserts or replaces the stored rows of (jobId, nodeId); false when there is no such job. */
+    save(input: Omit<JobOutputRow, 'updatedAt'> & { updatedAt?: Date }): Promise<boolean>;
+    get(jobId: string, nodeId: string): Promise<JobOutputRow | null>;
+  };
   events: {
     add(input: {
       jobId: string;
@@ -135,6 +191,30 @@ export interface Db {
     }): Promise<JobEventRow>;
     /** Newest first; `limit` defaults to 100 and is capped at 1000; `before` keeps events strictly older. */
     list(jobId: string, opts?: { limit?: number; before?: Date }): Promise<JobEventRow[]>;
+  };
+  flinkDeployments: {
+    /** A new deployment in status SUBMITTING. An unknown pipeline: DbError INVALID_REFERENCE. */
+    create(input: {
+      pipelineId: string;
+      version: number;
+      name: string;
+      gatewayUrl: string;
+      restUrl: string | null;
+      sql: string;
+      notes: unknown;
+    }): Promise<FlinkDeploymentRow>;
+    get(id: string): Promise<FlinkDeploymentRow | null>;
+    /** Newest first. */
+    list(filter?: { pipelineId?: string; limit?: number }): Promise<FlinkDeploymentRow[]>;
+    update(
+      id: string,
+      patch: Partial<Pick<FlinkDeploymentRow, 'status' | 'flinkJobId' | 'restUrl' | 'error' | 'endedAt'>>,
+    ): Promise<FlinkDeploymentRow | null>;
+    /**
+     * At server start: deployments a previous server process left SUBMITTING become SUBMIT_FAILED with `reason`
+     * (the submit was cut off; whether Flink got the job is unknown). Answers how many.
+     */
+    failInterrupted(reason: string): Promise<number>;
   };
   close(): Promise<void>;
 }

@@ -76,6 +76,13 @@ export interface JobManagerOptions {
   queryTimeoutMs?: number;
   /** A stop that the worker has not completed within this many ms terminates it (default 10,000). */
   stopTimeoutMs?: number;
+  /**
+   * Newest rows of each collect sink handed out in `archive` events, for the server to store (default 1000;
+   * 0: none): what a job's output view shows once the job no longer runs.
+   */
+  archiveRows?: number;
+  /** How often a running job hands out an `archive` event (default 10,000 ms); always once more at its end. */
+  archiveIntervalMs?: number;
 }
 
 export type { ManagedJobMetrics, ManagedStatus, ManagerEvent };
@@ -141,6 +148,8 @@ export class JobManager {
       consoleLinesPerSecond: opts.consoleLinesPerSecond ?? 100,
       queryTimeoutMs: opts.queryTimeoutMs ?? 1000,
       stopTimeoutMs: opts.stopTimeoutMs ?? 10_000,
+      archiveRows: Math.max(0, Math.floor(opts.archiveRows ?? 1000)),
+      archiveIntervalMs: opts.archiveIntervalMs ?? 10_000,
     };
     this.files = opts.files ?? defaultFilePolicy(this.dataDir);
     this.inspections = new CheckpointInspections({
@@ -158,12 +167,17 @@ export class JobManager {
   /**
    * Validates the spec (INVALID_SPEC with the spec package's problems) and starts the job on a new worker;
    * resolves once the worker hosts it. `restoreFrom`: a checkpoint or savepoint directory (NO_SUCH_CHECKPOINT
-   * when there is none). A job id may be reused once its previous run has ended (ALREADY_RUNNING before).
+   * when there is none; INCOMPATIBLE_STATE when its state does not fit the spec and `allowNonRestoredState` is
+   * not set). A job id may be reused once its previous run has ended (ALREADY_RUNNING before).
    */
   async start(
     jobId: string,
     spec: unknown,
-    opts: { restoreFrom?: { path: string } | 'latest'; restoreReason?: string } = {},
+    opts: {
+      restoreFrom?: { path: string } | 'latest';
+      restoreReason?: string;
+      allowNonRestoredState?: boolean;
+    } = {},
   ): Promise<{ restoredFrom: RestoredFrom }> {
     if (this.closed) throw new Error('the job manager has shut down');
     const idProblem = jobIdProblem(jobId);
@@ -208,6 +222,9 @@ export class JobManager {
           ? { restoreFrom: 'latest' as const }
           : {}),
       ...(opts.restoreReason !== undefined ? { restoreReason: opts.restoreReason } : {}),
+      ...(opts.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
+      archiveRows: this.opts.archiveRows,
+      archiveIntervalMs: this.opts.archiveIntervalMs,
       files: this.files,
       consoleLinesPerSecond: this.opts.consoleLinesPerSecond,
       metricsIntervalMs: this.opts.metricsIntervalMs,

@@ -39,6 +39,8 @@ export const JOB_MANAGER_ERROR_CODES = [
   'OUT_OF_MEMORY',
   /** The engine refused or could not do what was asked (a savepoint failed, a restore is already running…). */
   'FAILED',
+  /** A restore would lose state no node of the spec can take (the engine's RestoreCompatibilityError). */
+  'INCOMPATIBLE_STATE',
 ] as const;
 export const JobManagerErrorCodeSchema = z.enum(JOB_MANAGER_ERROR_CODES);
 export type JobManagerErrorCode = z.infer<typeof JobManagerErrorCodeSchema>;
@@ -111,6 +113,18 @@ export const ManagerEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), jobId, nodeId: z.string(), ...StateChangesSchema.shape }),
   /** At most 10 a second per job; `data.suppressedBefore` counts the ones left out since the previous. */
   z.object({ type: z.literal('row-error'), jobId, message: z.string(), data: z.unknown().optional() }),
+  /**
+   * What the server stores of a job so that it outlives the job and the server: its figures and the newest rows
+   * of each collect sink (those whose rows changed since the last one), every `archiveIntervalMs` while it runs,
+   * and once more, complete (`final`), right before the status that ends it.
+   */
+  z.object({
+    type: z.literal('archive'),
+    jobId,
+    final: z.boolean(),
+    metrics: JobMetricsSchema,
+    outputs: z.array(z.object({ nodeId: z.string(), ...OutputPageSchema.shape })),
+  }),
 ]);
 export type ManagerEvent = z.infer<typeof ManagerEventSchema>;
 
@@ -140,6 +154,11 @@ export const WorkerInitSchema = z.discriminatedUnion('mode', [
     restoreFrom: z.union([z.object({ path: z.string() }), z.literal('latest')]).optional(),
     /** Why it restores (the `restored` event says so). */
     restoreReason: z.string().optional(),
+    /** Drop the state of `restoreFrom` that no node of the spec can take (Flink's allowNonRestoredState). */
+    allowNonRestoredState: z.boolean().optional(),
+    /** Newest rows of each collect sink the `archive` events carry (0: none). */
+    archiveRows: z.number().int().nonnegative(),
+    archiveIntervalMs: intervalMs,
     /** Relative paths resolve against `dataDir`; only these files may be read or written. */
     files: FilePolicySchema,
     /** Console sinks print at most this many lines a second (the rest are counted in a notice). */

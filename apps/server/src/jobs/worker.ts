@@ -3,7 +3,8 @@
  * that never runs). Started by the JobManager through `worker-bootstrap.mjs`; speaks the protocol of
  * `protocol.ts`: validates `workerData` and every request, answers each with a response of the same id, and
  * pushes the job's events (status, checkpoints, metrics every `metricsIntervalMs`, new collect-sink rows every
- * `outputIntervalMs`, coalesced state changes of subscribed nodes).
+ * `outputIntervalMs`, coalesced state changes of subscribed nodes, and what the server stores — figures and the
+ * newest collect rows — every `archiveIntervalMs` and right before the job's end).
  *
  * The worker outlives the job's end: a finished, failed or cancelled job keeps its state and output, which can
  * still be read until the manager terminates the worker.
@@ -160,6 +161,7 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
           ? { restoreFrom: { path: init.restoreFrom.path } }
           : {}),
       ...(init.restoreReason !== undefined ? { restoreReason: init.restoreReason } : {}),
+      ...(init.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
       onEvent: (e) => onEngineEvent(e),
       onRowError,
       writeConsole,
@@ -206,9 +208,29 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
   const metricsNow = () => toJsonSafe(job.metrics()) as Extract<ManagerEvent, { type: 'metrics' }>['metrics'];
   const pushMetrics = () => emit({ type: 'metrics', jobId, metrics: metricsNow() });
 
+  // ---- archive: what the server stores of the job — its figures, and the newest `archiveRows` rows of each
+  // collect sink whose rows changed since the last archive (all of them in the final one)
+  const archived = new Map<string, { next: number; epoch: number }>();
+  const archive = (final: boolean) => {
+    const outputs: Extract<ManagerEvent, { type: 'archive' }>['outputs'] = [];
+    for (const nodeId of cursors.keys()) {
+      const store = job.output(nodeId);
+      const last = archived.get(nodeId);
+      if (!final && last && last.next === store.nextSeq && last.epoch === store.epoch) continue;
+      archived.set(nodeId, { next: store.nextSeq, epoch: store.epoch });
+      const page =
+        init.archiveRows > 0
+          ? store.since(Math.max(0, store.nextSeq - init.archiveRows), init.archiveRows)
+          : { rows: [], from: store.nextSeq, next: store.nextSeq, epoch: store.epoch };
+      outputs.push({ nodeId, ...page, rows: toJsonSafe(page.rows) as Array<Record<string, unknown>> });
+    }
+    emit({ type: 'archive', jobId, final, metrics: metricsNow(), outputs });
+  };
+
   const timers = [
     setInterval(pushMetrics, init.metricsIntervalMs),
     setInterval(flushOutput, init.outputIntervalMs),
+    setInterval(() => archive(false), init.archiveIntervalMs),
   ];
 
   /** The engine's events go out as they are (JSON-safe, with the job id); the end of the job flushes first. */
@@ -216,9 +238,10 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
     if (e.type === 'status' && TERMINAL.has(e.status) && !ended) {
       ended = true;
       for (const t of timers) clearInterval(t);
-      // Readers get everything before they hear that the job ended.
+      // Readers get everything before they hear that the job ended; the server stores it first.
       flushOutput();
       pushMetrics();
+      archive(true);
     }
     emit({ ...(toJsonSafe(e) as JobEvent), jobId });
     if (e.type === 'status' && e.status === 'running') ready();

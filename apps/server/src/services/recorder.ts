@@ -6,7 +6,10 @@
  *   duration, size, path and per-operator figures)
  * - status changes, checkpoints (periodic triggers excepted: their completion says enough), restores,
  *   notices and row errors (at most one per job every few seconds) → a JobEvent row a person can read
- * - metrics, output rows, state changes → straight to the sockets (nothing stored)
+ * - metrics, output rows, state changes → straight to the sockets
+ * - archives (every few seconds while a job runs, and at its end) → the job's stored figures and the newest rows
+ *   of its collect sinks, what the API answers once the job no longer runs (also after a server restart); a job
+ *   that ends without a final archive (its worker was terminated or crashed) keeps its last pushed figures
  *
  * Writes of one job are applied in order (a chain per job), and an event goes out on the socket only once
  * its row is written, so a client that reacts to `checkpoint:completed` finds the row over REST.
@@ -28,6 +31,8 @@ export interface RecorderLog {
 export class JobEventRecorder {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly rowErrors = new Map<string, { last: number; suppressed: number }>();
+  /** Jobs whose final archive was recorded (their end needs no other figures). */
+  private readonly archivedFinal = new Set<string>();
   /** Last metrics per job as pushed by its worker (about once a second), with when they arrived (epoch ms). */
   readonly lastMetrics = new Map<
     string,
@@ -108,8 +113,39 @@ export class JobEventRecorder {
         this.hub.state(changes);
         return;
       }
-      case 'status':
+      case 'archive': {
+        if (e.final) this.archivedFinal.add(e.jobId);
+        const at = new Date();
+        this.enqueue(e.jobId, async () => {
+          if (!(await this.db.jobs.saveMetrics(e.jobId, e.metrics, at))) return; // not a job of this database
+          for (const o of e.outputs) {
+            await this.db.outputs.save({
+              jobId: e.jobId,
+              nodeId: o.nodeId,
+              rows: o.rows,
+              fromSeq: o.from,
+              nextSeq: o.next,
+              epoch: o.epoch,
+              updatedAt: at,
+            });
+          }
+        });
+        return;
+      }
+      case 'status': {
+        // Ended without a final archive (the worker was terminated or crashed): keep its last pushed figures.
+        const unarchived =
+          TERMINAL.has(e.status) && !this.archivedFinal.has(e.jobId)
+            ? this.lastMetrics.get(e.jobId)
+            : undefined;
         if (TERMINAL.has(e.status)) this.forget(e.jobId);
+        if (unarchived) {
+          const metrics = { ...unarchived.metrics, status: e.status };
+          const at = new Date(unarchived.at);
+          this.enqueue(e.jobId, async () => {
+            await this.db.jobs.saveMetrics(e.jobId, metrics, at);
+          });
+        }
         this.enqueue(e.jobId, async () => {
           const at = new Date(e.at);
           const patch: Parameters<Db['jobs']['update']>[1] = { status: e.status, restarts: e.restarts };
@@ -141,6 +177,7 @@ export class JobEventRecorder {
           await this.logEvent(e.jobId, level, e.status === 'restarting' ? 'restart' : 'status', message);
         });
         return;
+      }
       case 'checkpoint-triggered':
         this.enqueue(e.jobId, async () => {
           await this.db.checkpoints.upsert({
@@ -284,6 +321,7 @@ export class JobEventRecorder {
   forget(jobId: string): void {
     this.lastMetrics.delete(jobId);
     this.rowErrors.delete(jobId);
+    this.archivedFinal.delete(jobId);
   }
 }
 

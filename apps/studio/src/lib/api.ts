@@ -6,6 +6,9 @@
 import {
   type CheckpointList,
   CheckpointListSchema,
+  type CompatibilityBody,
+  type CompatibilityResult,
+  CompatibilityResultSchema,
   type CreatePipelineBody,
   type DataFile,
   type DataFileList,
@@ -171,6 +174,17 @@ export const api = {
   listPipelineVersions: (id: string): Promise<PipelineVersionList> =>
     call('GET', `/api/pipelines/${enc(id)}/versions`, { schema: PipelineVersionListSchema }),
 
+  /** What starting version `version` from a job's checkpoint or savepoint would do to each node's state. */
+  checkCompatibility: (
+    pipelineId: string,
+    version: number,
+    body: CompatibilityBody,
+  ): Promise<CompatibilityResult> =>
+    call('POST', `/api/pipelines/${enc(pipelineId)}/versions/${version}/compatibility`, {
+      body,
+      schema: CompatibilityResultSchema,
+    }),
+
   listJobs: (query: { pipelineId?: string; limit?: number } = {}): Promise<JobList> =>
     call('GET', '/api/jobs', { query, schema: JobListSchema }),
   startJob: (body: StartJobBody): Promise<JobDetail> =>
@@ -271,3 +285,6 @@ export function describeError(e: unknown): {
   }
   return { title: 'Something went wrong', message: (e as Error)?.message ?? String(e), items: [] };
 }
+
+/** The request function behind `api`, for the studio's other REST clients (lib/flink.ts). */
+export { call as apiCall };

@@ -22,6 +22,9 @@ export interface NodeFigures {
   level: BackpressureLevel | null;
   rowErrors: number;
   lateRowsDropped: number;
+  /** Rows in and out since the job's input began (carried over a restore). */
+  totalRecordsIn: number;
+  totalRecordsOut: number;
 }
 
 export function backpressureLevel(ratio: number): BackpressureLevel {
@@ -62,6 +65,8 @@ export function nodeFigures(prev: JobMetrics | null, cur: JobMetrics | null): Ma
       level: bp === null ? null : backpressureLevel(bp),
       rowErrors: n.rowErrors,
       lateRowsDropped: n.lateRowsDropped,
+      totalRecordsIn: n.totalRecordsIn,
+      totalRecordsOut: n.totalRecordsOut,
     });
   }
   return out;

@@ -16,6 +16,8 @@ export const keys = {
   checkpoints: (jobId: string) => ['checkpoints', jobId] as const,
   events: (jobId: string) => ['events', jobId] as const,
   files: ['files'] as const,
+  compatibility: (pipelineId: string, version: number, jobId: string, checkpointId: number, allow: boolean) =>
+    ['compatibility', pipelineId, version, jobId, checkpointId, allow] as const,
 };
 
 export function usePipelines() {
@@ -109,6 +111,37 @@ export function useJobEvents(jobId: string, limit = 200) {
     queryKey: keys.events(jobId),
     queryFn: () => api.listJobEvents(jobId, { limit }),
     refetchInterval: 30_000,
+  });
+}
+
+/**
+ * The compatibility report of starting `version` of a pipeline from a checkpoint (nothing is started). Read once
+ * per choice: the checkpoint and the version never change.
+ */
+export function useCompatibility(
+  pipelineId: string | null,
+  version: number | null,
+  from: { jobId: string; checkpointId: number },
+  allowNonRestoredState: boolean,
+) {
+  return useQuery({
+    queryKey: keys.compatibility(
+      pipelineId ?? '',
+      version ?? 0,
+      from.jobId,
+      from.checkpointId,
+      allowNonRestoredState,
+    ),
+    queryFn: () =>
+      api.checkCompatibility(pipelineId!, version!, {
+        ...from,
+        ...(allowNonRestoredState ? { allowNonRestoredState } : {}),
+      }),
+    enabled: pipelineId !== null && version !== null,
+    // While another choice is compared, the last report stays (the dialog says it is updating).
+    placeholderData: (previous) => previous,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
   });
 }
 

@@ -20,6 +20,7 @@ import type {
   CheckpointMetadata,
   CheckpointStorage,
   CheckpointWriter,
+  NodeCounters,
   OperatorStateRef,
   SubtaskStateRef,
 } from './storage/index';
@@ -41,6 +42,8 @@ interface InFlight {
   syncMs: number;
   /** Longest single asynchronous step (materializing or serializing a piece of state), ms. */
   stepMs: number;
+  /** Per node, rows in and out of the current attempt when its subtasks took their snapshots (summed). */
+  counts: Map<string, { recordsIn: number; recordsOut: number }>;
 }
 
 /** What the checkpoint I/O reads of its job. */
@@ -57,6 +60,8 @@ export interface CheckpointHost {
   execution(): Execution;
   collects(): ReadonlyMap<string, CollectStore>;
   emit(e: JobEvent): void;
+  /** Per node, what the checkpoint the current attempt restored had counted (`CheckpointMetadata.counters`). */
+  counterBase(): ReadonlyMap<string, { recordsIn: number; recordsOut: number }>;
 }
 
 export class CheckpointIO {
@@ -80,7 +85,15 @@ export class CheckpointIO {
   trigger(id: number, timestamp: number, kind: CheckpointKind, trigger: CheckpointTrigger): void {
     const writer = this.host.storage.createWriter(this.host.jobId, id, kind);
     writer.catch(() => {}); // a failure surfaces through the tasks' acknowledgements
-    this.inflight.set(id, { id, writer, handles: [], aborted: false, syncMs: 0, stepMs: 0 });
+    this.inflight.set(id, {
+      id,
+      writer,
+      handles: [],
+      aborted: false,
+      syncMs: 0,
+      stepMs: 0,
+      counts: new Map(),
+    });
     this.host.emit({ type: 'checkpoint-triggered', checkpointId: id, kind, trigger, timestamp });
     const barrier: CheckpointBarrier = {
       kind: 'barrier',
@@ -115,11 +128,26 @@ export class CheckpointIO {
     }
     f.handles.push(...snaps);
     if (task.lastSyncSnapshotMs > f.syncMs) f.syncMs = task.lastSyncSnapshotMs;
+    this.countAtBarrier(f, task);
     const coordinator = this.host.coordinator;
     this.persistTaskSnapshot(f, snaps).then(
       (ack) => coordinator.receiveAcknowledgeMessage(barrier.checkpointId, task.id, ack),
       (e: unknown) => coordinator.receiveDeclineMessage(barrier.checkpointId, task.id, (e as Error).message),
     );
+  }
+
+  /** What the task's operators have counted at the barrier: the checkpoint's `counters` add them up. */
+  private countAtBarrier(f: InFlight, task: Task): void {
+    const st = this.host.execution().subtasks.find((s) => s.task === task);
+    if (!st) return;
+    const add = (nodeId: string, recordsIn: number, recordsOut: number) => {
+      const c = f.counts.get(nodeId) ?? { recordsIn: 0, recordsOut: 0 };
+      c.recordsIn += recordsIn;
+      c.recordsOut += recordsOut;
+      f.counts.set(nodeId, c);
+    };
+    if (task instanceof SourceTask) add(task.node.id, 0, task.sourceMetrics.recordsOut);
+    for (const [nodeId, op] of st.operators) add(nodeId, op.metrics.recordsIn, op.metrics.recordsOut);
   }
 
   private async persistTaskSnapshot(f: InFlight, snaps: OperatorSnapshot[]): Promise<TaskAck> {
@@ -212,6 +240,7 @@ export class CheckpointIO {
       durationMs: this.host.clock.now() - p.timestamp,
       maxParallelism: plan.maxParallelism,
       operators,
+      counters: this.countersOf(f),
       totalSize: stateBytes,
       spec: this.host.spec,
     };
@@ -225,6 +254,20 @@ export class CheckpointIO {
       })),
     );
     return { path: writer.location.path, sizeBytes: written.totalSize };
+  }
+
+  /** Per node of the plan: the totals as of the barrier (the restored checkpoint's counts + the attempt's). */
+  private countersOf(f: InFlight): NodeCounters[] {
+    const base = this.host.counterBase();
+    return [...this.host.plan.operators.keys()].map((nodeId) => {
+      const b = base.get(nodeId);
+      const c = f.counts.get(nodeId);
+      return {
+        nodeId,
+        recordsIn: (b?.recordsIn ?? 0) + (c?.recordsIn ?? 0),
+        recordsOut: (b?.recordsOut ?? 0) + (c?.recordsOut ?? 0),
+      };
+    });
   }
 
   /** The checkpoint failed or was aborted: stop writing it, discard what it wrote, say so. */

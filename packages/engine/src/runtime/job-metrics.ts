@@ -3,9 +3,17 @@
  * rows dropped (and the newest few), the watermark (minimum over subtasks), the largest event time seen
  * (maximum), idle inputs, keys in state, a window's open windows and next firing, time backpressured, and
  * rates — from the difference to the previous sample (kept at least 200 ms apart; reset by a new execution
- * attempt, whose counters start at 0).
+ * attempt, whose counters start at 0). Records in and out are given twice: since the current attempt started
+ * (Flink's numRecordsIn/Out), and in total since the job's input began (the restored checkpoint's counts plus
+ * the attempt's).
  */
-import { type JobStatus, LATE_SAMPLE_SIZE, type LateRowSample } from '@flowstate/spec';
+import {
+  type JobMetrics as ContractJobMetrics,
+  isTerminalStatus,
+  type JobStatus,
+  LATE_SAMPLE_SIZE,
+  type LateRowSample,
+} from '@flowstate/spec';
 import type { PhysicalPlan } from '../plan/plan';
 import type { Clock, Timers } from '../time/index';
 import type { Execution } from './execution';
@@ -26,6 +34,9 @@ export interface MetricsHost {
   rowErrors(): number;
   /** The newest row errors, oldest first. */
   recentRowErrors(): readonly RowError[];
+  /** Per node, what the restored checkpoint counted (empty after a fresh start). */
+  counterBase(): ReadonlyMap<string, { recordsIn: number; recordsOut: number }>;
+  countersSince(): ContractJobMetrics['countersSince'];
 }
 
 const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
@@ -58,6 +69,8 @@ export class JobMetricsCollector {
         inputs: 0,
         lastRowError: null,
         ...(lop.node.kind === 'window' ? { openWindows: 0, nextFireAt: null, lateSample: [] } : {}),
+        totalRecordsIn: 0,
+        totalRecordsOut: 0,
       });
     }
     const maxEventTime = new Map<string, number>();
@@ -105,6 +118,7 @@ export class JobMetricsCollector {
         }
       });
     }
+    const base = this.host.counterBase();
     for (const m of byNode.values()) {
       if (m.watermark === Number.POSITIVE_INFINITY && m.recordsIn === 0 && m.kind !== 'source')
         m.watermark = Number.NEGATIVE_INFINITY;
@@ -114,6 +128,9 @@ export class JobMetricsCollector {
         // Newest first: each subtask's in arrival order, merged by the watermark they missed (a stable sort).
         m.lateSample = late.sort((a, b) => b.watermark - a.watermark).slice(0, LATE_SAMPLE_SIZE);
       }
+      const b = base.get(m.nodeId);
+      m.totalRecordsIn = (b?.recordsIn ?? 0) + m.recordsIn;
+      m.totalRecordsOut = (b?.recordsOut ?? 0) + m.recordsOut;
     }
     const errors = this.host.recentRowErrors();
     for (let i = errors.length - 1; i >= 0; i--) {
@@ -122,13 +139,15 @@ export class JobMetricsCollector {
       if (m !== undefined && m.lastRowError === null)
         m.lastRowError = { code: e.code, message: e.message, position: e.position };
     }
-    this.applyRates(byNode, this.host.timers.elapsed());
+    // A job that ended moves no rows: its last rates would read as if it still did.
+    if (!isTerminalStatus(this.host.status())) this.applyRates(byNode, this.host.timers.elapsed());
     const startedAt = this.host.startedAt();
     return {
       status: this.host.status(),
       startedAt,
       uptimeMs: startedAt ? this.host.clock.now() - startedAt : 0,
       restarts: this.host.restarts(),
+      countersSince: { ...this.host.countersSince() },
       nodes: [...byNode.values()],
       rowErrors: this.host.rowErrors(),
     };

@@ -53,6 +53,11 @@ export interface JobOptions {
   restoreFrom?: RestoreTarget;
   /** Why the job starts from `restoreFrom`, as its `restored` event says (default "restored on start"). */
   restoreReason?: string;
+  /**
+   * Restores drop the state of nodes the spec no longer has, or whose state layout changed, instead of failing
+   * (Flink's `--allowNonRestoredState`); see `checkRestoreCompatibility`.
+   */
+  allowNonRestoredState?: boolean;
   /** Job lifecycle and checkpoint events (what the server persists and streams). */
   onEvent?: (e: JobEvent) => void;
   /** Test hook: operator `nodeId` throws once the job-wide count of rows it received reaches `afterRecords`. */

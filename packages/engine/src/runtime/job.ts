@@ -17,12 +17,15 @@
  * (Its length is the job's public API, one short method each, and the run loop they coordinate.)
  */
 import {
+  type JobMetrics as ContractJobMetrics,
   isCollectSink,
   type JobEvent,
   type JobStatus,
+  type RestoreCompatibility,
   type SpecAnalysis,
   validateSpec,
 } from '@flowstate/spec';
+import { checkRestoreCompatibility, RestoreCompatibilityError } from '../checkpoint/compatibility';
 import { CheckpointCoordinator, type CompletedCheckpoint } from '../checkpoint/coordinator';
 import { CheckpointIO, type TaskAck } from '../checkpoint/io';
 import { restoreDataFor } from '../checkpoint/restore';
@@ -77,6 +80,8 @@ export class Job {
   readonly coordinator: CheckpointCoordinator<TaskAck>;
   /** Set when the last checkpoint the job restored from is known. */
   restoredFrom: { checkpointId: number; path: string } | null = null;
+  /** What the last restore did with each node's state (checkRestoreCompatibility); null before any. */
+  lastRestoreReport: RestoreCompatibility | null = null;
   /** The most recent row errors (at most 100). */
   readonly recentRowErrors: RowError[] = [];
 
@@ -98,6 +103,7 @@ export class Job {
   /** Checkpoint to restore from before the first round (JobOptions.restoreFrom), and why. */
   private readonly initialRestore: RestoreTarget | undefined;
   private readonly restoreReason: string;
+  private readonly allowNonRestoredState: boolean;
 
   // ---------------------------------------------------------------------------------- running state
   private exec: Execution;
@@ -106,6 +112,10 @@ export class Job {
   private readonly collects = new Map<string, CollectStore>();
   private startedAt = 0;
   private rowErrorCount = 0;
+  /** Per node, the rows counted before the current attempt (the restored checkpoint's `counters`). */
+  private counterBase = new Map<string, { recordsIn: number; recordsOut: number }>();
+  /** What the current attempt's counters count from. */
+  private countersSince: ContractJobMetrics['countersSince'] = { cause: 'start', at: 0, checkpointId: null };
   private error: Error | undefined;
   private cancelRequested = false;
   private runPromise: Promise<JobResult> | null = null;
@@ -147,6 +157,7 @@ export class Job {
     this.storage = opts.checkpointStorage ?? createMemoryCheckpointStorage();
     this.initialRestore = opts.restoreFrom;
     this.restoreReason = opts.restoreReason ?? 'restored on start';
+    this.allowNonRestoredState = opts.allowNonRestoredState === true;
     this.failures = new FailureInjector(opts.failures ?? []);
     this.plan = buildPlan(analysis, opts.parallelism);
     this.lifecycle = new JobLifecycle(this.clock, (e) => this.emit(e));
@@ -173,6 +184,8 @@ export class Job {
       restarts: () => this.lifecycle.restarts,
       rowErrors: () => this.rowErrorCount,
       recentRowErrors: () => this.recentRowErrors,
+      counterBase: () => this.counterBase,
+      countersSince: () => this.countersSince,
     };
     this.checkpointIO = new CheckpointIO(host);
     this.state = new StateAccess(host);
@@ -258,6 +271,8 @@ export class Job {
   open(): void {
     if (this.lifecycle.status !== 'created') return;
     this.startedAt = this.clock.now();
+    if (this.countersSince.cause === 'start')
+      this.countersSince = { ...this.countersSince, at: this.startedAt };
     this.lifecycle.to('running');
     if (this.checkpointsEnabled) this.coordinator.startCheckpointScheduler();
   }
@@ -296,10 +311,10 @@ export class Job {
             type: 'notice',
             message: `no checkpoint of '${this.jobId}' yet: starting from the beginning`,
           });
-          this.rebuildFromScratch();
+          this.rebuildFromScratch('start');
         } else {
           const cp = await this.loadForRestore(this.initialRestore);
-          await this.rebuildFrom(cp, this.restoreReason);
+          await this.rebuildFrom(cp, this.restoreReason, 'restore');
         }
       }
       // Checkpoint ids continue past what this job id already has in storage (a rerun into the same directory).
@@ -379,8 +394,8 @@ export class Job {
     this.exec.close();
     if (d.delayMs > 0) await this.timers.sleep(d.delayMs);
     const cp = await this.loadLatestRetained();
-    if (cp) await this.rebuildFrom(cp, `restart ${d.attempt} after: ${cause.message}`);
-    else this.rebuildFromScratch();
+    if (cp) await this.rebuildFrom(cp, `restart ${d.attempt} after: ${cause.message}`, 'restart');
+    else this.rebuildFromScratch('restart');
     this.lifecycle.to('running');
   }
 
@@ -499,9 +514,13 @@ export class Job {
       }
     }
     if (this.checkpointsEnabled && this.initialRestore !== undefined) {
-      return this.storage.loadLatestValid(this.jobId, {
+      const own = await this.storage.loadLatestValid(this.jobId, {
         onSkip: (l, e) => this.emit({ type: 'notice', message: `skipping ${l.location.path}: ${e.message}` }),
       });
+      if (own) return own;
+      // No checkpoint of its own yet: the job started from another run's checkpoint or savepoint, and a failure
+      // restores that again (as Flink does), rather than dropping its state and starting from the beginning.
+      if (this.initialRestore !== 'latest') return this.loadForRestore(this.initialRestore);
     }
     return undefined;
   }
@@ -516,13 +535,27 @@ export class Job {
     );
   }
 
-  /** Replaces the current execution by one restored from `cp`; output and sinks roll back to it. */
-  private async rebuildFrom(cp: LoadedCheckpoint, reason: string): Promise<void> {
+  /**
+   * Replaces the current execution by one restored from `cp`; output and sinks roll back to it. The state of
+   * each node is restored as `checkRestoreCompatibility` says (nodes added since start empty; state it refuses
+   * fails the restore with RestoreCompatibilityError, unless `allowNonRestoredState` drops it). An inspection
+   * reads whatever is compatible.
+   */
+  private async rebuildFrom(
+    cp: LoadedCheckpoint,
+    reason: string,
+    cause: 'restore' | 'restart' | 'inspect',
+  ): Promise<void> {
     const t0 = this.timers.elapsed();
     const id = cp.metadata.checkpointId;
+    const report = checkRestoreCompatibility(this.analysis, cp.metadata, {
+      allowNonRestoredState: this.allowNonRestoredState || cause === 'inspect',
+    });
+    if (!report.ok) throw new RestoreCompatibilityError(report);
     this.coordinator.pin(id);
     try {
-      const data = await restoreDataFor(this.plan, cp);
+      const restore = new Set(report.nodes.filter((n) => n.action === 'restore').map((n) => n.nodeId));
+      const data = await restoreDataFor(this.plan, cp, restore);
       rollbackCollectStores(this.collects, cp.metadata);
       this.exec.close();
       this.attempt++;
@@ -532,6 +565,24 @@ export class Job {
       this.coordinator.addRecoveredCheckpoints(retainedUpTo(listed, id));
       for (const l of listed) this.coordinator.advanceIdsPast(l.location.checkpointId);
       this.restoredFrom = { checkpointId: id, path: cp.location.path };
+      this.lastRestoreReport = report;
+      // Totals carry on from the checkpoint for the nodes that kept their state (or never had any).
+      const carried = new Set(
+        report.nodes.filter((n) => n.action === 'restore' || n.action === 'none').map((n) => n.nodeId),
+      );
+      this.counterBase = new Map(
+        (cp.metadata.counters ?? [])
+          .filter((c) => carried.has(c.nodeId))
+          .map((c) => [c.nodeId, { recordsIn: c.recordsIn, recordsOut: c.recordsOut }]),
+      );
+      this.countersSince = {
+        cause: cause === 'restart' ? 'restart' : 'restore',
+        at: this.clock.now(),
+        checkpointId: id,
+      };
+      if (!report.compatible || report.nodes.some((n) => n.action === 'start-empty')) {
+        this.emit({ type: 'notice', message: report.summary });
+      }
       this.emit({
         type: 'restored',
         checkpointId: id,
@@ -544,7 +595,9 @@ export class Job {
     }
   }
 
-  private rebuildFromScratch(): void {
+  private rebuildFromScratch(cause: 'start' | 'restart'): void {
+    this.counterBase = new Map();
+    this.countersSince = { cause, at: this.clock.now(), checkpointId: null };
     for (const s of this.collects.values()) s.clear();
     this.exec.close();
     this.attempt++;
@@ -577,7 +630,7 @@ export class Job {
     try {
       const cp = await this.loadForRestore(req.target);
       this.coordinator.abortAll('a restore was requested');
-      await this.rebuildFrom(cp, 'restore requested');
+      await this.rebuildFrom(cp, 'restore requested', 'restore');
       this.restoreRequest = null;
       req.resolve(cp);
     } catch (e) {
@@ -596,7 +649,7 @@ export class Job {
     const cp = await this.loadForRestore(target);
     // Read-only: only keyed state is restored; sources and sinks are not opened (no file is touched).
     this.inspectOnly = true;
-    await this.rebuildFrom(cp, 'loaded for inspection');
+    await this.rebuildFrom(cp, 'loaded for inspection', 'inspect');
     return { checkpointId: cp.metadata.checkpointId, path: cp.location.path };
   }
 

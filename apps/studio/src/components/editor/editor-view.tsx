@@ -44,6 +44,7 @@ import { Button } from '../ui/button';
 import { ErrorBanner, Loading } from '../ui/feedback';
 import { AnalysisContext, EditorStoreContext, ExamplesContext, useEditorStore } from './editor-context';
 import { EmptyCanvasHint, PipelineNameField, ProblemsList, type Status, StatusMessage } from './editor-parts';
+import { FlinkMenu } from './flink-menu';
 import { FlowNodeView } from './flow-node';
 import { ImportDialog } from './import-dialog';
 import { InspectorPanel } from './inspector-panel';
@@ -381,6 +382,7 @@ function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null;
           <Button size="sm" onClick={exportSpec}>
             Export
           </Button>
+          <FlinkMenu pipeline={saved} dirty={dirty} />
           <Button
             size="sm"
             variant={panel === 'json' ? 'primary' : 'secondary'}

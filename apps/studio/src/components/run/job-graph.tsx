@@ -147,8 +147,11 @@ function summaryOf(data: GraphNodeData): string {
       ? `${label}: rows are partitioned by ${data.key.join(', ')}`
       : `${label}: no live figures`;
   const bp = f.backpressure;
+  // A run that no longer runs moves no rows: its nodes show how many they moved in all.
   return [
-    `${label}: ${formatRate(f.recordsInPerSec)} rows/s in, ${formatRate(f.recordsOutPerSec)} rows/s out`,
+    data.running
+      ? `${label}: ${formatRate(f.recordsInPerSec)} rows/s in, ${formatRate(f.recordsOutPerSec)} rows/s out`
+      : `${label}: ${formatCount(f.totalRecordsIn)} rows in, ${formatCount(f.totalRecordsOut)} rows out`,
     f.watermark !== null ? `watermark ${formatEventTime(f.watermark)}` : null,
     f.idleInputs > 0 ? `${f.idleInputs} of ${f.inputs} inputs idle` : null,
     f.numKeys > 0 ? `${formatCount(f.numKeys)} keys` : null,
@@ -192,8 +195,10 @@ function MetricsNode({ data }: NodeProps<GraphNode>) {
       </div>
       {f ? (
         <dl className="mt-1 text-xs leading-[18px] tabular-nums">
-          <Figure name="rows/s">
-            {formatRate(f.recordsInPerSec)} in · {formatRate(f.recordsOutPerSec)} out
+          <Figure name={data.running ? 'rows/s' : 'rows'}>
+            {data.running
+              ? `${formatRate(f.recordsInPerSec)} in · ${formatRate(f.recordsOutPerSec)} out`
+              : `${formatCount(f.totalRecordsIn)} in · ${formatCount(f.totalRecordsOut)} out`}
           </Figure>
           {f.watermark !== null && (
             <Figure name="wm">

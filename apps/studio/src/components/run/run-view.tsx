@@ -75,7 +75,7 @@ export function RunView({ jobId }: { jobId: string }) {
       <RunHeader job={j} running={running} />
       <JobGraph job={j} running={running} />
       {/* The state gets the page's width: a window's rows carry its bounds and every aggregate. */}
-      <StatePanel job={j} nodes={stateful} />
+      <StatePanel job={j} nodes={stateful} running={running} />
       <div className="grid gap-5 lg:grid-cols-2">
         <CheckpointsPanel job={j} running={running} />
         <CheckpointChart job={j} />

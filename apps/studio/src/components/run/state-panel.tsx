@@ -26,7 +26,7 @@ type Source = 'live' | number;
 
 type StateEntry = StateChangesEvent['changes'][number];
 
-export function StatePanel({ job, nodes }: { job: JobDetail; nodes: NodeRef[] }) {
+export function StatePanel({ job, nodes, running }: { job: JobDetail; nodes: NodeRef[]; running: boolean }) {
   const [nodeId, setNodeId] = useState(nodes[0]?.id ?? null);
   const [source, setSource] = useState<Source>('live');
   const checkpoints = useCheckpoints(job.id);
@@ -52,6 +52,7 @@ export function StatePanel({ job, nodes }: { job: JobDetail; nodes: NodeRef[] })
       setSource={setSource}
       sourceId={sourceId}
       readable={readable}
+      running={running}
     />
   );
 }
@@ -65,6 +66,7 @@ function StateCard({
   setSource,
   sourceId,
   readable,
+  running,
 }: {
   job: JobDetail;
   nodes: NodeRef[];
@@ -74,6 +76,7 @@ function StateCard({
   setSource: (s: Source) => void;
   sourceId: string;
   readable: { checkpointId: number; kind: string }[];
+  running: boolean;
 }) {
   const timeColumns = useMemo(() => timestampColumns(job.spec, node.id), [job.spec, node.id]);
   return (
@@ -115,6 +118,7 @@ function StateCard({
         source={source}
         timeColumns={timeColumns}
         ended={TERMINAL_JOB_STATUSES.includes(job.status)}
+        running={running}
         onUseCheckpoint={readable[0] ? () => setSource(readable[0]!.checkpointId) : undefined}
       />
     </Card>
@@ -127,6 +131,7 @@ function StateTable({
   source,
   timeColumns,
   ended,
+  running,
   onUseCheckpoint,
 }: {
   jobId: string;
@@ -135,6 +140,7 @@ function StateTable({
   /** Value columns that hold event times (shown as times, the epoch value on hover). */
   timeColumns: ReadonlySet<string>;
   ended: boolean;
+  running: boolean;
   onUseCheckpoint: (() => void) | undefined;
 }) {
   const rowsRef = useRef<KeyedRows>(new KeyedRows());
@@ -157,6 +163,8 @@ function StateTable({
   const [error, setError] = useState<unknown>(null);
   const [truncated, setTruncated] = useState(false);
   const [numKeys, setNumKeys] = useState<number | null>(null);
+  /** Where the rows shown came from: the job's engine, or (a run that no longer runs here) a checkpoint. */
+  const [origin, setOrigin] = useState<{ live: boolean; checkpointId: number | null } | null>(null);
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<SortSpec>({ by: 'key', dir: 'asc' });
   const live = source === 'live';
@@ -195,6 +203,7 @@ function StateTable({
             ...(source === 'live' ? {} : { checkpointId: source }),
           });
           if (seq !== loadSeq.current) return;
+          if (!cursor) setOrigin({ live: page.live, checkpointId: page.checkpointId });
           rows.addSnapshot(snapshotEntries(rows, page.entries));
           if (progressive) bump();
           cursor = page.nextCursor ?? undefined;
@@ -363,7 +372,13 @@ function StateTable({
               {shownQuery ? `${formatCount(view.length)} of ` : ''}
               {formatCount(numKeys ?? rowsRef.current.size)} keys
               {truncated ? ` (first ${formatCount(rowsRef.current.size)} loaded)` : ''}
-              {live ? ' · live' : ` · as in checkpoint ${source}`}
+              {!live
+                ? ` · as in checkpoint ${source}`
+                : origin && !origin.live
+                  ? ` · as in checkpoint ${origin.checkpointId}, the run’s newest (its engine no longer runs)`
+                  : running
+                    ? ' · live'
+                    : ' · final state, held by the server'}
             </>
           )}
         </p>
@@ -371,7 +386,7 @@ function StateTable({
 
       {notRunning ? (
         <div className="rounded-lg border border-border bg-surface-2 px-4 py-3 text-sm">
-          <p>{(error as ApiRequestError).message}</p>
+          <p className="break-words">{(error as ApiRequestError).message}</p>
           {onUseCheckpoint && (
             <Button size="sm" className="mt-2" onClick={onUseCheckpoint}>
               Show the newest checkpoint&apos;s state
