@@ -298,6 +298,30 @@ class Exporter {
       case 'sink':
         this.writeSink(info, node);
         break;
+      case 'intervalJoin':
+      case 'windowJoin':
+      case 'temporalJoin':
+      case 'join':
+      case 'over':
+      case 'topN':
+      case 'deduplicate':
+        this.refuse(
+          'unsupported-node',
+          node,
+          this.path(info),
+          `${label(node)}: the Flink SQL export does not translate ${node.kind} nodes yet; remove the node to export`,
+        );
+        throw new UnsupportedExpression('refused', 'refused');
+      default: {
+        const unknown: never = node;
+        this.refuse(
+          'unsupported-node',
+          unknown,
+          this.path(info),
+          `${label(unknown)}: the Flink SQL export does not know this node kind`,
+        );
+        throw new UnsupportedExpression('refused', 'refused');
+      }
     }
   }
 

@@ -59,6 +59,7 @@ export const EXPORT_PROBLEM_CODES = [
   'duration-too-long',
   'relative-path',
   'invalid-option',
+  'unsupported-node',
 ] as const;
 
 export type ExportResult =
