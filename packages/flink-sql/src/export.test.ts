@@ -679,16 +679,3 @@ describe('helpers', () => {
     expect(resolvePath(undefined, 'x')).toBeUndefined();
   });
 });
-
-describe('node kinds the export does not translate', () => {
-  it('are refused naming the node (never silently left out)', () => {
-    const spec = chain(
-      fileSource(),
-      { id: 'byWord', kind: 'keyBy', key: ['word'] },
-      { id: 'firsts', kind: 'deduplicate' },
-      collect(),
-    );
-    const ps = problems(spec);
-    expect(ps.map((p) => [p.code, p.nodeId, p.path])).toEqual([['unsupported-node', 'firsts', '/nodes/2']]);
-  });
-});

@@ -60,6 +60,10 @@ export const EXPORT_PROBLEM_CODES = [
   'relative-path',
   'invalid-option',
   'unsupported-node',
+  'after-update',
+  'topn-not-window',
+  'unsupported-rank',
+  'state-ttl',
 ] as const;
 
 export type ExportResult =
