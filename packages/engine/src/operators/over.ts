@@ -2,20 +2,12 @@ import type { OverNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import type { Collector } from '../runtime/operator';
-import {
-  type InternalMapState,
-  type InternalValueState,
-  type Key,
-  MapStateDescriptor,
-  ValueStateDescriptor,
-  VOID_NAMESPACE,
-} from '../state/index';
+import { type InternalValueState, type Key, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
 import type { Acc } from './aggregates';
 import { KeyedProcessOperator } from './keyed-process';
+import { TimeBuckets } from './time-buckets';
 
 const ROWS = 'rows';
-/** Rows are kept as they arrived; arrays are replaced, never changed in place. */
-const same = <T>(v: T): T => v;
 
 /**
  * `over` — Flink SQL's event-time bounded OVER aggregation, `OVER (PARTITION BY key ORDER BY rowtime RANGE|ROWS
@@ -36,7 +28,7 @@ const same = <T>(v: T): T => v;
  * have no retraction), in time order.
  */
 export class OverOperator extends KeyedProcessOperator<OverNode> {
-  private rows!: InternalMapState<number, Row[]>;
+  private rows!: TimeBuckets<Row>;
   private lastEmitted!: InternalValueState<number>;
   private readonly range: number | null;
   private readonly count: number | null;
@@ -49,10 +41,7 @@ export class OverOperator extends KeyedProcessOperator<OverNode> {
 
   override open(): void {
     super.open();
-    this.rows = this.backend.getPartitionedState(
-      VOID_NAMESPACE,
-      new MapStateDescriptor<number, Row[]>('rows', { copy: same }),
-    );
+    this.rows = new TimeBuckets<Row>(this.backend, 'rows');
     this.lastEmitted = this.backend.getPartitionedState(
       VOID_NAMESPACE,
       new ValueStateDescriptor<number>('last-emitted'),
@@ -63,36 +52,37 @@ export class OverOperator extends KeyedProcessOperator<OverNode> {
     const keys = this.keys;
     this.forEachRow(rows, ts, out, (row, t0) => {
       const t = this.eventTime(t0);
-      this.backend.setCurrentKey(keys.getKey(row));
+      const key = keys.getKey(row);
+      this.backend.setCurrentKey(key);
       const last = this.lastEmitted.value();
       if (last !== undefined && t <= last) {
         this.metrics.lateRowsDropped++;
         return;
       }
-      const at = this.rows.get(t);
-      this.rows.put(t, at === undefined ? [row] : [...at, row]);
+      this.rows.add(key, t, row);
       this.timers.registerEventTimeTimer(ROWS, t);
     });
   }
 
-  protected onTimer(_key: Key, _ns: unknown, time: number): void {
-    const current = this.rows.get(time);
-    if (current === undefined) return;
-    const times = [...this.rows.keys()].filter((t) => t <= time).sort((a, b) => a - b);
+  protected onTimer(key: Key, _ns: unknown, time: number): void {
+    const buckets = this.rows.get(key);
+    const current = buckets?.get(time);
+    if (buckets === undefined || current === undefined) return;
+    const times = [...buckets.keys()].filter((t) => t <= time).sort((a, b) => a - b);
     if (this.range !== null) {
       // One frame for every row at `time`: the rows in [time − range, time].
       let acc: Acc | undefined;
       for (const t of times) {
         if (t < time - this.range) continue;
-        for (const r of this.rows.get(t)!) acc = this.add(acc, r);
+        for (const r of buckets.get(t)!) acc = this.add(acc, r);
       }
       for (const r of current) this.emitWith(r, acc, time);
       // Future frames start after `time − range`.
-      for (const t of times) if (t < time - this.range) this.rows.remove(t);
+      for (const t of times) if (t < time - this.range) this.rows.remove(key, t);
     } else {
       const n = this.count!;
       const before: Row[] = [];
-      for (const t of times) if (t < time) before.push(...this.rows.get(t)!);
+      for (const t of times) if (t < time) before.push(...buckets.get(t)!);
       const frame = before.slice(Math.max(0, before.length - n));
       for (const r of current) {
         frame.push(r);
@@ -104,8 +94,8 @@ export class OverOperator extends KeyedProcessOperator<OverNode> {
       // Keep the buckets holding the last n rows up to `time` (a bucket is kept whole).
       let keep = 0;
       for (let i = times.length - 1; i >= 0; i--) {
-        if (keep >= n) this.rows.remove(times[i]!);
-        else keep += this.rows.get(times[i]!)!.length;
+        if (keep >= n) this.rows.remove(key, times[i]!);
+        else keep += buckets.get(times[i]!)!.length;
       }
     }
     this.lastEmitted.update(time);
@@ -132,7 +122,7 @@ export class OverOperator extends KeyedProcessOperator<OverNode> {
   stateView(key: Key): unknown {
     this.backend.setCurrentKey(key);
     const last = this.lastEmitted.value();
-    const rows = [...this.rows.entries()]
+    const rows = [...(this.rows.get(key) ?? [])]
       .sort((a, b) => a[0] - b[0])
       .flatMap(([ts, rs]) => rs.map((row) => ({ ts, row, emitted: last !== undefined && ts <= last })));
     if (rows.length === 0 && last === undefined) return undefined;

@@ -1,13 +1,8 @@
 import type { IntervalJoinNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../../runtime/context';
 import type { Row } from '../../runtime/elements';
-import {
-  type InternalMapState,
-  type Key,
-  MapStateDescriptor,
-  type Namespace,
-  VOID_NAMESPACE,
-} from '../../state/index';
+import type { Key, Namespace } from '../../state/index';
+import { TimeBuckets } from '../time-buckets';
 import { KeyedTwoInputOperator } from './two-input';
 
 /** One buffered row (Flink's `IntervalJoinOperator.BufferEntry`): whether it has found a partner yet. */
@@ -31,12 +26,12 @@ const CLEANUP_RIGHT = 'cleanup-right';
  * outer join its rows that never found a partner are emitted then, padded with NULLs, at their own timestamp.
  * A row behind the watermark (`ts < watermark`, Flink's `isLate`) is dropped and counted.
  *
- * Buffered rows are never changed in place: marking a row joined replaces its bucket (a snapshot in flight
- * keeps the old one). Only outer sides track that mark.
+ * Appending to a bucket is O(1) (`TimeBuckets`); marking a row joined replaces its entry. Only outer sides
+ * track that mark.
  */
 export class IntervalJoinOperator extends KeyedTwoInputOperator<IntervalJoinNode> {
-  private left!: InternalMapState<number, BufferEntry[]>;
-  private right!: InternalMapState<number, BufferEntry[]>;
+  private left!: TimeBuckets<BufferEntry>;
+  private right!: TimeBuckets<BufferEntry>;
   private readonly lower: number;
   private readonly upper: number;
 
@@ -53,41 +48,35 @@ export class IntervalJoinOperator extends KeyedTwoInputOperator<IntervalJoinNode
 
   override open(): void {
     super.open();
-    this.left = this.backend.getPartitionedState(
-      VOID_NAMESPACE,
-      new MapStateDescriptor<number, BufferEntry[]>('left-buffer', { copy: copyBucket }),
-    );
-    this.right = this.backend.getPartitionedState(
-      VOID_NAMESPACE,
-      new MapStateDescriptor<number, BufferEntry[]>('right-buffer', { copy: copyBucket }),
-    );
+    this.left = new TimeBuckets<BufferEntry>(this.backend, 'left-buffer');
+    this.right = new TimeBuckets<BufferEntry>(this.backend, 'right-buffer');
   }
 
-  protected processLeft(row: Row, ts: number): void {
+  protected processLeft(row: Row, ts: number, key: Key): void {
     const t = this.eventTime(ts);
     if (this.isLate(t)) {
       this.metrics.lateRowsDropped++;
       return;
     }
     // Right rows in [t + lower, t + upper].
-    const joined = this.probe(this.right, t + this.lower, t + this.upper, this.rightOuter, (r, rts) =>
+    const joined = this.probe(this.right, key, t + this.lower, t + this.upper, this.rightOuter, (r, rts) =>
       this.emitJoined(row, r, Math.max(t, rts)),
     );
-    add(this.left, t, { row, joined });
+    this.left.add(key, t, { row, joined });
     this.timers.registerEventTimeTimer(CLEANUP_LEFT, this.upper > 0 ? t + this.upper : t);
   }
 
-  protected processRight(row: Row, ts: number): void {
+  protected processRight(row: Row, ts: number, key: Key): void {
     const t = this.eventTime(ts);
     if (this.isLate(t)) {
       this.metrics.lateRowsDropped++;
       return;
     }
     // Left rows l with t ∈ [l.ts + lower, l.ts + upper], i.e. l.ts ∈ [t − upper, t − lower].
-    const joined = this.probe(this.left, t - this.upper, t - this.lower, this.leftOuter, (l, lts) =>
+    const joined = this.probe(this.left, key, t - this.upper, t - this.lower, this.leftOuter, (l, lts) =>
       this.emitJoined(l, row, Math.max(lts, t)),
     );
-    add(this.right, t, { row, joined });
+    this.right.add(key, t, { row, joined });
     this.timers.registerEventTimeTimer(CLEANUP_RIGHT, this.lower < 0 ? t - this.lower : t);
   }
 
@@ -96,55 +85,54 @@ export class IntervalJoinOperator extends KeyedTwoInputOperator<IntervalJoinNode
    * `mark` (their side is outer). Returns whether any matched.
    */
   private probe(
-    buffer: InternalMapState<number, BufferEntry[]>,
+    buffer: TimeBuckets<BufferEntry>,
+    key: Key,
     from: number,
     to: number,
     mark: boolean,
     emit: (row: Row, ts: number) => void,
   ): boolean {
+    const buckets = buffer.get(key);
+    if (buckets === undefined) return false;
     let any = false;
-    let marked: Array<[number, BufferEntry[]]> | null = null;
-    for (const [bts, bucket] of buffer.entries()) {
+    for (const [bts, bucket] of buckets) {
       if (bts < from || bts > to) continue;
       any = true;
-      let changed = false;
-      for (const e of bucket) {
+      for (let i = 0; i < bucket.length; i++) {
+        const e = bucket[i]!;
         emit(e.row, bts);
-        if (mark && !e.joined) changed = true;
+        if (mark && !e.joined) buffer.replace(key, bts, i, { row: e.row, joined: true });
       }
-      if (changed)
-        (marked ??= []).push([bts, bucket.map((e) => (e.joined ? e : { row: e.row, joined: true }))]);
     }
-    if (marked !== null) for (const [bts, bucket] of marked) buffer.put(bts, bucket);
     return any;
   }
 
-  protected onTimer(_key: Key, namespace: Namespace, time: number): void {
+  protected onTimer(key: Key, namespace: Namespace, time: number): void {
     if (namespace === CLEANUP_LEFT) {
       const bts = this.upper <= 0 ? time : time - this.upper;
-      this.expire(this.left, bts, this.leftOuter ? 'left' : null);
+      this.expire(this.left, key, bts, this.leftOuter ? 'left' : null);
     } else if (namespace === CLEANUP_RIGHT) {
       const bts = this.lower <= 0 ? time + this.lower : time;
-      this.expire(this.right, bts, this.rightOuter ? 'right' : null);
+      this.expire(this.right, key, bts, this.rightOuter ? 'right' : null);
     }
   }
 
   private expire(
-    buffer: InternalMapState<number, BufferEntry[]>,
+    buffer: TimeBuckets<BufferEntry>,
+    key: Key,
     bts: number,
     padSide: 'left' | 'right' | null,
   ): void {
-    const bucket = buffer.get(bts);
+    const bucket = buffer.get(key)?.get(bts);
     if (bucket === undefined) return;
     if (padSide !== null) for (const e of bucket) if (!e.joined) this.emitPadded(e.row, bts, padSide);
-    buffer.remove(bts);
+    buffer.remove(key, bts);
   }
 
   /** The key's buffered rows on each side, by timestamp. */
   stateView(key: Key): unknown {
-    this.backend.setCurrentKey(key);
-    const side = (buffer: InternalMapState<number, BufferEntry[]>) =>
-      [...buffer.entries()]
+    const side = (buffer: TimeBuckets<BufferEntry>) =>
+      [...(buffer.get(key) ?? [])]
         .sort((a, b) => a[0] - b[0])
         .flatMap(([ts, bucket]) =>
           bucket.map((e) => ({ ts, row: e.row, ...(e.joined ? { joined: true } : {}) })),
@@ -154,14 +142,4 @@ export class IntervalJoinOperator extends KeyedTwoInputOperator<IntervalJoinNode
     if (left.length === 0 && right.length === 0) return undefined;
     return { left, right };
   }
-}
-
-function add(buffer: InternalMapState<number, BufferEntry[]>, ts: number, entry: BufferEntry): void {
-  const bucket = buffer.get(ts);
-  buffer.put(ts, bucket === undefined ? [entry] : [...bucket, entry]);
-}
-
-/** Buckets are replaced, never changed in place: a snapshot may share them as they are. */
-function copyBucket(bucket: BufferEntry[]): BufferEntry[] {
-  return bucket;
 }

@@ -2,12 +2,13 @@ import type { TemporalJoinNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../../runtime/context';
 import type { Row } from '../../runtime/elements';
 import { type InternalMapState, type Key, MapStateDescriptor, VOID_NAMESPACE } from '../../state/index';
+import { TimeBuckets } from '../time-buckets';
 import { KeyedTwoInputOperator } from './two-input';
 
 const LEFT = 'left';
 const RIGHT = 'right';
 
-/** Arrays are replaced, never changed in place: a snapshot may share them. */
+/** Versions are replaced, never changed in place: a snapshot may share them. */
 const same = <T>(v: T): T => v;
 
 /**
@@ -24,7 +25,7 @@ const same = <T>(v: T): T => v;
  * the newest one at or before the watermark is dropped (no left row can need it any more).
  */
 export class TemporalJoinOperator extends KeyedTwoInputOperator<TemporalJoinNode> {
-  private left!: InternalMapState<number, Row[]>;
+  private left!: TimeBuckets<Row>;
   private right!: InternalMapState<number, Row>;
 
   constructor(
@@ -38,20 +39,16 @@ export class TemporalJoinOperator extends KeyedTwoInputOperator<TemporalJoinNode
 
   override open(): void {
     super.open();
-    this.left = this.backend.getPartitionedState(
-      VOID_NAMESPACE,
-      new MapStateDescriptor<number, Row[]>('left-rows', { copy: same }),
-    );
+    this.left = new TimeBuckets<Row>(this.backend, 'left-rows');
     this.right = this.backend.getPartitionedState(
       VOID_NAMESPACE,
       new MapStateDescriptor<number, Row>('right-versions', { copy: same }),
     );
   }
 
-  protected processLeft(row: Row, ts: number): void {
+  protected processLeft(row: Row, ts: number, key: Key): void {
     const t = this.eventTime(ts);
-    const waiting = this.left.get(t);
-    this.left.put(t, waiting === undefined ? [row] : [...waiting, row]);
+    this.left.add(key, t, row);
     this.timers.registerEventTimeTimer(LEFT, t);
   }
 
@@ -61,19 +58,20 @@ export class TemporalJoinOperator extends KeyedTwoInputOperator<TemporalJoinNode
     this.timers.registerEventTimeTimer(RIGHT, t);
   }
 
-  protected onTimer(): void {
+  protected onTimer(key: Key): void {
     const wm = this.watermark;
-    const due = [...this.left.keys()].filter((t) => t <= wm).sort((a, b) => a - b);
+    const waiting = this.left.get(key);
+    const due = waiting === undefined ? [] : [...waiting.keys()].filter((t) => t <= wm).sort((a, b) => a - b);
     const versions = [...this.right.keys()].sort((a, b) => a - b);
     let v = -1; // index of the version current at the left row's time
     for (const t of due) {
       while (v + 1 < versions.length && versions[v + 1]! <= t) v++;
       const version = v >= 0 ? this.right.get(versions[v]!)! : null;
-      for (const l of this.left.get(t)!) {
+      for (const l of waiting!.get(t)!) {
         if (version !== null) this.emitJoined(l, version, t);
         else if (this.leftOuter) this.emitPadded(l, t, 'left');
       }
-      this.left.remove(t);
+      this.left.remove(key, t);
     }
     // Keep the newest version at or before the watermark and every later one.
     let newest = -1;
@@ -85,7 +83,7 @@ export class TemporalJoinOperator extends KeyedTwoInputOperator<TemporalJoinNode
   stateView(key: Key): unknown {
     this.backend.setCurrentKey(key);
     const versions = [...this.right.entries()].sort((a, b) => a[0] - b[0]).map(([ts, row]) => ({ ts, row }));
-    const waiting = [...this.left.entries()]
+    const waiting = [...(this.left.get(key) ?? [])]
       .sort((a, b) => a[0] - b[0])
       .flatMap(([ts, rows]) => rows.map((row) => ({ ts, row })));
     if (versions.length === 0 && waiting.length === 0) return undefined;

@@ -1,7 +1,8 @@
 import type { WindowJoinNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../../runtime/context';
 import type { Row } from '../../runtime/elements';
-import { type InternalListState, type Key, ListStateDescriptor, type Namespace } from '../../state/index';
+import type { Collector, OperatorRestore } from '../../runtime/operator';
+import { type Key, ListStateDescriptor, type StateTable } from '../../state/index';
 import type { WindowBounds } from './join-output';
 import { type JoinSide, KeyedTwoInputOperator } from './two-input';
 
@@ -11,6 +12,9 @@ export function windowStart(ts: number, offset: number, size: number): number {
   return ts - (r < 0 ? r + size : r);
 }
 
+/** Rows are never changed in place: a copy of a list (for a snapshot) may share them. */
+const sameRow = (row: Row): Row => row;
+
 /**
  * `windowJoin` — Flink SQL's window join (`WindowJoinOperator`): both sides are assigned to tumbling or sliding
  * windows by event time; when the watermark reaches a window's `window_end - 1`, every pair of its rows with
@@ -19,16 +23,24 @@ export function windowStart(ts: number, offset: number, size: number): number {
  * counted (Flink drops them too).
  *
  * State (keyed): a `ListState` per side, namespaced by window start ('left-rows', 'right-rows' — Flink's
- * `WindowListState`s), and one event-time timer per key and window; firing clears both lists.
+ * `WindowListState`s), used through their state tables: a row is appended in place, and a window fires for
+ * all its keys at once — every key of a window ends at the same time, so, as the window operator does for
+ * tumbling and sliding windows, there is no timer per key: the open windows are the tables' namespaces, and the
+ * watermark fires those it has passed (keys in the order they entered the window) and drops them. Nothing about
+ * timers goes into a checkpoint; a restore finds the open windows in the restored state.
  */
 export class WindowJoinOperator extends KeyedTwoInputOperator<WindowJoinNode> {
-  private left!: InternalListState<Row>;
-  private right!: InternalListState<Row>;
-  private readonly leftDesc = new ListStateDescriptor<Row>('left-rows');
-  private readonly rightDesc = new ListStateDescriptor<Row>('right-rows');
+  private left!: StateTable<Row[]>;
+  private right!: StateTable<Row[]>;
+  /** Starts of the windows holding rows (the tables' namespaces), not yet fired. */
+  private readonly openWindows = new Set<number>();
   private readonly size: number;
   private readonly slide: number;
   private readonly offset: number;
+  /** The starts of the last row's windows, reused while rows fall in the same ones. */
+  private lastStarts: number[] = [];
+  private lastFrom = Number.NaN;
+  private lastTo = Number.NaN;
 
   constructor(
     node: WindowJoinNode,
@@ -45,90 +57,125 @@ export class WindowJoinOperator extends KeyedTwoInputOperator<WindowJoinNode> {
 
   override open(): void {
     super.open();
-    this.left = this.backend.getOrCreateKeyedState(this.leftDesc);
-    this.right = this.backend.getOrCreateKeyedState(this.rightDesc);
+    this.left = this.backend.getStateTable(new ListStateDescriptor<Row>('left-rows', { copy: sameRow }));
+    this.right = this.backend.getStateTable(new ListStateDescriptor<Row>('right-rows', { copy: sameRow }));
   }
 
-  /** The starts of the windows that hold `ts` and have not fired, oldest first. */
-  private openWindows(ts: number): number[] {
+  /** The starts of the windows that hold `ts`, oldest first (the same array for a run of rows in them). */
+  private windowsOf(ts: number): number[] {
+    if (ts >= this.lastFrom && ts < this.lastTo) return this.lastStarts;
     const starts: number[] = [];
     const last = windowStart(ts, this.offset, this.slide);
     for (let start = last - this.size + this.slide; start <= last; start += this.slide) {
-      if (start + this.size <= ts) continue; // (only when size is not a multiple of slide)
-      if (start + this.size - 1 <= this.watermark) continue; // fired already
-      starts.push(start);
+      if (start + this.size > ts) starts.push(start); // (all of them unless size is not a multiple of slide)
     }
+    // Every ts in [last, last + slide) ∩ [.., first end) falls in exactly these windows.
+    this.lastStarts = starts;
+    this.lastFrom = last;
+    this.lastTo = Math.min(last + this.slide, starts[0]! + this.size);
     return starts;
   }
 
-  protected processLeft(row: Row, ts: number): void {
-    this.assign(row, ts, this.left);
+  protected processLeft(row: Row, ts: number, key: Key): void {
+    this.assign(row, ts, key, this.left);
   }
 
-  protected processRight(row: Row, ts: number): void {
-    this.assign(row, ts, this.right);
+  protected processRight(row: Row, ts: number, key: Key): void {
+    this.assign(row, ts, key, this.right);
   }
 
-  private assign(row: Row, ts: number, state: InternalListState<Row>): void {
+  private assign(row: Row, ts: number, key: Key, table: StateTable<Row[]>): void {
     const t = this.eventTime(ts);
-    const starts = this.openWindows(t);
-    if (starts.length === 0) {
-      this.metrics.lateRowsDropped++;
-      return;
+    const starts = this.windowsOf(t);
+    let assigned = false;
+    for (let i = 0; i < starts.length; i++) {
+      const start = starts[i]!;
+      if (start + this.size - 1 <= this.watermark) continue; // fired already
+      assigned = true;
+      const rows = table.getForUpdate(key, start);
+      if (rows === undefined) {
+        table.put(key, start, [row]);
+        this.openWindows.add(start);
+      } else rows.push(row);
     }
-    for (const start of starts) {
-      state.setCurrentNamespace(start);
-      state.add(row);
-      this.timers.registerEventTimeTimer(start, start + this.size - 1);
-    }
+    if (!assigned) this.metrics.lateRowsDropped++;
   }
 
   protected override nullKey(row: Row, ts: number, side: JoinSide): void {
     if (!(side === 'left' ? this.leftOuter : this.rightOuter)) return;
     const t = this.eventTime(ts);
-    const starts = this.openWindows(t);
-    if (starts.length === 0) this.metrics.lateRowsDropped++;
-    for (const start of starts) {
+    let assigned = false;
+    for (const start of this.windowsOf(t)) {
+      if (start + this.size - 1 <= this.watermark) continue;
+      assigned = true;
       const end = start + this.size;
       this.emitPadded(row, end - 1, side, { start, end });
     }
+    if (!assigned) this.metrics.lateRowsDropped++;
   }
 
-  protected onTimer(_key: Key, namespace: Namespace, time: number): void {
-    const start = namespace as number;
-    const window: WindowBounds = { start, end: start + this.size };
-    this.left.setCurrentNamespace(start);
-    this.right.setCurrentNamespace(start);
-    const ls = [...this.left.get()];
-    const rs = [...this.right.get()];
-    if (ls.length > 0 && rs.length > 0) {
-      for (const l of ls) for (const r of rs) this.emitJoined(l, r, time, window);
-    } else if (ls.length > 0 && this.leftOuter) {
-      for (const l of ls) this.emitPadded(l, time, 'left', window);
-    } else if (rs.length > 0 && this.rightOuter) {
-      for (const r of rs) this.emitPadded(r, time, 'right', window);
+  override processWatermark(watermark: number, out: Collector): void {
+    if (watermark <= this.watermark) return;
+    super.processWatermark(watermark, out);
+    const due = [...this.openWindows]
+      .filter((start) => start + this.size - 1 <= watermark)
+      .sort((a, b) => a - b);
+    if (due.length === 0) return;
+    this.out = out;
+    try {
+      for (const start of due) this.fire(start);
+    } finally {
+      this.out = null;
     }
-    this.left.clear();
-    this.right.clear();
+  }
+
+  private fire(start: number): void {
+    const window: WindowBounds = { start, end: start + this.size };
+    const time = window.end - 1;
+    this.left.forEachIn(start, (key, ls) => {
+      const rs = this.right.get(key, start);
+      if (rs !== undefined && rs.length > 0) {
+        for (const l of ls) for (const r of rs) this.emitJoined(l, r, time, window);
+      } else if (this.leftOuter) {
+        for (const l of ls) this.emitPadded(l, time, 'left', window);
+      }
+    });
+    if (this.rightOuter) {
+      this.right.forEachIn(start, (key, rs) => {
+        if (this.left.get(key, start) !== undefined) return;
+        for (const r of rs) this.emitPadded(r, time, 'right', window);
+      });
+    }
+    this.left.removeNamespace(start);
+    this.right.removeNamespace(start);
+    this.openWindows.delete(start);
+  }
+
+  protected onTimer(): void {
+    // No timers: windows fire from processWatermark.
+  }
+
+  override restoreState(r: OperatorRestore): void {
+    super.restoreState(r);
+    this.openWindows.clear();
+    for (const ns of this.left.namespaces()) this.openWindows.add(ns as number);
+    for (const ns of this.right.namespaces()) this.openWindows.add(ns as number);
   }
 
   /** The key's open windows with the rows each side has put in them. */
   stateView(key: Key): unknown {
-    const windows = new Map<number, { left: Row[]; right: Row[] }>();
-    for (const side of ['left', 'right'] as const) {
-      const table = this.backend.getStateTable(side === 'left' ? this.leftDesc : this.rightDesc);
-      for (const ns of table.namespaces()) {
-        const rows = table.get(key, ns);
-        if (rows === undefined || rows.length === 0) continue;
-        const start = ns as number;
-        let w = windows.get(start);
-        if (w === undefined) windows.set(start, (w = { left: [], right: [] }));
-        w[side] = [...rows];
-      }
+    const windows: Array<{ window_start: number; window_end: number; left: Row[]; right: Row[] }> = [];
+    for (const start of [...this.openWindows].sort((a, b) => a - b)) {
+      const left = this.left.get(key, start);
+      const right = this.right.get(key, start);
+      if (left === undefined && right === undefined) continue;
+      windows.push({
+        window_start: start,
+        window_end: start + this.size,
+        left: [...(left ?? [])],
+        right: [...(right ?? [])],
+      });
     }
-    if (windows.size === 0) return undefined;
-    return [...windows]
-      .sort((a, b) => a[0] - b[0])
-      .map(([start, w]) => ({ window_start: start, window_end: start + this.size, ...w }));
+    return windows.length === 0 ? undefined : windows;
   }
 }
