@@ -13,7 +13,8 @@ export type DifferenceId =
   | 'hop-size-not-multiple'
   | 'first-last-value-merge'
   | 'over-late-rows'
-  | 'top-n-ties';
+  | 'top-n-ties'
+  | 'temporal-versions-order';
 
 /** The export's refusal codes that a deliberate difference explains (the case is then not run on Flink). */
 export const REFUSALS: Readonly<Record<string, DifferenceId>> = {
@@ -114,6 +115,16 @@ export const DIFFERENCES: Readonly<Record<DifferenceId, DeliberateDifference>> =
     flink: [
       'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/rank/window/combines/TopNRecordsCombiner.java (rows of equal sort keys are appended to a list in arrival order)',
       'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/rank/TopNBuffer.java',
+    ],
+  },
+  'temporal-versions-order': {
+    id: 'temporal-versions-order',
+    what: "a temporal join whose right input cannot carry its key as the source table's PRIMARY KEY (the source feeds other nodes too, a filter or a union is on the way, the key is computed): the export makes it a versioned view by deduplication (ROW_NUMBER() … ORDER BY rowtime DESC = 1, Flink's documented pattern), and Flink's row-time deduplication drops a row older than the newest row of its key so far — so a version that arrives after a newer one of its key is no version in Flink, while Flowstate keeps every row as the version at its time (as Flink does when the right input is a table with a primary key, which the export declares where it can)",
+    handling:
+      "both engines run again on the input without the right source's rows that are older than an earlier row of their key, and those outputs must be equal",
+    flink: [
+      "flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/deduplicate/utils/DeduplicateFunctionHelper.java (shouldKeepCurrentRow: keep-last keeps a row only when its rowtime is >= the kept one's)",
+      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/join/temporal/TemporalRowTimeJoinOperator.java (processElement2: every right row is kept as the version at its time, rightState.put(rowTime, row))',
     ],
   },
 };

@@ -218,6 +218,9 @@ export function writeWindowJoin(ctx: ExportContext, info: NodeInfo, node: Window
   }
   const dur = (ms: number, field: string) => ctx.duration(info, ms, ctx.path(info, 'assigner', field), field);
   const off = a.offsetMs > 0 ? `, ${dur(a.offsetMs, 'offsetMs')}` : '';
+  // The window's bounds as epoch milliseconds, computed on each side when the output has them.
+  const usesBounds =
+    node.fields === undefined || Object.values(node.fields).some((t) => /window_(start|end)/i.test(t));
   const windowStart = ctx.fresh('__wstart');
   const windowEnd = ctx.fresh('__wend');
   // A side's fields named like the TVF's own columns (the bounds of a window upstream) are renamed first.
@@ -243,7 +246,10 @@ export function writeWindowJoin(ctx: ExportContext, info: NodeInfo, node: Window
       a.type === 'tumbling'
         ? `TUMBLE(TABLE ${ident(input)}, DESCRIPTOR(${ident(time)}), ${dur(a.sizeMs, 'sizeMs')}${off})`
         : `HOP(TABLE ${ident(input)}, DESCRIPTOR(${ident(time)}), ${dur(a.slideMs, 'slideMs')}, ${dur(a.sizeMs, 'sizeMs')}${off})`;
-    return `(\n  SELECT *, ${epochMillis('window_start')} AS ${ident(windowStart)}, ${epochMillis('window_start')} + ${a.sizeMs} AS ${ident(windowEnd)}\n  FROM TABLE(${tvf})\n)`;
+    const bounds = usesBounds
+      ? `, ${epochMillis('window_start')} AS ${ident(windowStart)}, ${epochMillis('window_start')} + ${a.sizeMs} AS ${ident(windowEnd)}`
+      : '';
+    return `(\n  SELECT *${bounds}\n  FROM TABLE(${tvf})\n)`;
   };
   const left = sideSql('l', s.left, lt);
   const right = sideSql('r', s.right, rt);
@@ -342,7 +348,7 @@ export function writeRegularJoin(ctx: ExportContext, info: NodeInfo, node: Regul
   if (node.stateTtlMs > 0 || jobStateTtlMs > 0) {
     // Per join (Flink 1.18+), also to keep this join's own TTL where table.exec.state.ttl is set for the job.
     const ttl = `${node.stateTtlMs} ms`;
-    hint = `/*+ STATE_TTL('l' = '${ttl}', 'r' = '${ttl}') */ `;
+    hint = ` /*+ STATE_TTL('l' = '${ttl}', 'r' = '${ttl}') */`;
   }
   if (node.stateTtlMs > 0) {
     ctx.note(
@@ -353,7 +359,7 @@ export function writeRegularJoin(ctx: ExportContext, info: NodeInfo, node: Regul
   ctx.view(
     info,
     `regular inner join: every pair with equal keys${node.stateTtlMs > 0 ? `, rows kept ${node.stateTtlMs} ms` : ''}`,
-    `SELECT ${hint}\n  ${cols.join(',\n  ')}\nFROM ${ident(s.left.name)} AS l\nJOIN ${ident(s.right.name)} AS r\nON ${keyCondition(s)}`,
+    `SELECT${hint}\n  ${cols.join(',\n  ')}\nFROM ${ident(s.left.name)} AS l\nJOIN ${ident(s.right.name)} AS r\nON ${keyCondition(s)}`,
     output(
       info,
       null,

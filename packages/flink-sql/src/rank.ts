@@ -11,12 +11,11 @@
  * it emits a window's top rows when the watermark passes window_end - 1, as Flowstate's topN.
  *
  * `rank` and `dense_rank`: Flink 2.3's Window Top-N takes only ROW_NUMBER ("RANK() function is not supported on
- * Window TopN currently"). A row's rank is ≤ n exactly when it orders no worse than the n-th row by ROW_NUMBER
- * (rank: the rows better than it are then among the n − 1 before); its dense rank is ≤ n exactly when it orders
- * no worse than the n-th distinct ordering value. So: a Window Top-N picks that n-th row (of the distinct values,
- * a cascaded window aggregation, for dense_rank) per window and key, and a left window join of the window's rows
- * with it keeps the rows no worse than it (all rows when the window has fewer than n). The rank itself is not
- * computed there: `rankField` with rank/dense_rank is refused.
+ * Window TopN currently"). The dense rank of a row is the ROW_NUMBER of its ordering value among the window's
+ * distinct values (a cascaded window aggregation, then a Window Top-N); its rank is the ROW_NUMBER of the first
+ * row of its tie (a Window Top-N of the first n rows, then per tie the first of them, a Window Top-N of that).
+ * A window join of the window's rows with those ranked values (on the partition and the ordering values, NULL
+ * equal to NULL) keeps the rows whose rank is at most n, with their rank. (All of it found to run on Flink 2.3.)
  *
  * NULLs: Flowstate ranks NULL lowest (first ascending, last descending); the ORDER BY says so (`NULLS FIRST` /
  * `NULLS LAST`).
@@ -42,15 +41,6 @@ export function writeTopN(ctx: ExportContext, info: NodeInfo, node: TopNNode): v
       node,
       ctx.path(info),
       `${label(node)}: Flink SQL runs a Top-N per window (Window Top-N, emitted once when the window ends) only directly on a window TVF's results, with their window_start and window_end as they are; here the input is not (a session or sliding group window, a union, a map that computes the bounds, or no event-time window) — a Top-N on other rows would be Flink's updating Top-N, which retracts rows: rank the results of a tumbling or sliding event-time window`,
-    );
-    refused();
-  }
-  if (node.rankField !== undefined && node.function !== 'row_number') {
-    ctx.refuse(
-      'unsupported-rank',
-      node,
-      ctx.path(info, 'rankField'),
-      `${label(node)}: Flink's Window Top-N supports only ROW_NUMBER; ${node.function} is exported as a window join with the n-th row, which selects the same rows but cannot give their rank: remove rankField or use "function": "row_number"`,
     );
     refused();
   }
@@ -96,46 +86,54 @@ export function writeTopN(ctx: ExportContext, info: NodeInfo, node: TopNNode): v
     );
     return;
   }
-  // rank / dense_rank: the n-th row (of the distinct ordering values for dense_rank), then a window join.
+  // rank / dense_rank: the ranked values, then a window join of the window's rows with them.
   const orderFields = [...new Set(node.orderBy.map((o) => o.field))];
-  let candidates = input.name;
+  const groupKey = [...partition, ...orderFields.map(ident)];
+  const ranked = ctx.fresh(`${node.id}_ranked`);
   if (node.function === 'dense_rank') {
-    candidates = ctx.fresh(`${node.id}_values`);
-    const cols = [...partition, ...orderFields.map(ident)];
+    // The dense rank of a value is its ROW_NUMBER among the distinct values.
+    const values = ctx.fresh(`${node.id}_values`);
     ctx.extraView(
       info,
-      candidates,
+      values,
       `the distinct ${orderFields.join(', ')} per window${partition.length > 2 ? ' and key' : ''} (a cascaded window aggregation)`,
-      `SELECT ${cols.join(', ')}\nFROM ${ident(input.name)}\nGROUP BY ${cols.join(', ')}`,
+      `SELECT ${groupKey.join(', ')}\nFROM ${ident(input.name)}\nGROUP BY ${groupKey.join(', ')}`,
+    );
+    ctx.extraView(
+      info,
+      ranked,
+      `the first ${node.n} distinct value${node.n === 1 ? '' : 's'} by ${orderText} per window${partition.length > 2 ? ' and key' : ''}, numbered: their dense rank (Window Top-N, ROW_NUMBER)`,
+      `SELECT ${[...groupKey, ident(rn)].join(', ')}\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY ${partition.join(', ')} ORDER BY ${order.join(', ')}) AS ${ident(rn)}\n  FROM ${ident(values)}\n)\nWHERE ${ident(rn)} <= ${node.n}`,
+    );
+  } else {
+    // The rank of a row is the ROW_NUMBER of the first row of its tie: the first n rows, then per tie the first.
+    const top = ctx.fresh(`${node.id}_rows`);
+    const first = ctx.fresh('__first');
+    ctx.extraView(
+      info,
+      top,
+      `the first ${node.n} row${node.n === 1 ? '' : 's'} by ${orderText} per window${partition.length > 2 ? ' and key' : ''}, numbered (Window Top-N, ROW_NUMBER)`,
+      `SELECT ${[...groupKey, ident(rn)].join(', ')}\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY ${partition.join(', ')} ORDER BY ${order.join(', ')}) AS ${ident(rn)}\n  FROM ${ident(input.name)}\n)\nWHERE ${ident(rn)} <= ${node.n}`,
+    );
+    ctx.extraView(
+      info,
+      ranked,
+      `per tie among them (equal ${orderFields.join(', ')}), the first: its number is the tie's rank (Window Top-N of the Top-N)`,
+      `SELECT ${[...groupKey, ident(rn)].join(', ')}\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY ${groupKey.join(', ')} ORDER BY ${ident(rn)} ASC) AS ${ident(first)}\n  FROM ${ident(top)}\n)\nWHERE ${ident(first)} = 1`,
     );
   }
-  const nth = ctx.fresh(`${node.id}_nth`);
-  ctx.extraView(
-    info,
-    nth,
-    `the ${node.n}-th ${node.function === 'dense_rank' ? 'distinct value' : 'row'} by ${orderText} per window${partition.length > 2 ? ' and key' : ''} (Window Top-N, ROW_NUMBER)`,
-    `SELECT ${[...partition, ...orderFields.map(ident), ident(rn)].join(', ')}\nFROM (\n  SELECT *, ROW_NUMBER() OVER (PARTITION BY ${partition.join(', ')} ORDER BY ${order.join(', ')}) AS ${ident(rn)}\n  FROM ${ident(candidates)}\n)\nWHERE ${ident(rn)} = ${node.n}`,
-  );
-  // x orders no worse than y: lexicographically over orderBy, NULL lowest.
-  const noWorse = (i: number): string => {
-    if (i === node.orderBy.length) return 'TRUE';
-    const o = node.orderBy[i]!;
-    const x = `x.${ident(o.field)}`;
-    const y = `y.${ident(o.field)}`;
-    const better =
-      o.direction === 'desc'
-        ? `(${x} IS NOT NULL AND (${y} IS NULL OR ${x} > ${y}))`
-        : `((${x} IS NULL AND ${y} IS NOT NULL) OR ${x} < ${y})`;
-    const rest = noWorse(i + 1);
-    return rest === 'TRUE'
-      ? `(${better} OR ${x} IS NOT DISTINCT FROM ${y})`
-      : `(${better} OR (${x} IS NOT DISTINCT FROM ${y} AND ${rest}))`;
-  };
-  const on = partition.map((p) => `x.${p} = y.${p}`).join(' AND ');
+  // Window bounds are never NULL; partition and ordering values may be (NULL is a value here, as in Flowstate).
+  const on = [
+    ...partition.slice(0, 2).map((p) => `x.${p} = y.${p}`),
+    ...[...partition.slice(2), ...orderFields.map(ident)].map((p) => `x.${p} IS NOT DISTINCT FROM y.${p}`),
+  ].join(' AND ');
+  const cols = visible('x.');
+  if (node.rankField !== undefined)
+    cols.splice(input.columns.length, 0, `y.${ident(rn)} AS ${ident(node.rankField)}`);
   ctx.view(
     info,
-    `Window Top-N by ${node.function}: per window${partition.length > 2 ? ` and ${key.filter((k) => !k.startsWith('window_')).join(', ')}` : ''}, the rows whose ${node.function} by ${orderText} is at most ${node.n} — those ordering no worse than the ${node.n}-th ${node.function === 'dense_rank' ? 'distinct value' : 'row'} (Flink's Window Top-N has only ROW_NUMBER)`,
-    `SELECT ${visible('x.').join(', ')}\nFROM ${ident(input.name)} AS x\nLEFT JOIN ${ident(nth)} AS y\nON ${on}\nWHERE y.${ident(rn)} IS NULL OR ${noWorse(0)}`,
+    `Window Top-N by ${node.function}: per window${partition.length > 2 ? ` and ${key.filter((k) => !k.startsWith('window_')).join(', ')}` : ''}, the rows whose ${node.function} by ${orderText} is at most ${node.n}, with it (Flink's Window Top-N has only ROW_NUMBER: a window join of the rows with their ranked values)`,
+    `SELECT ${cols.join(', ')}\nFROM ${ident(input.name)} AS x\nJOIN ${ident(ranked)} AS y\nON ${on}`,
     out,
   );
 }

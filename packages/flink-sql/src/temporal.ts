@@ -4,8 +4,8 @@
  * its time on (a later row at the same time replaces it, an older one arriving late still is a version).
  *
  * Two ways to give Flink that table:
- * - **A primary key on the source** (exact): when the right side is one source's rows through filters, maps
- *   that copy the key fields and the keyBy — and that source feeds nothing else — the source table is declared
+ * - **A primary key on the source** (exact): when the right side is one source's rows through maps that copy
+ *   the key fields and the keyBy — and that source feeds nothing else — the source table is declared
  *   with `PRIMARY KEY (key) NOT ENFORCED`. Its rows stay insert-only; the planner carries the key through the
  *   views, and `TemporalRowTimeJoinOperator` keeps every row as the version at its time (`rightState.put(rowTime,
  *   row)`), as Flowstate does. (Found on Flink 2.3.0: accepted, and it joins a late, older version as Flowstate.)
@@ -56,7 +56,9 @@ export function versionedPath(
         mapped.push(m[1]!);
       }
       key = mapped;
-    } else if (node.kind !== 'filter' && node.kind !== 'keyBy') {
+    } else if (node.kind !== 'keyBy') {
+      // Not a filter either: Flink refuses one between a versioned table and the join ("Filter is not allowed
+      // for right changelog input of event time temporal join, it will corrupt the versioning of data").
       return null;
     }
     id = info.inputs[0]!.from;
