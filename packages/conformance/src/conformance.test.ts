@@ -177,7 +177,7 @@ describe.skipIf(!prep.ok)('Flowstate and Flink give the same results', () => {
   }, 60_000);
 
   it('knows every case', () => {
-    expect(CASES.length).toBe(12 + 32 + 60);
+    expect(CASES.length).toBe(12 + 37 + 60);
     const names = new Set(CASES.map((c) => c.name));
     expect(Object.keys(EXPECTED).filter((n) => !names.has(n))).toEqual([]);
     expect(Object.keys(KNOWN_BUGS).filter((n) => !names.has(n))).toEqual([]);

@@ -667,6 +667,61 @@ export function operatorCases(): ConformanceCase[] {
         ],
       ),
     ],
+    // ------------------------------------------------------------------ times on the bounds
+    [
+      'joins and over with times on the bounds',
+      (() => {
+        // No jitter, steps of 100 and 300 ms: many pairs exactly at a bound.
+        const l = left({ jitterMs: 0, stepMs: 100, count: 200 });
+        const r = right({ jitterMs: 0, stepMs: 300, count: 70 });
+        return spec(
+          'bounds',
+          [
+            l,
+            r,
+            { id: 'byL', kind: 'keyBy', key: ['lk'] },
+            { id: 'byR', kind: 'keyBy', key: ['rk'] },
+            { id: 'ij', kind: 'intervalJoin', type: 'left', lowerBoundMs: -300, upperBoundMs: 600 },
+            {
+              id: 'tj',
+              kind: 'temporalJoin',
+              type: 'left',
+              fields: { lk: 'lk', lts: 'lts', rts: 'rts', rv: 'rv' },
+            },
+            { id: 'wj', kind: 'windowJoin', assigner: { type: 'sliding', sizeMs: 900, slideMs: 300 } },
+            {
+              id: 'o',
+              kind: 'over',
+              precedingMs: 300,
+              aggregates: { n: 'COUNT(*)', first: 'FIRST_VALUE(lv)', last: 'LAST_VALUE(lv)' },
+            },
+            sink('intervalJoined'),
+            sink('temporalJoined'),
+            sink('windowJoined'),
+            sink('overs'),
+          ],
+          [
+            { from: 'lefts', to: 'byL' },
+            { from: 'rights', to: 'byR' },
+            ...['ij', 'tj', 'wj'].flatMap((j): EdgeSpec[] => [
+              { from: 'byL', to: j, input: 'left' },
+              { from: 'byR', to: j, input: 'right' },
+            ]),
+            { from: 'byL', to: 'o' },
+            { from: 'ij', to: 'intervalJoined' },
+            { from: 'tj', to: 'temporalJoined' },
+            { from: 'wj', to: 'windowJoined' },
+            { from: 'o', to: 'overs' },
+          ],
+        );
+      })(),
+    ],
   ];
+  // A few at parallelism 2: the joins' and the Top-N's exchanges by key, several subtasks per operator.
+  const parallel = ['interval join full', 'window join left sliding', 'temporal join left', 'top-n rank'];
+  for (const name of parallel) {
+    const c = cases.find(([n]) => n === name)!;
+    cases.push([`${name} at parallelism 2`, { ...(c[1] as object), settings: { parallelism: 2 } }]);
+  }
   return cases.map(([name, s]) => ({ name, spec: s, baseDir: REPO_ROOT }));
 }
