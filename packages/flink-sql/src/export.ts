@@ -615,7 +615,9 @@ class Exporter implements ExportContext {
         'no-time-attribute',
         node,
         this.path(info, 'time'),
-        `${label(node)}: its input has no ${event ? 'event-time' : 'processing-time'} attribute in the exported SQL (a ${event ? 'processing-time window' : 'window'} upstream replaces it); window the rows before that window`,
+        event && input.rowtimeLost !== undefined
+          ? `${label(node)}: a window needs an event-time attribute, and its input has none in the exported SQL: ${input.rowtimeLost}`
+          : `${label(node)}: its input has no ${event ? 'event-time' : 'processing-time'} attribute in the exported SQL (a ${event ? 'processing-time window' : 'window'} upstream replaces it); window the rows before that window`,
       );
       throw new UnsupportedExpression('refused', 'refused');
     }
