@@ -129,7 +129,13 @@ function joinSpec(rows: number) {
       gen('right', 0),
       { id: 'lk', kind: 'keyBy', key: ['k'] },
       { id: 'rk', kind: 'keyBy', key: ['k'] },
-      { id: 'j', kind: 'intervalJoin', lowerBoundMs: 0, upperBoundMs: 60_000, fields: { n: 'l.n', m: 'r.n' } },
+      {
+        id: 'j',
+        kind: 'intervalJoin',
+        lowerBoundMs: 0,
+        upperBoundMs: 60_000,
+        fields: { n: 'l.n', m: 'r.n' },
+      },
       { id: 'out', kind: 'sink', connector: { type: 'blackhole' } },
     ],
     edges: [
@@ -151,7 +157,10 @@ async function joinHeapDelta(rows: number): Promise<number> {
   while (seen() < rows) check(job.round(), 'the job stopped before all rows were in');
   const after = heapUsedAfterGc();
   const keys = job.stateBackends('j').reduce((n, b) => n + b.numKeys(), 0);
-  check(keys === Math.min(rows, 1000), `expected ${Math.min(rows, 1000)} keys in the join's state, found ${keys}`);
+  check(
+    keys === Math.min(rows, 1000),
+    `expected ${Math.min(rows, 1000)} keys in the join's state, found ${keys}`,
+  );
   check(job.metrics().nodes.find((n) => n.nodeId === 'out')!.recordsIn === 0, 'the join emitted rows');
   job.dispose();
   return after - before;
@@ -213,7 +222,9 @@ async function main(): Promise<void> {
     );
   }
   const st = stats(perRow);
-  console.log(`   ${label}: median ${st.median.toFixed(1)} bytes/row (min ${st.min.toFixed(1)}, max ${st.max.toFixed(1)})`);
+  console.log(
+    `   ${label}: median ${st.median.toFixed(1)} bytes/row (min ${st.min.toFixed(1)}, max ${st.max.toFixed(1)})`,
+  );
   report({ bench: 'state-bytes', metric: `bytes/row, ${label}`, value: st.median, unit: 'B' });
 }
 

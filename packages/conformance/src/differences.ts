@@ -14,7 +14,8 @@ export type DifferenceId =
   | 'first-last-value-merge'
   | 'over-late-rows'
   | 'top-n-ties'
-  | 'temporal-versions-order';
+  | 'temporal-versions-order'
+  | 'interval-join-late-rows';
 
 /** The export's refusal codes that a deliberate difference explains (the case is then not run on Flink). */
 export const REFUSALS: Readonly<Record<string, DifferenceId>> = {
@@ -125,6 +126,16 @@ export const DIFFERENCES: Readonly<Record<DifferenceId, DeliberateDifference>> =
     flink: [
       "flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/deduplicate/utils/DeduplicateFunctionHelper.java (shouldKeepCurrentRow: keep-last keeps a row only when its rowtime is >= the kept one's)",
       'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/join/temporal/TemporalRowTimeJoinOperator.java (processElement2: every right row is kept as the version at its time, rightState.put(rowTime, row))',
+    ],
+  },
+  'interval-join-late-rows': {
+    id: 'interval-join-late-rows',
+    what: "a row that arrives behind the watermark at an interval join: Flowstate drops it (as DataStream's IntervalJoinOperator, KeyedStream.intervalJoin, which JOB-SPEC names), Flink SQL's interval join never checks lateness — it joins the row with the other side's rows it still keeps (expired lazily, by watermark) and caches it while the other side's time allows",
+    handling:
+      "both engines run again on the input without the rows that arrive behind their source's watermark, and those outputs must be equal; the case that shows it takes both sides from one source, so that which row is late does not depend on how two sources interleave",
+    flink: [
+      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/join/interval/TimeIntervalJoin.java (processElement1/2: no lateness check; rows are joined against the cache, cached while `rightOperatorTime < rightQualifiedUpperBound`, expired by calExpirationTime)',
+      'flink-streaming-java/src/main/java/org/apache/flink/streaming/api/operators/co/IntervalJoinOperator.java (DataStream: processElement drops a row with `isLate(ourTimestamp)`)',
     ],
   },
 };

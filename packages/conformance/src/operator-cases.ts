@@ -8,6 +8,9 @@
  * what each engine emits does not depend on how the two inputs interleave.
  */
 
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { REPO_ROOT } from './cases';
 import type { ConformanceCase } from './suite';
 
@@ -15,6 +18,33 @@ type Node = Record<string, unknown> & { id: string; kind: string };
 type EdgeSpec = { from: string; to: string; input?: 'left' | 'right'; port?: 'late' };
 
 const START = 1_000_000; // positive event times (Flink SQL's watermarks start at 0)
+
+/**
+ * The input of 'interval join with a late row' (written when the cases are made): both sides from one file.
+ * 10,000 rows of distinct keys (no pairs) advance event time 1 ms a row; then the right row r (k 1) sets the
+ * watermark to r.ts − 1,001; 10,000 more rows without pairs, just behind r, so that both of the join's inputs
+ * carry that watermark before what follows (channels are bounded); then a left row on time (joins r) and a left
+ * row 30 s behind the watermark whose interval [l.ts, l.ts + 60 s] holds r: late.
+ */
+function intervalLateInput(): string {
+  const dir = path.join(tmpdir(), 'flowstate-conformance-data');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'interval-late.jsonl');
+  const rows: string[] = [];
+  const row = (side: string, k: number, v: string, ts: number) =>
+    rows.push(JSON.stringify({ side, k, v, ts }));
+  for (let i = 0; i < 10_000; i++) row(i % 2 === 0 ? 'L' : 'R', 1_000 + i, 'filler', 100_000 + i);
+  const r = 200_000;
+  row('R', 1, 'r', r);
+  for (let i = 0; i < 10_000; i++) row(i % 2 === 0 ? 'L' : 'R', 20_000 + i, 'filler', r - 500);
+  row('L', 1, 'on time', r - 800);
+  row('L', 1, 'late', r - 30_000);
+  // Written aside, then renamed: another process making the cases at the same time never reads half a file.
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, `${rows.join('\n')}\n`);
+  renameSync(partial, file);
+  return file;
+}
 
 interface SourceOptions {
   count?: number;
@@ -715,6 +745,43 @@ export function operatorCases(): ConformanceCase[] {
           ],
         );
       })(),
+    ],
+    [
+      'interval join with a late row',
+      // One source for both sides (one reader): which row is late does not depend on how two sources interleave.
+      spec(
+        'interval-late',
+        [
+          {
+            id: 'events',
+            kind: 'source',
+            connector: { type: 'file', path: intervalLateInput(), format: 'jsonl' },
+            schema: { side: 'string', k: 'int', v: 'string', ts: 'timestamp' },
+            watermark: { timestampField: 'ts', maxOutOfOrdernessMs: 1000, emitEveryRows: 1 },
+          },
+          { id: 'lefts', kind: 'filter', where: "side = 'L'" },
+          { id: 'rights', kind: 'filter', where: "side = 'R'" },
+          { id: 'byL', kind: 'keyBy', key: ['k'] },
+          { id: 'byR', kind: 'keyBy', key: ['k'] },
+          {
+            id: 'j',
+            kind: 'intervalJoin',
+            lowerBoundMs: 0,
+            upperBoundMs: 60_000,
+            fields: { k: 'l.k', l: 'l.v', r: 'r.v', lts: 'l.ts', rts: 'r.ts' },
+          },
+          sink(),
+        ],
+        [
+          { from: 'events', to: 'lefts' },
+          { from: 'events', to: 'rights' },
+          { from: 'lefts', to: 'byL' },
+          { from: 'rights', to: 'byR' },
+          { from: 'byL', to: 'j', input: 'left' },
+          { from: 'byR', to: 'j', input: 'right' },
+          { from: 'j', to: 'out' },
+        ],
+      ),
     ],
   ];
   // A few at parallelism 2: the joins' and the Top-N's exchanges by key, several subtasks per operator.

@@ -221,6 +221,7 @@ export async function runConformanceCase(c: ConformanceCase, ctx: CaseContext): 
     applicable.push('watermark-before-epoch');
   if (base.nodes.some((n) => n.kind === 'over' && n.precedingMs !== undefined))
     applicable.push('over-late-rows');
+  if (base.nodes.some((n) => n.kind === 'intervalJoin')) applicable.push('interval-join-late-rows');
   const ties = topNTies(analysis);
   if (ties.size > 0) applicable.push('top-n-ties');
 
@@ -234,10 +235,20 @@ export async function runConformanceCase(c: ConformanceCase, ctx: CaseContext): 
     const done = reruns.get(tag);
     if (done !== undefined) return done;
     const files: Record<string, string> = { ...sourceFiles };
+    mkdirSync(path.join(ctx.workDir, 'sources'), { recursive: true });
     for (const n of base.nodes) {
-      if (n.kind !== 'source' || files[n.id] === undefined) continue;
-      let from = files[n.id]!;
-      if (ids.includes('over-late-rows') && n.watermark !== undefined) {
+      if (n.kind !== 'source') continue;
+      const shared =
+        n.connector.type === 'file' && n.connector.format === 'jsonl'
+          ? path.resolve(c.baseDir, n.connector.path)
+          : undefined;
+      const input = files[n.id] ?? shared;
+      if (input === undefined) continue;
+      let from = input;
+      if (
+        (ids.includes('over-late-rows') || ids.includes('interval-join-late-rows')) &&
+        n.watermark !== undefined
+      ) {
         const to = path.join(ctx.workDir, 'sources', `${n.id}.on-time.jsonl`);
         writeOnTime(from, to, n.watermark);
         from = to;
@@ -248,7 +259,7 @@ export async function runConformanceCase(c: ConformanceCase, ctx: CaseContext): 
         writeVersionsInOrder(from, to, key, n.watermark.timestampField);
         from = to;
       }
-      files[n.id] = from;
+      if (from !== input) files[n.id] = from;
     }
     const again = await runFlink(files, `flink-${tag}`);
     if (!again.ok) throw new Error(`${c.name}: the export refused the rewritten input`);
@@ -408,7 +419,11 @@ function topNTies(analysis: SpecAnalysis): Map<string, string[]> {
 }
 
 /** The differences that rerun both engines on a rewritten input. */
-const INPUT_REWRITES: ReadonlySet<DifferenceId> = new Set(['over-late-rows', 'temporal-versions-order']);
+const INPUT_REWRITES: ReadonlySet<DifferenceId> = new Set([
+  'over-late-rows',
+  'interval-join-late-rows',
+  'temporal-versions-order',
+]);
 
 /**
  * Temporal joins whose versioned table the export made by deduplication (its note says so) and whose right side
