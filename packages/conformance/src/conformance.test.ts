@@ -98,12 +98,7 @@ const NOT_RUN: ReadonlySet<DifferenceId> = new Set(['hop-size-not-multiple', 'fi
  * Cases whose outputs differ because of a Flowstate bug (Flink is the reference where JOB-SPEC fixes nothing
  * else), pinned until the engine is fixed: the sink that differs and what differs (docs/flink.md, "Conformance").
  */
-const KNOWN_BUGS: Record<string, { sink: string; why: string }> = {
-  'deduplicate with late rows': {
-    sink: 'out',
-    why: "a key's first row that arrives behind the watermark: Flowstate emits it (and drops the on-time row it held), Flink's RowTimeDeduplicateKeepFirstRowFunction drops it as late",
-  },
-};
+const KNOWN_BUGS: Record<string, { sink: string; why: string }> = {};
 
 function summaryLine(results: CaseResult[]): string {
   const ran = results.filter((r) => r.ranOnFlink);
