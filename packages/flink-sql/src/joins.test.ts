@@ -340,8 +340,8 @@ describe('regular join', () => {
 
 describe('over', () => {
   const source = () => file('events', { user: 'string', v: 'int', at: 'timestamp' }, 'at');
-  it('RANGE frame: OVER w … RANGE BETWEEN INTERVAL PRECEDING AND CURRENT ROW; the event time kept', async () => {
-    const { sql } = ok(
+  it('RANGE frame: OVER w … RANGE BETWEEN INTERVAL PRECEDING AND CURRENT ROW; the event time kept; the late-row note', async () => {
+    const { sql, notes } = ok(
       chain(
         source(),
         { id: 'byUser', kind: 'keyBy', key: ['user'] },
@@ -357,6 +357,9 @@ describe('over', () => {
       ),
     );
     await expect(views(sql)).toMatchFileSnapshot('__snapshots__/operators/over-range.sql');
+    expect(notes.filter((n) => n.nodeId === 'recent').map((n) => n.message)).toEqual([
+      expect.stringContaining("Flink's RowTimeRangeBoundedPrecedingFunction compares with a last-triggered time"),
+    ]);
   });
 
   it('ROWS frame: ROWS BETWEEN n PRECEDING AND CURRENT ROW', () => {

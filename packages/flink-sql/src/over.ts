@@ -6,7 +6,8 @@
  *
  * (`ROWS BETWEEN n PRECEDING AND CURRENT ROW` for `precedingRows`): `RowTimeRangeBoundedPrecedingFunction` /
  * `RowTimeRowsBoundedPrecedingFunction`, which emit each row with its frame's aggregates when the watermark
- * passes its time and drop a row at or before the last time emitted for its key — as Flowstate's `over`.
+ * passes its time and drop late rows (for ROWS frames as Flowstate's `over`; for RANGE frames, see the note: their
+ * cleanup timers move the late bound).
  * The output keeps the input's event-time attribute (Flowstate emits each row at its own time).
  */
 import type { NodeInfo, OverNode } from '@flowstate/spec';
@@ -42,6 +43,12 @@ export function writeOver(ctx: ExportContext, info: NodeInfo, node: OverNode): v
     node.precedingMs !== undefined
       ? `RANGE BETWEEN ${ctx.duration(info, node.precedingMs, ctx.path(info, 'precedingMs'), 'precedingMs')} PRECEDING AND CURRENT ROW`
       : `ROWS BETWEEN ${node.precedingRows ?? 0} PRECEDING AND CURRENT ROW`;
+  if (node.precedingMs !== undefined) {
+    ctx.note(
+      node.id,
+      "rows that arrive behind the watermark: Flowstate drops a row at or before the last time it emitted for the key; Flink's RowTimeRangeBoundedPrecedingFunction compares with a last-triggered time that its state-cleanup timers also set and reset, so it drops some late rows Flowstate keeps and keeps some that Flowstate drops (rows on time get the same frames)",
+    );
+  }
   const cols = [...input.columns.map(ident), ...aggs, ident(rowtime)];
   if (input.proctime) cols.push(ident(input.proctime));
   ctx.view(

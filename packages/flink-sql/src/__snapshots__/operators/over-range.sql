@@ -1,5 +1,6 @@
 -- Transformations
 
+-- note: recent: rows that arrive behind the watermark: Flowstate drops a row at or before the last time it emitted for the key, Flink's RowTimeRangeBoundedPrecedingFunction compares with a last-triggered time that its state-cleanup timers also set and reset, so it drops some late rows Flowstate keeps and keeps some that Flowstate drops (rows on time get the same frames)
 -- over 'recent': OVER aggregation: per key, each row with the aggregates of the rows of the last 60000 ms (RANGE frame, by event time)
 CREATE TEMPORARY VIEW recent AS
 SELECT
