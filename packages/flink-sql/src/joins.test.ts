@@ -358,7 +358,9 @@ describe('over', () => {
     );
     await expect(views(sql)).toMatchFileSnapshot('__snapshots__/operators/over-range.sql');
     expect(notes.filter((n) => n.nodeId === 'recent').map((n) => n.message)).toEqual([
-      expect.stringContaining("Flink's RowTimeRangeBoundedPrecedingFunction compares with a last-triggered time"),
+      expect.stringContaining(
+        "Flink's RowTimeRangeBoundedPrecedingFunction compares with a last-triggered time",
+      ),
     ]);
   });
 
