@@ -44,9 +44,11 @@ export function hasWatermarks(analysis: SpecAnalysis, nodeId: string): boolean {
  *
  * - Event time (every source upstream has a watermark): the first row is the one with the smallest timestamp
  *   (the earliest to arrive among equal ones). It is held ('candidate', `ValueState`) with an event-time timer
- *   at its time and emitted when the watermark reaches it — until then an earlier row replaces it. A row
- *   whose time the watermark has already passed is emitted at once if it is the key's first (nothing earlier
- *   can come any more), and dropped as a duplicate otherwise.
+ *   at its time and emitted when the watermark reaches it — until then an earlier row replaces it. A row behind
+ *   the watermark (`ts < watermark`, `isLate`) is late: dropped and counted, even when it is earlier than the
+ *   held row or its key has emitted nothing (as Flink's `RowTimeDeduplicateKeepFirstRowFunction`, which emits
+ *   only from its timers). A row exactly at the watermark is not late: it is held, and its timer fires at the
+ *   next watermark.
  * - Without a watermark: by arrival (Flink's processing-time keep-first): the first row is emitted at once.
  *
  * After the emission the key remembers it ('emitted', `ValueState` holding when), and drops every later row.
@@ -88,19 +90,19 @@ export class DeduplicateOperator extends KeyedProcessOperator<DeduplicateNode> {
     const keys = this.keys;
     this.forEachRow(rows, ts, out, (row, t0) => {
       this.backend.setCurrentKey(keys.getKey(row));
-      if (this.emitted.value() !== undefined) return; // a duplicate
-      if (!this.byEventTime) return this.emitFirst(row, t0);
+      if (!this.byEventTime) {
+        if (this.emitted.value() === undefined) this.emitFirst(row, t0);
+        return;
+      }
       const t = this.eventTime(t0);
+      if (this.isLate(t)) {
+        // As Flink's RowTimeDeduplicateKeepFirstRowFunction: checked first, whatever the key holds.
+        this.metrics.lateRowsDropped++;
+        return;
+      }
+      if (this.emitted.value() !== undefined) return; // a duplicate
       const held = this.candidate.value();
       if (held !== undefined && t >= held.ts) return; // not earlier than the one held
-      if (t <= this.watermark) {
-        // Nothing earlier can arrive any more: this is the key's first row.
-        if (held !== undefined) {
-          this.timers.deleteEventTimeTimer(FIRST, held.ts);
-          this.candidate.clear();
-        }
-        return this.emitFirst(row, t);
-      }
       if (held !== undefined) this.timers.deleteEventTimeTimer(FIRST, held.ts);
       this.candidate.update({ row, ts: t });
       this.timers.registerEventTimeTimer(FIRST, t);

@@ -172,14 +172,25 @@ describe('deduplicate', () => {
     expect(out(h)).toEqual([[{ k: 'b', v: 5, ts: 20 }, 20]]);
   });
 
-  it("a key's first row behind the watermark is emitted at once (nothing earlier can come)", () => {
+  it('a row behind the watermark is late: dropped and counted, even a key’s earliest or only row (Flink’s RowTimeDeduplicateKeepFirstRowFunction)', () => {
     const h = keyedHarness(dedup(), schema, ['k']);
     feed(h, row('a', 1, 50));
     h.processWatermark(40);
-    feed(h, row('a', 2, 30));
-    expect(out(h)).toEqual([[{ k: 'a', v: 2, ts: 30 }, 30]]);
+    // a@30 is earlier than the held a@50 but behind the watermark; b's only row is too.
+    feed(h, row('a', 2, 30), row('b', 3, 39));
+    expect(out(h)).toEqual([]);
+    expect(h.operator.metrics.lateRowsDropped).toBe(2);
+    // A row exactly at the watermark is not late: it replaces the held a@50 and fires at the next watermark.
+    feed(h, row('a', 4, 40), row('c', 5, 40));
+    expect(out(h)).toEqual([]);
+    h.processWatermark(41);
+    expect(out(h)).toEqual([
+      [{ k: 'a', v: 4, ts: 40 }, 40],
+      [{ k: 'c', v: 5, ts: 40 }, 40],
+    ]);
     h.processWatermark(100);
     expect(out(h)).toEqual([]);
+    expect(h.operator.metrics.lateRowsDropped).toBe(2);
   });
 
   it('without a watermark: by arrival; stateTtlMs forgets the key after the TTL', () => {
