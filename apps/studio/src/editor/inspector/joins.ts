@@ -138,7 +138,6 @@ export function joinNodeForm(node: FlowNode): FormSection[] | undefined {
               unit: 'ms',
               required: true,
               placeholder: '5000',
-              problemCodes: ['invalid-bounds'],
               help: 'At least the lower bound; both bounds are included',
             }),
             joinTypeField(
