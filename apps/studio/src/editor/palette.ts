@@ -305,7 +305,7 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'window.sliding',
-        icon: '⧉',
+        icon: '⊞',
         kind: 'window',
         group: 'windows',
         label: 'Sliding window',

@@ -426,7 +426,11 @@ export function joinSideText(graph: FlowGraph, nodeId: string, side: JoinInput):
   const s = joinSidesOf(graph, nodeId)[side];
   if (s.from.length === 0) return `Nothing connected: connect a keyed stream to the ${side} handle`;
   const from = `from ${s.from.map((id) => `'${id}'`).join(', ')}`;
-  if (s.key === null) return `${from} · not keyed`;
+  if (s.key === null) {
+    return upstreamKeyBy(graph, nodeId, side) === null
+      ? `${from} · not keyed: add a keyBy before the join`
+      : `${from} · no key yet: choose it below`;
+  }
   return `${from} · keyed by ${s.key.join(', ')}`;
 }
 
