@@ -1,4 +1,4 @@
-import type { AggregateNode, WindowNode } from '@flowstate/spec';
+import type { JobNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import { AbstractStreamOperator, type OperatorRestore, type OperatorSnapshot } from '../runtime/operator';
@@ -12,7 +12,7 @@ import { rowFailed } from './row-errors';
  * Base of the operators on a keyed stream: a `KeyedStateBackend` over the subtask's key-group range, the key
  * selector, the compiled aggregates, and row-error handling.
  */
-export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extends AbstractStreamOperator<N> {
+export abstract class KeyedOperator<N extends JobNode> extends AbstractStreamOperator<N> {
   protected backend!: KeyedStateBackend;
   protected readonly keys: KeySelector;
   protected readonly aggs: AggregateOps;
@@ -21,7 +21,7 @@ export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extend
     node: N,
     protected readonly ctx: RuntimeContext,
     keyFields: readonly string[],
-    aggregates: Readonly<Record<string, string>>,
+    aggregates: Readonly<Record<string, string>> = {},
   ) {
     super(node);
     this.keys = keySelector(keyFields);
