@@ -3,7 +3,11 @@
  * watermarks, windows, in-band barriers. No UI, HTTP or database code lives here.
  */
 
-export type { CompletedCheckpoint, PendingCheckpoint } from './checkpoint/coordinator';
+export type {
+  CheckpointTriggerResult,
+  CompletedCheckpoint,
+  PendingCheckpoint,
+} from './checkpoint/coordinator';
 export { CheckpointCoordinator } from './checkpoint/coordinator';
 export * from './checkpoint/storage/index';
 export * from './connectors/index';
