@@ -158,7 +158,10 @@ export class CheckpointCoordinator<H> {
    * Triggers a checkpoint now, or queues it behind the one in flight. Returns its id (ascending), or why
    * it cannot (no tasks, e.g. the job has ended).
    */
-  triggerCheckpoint(trigger: CheckpointTrigger, kind: CheckpointKind = 'checkpoint'): CheckpointTriggerResult {
+  triggerCheckpoint(
+    trigger: CheckpointTrigger,
+    kind: CheckpointKind = 'checkpoint',
+  ): CheckpointTriggerResult {
     if (this.tasks.length === 0) return { ok: false, reason: 'the job has no running tasks to checkpoint' };
     const id = this.nextId++;
     if (this.pending) {
