@@ -10,9 +10,13 @@ import { rowFailed } from './row-errors';
 
 /**
  * Base of the operators on a keyed stream: a `KeyedStateBackend` over the subtask's key-group range, the key
- * selector, the compiled aggregates, and row-error handling.
+ * selector, the compiled aggregates (an `AggregateFunction` for an `AggregatingStateDescriptor`), and
+ * row-error handling. `S` is the operator's non-keyed state, if any.
  */
-export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extends AbstractStreamOperator<N> {
+export abstract class KeyedOperator<
+  N extends AggregateNode | WindowNode,
+  S = never,
+> extends AbstractStreamOperator<N, S> {
   protected backend!: KeyedStateBackend;
   protected readonly keys: KeySelector;
   protected readonly aggs: AggregateOps;
@@ -55,7 +59,7 @@ export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extend
     rowFailed(this, this.ctx, err, row);
   }
 
-  override snapshotState(checkpointId: number): OperatorSnapshot | null {
+  override snapshotState(checkpointId: number): OperatorSnapshot<S> | null {
     const timers = this.snapshotTimers();
     return {
       nodeId: this.node.id,
@@ -65,7 +69,7 @@ export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extend
     };
   }
 
-  override restoreState(r: OperatorRestore): void {
+  protected override initializeState(r: OperatorRestore<S>): void {
     this.backend.restore(r.keyed);
     this.restoreTimers(r.timers);
   }

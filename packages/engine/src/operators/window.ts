@@ -1,7 +1,7 @@
 import type { WindowNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import { NO_TIMESTAMP, type Row } from '../runtime/elements';
-import type { Collector, OperatorRestore, OperatorSnapshot } from '../runtime/operator';
+import type { Collector, OperatorRestore, OperatorSnapshot, OperatorStateType } from '../runtime/operator';
 import { type Key, type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
 import { InternalTimerServiceImpl, TimerQueue, type Triggerable } from '../time/index';
 import type { Acc } from './aggregates';
@@ -14,6 +14,23 @@ interface Session {
   end: number;
   acc: Acc;
 }
+
+/** A window operator's non-keyed state: its watermark (null before the first), from which its timers follow. */
+export interface WindowOperatorState {
+  watermark: number | null;
+}
+
+const WINDOW_OPERATOR_STATE: OperatorStateType<WindowOperatorState> = {
+  name: "window's state ({ watermark })",
+  read(value) {
+    if (typeof value !== 'object' || value === null) throw new Error('expected an object');
+    const wm = 'watermark' in value ? value.watermark : undefined;
+    if (wm === undefined || wm === null) return { watermark: null };
+    if (typeof wm !== 'number')
+      throw new Error(`watermark: expected a number or null, got ${JSON.stringify(wm)}`);
+    return { watermark: wm };
+  },
+};
 
 /**
  * Flink's `WindowOperator` with the default trigger (`EventTimeTrigger` / `ProcessingTimeTrigger`) and an
@@ -35,7 +52,8 @@ interface Session {
  * - Processing-time windows fire on processing-time timers; at the end of input the open ones fire (a bounded
  *   job should show every result it computed).
  */
-export class WindowOperator extends KeyedOperator<WindowNode> {
+export class WindowOperator extends KeyedOperator<WindowNode, WindowOperatorState> {
+  protected override readonly operatorStateType = WINDOW_OPERATOR_STATE;
   private readonly eventTime: boolean;
   private readonly lateness: number;
   private readonly kind: 'tumbling' | 'sliding' | 'session';
@@ -337,21 +355,18 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
    * restore re-registers exactly the timers that had not fired — and late rows are judged as before. This
    * keeps the synchronous part of a checkpoint O(1) however many windows are open.
    */
-  override snapshotState(checkpointId: number): OperatorSnapshot | null {
+  override snapshotState(checkpointId: number): OperatorSnapshot<WindowOperatorState> | null {
     const s = super.snapshotState(checkpointId);
     return s
       ? { ...s, operatorState: { watermark: Number.isFinite(this.watermark) ? this.watermark : null } }
       : s;
   }
 
-  override restoreState(r: OperatorRestore): void {
-    super.restoreState(r);
+  protected override initializeState(r: OperatorRestore<WindowOperatorState>): void {
+    super.initializeState(r);
     // Every subtask of an operator holds the same watermark at an aligned barrier; take the lowest.
     let wm = Number.POSITIVE_INFINITY;
-    for (const o of r.operatorStates) {
-      const w = (o.state as { watermark?: number | null } | undefined)?.watermark;
-      wm = Math.min(wm, w === null || w === undefined ? Number.NEGATIVE_INFINITY : w);
-    }
+    for (const o of r.operatorStates) wm = Math.min(wm, o.state.watermark ?? Number.NEGATIVE_INFINITY);
     if (r.operatorStates.length === 0) wm = Number.NEGATIVE_INFINITY;
     this.watermark = wm;
     this.metrics.currentWatermark = wm;

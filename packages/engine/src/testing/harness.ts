@@ -1,6 +1,7 @@
-import type { AggregateNode, JobNode, RowSchema, SpecAnalysis, WindowNode } from '@flowstate/spec';
+import type { AggregateNode, JobNode, RowSchema, SinkNode, SpecAnalysis, WindowNode } from '@flowstate/spec';
 import { openFileAccess } from '../connectors/file-access';
 import { RollingAggregateOperator } from '../operators/aggregate';
+import { createSinkOperator } from '../operators/sinks';
 import { WindowOperator } from '../operators/window';
 import { CollectStore } from '../runtime/collect';
 import type { RuntimeContext } from '../runtime/context';
@@ -118,7 +119,7 @@ function context(
     maxParallelism: maxP,
     keyGroupRange: KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxP, parallelism, subtask),
     clock,
-    files: openFileAccess('.'),
+    files: openFileAccess(opts.baseDir ?? '.'),
     analysis: {} as SpecAnalysis,
     inputSchema,
     strict: opts.strict ?? false,
@@ -136,6 +137,8 @@ export interface HarnessOptions {
   clock?: ManualClock;
   /** Whether a `late` edge takes late rows (default true); without one they are dropped and counted. */
   lateOutput?: boolean;
+  /** The directory relative paths of connectors resolve against (default: the working directory). */
+  baseDir?: string;
 }
 
 export function windowHarness(
@@ -160,4 +163,15 @@ export function aggregateHarness(
   const errors: RowError[] = [];
   const op = new RollingAggregateOperator(node, context(node, inputSchema, clock, errors, opts), keyFields);
   return Object.assign(new OperatorHarness(op, clock), { errors });
+}
+
+export function sinkHarness(
+  node: SinkNode,
+  inputSchema: RowSchema,
+  opts: HarnessOptions = {},
+): OperatorHarness {
+  const clock = opts.clock ?? new ManualClock(0);
+  const errors: RowError[] = [];
+  const op = createSinkOperator(node, context(node, inputSchema, clock, errors, opts));
+  return Object.assign(new OperatorHarness(op, clock, false), { errors });
 }
