@@ -168,17 +168,20 @@ export class HeapStateTable<V> implements StateTable<V> {
         this.liveCount++;
         this.structVersion++;
       }
-    } else {
-      const pre = m.get(key);
-      this.pin(key, namespace, pre);
-      if (pre === undefined) {
-        this.liveCount++;
-        this.structVersion++;
-        this.tombstones.get(namespace)?.delete(key);
-      }
-      m.set(key, value);
-    }
+    } else this.putPinned(m, key, namespace, value);
     if (this.changes.enabled) this.changes.mark(key);
+  }
+
+  /** `put` while snapshots are in flight (kept apart so that `put` stays small enough to inline). */
+  private putPinned(m: InnerMap<V>, key: Key, namespace: Namespace, value: V): void {
+    const pre = m.get(key);
+    this.pin(key, namespace, pre);
+    if (pre === undefined) {
+      this.liveCount++;
+      this.structVersion++;
+      this.tombstones.get(namespace)?.delete(key);
+    }
+    m.set(key, value);
   }
 
   remove(key: Key, namespace: Namespace): void {

@@ -263,21 +263,26 @@ export class HeapAggregatingState<IN, ACC, OUT>
   }
 
   add(value: IN): void {
-    const fn = this.fn;
-    if (this.ttl === undefined) {
-      // The per-row path of the window and aggregate operators: one lookup, and a write only when the
-      // accumulator is new or replaced (an accumulator updated in place was pinned and marked by getForUpdate).
-      const t = this.table;
-      const k = this.ctx.currentKey;
-      const ns = this.ns;
-      const acc = t.getForUpdate(k, ns) as ACC | undefined;
-      if (acc === undefined) t.put(k, ns, fn.add(value, fn.createAccumulator()));
-      else {
-        const next = fn.add(value, acc);
-        if (next !== acc) t.put(k, ns, next);
-      }
+    if (this.ttl !== undefined) {
+      this.addWithTtl(value);
       return;
     }
+    // The per-row path of the window and aggregate operators: one lookup, and a write only when the
+    // accumulator is new or replaced (an accumulator updated in place was pinned and marked by getForUpdate).
+    const fn = this.fn;
+    const t = this.table;
+    const k = this.ctx.currentKey;
+    const ns = this.ns;
+    const acc = t.getForUpdate(k, ns) as ACC | undefined;
+    if (acc === undefined) t.put(k, ns, fn.add(value, fn.createAccumulator()));
+    else {
+      const next = fn.add(value, acc);
+      if (next !== acc) t.put(k, ns, next);
+    }
+  }
+
+  private addWithTtl(value: IN): void {
+    const fn = this.fn;
     let acc = this.readForUpdate();
     if (acc === undefined) acc = fn.createAccumulator();
     this.write(fn.add(value, acc));
