@@ -14,7 +14,7 @@ export interface SourceState {
   splits: SourceSplitState[];
 }
 
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** The shapes `SourcePosition` allows; each reader's `seek` checks that the position is one of its own. */
 function readPosition(v: unknown): SourcePosition | undefined {
