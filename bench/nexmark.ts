@@ -27,6 +27,7 @@ import {
   stats,
   type Timing,
 } from './lib/measure';
+import { QUERIES, type Query, querySpec } from './lib/nexmark-queries';
 
 const BIDS = QUICK ? 100_000 : 5_000_000;
 const RUNS = QUICK ? 3 : 7;
@@ -35,55 +36,8 @@ const SEED = 42;
 
 const connector = { type: 'nexmark', table: 'bid', eventsPerSecond: 0, count: BIDS, seed: SEED } as const;
 
-type Query = 'q0' | 'q1' | 'q2';
-const QUERIES: Query[] = ['q0', 'q1', 'q2'];
-
 function jobSpec(q: Query, sink: { type: 'blackhole' } | { type: 'collect'; maxRows: number }) {
-  const source = { id: 'bids', kind: 'source', connector };
-  const out = { id: 'out', kind: 'sink', connector: sink };
-  const base = { specVersion: 1, name: `bench-nexmark-${q}`, settings: { parallelism: 1 } };
-  switch (q) {
-    case 'q0':
-      return { ...base, nodes: [source, out], edges: [{ from: 'bids', to: 'out' }] };
-    case 'q1':
-      return {
-        ...base,
-        nodes: [
-          source,
-          {
-            id: 'convert',
-            kind: 'map',
-            fields: {
-              auction: 'auction',
-              bidder: 'bidder',
-              price: '0.908 * price',
-              dateTime: 'dateTime',
-              extra: 'extra',
-            },
-          },
-          out,
-        ],
-        edges: [
-          { from: 'bids', to: 'convert' },
-          { from: 'convert', to: 'out' },
-        ],
-      };
-    case 'q2':
-      return {
-        ...base,
-        nodes: [
-          source,
-          { id: 'select', kind: 'filter', where: 'auction % 123 = 0' },
-          { id: 'project', kind: 'map', fields: { auction: 'auction', price: 'price' } },
-          out,
-        ],
-        edges: [
-          { from: 'bids', to: 'select' },
-          { from: 'select', to: 'project' },
-          { from: 'project', to: 'out' },
-        ],
-      };
-  }
+  return querySpec(q, { connector }, sink);
 }
 
 const splitContext: SplitContext = {

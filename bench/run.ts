@@ -25,6 +25,10 @@ const BENCHES: Record<string, { file: string; what: string }> = {
     file: 'nexmark.ts',
     what: 'Nexmark q0/q1/q2 on the bid generator, rows/s per core (goal >= 1M rows/s), ratio to the generator',
   },
+  flink: {
+    file: 'flink.ts',
+    what: 'Nexmark q0/q1/q2 on Flowstate and on a local Flink, parallelism 1 and 2, generated and from a JSONL file: steady-state rows/s, ratio per core (goal >= 3)',
+  },
   'state-bytes': {
     file: 'state-bytes.ts',
     what: 'heap bytes per key of a COUNT state at 1M keys (goal <= 150)',

@@ -58,7 +58,7 @@ export default defineConfig({
   use: {
     baseURL,
     browserName: 'chromium',
-    viewport: { width: 1440, height: 960 },
+    viewport: { width: 1440, height: 900 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {

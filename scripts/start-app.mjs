@@ -6,7 +6,9 @@
  *   2. starts the server (apps/server, REST + socket.io) on 127.0.0.1:FLOWSTATE_SERVER_PORT and waits for it;
  *   3. starts the studio (`next start`) on 127.0.0.1:FLOWSTATE_STUDIO_PORT, which proxies `/api` and
  *      `/socket.io` to the server, so the browser talks to one origin;
- *   4. prints the URL; Ctrl-C (SIGINT) or SIGTERM stops both, the server first finishing its jobs cleanly.
+ *   4. prints the URL; Ctrl-C (SIGINT) or SIGTERM stops both, the server first finishing its jobs cleanly;
+ *      SIGUSR2 restarts the server alone (it suspends its running jobs and the new one resumes them), the studio
+ *      staying up — what the end-to-end tests use to check what survives a server restart.
  *
  * Environment (all optional):
  *   FLOWSTATE_STUDIO_PORT   studio port (default 3000)
@@ -119,6 +121,8 @@ if (reason) {
 /** @type {Map<string, import('node:child_process').ChildProcess>} */
 const children = new Map();
 let stopping = false;
+/** Set while SIGUSR2 restarts the server: its exit is expected then. */
+let restartingServer = false;
 
 /**
  * Each child runs in its own process group (`detached`), so a Ctrl-C in the terminal reaches only this script,
@@ -128,8 +132,8 @@ function start(name, cmd, args, opts) {
   const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   children.set(name, child);
   child.on('exit', (code, signal) => {
-    children.delete(name);
-    if (!stopping) {
+    if (children.get(name) === child) children.delete(name);
+    if (!stopping && !(name === 'server' && restartingServer)) {
       log(`the ${name} stopped unexpectedly (${signal ?? `exit ${code}`}); stopping Flowstate`);
       void shutdown(1);
     }
@@ -206,17 +210,35 @@ async function waitFor(url, what, ms) {
 }
 
 const studioOrigins = `http://${HOST}:${studioPort},http://localhost:${studioPort}`;
-// `node --import tsx` rather than the tsx command: one process, so the signal reaches the server once.
-start('server', process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-  cwd: join(root, 'apps/server'),
-  env: {
-    ...baseEnv,
-    HOST,
-    PORT: String(serverPort),
-    FLOWSTATE_STUDIO_ORIGIN: FLOWSTATE_STUDIO_ORIGIN ?? studioOrigins,
-  },
-});
+function startServer() {
+  // `node --import tsx` rather than the tsx command: one process, so the signal reaches the server once.
+  start('server', process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: join(root, 'apps/server'),
+    env: {
+      ...baseEnv,
+      HOST,
+      PORT: String(serverPort),
+      FLOWSTATE_STUDIO_ORIGIN: FLOWSTATE_STUDIO_ORIGIN ?? studioOrigins,
+    },
+  });
+}
+startServer();
 await waitFor(`${serverUrl}/api/health`, 'server', 60_000);
+
+/** SIGUSR2: stop the server cleanly and start it again (the studio stays up). */
+async function restartServer() {
+  if (stopping || restartingServer) return;
+  restartingServer = true;
+  log('restarting the server (SIGUSR2)…');
+  await stopChild('server');
+  if (!stopping) {
+    startServer();
+    await waitFor(`${serverUrl}/api/health`, 'server', 60_000);
+    log('the server is back');
+  }
+  restartingServer = false;
+}
+process.on('SIGUSR2', () => void restartServer());
 
 const nextBin = join(studioDir, 'node_modules/next/dist/bin/next');
 start('studio', process.execPath, [nextBin, 'start', '-H', HOST, '-p', String(studioPort)], {

@@ -5,7 +5,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
-import { openNewWordCount } from './support';
+import { openNewWordCount } from './test-support';
 
 async function audit(page: Page, screen: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {

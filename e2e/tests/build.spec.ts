@@ -1,12 +1,13 @@
 /**
  * Scenario 1: build Flink's word count on an empty canvas, as a person would — New pipeline, drag each node
- * from the palette onto the canvas, connect them by their handles, fill in each node's form, save, run — and
+ * from the palette onto the canvas, connect them by their handles, fill in each node's form (uploading the
+ * text into the server's data directory from the file source's form), save, run — and
  * the state view shows the right count for known words (computed here from the data file by the spec's own
  * rule). Screenshots, light and dark, go to e2e/artifacts/.
  */
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { countOf, repoRoot, shoot } from './support';
+import { countOf, repoRoot, shoot } from './test-support';
 
 test('build word count from an empty canvas, save, run: the state shows the counts', async ({ page }) => {
   test.setTimeout(120_000);
@@ -45,12 +46,18 @@ test('build word count from an empty canvas, save, run: the state shows the coun
     await expect(canvas.locator('.react-flow__edge')).toHaveCount(i + 1);
   }
 
-  // The forms. The source: Hamlet's soliloquy, one row per line (a text file's one field is `line`).
+  // The forms. The source: Hamlet's soliloquy, one row per line (a text file's one field is `line`),
+  // uploaded into the server's data directory from the file source's form, which then reads it.
   await canvas.getByText('source1', { exact: true }).click();
   await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Soliloquy lines');
-  const path = page.getByRole('textbox', { name: 'Path', exact: true });
-  await path.fill(join(repoRoot, 'examples/word-count/data/words.txt'));
-  await path.press('Enter');
+  await page
+    .getByLabel('Upload a data file')
+    .setInputFiles(join(repoRoot, 'examples/word-count/data/words.txt'));
+  await expect(page.getByRole('textbox', { name: 'Path', exact: true })).toHaveValue('files/words.txt');
+  await expect(page.getByRole('combobox', { name: 'Choose a data file', exact: true })).toHaveValue(
+    'files/words.txt',
+  );
+  await expect(page.getByText('Uploaded words.txt (1.5 KiB) to the server’s data directory')).toBeVisible();
   await expect(page.getByRole('combobox', { name: 'Format', exact: true })).toHaveValue(/text|^$/);
 
   // Split each lower-cased line into words.

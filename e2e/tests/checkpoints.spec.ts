@@ -1,14 +1,14 @@
 /**
  * Checkpoint and restore by click, and what survives a reload.
  *
- * The stock-monitoring template, slowed down in the editor to one trade every 4 seconds so that a person (and
- * this test) can watch its state: trigger a checkpoint and see it complete in the history; read the state the
+ * The stock-monitoring template, slowed down in the editor to one trade every 4 seconds (and without its
+ * periodic checkpoints) so that a person (and this test) can watch its state: trigger a checkpoint and see it complete in the history; read the state the
  * checkpoint holds; let the live state move on; restore the checkpoint; the live state shows the checkpoint's
  * values again (the source rewinds to the checkpoint's position and the next trade is due 4 s after the
  * restore). Then reload: the run's checkpoint history, the pipeline and its versions are still there.
  */
 import { expect, type Locator, type Page, test } from '@playwright/test';
-import { openNewFromTemplate, shoot } from './support';
+import { openNewFromTemplate, shoot } from './test-support';
 
 /** Every row of a state table as text cells (the table holds a handful of keys: all rows are rendered). */
 async function stateRows(table: Locator): Promise<string[][]> {
@@ -36,6 +36,12 @@ async function createSlowTicker(page: Page): Promise<string> {
   const rate = page.getByRole('spinbutton', { name: /^Rows per second/ });
   await rate.fill('0.25');
   await expect(rate).toHaveValue('0.25');
+  // No periodic checkpoints (the template takes one every 3 s): the one this test triggers is the newest.
+  await page.getByRole('button', { name: 'Job settings', exact: true }).click();
+  const interval = page.getByRole('spinbutton', { name: 'Checkpoint interval', exact: true });
+  await interval.fill('0');
+  await interval.press('Enter');
+  await expect(interval).toHaveValue('0');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Saved as version 2')).toBeVisible();
   return pipelineUrl;

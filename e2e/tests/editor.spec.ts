@@ -4,7 +4,7 @@
  * invalid condition typed into the filter's form shows its error inline. Screenshots go to e2e/artifacts/.
  */
 import { expect, test } from '@playwright/test';
-import { countOf, openNewWordCount, shoot } from './support';
+import { countOf, openNewWordCount, shoot } from './test-support';
 
 test('edit the word-count pipeline: refused connection, inline expression error', async ({ page }) => {
   await page.goto('/');

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { artifacts, openNewWordCount, shoot } from './support';
+import { artifacts, openNewWordCount, shoot } from './test-support';
 
 /** The inspector's panel only, in a window tall enough to show all of it, light and dark. */
 async function shootInspector(page: Page, name: string): Promise<void> {

@@ -1,7 +1,6 @@
 /**
- * The run view, live: the stock-monitoring template, paced so that it keeps running (its datagen source at
- * 200 rows/s with no end, periodic checkpoints rare — the templates themselves are bounded and finish in about
- * a second), is created as a pipeline and run from the pipelines page. The run view shows the throughput chart and the event log
+ * The run view, live: the stock-monitoring template at 200 rows/s with periodic checkpoints rare (the one the
+ * test triggers stays the newest), created as a pipeline and run from the pipelines page. The run view shows the throughput chart and the event log
  * ("started"); a triggered checkpoint appears in the duration chart's summary and in the log; Stop asks for
  * confirmation, and confirming it ends the run. Screenshots (light and dark) go to e2e/artifacts/.
  */
@@ -9,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { artifacts, shoot } from './support';
+import { artifacts, shoot } from './test-support';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -5,7 +5,7 @@
  * Screenshots of each screen (light and dark) go to e2e/artifacts/.
  */
 import { expect, test } from '@playwright/test';
-import { countOf, shoot } from './support';
+import { countOf, shoot } from './test-support';
 
 test('create the word-count pipeline from its template, run it, read the count of "the"', async ({
   page,
@@ -33,8 +33,17 @@ test('create the word-count pipeline from its template, run it, read the count o
   const before = await wordCountRows.count();
   await shoot(page, '01-pipelines');
 
-  // Create a pipeline from the word-count template: it appears in the list.
+  // The cards say which templates stream and which finish.
+  const card = (name: string) =>
+    templates.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+  await expect(card('word-count')).toContainText('Bounded · finishes');
+  await expect(card('stock-monitoring')).toContainText('Live · 50 rows/s');
+
+  // Create a pipeline from the word-count template: the editor opens with it, and it is in the list.
   await page.getByRole('button', { name: 'Create pipeline from word-count', exact: true }).click();
+  await expect(page).toHaveURL(/\/pipelines\/(?!new$)[A-Za-z0-9_-]+$/);
+  await expect(page.getByRole('region', { name: 'Canvas' }).getByText('Count per word')).toBeVisible();
+  await page.goto('/');
   await expect(wordCountRows).toHaveCount(before + 1);
   await shoot(page, '02-pipeline-created');
 

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { shoot } from './support';
+import { shoot } from './test-support';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const wordCountFile = join(here, '../../examples/word-count/job.json');

@@ -15,7 +15,7 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Stable codes of the errors that end a command with exit code 2 (shown in `--json` output). */
-export type CliErrorCode = 'usage' | 'file-unreadable' | 'not-json';
+export type CliErrorCode = 'usage' | 'file-unreadable' | 'not-json' | 'flink-unavailable';
 
 /** An error a person can fix: printed as a one-line message (plus details), never with a stack trace. */
 export class CliError extends Error {

@@ -1,10 +1,11 @@
 /**
  * Every `examples/<name>/job.json` is a valid spec with zero problems, and is fit to be a studio template:
- * named after its directory, described, laid out, bounded, with its data files beside it, small.
+ * named after its directory, described, laid out, live at a human rate (or reading a file to its end) with a
+ * bound for tests in examples/bounds.json, with its data files beside it, small.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { validateSpec } from '@flowstate/spec';
+import { boundSources, isBounded, type SourceBounds, validateSpec } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import { examplesDir } from './run-cli';
 
@@ -14,6 +15,12 @@ const names = readdirSync(examplesDir, { withFileTypes: true })
   .sort();
 
 const MAX_DATA_BYTES = 100 * 1024;
+
+/** How many rows each generator source reads when a test runs the example to its end. */
+const bounds = JSON.parse(readFileSync(path.join(examplesDir, 'bounds.json'), 'utf8')) as Record<
+  string,
+  SourceBounds
+>;
 
 describe('examples', () => {
   it('are there, each in its own directory with a job.json', () => {
@@ -30,6 +37,10 @@ describe('examples', () => {
       ]),
     );
     for (const name of names) expect(existsSync(path.join(examplesDir, name, 'job.json')), name).toBe(true);
+  });
+
+  it('bounds.json names examples that exist', () => {
+    expect(Object.keys(bounds).every((name) => names.includes(name))).toBe(true);
   });
 
   it('are each listed in examples/README.md', () => {
@@ -63,14 +74,24 @@ describe('examples', () => {
       }
     });
 
-    it('is bounded, so that it finishes', () => {
+    it('reads files to their end, or generates a live stream at a human rate that bounds.json can bound', () => {
+      const bounded = boundSources(document, bounds[name] ?? {});
+      expect(isBounded(bounded), 'every generator source has a bound in examples/bounds.json').toBe(true);
       for (const node of document.nodes) {
-        if (node.kind !== 'source') continue;
-        if (node.connector.type === 'datagen' || node.connector.type === 'nexmark') {
-          expect(node.connector.count, node.id).toBeGreaterThan(0);
-          expect(node.connector.seed, `${node.id}: a fixed seed`).toBeTypeOf('number');
-        }
+        if (node.kind !== 'source' || node.connector.type === 'file') continue;
+        expect(node.connector.count, `${node.id}: live (no count)`).toBeUndefined();
+        const rate =
+          node.connector.type === 'datagen' ? node.connector.rowsPerSecond : node.connector.eventsPerSecond;
+        expect(rate, `${node.id}: rows a second`).toBeGreaterThanOrEqual(10);
+        expect(rate, `${node.id}: rows a second`).toBeLessThanOrEqual(1000);
+        expect(node.connector.seed, `${node.id}: a fixed seed`).toBeTypeOf('number');
+        expect(bounds[name]?.[node.id], `${node.id}: rows in a bounded run`).toBeGreaterThan(0);
       }
+    });
+
+    it('checkpoints every few seconds when it is live', () => {
+      if (isBounded(document)) return;
+      expect(document.settings.checkpointing.intervalMs).toBe(3000);
     });
 
     it('has its data files beside it, each under 100 KB', () => {

@@ -9,6 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createFsCheckpointStorage } from '@flowstate/engine';
+import { Prng } from '@flowstate/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LiveCli } from './support/cli-process';
 import {
@@ -20,7 +21,6 @@ import {
   sequenceProblems,
   TempDirs,
 } from './support/output';
-import { Prng } from './support/prng';
 import { countingSpec, writeSpec } from './support/specs';
 
 const temp = new TempDirs();

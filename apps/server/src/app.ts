@@ -13,11 +13,12 @@ import { type Db, openDb } from './db/index';
 import type { Env } from './env';
 import { fileAccessOf, serverFilePolicy } from './files/policy';
 import { DataFiles } from './files/store';
-import { JobEventRecorder } from './http/recorder';
 import { registerRoutes } from './http/routes';
 import { allowedHostNames, DEFAULT_BODY_LIMIT, installSafety } from './http/safety';
 import { JobManager } from './jobs/index';
+import { FlinkDeployService } from './services/flink-deploy';
 import { JobService } from './services/jobs';
+import { JobEventRecorder } from './services/recorder';
 import { SocketHub } from './socket/hub';
 
 export const SERVER_VERSION = '0.1.0';
@@ -51,6 +52,8 @@ export interface FlowstateServer {
   close(): Promise<void>;
   jobs: JobService;
   files: DataFiles;
+  /** Export to Flink SQL and Deploy to Flink. */
+  flink: FlinkDeployService;
   /** Resolves once the jobs interrupted by a previous server process have been started again (or failed to). */
   resumed: Promise<void>;
 }
@@ -71,7 +74,13 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
   const policy = serverFilePolicy(env);
   const ownsManager = opts.manager === undefined;
   const manager =
-    opts.manager ?? new JobManager({ dataDir: env.dataDir, files: policy, jobMemoryMb: env.jobMemoryMb });
+    opts.manager ??
+    new JobManager({
+      dataDir: env.dataDir,
+      files: policy,
+      jobMemoryMb: env.jobMemoryMb,
+      archiveRows: env.outputKeepRows,
+    });
   const allowedHosts = allowedHostNames(env.host, env.allowedHosts);
 
   const app = Fastify({
@@ -114,20 +123,37 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
   const recorder = new JobEventRecorder(db, hub, app.log);
   const stopListening = manager.on((e) => recorder.handle(e));
 
+  const fileAccess = fileAccessOf(env.dataDir, policy);
   const jobs = new JobService({
     db,
     manager,
     recorder,
     dataDir: env.dataDir,
-    fileAccess: fileAccessOf(env.dataDir, policy),
+    fileAccess,
     maxRunningJobs: env.maxRunningJobs,
+  });
+  const flink = new FlinkDeployService({
+    db,
+    fileAccess,
+    gatewayUrl: env.flinkGateway,
+    dashboardUrl: env.flinkDashboard,
+    log: app.log,
   });
   const files = new DataFiles(env.dataDir, {
     maxFileBytes: env.uploadMaxBytes,
     quotaBytes: env.filesMaxBytes,
   });
-  // Jobs the previous server process was running start again from their newest checkpoints.
-  const resumed = jobs.resumeInterrupted();
+  // Jobs the previous server process was running start again from their newest checkpoints; deployments it was
+  // submitting to Flink are recorded as cut off.
+  const resumed = Promise.all([
+    jobs.resumeInterrupted(),
+    flink.recoverInterrupted().then(
+      (n) => {
+        if (n > 0) app.log.warn(`${n} deployment(s) to Flink were cut off by the previous server's stop`);
+      },
+      (e: unknown) => app.log.error({ err: e }, 'marking cut-off Flink deployments failed'),
+    ),
+  ]).then(() => {});
 
   const registeredRoutes: Array<{ method: string; url: string }> = [];
   app.addHook('onRoute', (r) => {
@@ -140,6 +166,7 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
       manager,
       jobs,
       files,
+      flink,
       startedAt: Date.now(),
       secured: env.token !== undefined,
       version: SERVER_VERSION,
@@ -159,6 +186,7 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
     registeredRoutes,
     jobs,
     files,
+    flink,
     resumed,
     async listen() {
       await app.listen({ host: env.host, port: env.port });
@@ -172,6 +200,7 @@ export async function createServer(opts: CreateServerOptions): Promise<Flowstate
         await resumed.catch(() => {});
         hub.close();
         await app.close();
+        await flink.idle();
         if (ownsManager) {
           // Running jobs are suspended, not cancelled: the next server process resumes them.
           await jobs.noteSuspended();

@@ -14,6 +14,11 @@
  *   FLOWSTATE_MAX_RUNNING_JOBS  jobs that may run at once (default 8)
  *   FLOWSTATE_UPLOAD_MAX_BYTES  the largest uploaded data file (default 100 MiB)
  *   FLOWSTATE_FILES_MAX_BYTES   all uploaded data files together at most (default 2 GiB)
+ *   FLOWSTATE_FLINK_GATEWAY     a Flink SQL Gateway's REST endpoint (http://host:port): enables Deploy to Flink
+ *   FLOWSTATE_FLINK_DASHBOARD   that cluster's REST API / web dashboard (default: what the gateway's configuration
+ *                               names, when it answers)
+ *   FLOWSTATE_OUTPUT_KEEP_ROWS  newest rows of each collect sink stored for a job, readable once it no longer
+ *                               runs (default 1000; 0 stores none)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +45,36 @@ const OriginSchema = z.string().refine(
   },
 );
 
+/** An http(s) base URL without credentials, query or fragment; trailing slashes dropped. */
+const baseUrl = (name: string, example: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .refine(
+        (s) => {
+          try {
+            const u = new URL(s);
+            return (
+              (u.protocol === 'http:' || u.protocol === 'https:') &&
+              u.username === '' &&
+              u.password === '' &&
+              u.search === '' &&
+              u.hash === ''
+            );
+          } catch {
+            return false;
+          }
+        },
+        {
+          message: `${name} must be an http(s) URL without credentials, query or fragment (e.g. ${example})`,
+        },
+      )
+      .transform((s) => s.replace(/\/+$/, ''))
+      .optional(),
+  );
+
 const list = (s: string | undefined) =>
   s === undefined
     ? []
@@ -59,69 +94,86 @@ const positiveInt = (name: string, max: number, dflt: number) =>
       .default(dflt),
   );
 
-export const EnvSchema = z.object({
-  FLOWSTATE_DATA_DIR: z.preprocess(blankToUndefined, z.string().optional()),
-  DATABASE_URL: z.preprocess(blankToUndefined, z.string().optional()),
-  HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
-  PORT: z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number('PORT must be a number')
-      .int('PORT must be a whole number')
-      .min(0, 'PORT must be between 0 and 65535')
-      .max(65535, 'PORT must be between 0 and 65535')
-      .default(4000),
-  ),
-  FLOWSTATE_TOKEN: z.preprocess(
-    blankToUndefined,
-    z.string().min(8, 'FLOWSTATE_TOKEN must be at least 8 characters').optional(),
-  ),
-  FLOWSTATE_STUDIO_ORIGIN: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .optional()
-      .transform((s) => (s === undefined ? DEFAULT_STUDIO_ORIGINS : s.split(',').map((o) => o.trim())))
-      .pipe(z.array(OriginSchema).min(1)),
-  ),
-  FLOWSTATE_ALLOWED_HOSTS: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .optional()
-      .transform(list)
-      .pipe(
-        z.array(
-          z
-            .string()
-            .regex(
-              /^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/,
-              'a host is a name or address without a port (e.g. flowstate.example.com)',
-            ),
+export const EnvSchema = z
+  .object({
+    FLOWSTATE_DATA_DIR: z.preprocess(blankToUndefined, z.string().optional()),
+    DATABASE_URL: z.preprocess(blankToUndefined, z.string().optional()),
+    HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+    PORT: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number('PORT must be a number')
+        .int('PORT must be a whole number')
+        .min(0, 'PORT must be between 0 and 65535')
+        .max(65535, 'PORT must be between 0 and 65535')
+        .default(4000),
+    ),
+    FLOWSTATE_TOKEN: z.preprocess(
+      blankToUndefined,
+      z.string().min(8, 'FLOWSTATE_TOKEN must be at least 8 characters').optional(),
+    ),
+    FLOWSTATE_STUDIO_ORIGIN: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .optional()
+        .transform((s) => (s === undefined ? DEFAULT_STUDIO_ORIGINS : s.split(',').map((o) => o.trim())))
+        .pipe(z.array(OriginSchema).min(1)),
+    ),
+    FLOWSTATE_ALLOWED_HOSTS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .optional()
+        .transform(list)
+        .pipe(
+          z.array(
+            z
+              .string()
+              .regex(
+                /^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/,
+                'a host is a name or address without a port (e.g. flowstate.example.com)',
+              ),
+          ),
         ),
-      ),
-  ),
-  FLOWSTATE_FILE_ROOTS: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .optional()
-      .transform(list)
-      .pipe(
-        z.array(
-          z.string().refine((p) => path.isAbsolute(p), {
-            message: 'each file root must be an absolute directory path',
-          }),
+    ),
+    FLOWSTATE_FILE_ROOTS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .optional()
+        .transform(list)
+        .pipe(
+          z.array(
+            z.string().refine((p) => path.isAbsolute(p), {
+              message: 'each file root must be an absolute directory path',
+            }),
+          ),
         ),
-      ),
-  ),
-  FLOWSTATE_JOB_MEMORY_MB: positiveInt('FLOWSTATE_JOB_MEMORY_MB', 65_536, 1024).pipe(
-    z.number().min(64, 'FLOWSTATE_JOB_MEMORY_MB must be at least 64'),
-  ),
-  FLOWSTATE_MAX_RUNNING_JOBS: positiveInt('FLOWSTATE_MAX_RUNNING_JOBS', 1000, 8),
-  FLOWSTATE_UPLOAD_MAX_BYTES: positiveInt('FLOWSTATE_UPLOAD_MAX_BYTES', 2 ** 40, 100 * 1024 * 1024),
-  FLOWSTATE_FILES_MAX_BYTES: positiveInt('FLOWSTATE_FILES_MAX_BYTES', 2 ** 44, 2 * 1024 ** 3),
-});
+    ),
+    FLOWSTATE_JOB_MEMORY_MB: positiveInt('FLOWSTATE_JOB_MEMORY_MB', 65_536, 1024).pipe(
+      z.number().min(64, 'FLOWSTATE_JOB_MEMORY_MB must be at least 64'),
+    ),
+    FLOWSTATE_MAX_RUNNING_JOBS: positiveInt('FLOWSTATE_MAX_RUNNING_JOBS', 1000, 8),
+    FLOWSTATE_UPLOAD_MAX_BYTES: positiveInt('FLOWSTATE_UPLOAD_MAX_BYTES', 2 ** 40, 100 * 1024 * 1024),
+    FLOWSTATE_FILES_MAX_BYTES: positiveInt('FLOWSTATE_FILES_MAX_BYTES', 2 ** 44, 2 * 1024 ** 3),
+    FLOWSTATE_OUTPUT_KEEP_ROWS: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number('FLOWSTATE_OUTPUT_KEEP_ROWS must be a number')
+        .int('FLOWSTATE_OUTPUT_KEEP_ROWS must be a whole number')
+        .min(0, 'FLOWSTATE_OUTPUT_KEEP_ROWS must not be negative')
+        .max(100_000, 'FLOWSTATE_OUTPUT_KEEP_ROWS must be at most 100000')
+        .default(1000),
+    ),
+    FLOWSTATE_FLINK_GATEWAY: baseUrl('FLOWSTATE_FLINK_GATEWAY', 'http://127.0.0.1:8083'),
+    FLOWSTATE_FLINK_DASHBOARD: baseUrl('FLOWSTATE_FLINK_DASHBOARD', 'http://127.0.0.1:8081'),
+  })
+  .refine((e) => e.FLOWSTATE_FLINK_DASHBOARD === undefined || e.FLOWSTATE_FLINK_GATEWAY !== undefined, {
+    path: ['FLOWSTATE_FLINK_DASHBOARD'],
+    message:
+      'FLOWSTATE_FLINK_DASHBOARD needs FLOWSTATE_FLINK_GATEWAY: deploying goes through the SQL Gateway (e.g. http://127.0.0.1:8083)',
+  });
 
 export interface Env {
   /** Absolute path of the data directory. */
@@ -139,6 +191,12 @@ export interface Env {
   maxRunningJobs: number;
   uploadMaxBytes: number;
   filesMaxBytes: number;
+  /** Flink SQL Gateway to deploy to (no trailing slash); undefined: Deploy to Flink is not configured. */
+  flinkGateway: string | undefined;
+  /** That cluster's REST API and web dashboard; undefined: asked of the gateway. */
+  flinkDashboard: string | undefined;
+  /** Newest rows of each collect sink stored per job (0: none). */
+  outputKeepRows: number;
 }
 
 export class EnvError extends Error {
@@ -166,5 +224,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     maxRunningJobs: e.FLOWSTATE_MAX_RUNNING_JOBS,
     uploadMaxBytes: e.FLOWSTATE_UPLOAD_MAX_BYTES,
     filesMaxBytes: e.FLOWSTATE_FILES_MAX_BYTES,
+    flinkGateway: e.FLOWSTATE_FLINK_GATEWAY,
+    flinkDashboard: e.FLOWSTATE_FLINK_DASHBOARD,
+    outputKeepRows: e.FLOWSTATE_OUTPUT_KEEP_ROWS,
   };
 }

@@ -23,6 +23,18 @@ async function main(): Promise<void> {
   log.info(
     `Flowstate server listening on ${url} (REST ${url}/api, socket.io ${url}/socket.io, OpenAPI ${url}/api/openapi.json); data in ${env.dataDir}${env.token ? '; token required' : ''}`,
   );
+  if (env.flinkGateway !== undefined) {
+    // Not a condition to start: Flink may come up later. Say what it answers now.
+    void server.flink
+      .info()
+      .then((i) =>
+        i.error !== null
+          ? log.warn(`Deploy to Flink: ${i.error} (deployments fail until it answers)`)
+          : log.info(
+              `Deploy to Flink: Flink ${i.flinkVersion} through the SQL Gateway at ${i.gatewayUrl}${i.dashboardUrl ? `, dashboard ${i.dashboardUrl}` : " (no REST API found: set FLOWSTATE_FLINK_DASHBOARD to follow the jobs' status)"}`,
+            ),
+      );
+  }
   if (env.host !== '127.0.0.1' && env.host !== 'localhost' && env.host !== '::1' && !env.token) {
     log.warn(`listening on ${env.host} without FLOWSTATE_TOKEN: anyone who can reach this port can run jobs`);
   }

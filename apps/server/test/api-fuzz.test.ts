@@ -41,6 +41,35 @@ const ODD_STRINGS = [
   "'",
 ];
 
+/**
+ * Requests that once broke the contract, kept as named regression cases (found by a hostile-client review,
+ * 2026-12): Fastify's own bodies for a URL it cannot decode or a parameter past its length limit.
+ */
+const REGRESSIONS: Array<{ name: string; method: 'GET' | 'PUT'; url: string; status: number; code: string }> =
+  [
+    {
+      name: 'a URL that does not decode',
+      method: 'GET',
+      url: '/api/pipelines/%zz',
+      status: 400,
+      code: 'invalid-request',
+    },
+    {
+      name: 'an id past the router’s parameter limit',
+      method: 'GET',
+      url: `/api/pipelines/${'a'.repeat(300)}`,
+      status: 400,
+      code: 'invalid-request',
+    },
+    {
+      name: 'an upload name that leaves the directory',
+      method: 'PUT',
+      url: '/api/files/..%2Fx',
+      status: 400,
+      code: 'invalid-request',
+    },
+  ];
+
 describe('API fuzz', () => {
   const data = tempDataDir();
   let t: TestServer;
@@ -81,6 +110,16 @@ describe('API fuzz', () => {
     data.remove();
   });
 
+  it.each(REGRESSIONS)('(regression) $name: $status $code', async (r) => {
+    const res = await t.server.app.inject({
+      method: r.method,
+      url: r.url,
+      ...(r.method === 'PUT' ? { headers: { 'content-type': 'text/plain' }, payload: 'x' } : {}),
+    });
+    expect(res.statusCode).toBe(r.status);
+    expect(ErrorBodySchema.parse(JSON.parse(res.body)).error.code).toBe(r.code);
+  });
+
   it(`answers ${REQUESTS} seeded random requests over every route without a 5xx, in the contract shape`, async () => {
     const doc = (await t.api.get('/api/openapi.json')).body as {
       paths: Record<string, Record<string, unknown>>;
@@ -88,7 +127,7 @@ describe('API fuzz', () => {
     const operations = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path: p })),
     );
-    expect(operations.length).toBe(24);
+    expect(operations.length).toBe(31);
     const prng = new Prng(SEED);
     const goodIds = () => prng.pick([...pipelineIds, jobId]);
 
@@ -96,6 +135,7 @@ describe('API fuzz', () => {
       const r = prng.next();
       if (r < 0.35) {
         if (name === 'checkpointId') return String(prng.int(0, 3));
+        if (name === 'version') return String(prng.int(0, 3));
         if (name === 'nodeId') return prng.pick(['events', 'totals', 'out', 'byKey', 'nope']);
         if (name === 'name') return prng.pick(['a.txt', 'data.csv', 'x']);
         return goodIds();
@@ -133,6 +173,9 @@ describe('API fuzz', () => {
             '__proto__',
             'nodes',
             'description',
+            'jobId',
+            'restoreFrom',
+            'allowNonRestoredState',
           ];
           return Object.fromEntries(
             Array.from({ length: prng.int(0, 4) }, () => [prng.pick(keys), jsonValue(depth + 1)]),

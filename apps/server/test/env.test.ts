@@ -18,6 +18,9 @@ describe('loadEnv', () => {
       maxRunningJobs: 8,
       uploadMaxBytes: 100 * 1024 * 1024,
       filesMaxBytes: 2 * 1024 ** 3,
+      flinkGateway: undefined,
+      flinkDashboard: undefined,
+      outputKeepRows: 1000,
     });
   });
 
@@ -53,5 +56,24 @@ describe('loadEnv', () => {
     expect(bad).toThrow(/FLOWSTATE_TOKEN: .*at least 8/);
     expect(bad).toThrow(/FLOWSTATE_STUDIO_ORIGIN.*no path/);
     expect(() => loadEnv({ PORT: '70000' })).toThrow(/between 0 and 65535/);
+  });
+
+  it('takes a Flink SQL Gateway and dashboard as http(s) URLs (trailing slashes dropped), and says what is wrong', () => {
+    expect(
+      loadEnv({
+        FLOWSTATE_FLINK_GATEWAY: 'http://127.0.0.1:8083/',
+        FLOWSTATE_FLINK_DASHBOARD: 'https://flink.example:8081',
+      }),
+    ).toMatchObject({ flinkGateway: 'http://127.0.0.1:8083', flinkDashboard: 'https://flink.example:8081' });
+    expect(loadEnv({ FLOWSTATE_FLINK_GATEWAY: ' ' })).toMatchObject({ flinkGateway: undefined });
+    expect(() => loadEnv({ FLOWSTATE_FLINK_GATEWAY: '127.0.0.1:8083' })).toThrow(
+      'FLOWSTATE_FLINK_GATEWAY: FLOWSTATE_FLINK_GATEWAY must be an http(s) URL without credentials, query or fragment (e.g. http://127.0.0.1:8083)',
+    );
+    expect(() => loadEnv({ FLOWSTATE_FLINK_GATEWAY: 'http://user:pw@host:8083' })).toThrow(
+      /FLOWSTATE_FLINK_GATEWAY: .*without credentials/,
+    );
+    expect(() => loadEnv({ FLOWSTATE_FLINK_DASHBOARD: 'http://127.0.0.1:8081' })).toThrow(
+      'FLOWSTATE_FLINK_DASHBOARD: FLOWSTATE_FLINK_DASHBOARD needs FLOWSTATE_FLINK_GATEWAY',
+    );
   });
 });

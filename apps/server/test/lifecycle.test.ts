@@ -27,6 +27,7 @@ describe('a pipeline from creation to a restore after a server restart', () => {
   let jobId: string;
   let checkpointId: number;
   let checkpointState: Map<string, { n: number; total: number }>;
+  let savepointId: number;
 
   beforeAll(async () => {
     t = await startServer(data.dir);
@@ -235,6 +236,7 @@ describe('a pipeline from creation to a restore after a server restart', () => {
     expect(r.body.job).toMatchObject({ id: jobId, status: 'cancelled' });
     expect(r.body.job.endedAt).not.toBeNull();
     expect(r.body.savepoint).toMatchObject({ kind: 'savepoint', trigger: 'stop', status: 'completed' });
+    savepointId = r.body.savepoint.checkpointId;
     const again = await t.api.post(`/api/jobs/${jobId}/stop`, {});
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('job-not-running');
@@ -252,14 +254,18 @@ describe('a pipeline from creation to a restore after a server restart', () => {
     const versions = await t.api.get(`/api/pipelines/${pipelineId}/versions`);
     expect(versions.body.versions).toHaveLength(2);
     const job = await t.api.get(`/api/jobs/${jobId}`);
-    expect(job.body).toMatchObject({ id: jobId, status: 'cancelled', live: false, metrics: null });
+    // Its final figures were stored as it stopped.
+    expect(job.body).toMatchObject({ id: jobId, status: 'cancelled', live: false, metricsLive: false });
+    expect(job.body.metrics.status).toBe('cancelled');
     const cps = await t.api.get(`/api/jobs/${jobId}/checkpoints`);
     const ids = cps.body.checkpoints.map((c: { checkpointId: number }) => c.checkpointId);
     expect(ids).toContain(checkpointId);
+    // Its state: the newest checkpoint's, the savepoint it stopped with.
     const live = await t.api.get(`/api/jobs/${jobId}/state/totals`);
-    expect(live.status).toBe(409);
-    expect(live.body.error.code).toBe('job-not-running');
-    expect(live.body.error.message).toMatch(/checkpoints\/:checkpointId\/state/);
+    expect(live.status).toBe(200);
+    expect(live.body).toMatchObject({ live: false, checkpointId: savepointId });
+    const sp = await t.api.get(`/api/jobs/${jobId}/checkpoints/${savepointId}/state/totals`);
+    expect(live.body.entries).toEqual(sp.body.entries);
     const old = await t.api.get(`/api/jobs/${jobId}/checkpoints/${checkpointId}/state/totals`);
     expect(byKey(old.body.entries)).toEqual(checkpointState);
 

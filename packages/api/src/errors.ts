@@ -32,12 +32,30 @@ export const ERROR_CODES = {
   /** A pipeline with running jobs cannot be deleted. 409. */
   pipelineInUse: 'pipeline-in-use',
   /**
+   * A start from a checkpoint would lose state: the checkpoint holds state for nodes the spec no longer has, or
+   * whose state layout changed. `details.report` is the compatibility report; `allowNonRestoredState: true`
+   * drops that state. Also a checkpoint that cannot be restored into the spec at all (another maxParallelism). 409.
+   */
+  incompatibleState: 'incompatible-state',
+  /**
    * Another operation on the same job (stop, stop with savepoint, restore, trigger) is under way; the message
    * says which and since when. 409.
    */
   operationInProgress: 'operation-in-progress',
   /** No uploaded file of that name. 404. */
   fileNotFound: 'file-not-found',
+  /** No Flink deployment with that id. 404. */
+  deploymentNotFound: 'deployment-not-found',
+  /**
+   * The pipeline version cannot be exported to Flink SQL (a construct Flink SQL cannot express, a source with no
+   * Flink connector, a file path jobs may not use); `details.problems` name each node and what to change. 422.
+   */
+  flinkExportRefused: 'flink-export-refused',
+  /**
+   * No Flink SQL Gateway is configured (FLOWSTATE_FLINK_GATEWAY is unset), so nothing can be deployed to Flink or
+   * cancelled there; the message says how to configure one. 409.
+   */
+  flinkNotConfigured: 'flink-not-configured',
   /** The Host header is not one this server answers to (DNS rebinding guard; FLOWSTATE_ALLOWED_HOSTS). 421. */
   misdirectedRequest: 'misdirected-request',
   /** As many jobs as the server allows already run (FLOWSTATE_MAX_RUNNING_JOBS); the message says the limit. 429. */
@@ -95,8 +113,12 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   'checkpoint-unavailable': 409,
   'operation-failed': 409,
   'pipeline-in-use': 409,
+  'incompatible-state': 409,
   'operation-in-progress': 409,
   'file-not-found': 404,
+  'deployment-not-found': 404,
+  'flink-export-refused': 422,
+  'flink-not-configured': 409,
   'misdirected-request': 421,
   'too-many-jobs': 429,
   'storage-full': 507,

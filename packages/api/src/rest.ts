@@ -5,8 +5,28 @@
  * Timestamps are ISO 8601 strings (UTC). A job spec in a request is accepted as any JSON (`SpecInputSchema`)
  * and checked by `validateSpec` from `@flowstate/spec`, whose problems come back in a 422's `details`.
  */
-import type { Problem } from '@flowstate/spec';
-import { NodeIdSchema } from '@flowstate/spec';
+import {
+  CheckpointKindSchema,
+  CheckpointTriggerSchema,
+  OutputPageSchema as ContractOutputPageSchema,
+  StatePageSchema as ContractStatePageSchema,
+  JOB_STATUSES,
+  type JobMetrics,
+  JobMetricsSchema,
+  type JobStatus,
+  JobStatusSchema,
+  NodeIdSchema,
+  type NodeMetrics,
+  NodeMetricsSchema,
+  type Problem,
+  type RestoreCompatibility,
+  RestoreCompatibilitySchema,
+  type StateEntry,
+  StateEntrySchema,
+  type StateKey,
+  StateKeySchema,
+  TERMINAL_JOB_STATUSES,
+} from '@flowstate/spec';
 import { z } from 'zod';
 
 // ------------------------------------------------------------------------------------------ building blocks
@@ -51,9 +71,9 @@ type _ProblemMatches = [Problem] extends [z.infer<typeof ProblemSchema>]
 const _problemMatches: _ProblemMatches = true;
 void _problemMatches;
 
-/** A state key (what `keyBy` produced: a string, number, boolean or null). */
-export const KeySchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-export type Key = z.infer<typeof KeySchema>;
+/** A state key (what `keyBy` produced: a string, number, boolean or null): the job contract's. */
+export const KeySchema = StateKeySchema;
+export type Key = StateKey;
 
 export const RowSchema = z.record(z.string(), z.unknown()).describe('A row: a flat JSON object');
 export type Row = z.infer<typeof RowSchema>;
@@ -150,11 +170,9 @@ export type ValidateResult = z.infer<typeof ValidateResultSchema>;
 
 // --------------------------------------------------------------------------------------------------- jobs
 
-export const JOB_STATUSES = ['created', 'running', 'restarting', 'finished', 'failed', 'cancelled'] as const;
-export const JobStatusSchema = z.enum(JOB_STATUSES);
-export type JobStatus = z.infer<typeof JobStatusSchema>;
-/** Statuses a job does not leave. */
-export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['finished', 'failed', 'cancelled'];
+export type { JobMetrics, JobStatus, NodeMetrics };
+// Statuses, metrics, checkpoint kinds and pages of state and output are the job contract's (@flowstate/spec).
+export { JOB_STATUSES, JobMetricsSchema, JobStatusSchema, NodeMetricsSchema, TERMINAL_JOB_STATUSES };
 
 export const JobSchema = z.object({
   id: IdSchema,
@@ -181,40 +199,19 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
-export const NodeMetricsSchema = z.object({
-  nodeId: z.string(),
-  kind: z.string(),
-  parallelism: z.number().int(),
-  recordsIn: z.number(),
-  recordsOut: z.number(),
-  rowErrors: z.number(),
-  lateRowsDropped: z.number(),
-  /** Minimum over the node's subtasks; null before the first watermark (and for +∞ after the end). */
-  watermark: z.number().nullable(),
-  numKeys: z.number(),
-  backpressureMs: z.number(),
-  recordsInPerSec: z.number(),
-  recordsOutPerSec: z.number(),
-});
-export type NodeMetrics = z.infer<typeof NodeMetricsSchema>;
-
-export const JobMetricsSchema = z.object({
-  status: JobStatusSchema,
-  /** Epoch ms. */
-  startedAt: z.number(),
-  uptimeMs: z.number(),
-  restarts: z.number().int(),
-  rowErrors: z.number(),
-  nodes: z.array(NodeMetricsSchema),
-});
-export type JobMetrics = z.infer<typeof JobMetricsSchema>;
-
-/** `GET /api/jobs/:id`: the row, its spec, and live figures while the engine runs it. */
+/**
+ * `GET /api/jobs/:id`: the row, its spec, and its figures — live while the engine runs it, afterwards the ones
+ * the server stored (the final figures of a finished, failed or cancelled job, also after a server restart).
+ */
 export const JobDetailSchema = JobSchema.extend({
   spec: SpecSchema,
   /** Whether the job manager is running this job now. */
   live: z.boolean(),
   metrics: JobMetricsSchema.nullable(),
+  /** true: `metrics` are the running engine's, now; false: stored (the job's last figures, as of `metricsAt`). */
+  metricsLive: z.boolean(),
+  /** When the stored figures were taken (null for live ones, or when there are none). */
+  metricsAt: TimestampSchema.nullable(),
 });
 export type JobDetail = z.infer<typeof JobDetailSchema>;
 
@@ -228,15 +225,63 @@ export type JobListQuery = z.infer<typeof JobListQuerySchema>;
 export const JobListSchema = z.object({ jobs: z.array(JobSchema) });
 export type JobList = z.infer<typeof JobListSchema>;
 
-/** Run a pipeline (its newest version, or `version`), or an ad-hoc spec. */
+/** A completed checkpoint or savepoint of a job, by the job and its number there. */
+export const CheckpointRefSchema = z.strictObject({
+  jobId: IdSchema,
+  checkpointId: z.number('checkpointId must be a number').int().min(0),
+});
+export type CheckpointRef = z.infer<typeof CheckpointRefSchema>;
+
+const restoreOptions = {
+  /**
+   * Start from this checkpoint or savepoint (Flink's `run -s`): state is matched to the spec's nodes by id; the
+   * start is refused (409 `incompatible-state`, with the compatibility report) when state would be lost.
+   */
+  restoreFrom: CheckpointRefSchema.optional(),
+  /** With `restoreFrom`: drop the state no node of the spec can take instead of refusing (Flink's flag). */
+  allowNonRestoredState: z.boolean().optional(),
+};
+
+/**
+ * Run a pipeline (its newest version, or `version`), or an ad-hoc spec — from the beginning of its sources, or
+ * from a checkpoint or savepoint of any job (Flink's stop → change → resume: the version may be an edited one).
+ */
 export const StartJobBodySchema = z.union([
   z.strictObject({
     pipelineId: IdSchema,
     version: z.number().int().min(1).optional(),
+    ...restoreOptions,
   }),
-  z.strictObject({ spec: SpecInputSchema }),
+  z.strictObject({ spec: SpecInputSchema, ...restoreOptions }),
 ]);
 export type StartJobBody = z.infer<typeof StartJobBodySchema>;
+
+// ----------------------------------------------------------------------------------- upgrade compatibility
+
+export type { RestoreCompatibility };
+export { RestoreCompatibilitySchema };
+
+/** `/api/pipelines/:id/versions/:version/…`: a pipeline and one of its version numbers. */
+export const VersionParamsSchema = z.strictObject({
+  id: IdSchema,
+  version: z.coerce.number('version must be a number').int('version must be a whole number').min(1),
+});
+
+/** `POST /api/pipelines/:id/versions/:version/compatibility`: restoring which checkpoint into that version. */
+export const CompatibilityBodySchema = CheckpointRefSchema.extend({
+  /** Report the state that cannot be restored as dropped rather than refused. */
+  allowNonRestoredState: z.boolean().optional(),
+});
+export type CompatibilityBody = z.infer<typeof CompatibilityBodySchema>;
+
+/** What starting the version from the checkpoint would do to each node's state (nothing is started). */
+export const CompatibilityResultSchema = z.object({
+  pipelineId: IdSchema,
+  version: z.number().int(),
+  from: CheckpointRefSchema.extend({ kind: CheckpointKindSchema }),
+  report: RestoreCompatibilitySchema,
+});
+export type CompatibilityResult = z.infer<typeof CompatibilityResultSchema>;
 
 export const StopJobBodySchema = z.strictObject({
   /** Take a savepoint first (Flink's stop-with-savepoint); the answer names it. */
@@ -248,8 +293,7 @@ export type StopJobBody = z.infer<typeof StopJobBodySchema>;
 
 export const CHECKPOINT_STATUSES = ['pending', 'completed', 'failed', 'discarded'] as const;
 export const CheckpointStatusSchema = z.enum(CHECKPOINT_STATUSES);
-export const CheckpointKindSchema = z.enum(['checkpoint', 'savepoint']);
-export const CheckpointTriggerSchema = z.enum(['periodic', 'manual', 'stop']);
+export { CheckpointKindSchema, CheckpointTriggerSchema };
 
 /** Per-operator figures of a checkpoint. */
 export const CheckpointOperatorSchema = z.object({
@@ -331,16 +375,20 @@ export const StateQuerySchema = z.strictObject({
 });
 export type StateQuery = z.infer<typeof StateQuerySchema>;
 
-export const StateEntrySchema = z.object({ key: KeySchema, value: z.unknown() });
-export type StateEntry = z.infer<typeof StateEntrySchema>;
+export type { StateEntry };
+export { StateEntrySchema };
 
-export const StatePageSchema = z.object({
+/**
+ * A page of a node's keyed state (the contract's), saying which node and where it came from: the job's engine
+ * (`live`), or a checkpoint (`checkpointId`) — asked for, or, for the live route of a job that no longer runs on
+ * this server, its newest retained checkpoint (for a finished job, the final one).
+ */
+export const StatePageSchema = ContractStatePageSchema.extend({
   nodeId: z.string(),
   /** Set when the page was read from a checkpoint. */
   checkpointId: z.number().int().nullable(),
-  entries: z.array(StateEntrySchema),
-  /** Pass as `cursor` for the next page; null on the last page. */
-  nextCursor: z.string().nullable(),
+  /** true: from the job's engine (running, or ended and still held by the server); false: from a checkpoint. */
+  live: z.boolean(),
 });
 export type StatePage = z.infer<typeof StatePageSchema>;
 
@@ -351,15 +399,16 @@ export const OutputQuerySchema = z.strictObject({
 });
 export type OutputQuery = z.infer<typeof OutputQuerySchema>;
 
-export const OutputPageSchema = z.object({
+/**
+ * Rows a collect sink kept (the contract's page), saying which node and where they came from: the job's engine
+ * (`live`), or what the server stored of them — the newest FLOWSTATE_OUTPUT_KEEP_ROWS rows, written as the job
+ * ran and when it ended — for a job that no longer runs on this server.
+ */
+export const OutputPageSchema = ContractOutputPageSchema.extend({
   nodeId: z.string(),
-  rows: z.array(RowSchema),
-  /** Sequence number of the first row. */
-  from: z.number().int(),
-  /** Sequence number the next row will get (ask `since=next` for what follows). */
-  next: z.number().int(),
-  /** Bumped by every rollback (restore): sequence numbers of an older epoch mean nothing any more. */
-  epoch: z.number().int(),
+  /** true: from the job's engine; false: the rows the server stored (as of `storedAt`). */
+  live: z.boolean(),
+  storedAt: TimestampSchema.nullable(),
 });
 export type OutputPage = z.infer<typeof OutputPageSchema>;
 
@@ -434,3 +483,124 @@ export const DataFileListSchema = z.object({
   maxFileBytes: z.number().int().positive(),
 });
 export type DataFileList = z.infer<typeof DataFileListSchema>;
+
+// ------------------------------------------------------------------------------------------ flink
+
+/**
+ * Something the exported script does not do exactly as Flowstate does (`@flowstate/flink-sql`'s notes; also a
+ * `-- note:` line in the script). `nodeId` is absent for job-wide notes.
+ */
+export const FlinkExportNoteSchema = z.object({
+  nodeId: z.string().optional(),
+  message: z.string(),
+});
+export type FlinkExportNote = z.infer<typeof FlinkExportNoteSchema>;
+
+/**
+ * `GET /api/pipelines/:id/versions/:version/flink-sql`: the version exported to a Flink SQL script. File paths are
+ * the absolute paths the server's file policy resolves them to (the Flink cluster must see the same files).
+ */
+export const FlinkSqlExportSchema = z.object({
+  pipelineId: IdSchema,
+  version: z.number().int(),
+  /** The spec's name. */
+  name: z.string(),
+  sql: z.string(),
+  notes: z.array(FlinkExportNoteSchema),
+});
+export type FlinkSqlExport = z.infer<typeof FlinkSqlExportSchema>;
+
+/** Flink's job states (org.apache.flink.api.common.JobStatus), as Flink's REST API names them. */
+export const FLINK_JOB_STATUSES = [
+  'INITIALIZING',
+  'CREATED',
+  'RUNNING',
+  'FAILING',
+  'FAILED',
+  'CANCELLING',
+  'CANCELED',
+  'FINISHED',
+  'RESTARTING',
+  'SUSPENDED',
+  'RECONCILING',
+] as const;
+
+/**
+ * A deployment's status: `SUBMITTING` while the script goes through the SQL Gateway, `SUBMIT_FAILED` when Flink
+ * (or the way to it) refused it — `error` says why — and then the Flink job's own status.
+ */
+export const FLINK_DEPLOYMENT_STATUSES = ['SUBMITTING', 'SUBMIT_FAILED', ...FLINK_JOB_STATUSES] as const;
+export const FlinkDeploymentStatusSchema = z.enum(FLINK_DEPLOYMENT_STATUSES);
+export type FlinkDeploymentStatus = z.infer<typeof FlinkDeploymentStatusSchema>;
+/** Statuses after which nothing changes any more (Flink's globally terminal job states, and a refused submit). */
+export const TERMINAL_FLINK_DEPLOYMENT_STATUSES: readonly FlinkDeploymentStatus[] = [
+  'SUBMIT_FAILED',
+  'FINISHED',
+  'FAILED',
+  'CANCELED',
+];
+
+/** A pipeline version deployed to a Flink cluster through its SQL Gateway. */
+export const FlinkDeploymentSchema = z.object({
+  id: IdSchema,
+  /** null once the pipeline is deleted (the deployment, and the job on Flink, stay). */
+  pipelineId: IdSchema.nullable(),
+  version: z.number().int(),
+  /** The spec's name. */
+  name: z.string(),
+  /** The SQL Gateway the script was submitted through. */
+  gatewayUrl: z.string(),
+  /** Flink's REST API (and web dashboard) the job's status is read from; null when none was found. */
+  restUrl: z.string().nullable(),
+  /** The Flink job the script submitted (the export writes one INSERT or one statement set: one job). */
+  flinkJobId: z.string().nullable(),
+  status: FlinkDeploymentStatusSchema,
+  /** Whether the status is final (FINISHED, FAILED, CANCELED, SUBMIT_FAILED). */
+  terminal: z.boolean(),
+  /** Why the submit failed, or the root cause of a FAILED job. */
+  error: z.string().nullable(),
+  /** The export's notes about the deployed script. */
+  notes: z.array(FlinkExportNoteSchema),
+  /** The job's page on Flink's web dashboard. */
+  dashboardUrl: z.string().nullable(),
+  /** Set when the status could not be read from Flink just now (the last known one is shown). */
+  statusError: z.string().nullable(),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  endedAt: TimestampSchema.nullable(),
+});
+export type FlinkDeployment = z.infer<typeof FlinkDeploymentSchema>;
+
+/** One deployment with the script it submitted. */
+export const FlinkDeploymentDetailSchema = FlinkDeploymentSchema.extend({ sql: z.string() });
+export type FlinkDeploymentDetail = z.infer<typeof FlinkDeploymentDetailSchema>;
+
+export const FlinkDeploymentListSchema = z.object({ deployments: z.array(FlinkDeploymentSchema) });
+export type FlinkDeploymentList = z.infer<typeof FlinkDeploymentListSchema>;
+
+export const FlinkDeploymentListQuerySchema = z.strictObject({
+  pipelineId: IdSchema.optional(),
+  limit: limitParam(1000, 50),
+});
+export type FlinkDeploymentListQuery = z.infer<typeof FlinkDeploymentListQuerySchema>;
+
+/** Deploy a pipeline's saved version (its newest by default). */
+export const DeployBodySchema = z.strictObject({
+  pipelineId: IdSchema,
+  version: z.number('version must be a number').int().min(1).optional(),
+});
+export type DeployBody = z.infer<typeof DeployBodySchema>;
+
+/** `GET /api/flink`: whether this server deploys to a Flink, and where. */
+export const FlinkInfoSchema = z.object({
+  /** FLOWSTATE_FLINK_GATEWAY is set. */
+  configured: z.boolean(),
+  gatewayUrl: z.string().nullable(),
+  /** FLOWSTATE_FLINK_DASHBOARD, else the REST API the gateway's configuration names (when it answers). */
+  dashboardUrl: z.string().nullable(),
+  /** The gateway's Flink version, when it answered just now. */
+  flinkVersion: z.string().nullable(),
+  /** Why the gateway did not answer just now. */
+  error: z.string().nullable(),
+});
+export type FlinkInfo = z.infer<typeof FlinkInfoSchema>;

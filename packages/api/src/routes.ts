@@ -10,10 +10,18 @@ import {
   CheckpointNodeParamsSchema,
   CheckpointParamsSchema,
   CheckpointSchema,
+  CompatibilityBodySchema,
+  CompatibilityResultSchema,
   CreatePipelineBodySchema,
   DataFileListSchema,
   DataFileSchema,
+  DeployBodySchema,
   FileParamsSchema,
+  FlinkDeploymentDetailSchema,
+  FlinkDeploymentListQuerySchema,
+  FlinkDeploymentListSchema,
+  FlinkInfoSchema,
+  FlinkSqlExportSchema,
   HealthSchema,
   IdParamsSchema,
   JobDetailSchema,
@@ -40,6 +48,7 @@ import {
   UpdatePipelineResultSchema,
   ValidateBodySchema,
   ValidateResultSchema,
+  VersionParamsSchema,
 } from './rest';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -49,7 +58,7 @@ export interface RouteDef {
   /** Fastify-style path (`/api/jobs/:id`). */
   path: string;
   summary: string;
-  tag: 'pipelines' | 'jobs' | 'checkpoints' | 'state' | 'files' | 'meta';
+  tag: 'pipelines' | 'jobs' | 'checkpoints' | 'state' | 'files' | 'flink' | 'meta';
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -142,6 +151,37 @@ export const routes = {
     response: PipelineVersionListSchema,
     errors: ['pipeline-not-found'],
   }),
+  exportFlinkSql: route({
+    method: 'GET',
+    path: '/api/pipelines/:id/versions/:version/flink-sql',
+    summary:
+      "A pipeline version as a Flink SQL script with the export's notes (422 flink-export-refused names each node it cannot export)",
+    tag: 'flink',
+    params: VersionParamsSchema,
+    status: 200,
+    response: FlinkSqlExportSchema,
+    errors: ['pipeline-not-found', 'version-not-found', 'flink-export-refused'],
+  }),
+  checkCompatibility: route({
+    method: 'POST',
+    path: '/api/pipelines/:id/versions/:version/compatibility',
+    summary:
+      "What starting this version from a job's checkpoint or savepoint would do to each node's state (Flink's stop → change → resume); starts nothing",
+    tag: 'pipelines',
+    params: VersionParamsSchema,
+    body: CompatibilityBodySchema,
+    status: 200,
+    response: CompatibilityResultSchema,
+    errors: [
+      ...BODY_ERRORS,
+      'pipeline-not-found',
+      'version-not-found',
+      'job-not-found',
+      'checkpoint-not-found',
+      'checkpoint-unavailable',
+      'invalid-spec',
+    ],
+  }),
   validateSpec: route({
     method: 'POST',
     path: '/api/validate',
@@ -155,12 +195,23 @@ export const routes = {
   startJob: route({
     method: 'POST',
     path: '/api/jobs',
-    summary: 'Run a pipeline version (newest by default) or an ad-hoc spec',
+    summary:
+      'Run a pipeline version (newest by default) or an ad-hoc spec, from the beginning or from a checkpoint or savepoint (restoreFrom, allowNonRestoredState)',
     tag: 'jobs',
     body: StartJobBodySchema,
     status: 201,
     response: JobDetailSchema,
-    errors: [...BODY_ERRORS, 'invalid-spec', 'pipeline-not-found', 'version-not-found', 'too-many-jobs'],
+    errors: [
+      ...BODY_ERRORS,
+      'invalid-spec',
+      'pipeline-not-found',
+      'version-not-found',
+      'too-many-jobs',
+      'job-not-found',
+      'checkpoint-not-found',
+      'checkpoint-unavailable',
+      'incompatible-state',
+    ],
   }),
   listJobs: route({
     method: 'GET',
@@ -259,7 +310,8 @@ export const routes = {
   getState: route({
     method: 'GET',
     path: '/api/jobs/:id/state/:nodeId',
-    summary: 'Page through the live keyed state of a window or aggregate node',
+    summary:
+      "Page through the keyed state of a window or aggregate node: live, or for a job that no longer runs here, its newest checkpoint's (live: false)",
     tag: 'state',
     params: NodeParamsSchema,
     query: StateQuerySchema,
@@ -281,7 +333,8 @@ export const routes = {
   getOutput: route({
     method: 'GET',
     path: '/api/jobs/:id/output/:nodeId',
-    summary: 'Rows kept by a collect sink (the newest `limit`, or those from `since`)',
+    summary:
+      'Rows kept by a collect sink (the newest `limit`, or those from `since`): live, or for a job that no longer runs here, the rows the server stored (live: false)',
     tag: 'state',
     params: NodeParamsSchema,
     query: OutputQuerySchema,
@@ -322,6 +375,63 @@ export const routes = {
     status: 204,
     response: null,
     errors: ['file-not-found'],
+  }),
+  getFlink: route({
+    method: 'GET',
+    path: '/api/flink',
+    summary:
+      'Whether this server deploys to a Flink (FLOWSTATE_FLINK_GATEWAY), where, and whether it answers',
+    tag: 'flink',
+    status: 200,
+    response: FlinkInfoSchema,
+    errors: [],
+  }),
+  deployToFlink: route({
+    method: 'POST',
+    path: '/api/flink/deployments',
+    summary:
+      "Export a pipeline's saved version (newest by default) and submit it through the Flink SQL Gateway; the deployment is recorded whether or not Flink took it (status SUBMIT_FAILED with the reason)",
+    tag: 'flink',
+    body: DeployBodySchema,
+    status: 201,
+    response: FlinkDeploymentDetailSchema,
+    errors: [
+      ...BODY_ERRORS,
+      'flink-not-configured',
+      'pipeline-not-found',
+      'version-not-found',
+      'flink-export-refused',
+    ],
+  }),
+  listFlinkDeployments: route({
+    method: 'GET',
+    path: '/api/flink/deployments',
+    summary: "Deployments to Flink, newest first, with their jobs' status read from Flink's REST API",
+    tag: 'flink',
+    query: FlinkDeploymentListQuerySchema,
+    status: 200,
+    response: FlinkDeploymentListSchema,
+    errors: [],
+  }),
+  getFlinkDeployment: route({
+    method: 'GET',
+    path: '/api/flink/deployments/:id',
+    summary: "One deployment to Flink with its script, its job's status read from Flink's REST API",
+    tag: 'flink',
+    params: IdParamsSchema,
+    status: 200,
+    response: FlinkDeploymentDetailSchema,
+    errors: ['deployment-not-found'],
+  }),
+  cancelFlinkDeployment: route({
+    method: 'POST',
+    path: '/api/flink/deployments/:id/cancel',
+    summary: "Cancel a deployment's Flink job (a job that has ended is left as it is)",
+    tag: 'flink',
+    params: IdParamsSchema,
+    status: 200,
+    response: FlinkDeploymentDetailSchema,
+    errors: ['deployment-not-found', 'flink-not-configured', 'operation-failed'],
   }),
   health: route({
     method: 'GET',

@@ -10,6 +10,7 @@
  * message gets `{ ok: false, error: { code, message } }` and the socket stays connected (a message sent
  * without a callback gets a `client:error` event instead, when it fails).
  */
+import { StateChangesSchema } from '@flowstate/spec';
 import { z } from 'zod';
 import { ApiErrorSchema } from './errors';
 import {
@@ -20,7 +21,6 @@ import {
   JobEventSchema,
   JobMetricsSchema,
   JobStatusSchema,
-  KeySchema,
   NodeIdSchema,
   RowSchema,
 } from './rest';
@@ -117,20 +117,8 @@ export const OutputRowsEventSchema = z.object({
 });
 export type OutputRowsEvent = z.infer<typeof OutputRowsEventSchema>;
 
-export const StateChangesEventSchema = z.object({
-  jobId: IdSchema,
-  nodeId: z.string(),
-  /** Epoch ms of the delivery. */
-  at: z.number(),
-  /** The most recently changed keys with their current value (null: the key holds no state any more). */
-  changes: z.array(z.object({ key: KeySchema, value: z.unknown() })),
-  /** Keys that changed but did not fit. */
-  dropped: z.number().int(),
-  /** Keys in state now. */
-  numKeys: z.number().int(),
-  /** The job restarted or was restored: reload the whole view (GET …/state). */
-  reset: z.boolean(),
-});
+/** A live state delivery (the job contract's, coalesced by the engine), saying which job and node. */
+export const StateChangesEventSchema = StateChangesSchema.extend({ jobId: IdSchema, nodeId: z.string() });
 export type StateChangesEvent = z.infer<typeof StateChangesEventSchema>;
 
 export const JobLogEventSchema = JobEventSchema;

@@ -3,12 +3,22 @@
  * watermarks, windows, in-band barriers. No UI, HTTP or database code lives here.
  */
 
+export {
+  checkRestoreCompatibility,
+  RestoreCompatibilityError,
+  type RestoreCompatibilityOptions,
+} from './checkpoint/compatibility';
 export type {
   CheckpointTriggerResult,
   CompletedCheckpoint,
   PendingCheckpoint,
 } from './checkpoint/coordinator';
 export { CheckpointCoordinator } from './checkpoint/coordinator';
+export {
+  CheckpointInspectionError,
+  type InspectedCheckpoint,
+  openCheckpointForInspection,
+} from './checkpoint/inspect';
 export * from './checkpoint/storage/index';
 export * from './connectors/index';
 export {

@@ -1,5 +1,6 @@
 /**
- * Golden pipelines: every example spec (examples/<name>/job.json) on its fixed input, compared with the
+ * Golden pipelines: every example spec (examples/<name>/job.json, bounded by examples/bounds.json) on its
+ * fixed input, compared with the
  * expected output in test/golden/<name>/<sinkId>.jsonl (collect sinks; one JSON row per line, in the order
  * the job emits them at parallelism 1) or test/golden/<name>/metrics.json (blackhole sinks: rows counted).
  *
@@ -7,25 +8,22 @@
  * file is also checked against an independent computation (plain JavaScript from the input data) or, where
  * that is not cheap, against invariants of the example.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JobSpecInput } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import { Job, type Row } from '../src/index';
-import { refAggregate, referenceRolling, referenceWindow, withWatermarks } from './support/reference';
+import { refAggregate, referenceRolling, referenceWindow, withWatermarks } from '../src/testing/index';
+import { EXAMPLES, exampleNames as listExamples, loadExample } from './support/examples';
 import { expectSameRows, nodeMetrics, sourceNode, sourceRows } from './support/rows';
 
-const EXAMPLES = path.resolve(import.meta.dirname, '../../../examples');
 const GOLDEN = path.resolve(import.meta.dirname, 'golden');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-const exampleNames = readdirSync(EXAMPLES, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(path.join(EXAMPLES, d.name, 'job.json')))
-  .map((d) => d.name)
-  .sort();
+const exampleNames = listExamples();
 
-const loadSpec = (name: string): JobSpecInput =>
-  JSON.parse(readFileSync(path.join(EXAMPLES, name, 'job.json'), 'utf8')) as JobSpecInput;
+/** The example bounded as examples/bounds.json says (the examples themselves stream without end). */
+const loadSpec = (name: string): JobSpecInput => loadExample(name);
 
 interface Outcome {
   job: Job;

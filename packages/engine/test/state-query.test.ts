@@ -48,10 +48,10 @@ function run(stringKeys: boolean, parallelism: number): Job {
 /** Every page of a query, following nextCursor; fails on a loop. */
 function allPages(job: Job, q: { prefix?: string; limit: number }): { keys: Key[]; pages: number } {
   const keys: Key[] = [];
-  let cursor: string | undefined;
+  let cursor: string | null = null;
   let pages = 0;
   do {
-    const page = job.queryState('counts', { ...q, ...(cursor !== undefined ? { cursor } : {}) });
+    const page = job.queryState('counts', { ...q, ...(cursor !== null ? { cursor } : {}) });
     expect(page.entries.length).toBeLessThanOrEqual(q.limit);
     for (const e of page.entries) {
       keys.push(e.key);
@@ -59,7 +59,7 @@ function allPages(job: Job, q: { prefix?: string; limit: number }): { keys: Key[
     }
     cursor = page.nextCursor;
     if (++pages > KEYS + 2) throw new Error('queryState: the cursor does not advance');
-  } while (cursor !== undefined);
+  } while (cursor !== null);
   return { keys, pages };
 }
 
@@ -96,9 +96,7 @@ describe.each([1, 3])('queryState at parallelism %i', (parallelism) => {
 
   it('stateOfKey finds a known key, and nothing for an unknown one', () => {
     const job = run(true, parallelism);
-    const state = job.stateOfKey('counts', 'user-42');
-    expect(state).toBeDefined();
-    expect(JSON.stringify(state)).toContain(String(PER_KEY));
+    expect(JSON.stringify(job.stateOfKey('counts', 'user-42'))).toContain(String(PER_KEY));
     expect(job.stateOfKey('counts', 'user-4200')).toBeUndefined();
     const intJob = run(false, parallelism);
     expect(JSON.stringify(intJob.stateOfKey('counts', 42))).toContain(String(PER_KEY));

@@ -29,7 +29,7 @@ describe('word count (examples/word-count)', () => {
     }
     const rows = job.collected('out');
     expect(rows).toEqual(expectedRows);
-    expect(job.stateOfKey('counts', 'the')).toBeDefined();
+    expect(job.stateOfKey('counts', 'the')).toEqual({ count: expected.get('the') });
     const m = job.metrics().nodes.find((n) => n.nodeId === 'counts')!;
     expect(m.numKeys).toBe(expected.size);
     expect(m.recordsIn).toBe(expectedRows.length);

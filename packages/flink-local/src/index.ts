@@ -31,6 +31,8 @@ export {
   startLocalFlink,
 } from './launcher.ts';
 export {
+  cancelJob,
+  findRestUrl,
   getJob,
   getJobRootException,
   type JobDetails,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rootCauseOf } from './gateway.ts';
+import { type FlinkGatewayClient, rootCauseOf } from './gateway.ts';
 
 /** Flink's job states (org.apache.flink.api.common.JobStatus). */
 export const JobStatus = z.enum([
@@ -85,6 +85,16 @@ export async function getJobRootException(restUrl: string, jobId: string): Promi
   return entry?.stacktrace ?? r.body?.['root-exception'] ?? undefined;
 }
 
+/** Cancels a job (`PATCH /jobs/:id?mode=cancel`); a job that already ended (or is unknown) is left as it is. */
+export async function cancelJob(restUrl: string, jobId: string): Promise<void> {
+  const res = await fetch(`${restUrl.replace(/\/+$/, '')}/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
+  if (!res.ok && res.status !== 404 && res.status !== 409) {
+    throw new Error(
+      `PATCH /jobs/${jobId}?mode=cancel: HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`,
+    );
+  }
+}
+
 /**
  * Polls `GET /jobs/:id` until the job is FINISHED, FAILED or CANCELED (a FAILED job comes with its root
  * exception). Throws when the timeout passes first.
@@ -120,4 +130,29 @@ export async function waitForJob(
   throw new Error(
     `job ${jobId} not finished within ${timeoutMs} ms (last state: ${last?.state ?? 'unknown to the cluster'})`,
   );
+}
+
+/**
+ * The REST API of the cluster behind a SQL Gateway, from the gateway's session defaults (`rest.address` and
+ * `rest.port`, which a gateway deployed with Flink's configuration — and the local Flink's — has), when it answers
+ * `GET /config` within `timeoutMs` (default 3 s); undefined otherwise. Opens and closes a session to read them.
+ */
+export async function findRestUrl(
+  gateway: FlinkGatewayClient,
+  options: { timeoutMs?: number } = {},
+): Promise<string | undefined> {
+  const session = await gateway.openSession();
+  try {
+    const config = await gateway.getSessionConfig(session);
+    const address = config['rest.address'];
+    const port = config['rest.port'];
+    if (!address || !port) return undefined;
+    const candidate = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+    const res = await fetch(`${candidate}/config`, {
+      signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
+    }).catch(() => null);
+    return res?.ok ? candidate : undefined;
+  } finally {
+    await gateway.closeSession(session).catch(() => {});
+  }
 }

@@ -1,11 +1,13 @@
 /**
- * Golden tests: every example in examples/ exports (or is refused for a named reason), the script parses
+ * Golden tests: every example in examples/ (bounded by examples/bounds.json) exports (or is refused for a named
+ * reason), the script parses
  * with dt-sql-parser's Flink grammar, and the scripts of word-count and word-count-windowed are kept as
  * files beside this test (__snapshots__/*.sql) so that a change to the output shows in review.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { boundSources, type JobSpecInput, type SourceBounds } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import { exportFlinkSql } from './index';
 import { syntaxErrors } from './parse-check';
@@ -15,8 +17,17 @@ const names = readdirSync(examplesDir, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name)
   .sort();
-const load = (name: string): unknown =>
-  JSON.parse(readFileSync(path.join(examplesDir, name, 'job.json'), 'utf8'));
+/** How many rows each generator source reads in a test: the examples themselves stream without end. */
+const bounds = JSON.parse(readFileSync(path.join(examplesDir, 'bounds.json'), 'utf8')) as Record<
+  string,
+  SourceBounds
+>;
+/** The example bounded as examples/bounds.json says (an unbounded datagen sequence cannot be exported). */
+const load = (name: string): JobSpecInput =>
+  boundSources(
+    JSON.parse(readFileSync(path.join(examplesDir, name, 'job.json'), 'utf8')) as JobSpecInput,
+    bounds[name] ?? {},
+  );
 /** A fixed base directory, so the snapshots do not depend on where the repository is checked out. */
 const baseDir = (name: string) => `/flowstate/examples/${name}`;
 

@@ -486,7 +486,7 @@ class Exporter {
     const aggs = this.aggregates(info, node.aggregates, input.types);
     this.note(
       node.id,
-      "a rolling aggregate is an updating result in Flink SQL: a key's new row retracts its previous one (-U/+U), where Flowstate emits each update as a new row; the last row per key is the same",
+      "a rolling aggregate is an updating result in Flink SQL: a key's new row retracts its previous one (-U/+U), where Flowstate emits each update as a new row; and Flink emits nothing for an input row that leaves the key's aggregates unchanged (GroupAggFunction), where Flowstate emits the unchanged row again; the last row per key is the same",
     );
     this.view(
       info,
@@ -543,26 +543,52 @@ class Exporter {
       return text;
     };
     let tvf: string;
+    /** Sessions keyed by several fields: the ROW column that holds the key, and the view that adds it. */
+    let sessionKey: string | null = null;
+    let tvfInput = input.name;
+    /** A sliding window whose size is not a multiple of its slide: the group-window `HOP(rowtime, slide, size)`. */
+    let groupWindow: string | null = null;
     switch (a.type) {
       case 'tumbling':
         tvf = `TUMBLE(TABLE ${ident(input.name)}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.sizeMs, 'sizeMs')}${a.offsetMs > 0 ? `, ${dur(a.offsetMs, 'offsetMs')}` : ''})`;
         break;
       case 'sliding':
         if (a.sizeMs % a.slideMs !== 0) {
-          this.refuse(
-            'hop-size-not-multiple',
-            node,
-            this.path(info, 'assigner', 'sizeMs'),
-            `${label(node)}: sizeMs ${a.sizeMs} is not a multiple of slideMs ${a.slideMs}; Flink's HOP window requires it ("Slicing Hopping Window requires size must be an integral multiple of slide", SliceAssigners.HoppingSliceAssigner): make sizeMs a multiple of slideMs`,
-          );
-          throw new UnsupportedExpression('refused', 'refused');
+          // The HOP window TVF requires size = k × slide. Flink's group-window HOP (GROUP BY HOP(…), the
+          // table runtime's WindowOperator) does not, and fires and drops late rows per window as the TVF
+          // does, but it has neither an offset ("HOP window with alignment is not supported yet") nor a
+          // processing-time variant here: only an event-time window without offset can take that road.
+          if (a.offsetMs > 0 || !event) {
+            this.refuse(
+              'hop-size-not-multiple',
+              node,
+              this.path(info, 'assigner', 'sizeMs'),
+              `${label(node)}: sizeMs ${a.sizeMs} is not a multiple of slideMs ${a.slideMs}; Flink's HOP window TVF requires it ("HOP table function based aggregate requires size must be an integral multiple of slide"), and its group-window HOP, which does not, has no ${a.offsetMs > 0 ? 'offset ("HOP window with alignment is not supported yet")' : 'processing-time form in this export'}: make sizeMs a multiple of slideMs${a.offsetMs > 0 ? ' or drop the offset' : ''}`,
+            );
+            throw new UnsupportedExpression('refused', 'refused');
+          }
+          groupWindow = `HOP(${ident(timeCol)}, ${dur(a.slideMs, 'slideMs')}, ${dur(a.sizeMs, 'sizeMs')})`;
         }
         tvf = `HOP(TABLE ${ident(input.name)}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.slideMs, 'slideMs')}, ${dur(a.sizeMs, 'sizeMs')}${a.offsetMs > 0 ? `, ${dur(a.offsetMs, 'offsetMs')}` : ''})`;
         break;
       case 'session': {
-        const partition = key.length === 1 ? ident(key[0]!) : `(${key.map(ident).join(', ')})`;
         // Flink 1.19+ session TVF: the key partitions the sessions (set semantics), as Flowstate's keyed sessions.
-        tvf = `SESSION(TABLE ${ident(input.name)} PARTITION BY ${partition}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.gapMs, 'gapMs')})`;
+        let partition = ident(key[0]!);
+        if (key.length > 1) {
+          // A key of several fields partitions by one ROW column instead of `PARTITION BY (a, b)`: a view over
+          // a session TVF with a parenthesized PARTITION BY list fails when another statement expands it
+          // (Flink 2.3: "SqlValidatorException: Column 'b' not found in any table"), and the planner only
+          // makes a window aggregate of it when the GROUP BY keys are exactly the partition keys.
+          sessionKey = this.fresh('__session_key');
+          const keyed = this.fresh(`${info.id}_keyed`);
+          const rowType = key.map((k) => `${ident(k)} ${sqlType(input.types[k]!)}`).join(', ');
+          this.views.push(
+            `${this.takeNotes()}-- ${label(node)}: its input with the key (${key.join(', ')}) as one ROW column to partition the sessions by\nCREATE TEMPORARY VIEW ${ident(keyed)} AS\nSELECT ${[...this.selectList(input), `CAST(ROW(${key.map(ident).join(', ')}) AS ROW<${rowType}>) AS ${ident(sessionKey)}`].join(', ')}\nFROM ${ident(input.name)};`,
+          );
+          partition = ident(sessionKey);
+          tvfInput = keyed;
+        }
+        tvf = `SESSION(TABLE ${ident(tvfInput)} PARTITION BY ${partition}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.gapMs, 'gapMs')})`;
         break;
       }
     }
@@ -585,15 +611,16 @@ class Exporter {
       // window of its slice has fired (SliceAssigner.getLastWindowEnd): the same rule.
     }
     const keyCols = key.map(ident);
+    const groupKey = sessionKey !== null ? [ident(sessionKey)] : keyCols;
     const inner = [
-      ...keyCols,
+      ...groupKey,
       'window_start',
       'window_end',
       ...(event ? [`window_time AS ${ident(this.rowtimeCol)}`] : []),
       ...aggs,
     ];
     const outer = [
-      ...keyCols,
+      ...(sessionKey !== null ? key.map((k) => `${ident(sessionKey!)}.${ident(k)} AS ${ident(k)}`) : keyCols),
       `${epochMillis('window_start')} AS window_start`,
       a.type === 'session'
         ? `${epochMillis('window_end')} AS window_end`
@@ -601,7 +628,7 @@ class Exporter {
       ...Object.keys(node.aggregates).map(ident),
       ...(event ? [ident(this.rowtimeCol)] : []),
     ];
-    const groupBy = [...keyCols, 'window_start', 'window_end', ...(event ? ['window_time'] : [])];
+    const groupBy = [...groupKey, 'window_start', 'window_end', ...(event ? ['window_time'] : [])];
     const windowText =
       a.type === 'session'
         ? `session window, gap ${a.gapMs} ms`
@@ -609,6 +636,29 @@ class Exporter {
           ? `tumbling window of ${a.sizeMs} ms${a.offsetMs ? `, offset ${a.offsetMs} ms` : ''}`
           : `sliding window of ${a.sizeMs} ms every ${a.slideMs} ms${a.offsetMs ? `, offset ${a.offsetMs} ms` : ''}`;
     input = { ...input };
+    if (groupWindow !== null) {
+      // HOP_START is the window's start (TIMESTAMP(3)), HOP_ROWTIME its window_end - 1 ms as a rowtime.
+      const args = groupWindow.slice('HOP('.length, -1);
+      const legacyInner = [
+        ...keyCols,
+        `HOP_START(${args}) AS window_start`,
+        `HOP_ROWTIME(${args}) AS ${ident(this.rowtimeCol)}`,
+        ...aggs,
+      ];
+      this.view(
+        info,
+        `${windowText} (event time) as a group window, GROUP BY HOP(…) (the HOP window TVF needs the size to be a multiple of the slide); window bounds as epoch milliseconds, window_end - 1 ms carried on as the rows' event time`,
+        `SELECT\n  ${outer.join(',\n  ')}\nFROM (\n  SELECT ${legacyInner.join(', ')}\n  FROM ${ident(input.name)}\n  GROUP BY ${[...keyCols, groupWindow].join(', ')}\n)`,
+        {
+          columns: Object.keys(info.outputSchema),
+          types: info.outputSchema,
+          rowtime: this.rowtimeCol,
+          proctime: null,
+          updatingFrom: null,
+        },
+      );
+      return;
+    }
     this.view(
       info,
       `${windowText} (${node.time} time); window bounds as epoch milliseconds, window_time (window_end - 1 ms) carried on as the rows' event time`,

@@ -36,45 +36,47 @@
  */
 
 import type { RowSchema } from './expr/index';
-import { JobSpecSchema } from './schema';
+import { type JobSpec, JobSpecSchema } from './schema';
 import { isWarning, Reporter } from './validate/codes';
 import { deriveSchemas } from './validate/flow';
 import { buildGraph, checkStructure } from './validate/graph';
 import { checkLayout, checkParallelism, checkSettings, checkWindow } from './validate/local';
+import { lenientSpec, partialSchemas } from './validate/partial';
 import { sortProblemsByDocumentOrder } from './validate/pointer';
 import { checkSource, sourceSchema } from './validate/sources';
 import type { NodeInfo, Problem, SpecAnalysis, ValidationResult } from './validate/types';
 import { DEFAULT_MESSAGE, zodIssuesToProblems } from './validate/zod-problems';
 
 export { PROBLEM_CODES, type ProblemCode } from './validate/codes';
-export type { NodeInfo, Problem, SpecAnalysis, ValidationResult } from './validate/types';
+export type { NodeInfo, NodeSchemas, Problem, SpecAnalysis, ValidationResult } from './validate/types';
 export { sourceSchema };
 
-/** Validates a job spec as read from JSON (or as the canvas holds it); reports all problems. */
+/**
+ * Validates a job spec as read from JSON (or as the canvas holds it); reports all problems, and every node's
+ * schemas as far as they can be known (`schemas`). When the shape check fails, the graph and type rules still
+ * run on the nodes that parse (with stand-ins for those that do not, see validate/partial.ts), so one empty
+ * field does not hide the other problems.
+ */
 export function validateSpec(input: unknown): ValidationResult {
   const parsed = JobSpecSchema.safeParse(input, { error: () => DEFAULT_MESSAGE });
   if (!parsed.success) {
-    const problems = zodIssuesToProblems(parsed.error.issues, input, JobSpecSchema);
-    return { ok: false, problems: sortProblemsByDocumentOrder(input, problems) };
+    const shape = zodIssuesToProblems(parsed.error.issues, input, JobSpecSchema);
+    const lenient = lenientSpec(input);
+    if (lenient === null) {
+      return { ok: false, problems: sortProblemsByDocumentOrder(input, shape), schemas: new Map() };
+    }
+    const rules = checkRules(lenient.spec, lenient.broken);
+    const kept = lenient.sound ? rules.problems : [];
+    return {
+      ok: false,
+      problems: sortProblemsByDocumentOrder(input, [...shape, ...kept]),
+      schemas: rules.schemas,
+    };
   }
   const spec = parsed.data;
-  const r = new Reporter();
-
-  const graph = buildGraph(spec, r);
-  const order = checkStructure(graph, r);
-  checkParallelism(spec, r);
-  checkSettings(spec, r);
-  const sourceSchemas = new Map<number, RowSchema | null>();
-  for (const index of graph.members) {
-    const node = spec.nodes[index]!;
-    if (node.kind === 'source') sourceSchemas.set(index, checkSource(node, index, r));
-    else if (node.kind === 'window') checkWindow(graph, node, index, r);
-  }
-  const derived = deriveSchemas(graph, order, sourceSchemas, r);
-  checkLayout(graph, r);
-
-  const problems = sortProblemsByDocumentOrder(input, r.problems);
-  if (problems.some((p) => !isWarning(p))) return { ok: false, problems, spec };
+  const { problems: found, schemas, graph, order, derived } = checkRules(spec, new Map());
+  const problems = sortProblemsByDocumentOrder(input, found);
+  if (problems.some((p) => !isWarning(p))) return { ok: false, problems, spec, schemas };
 
   const nodes = new Map<string, NodeInfo>();
   for (const index of order) {
@@ -98,7 +100,28 @@ export function validateSpec(input: unknown): ValidationResult {
     });
   }
   const analysis: SpecAnalysis = { spec, nodes, order: order.map((i) => spec.nodes[i]!.id) };
-  return { ok: true, spec, analysis, problems };
+  return { ok: true, spec, analysis, problems, schemas };
+}
+
+/** The graph and type rules over a parsed (or leniently read) spec; `broken` nodes are stand-ins. */
+function checkRules(spec: JobSpec, broken: ReadonlyMap<number, Record<string, unknown>>) {
+  const r = new Reporter();
+  const graph = buildGraph(spec, r);
+  const order = checkStructure(graph, r);
+  checkParallelism(spec, r);
+  checkSettings(spec, r);
+  const sourceSchemas = new Map<number, RowSchema | null>();
+  for (const index of graph.members) {
+    if (broken.has(index)) continue;
+    const node = spec.nodes[index]!;
+    if (node.kind === 'source') sourceSchemas.set(index, checkSource(node, index, r));
+    else if (node.kind === 'window') checkWindow(graph, node, index, r);
+  }
+  const brokenIndexes = new Set(broken.keys());
+  const derived = deriveSchemas(graph, order, sourceSchemas, r, brokenIndexes);
+  checkLayout(graph, r);
+  const schemas = partialSchemas(graph, order, derived, broken);
+  return { problems: r.problems, schemas, graph, order, derived };
 }
 
 /** One `path: message` line per problem (`(spec)` for the document itself; warnings marked). */

@@ -1,11 +1,11 @@
-/**
- * `flowstate state <checkpoint> --node ID [--key K] [--prefix P] [--limit N] [--json]` — prints the state a
- * node held in a checkpoint, without running the job (the idea of Flink's State Processor API). The job's
- * spec is stored in the checkpoint, so the values come out as the live state view shows them.
- */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createFsCheckpointStorage, Job, StateQueryError } from '@flowstate/engine';
+import {
+  CheckpointInspectionError,
+  type Job,
+  JobSpecError,
+  openCheckpointForInspection,
+  StateQueryError,
+} from '@flowstate/engine';
 import { type Command, onePositional, parseCommandArgs, positiveIntOption } from '../command';
 import { CliError, ExitCode, UsageError } from '../exit';
 import { readSpecFile, resolveUserPath } from '../spec-file';
@@ -55,31 +55,30 @@ export const stateCommand: Command = {
     if (!values.node) throw new UsageError('state needs --node ID', 'state');
     const limit = positiveIntOption('state', values.limit, '--limit') ?? 100;
 
-    let dir = resolveUserPath(io, where);
-    if (path.basename(dir) === '_metadata') dir = path.dirname(dir);
-    const storage = createFsCheckpointStorage(path.dirname(path.dirname(dir)));
-    let loaded: Awaited<ReturnType<typeof storage.load>>;
+    const dir = resolveUserPath(io, where);
+    let job: Job;
+    let checkpointId: number;
+    let checkpointDir: string;
     try {
-      loaded = await storage.load({ path: dir });
+      const opened = await openCheckpointForInspection(dir, {
+        ...(values.spec ? { spec: readSpecFile(io, values.spec).document } : {}),
+      });
+      job = opened.job;
+      checkpointId = opened.metadata.checkpointId;
+      checkpointDir = opened.dir;
     } catch (e) {
+      if (e instanceof CheckpointInspectionError && e.code === 'NO_SPEC') {
+        throw new CliError(
+          'file-unreadable',
+          `checkpoint ${where} does not carry its job spec: pass it with --spec`,
+          { path: where },
+        );
+      }
+      if (e instanceof JobSpecError) throw e;
       throw new CliError('file-unreadable', `cannot read checkpoint ${where}: ${(e as Error).message}`, {
         path: where,
       });
     }
-    const spec = values.spec ? readSpecFile(io, values.spec).document : loaded.metadata.spec;
-    if (spec === undefined) {
-      throw new CliError(
-        'file-unreadable',
-        `checkpoint ${where} does not carry its job spec: pass it with --spec`,
-        { path: where },
-      );
-    }
-    const job = Job.fromSpec(spec, {
-      checkpointStorage: storage,
-      jobId: loaded.metadata.jobId,
-      writeConsole: () => {},
-    });
-    await job.loadCheckpoint({ path: dir });
     let entries: Array<{ key: unknown; value: unknown }>;
     let more = false;
     try {
@@ -92,13 +91,13 @@ export const stateCommand: Command = {
           limit,
         });
         entries = page.entries;
-        more = page.nextCursor !== undefined;
+        more = page.nextCursor !== null;
       }
     } catch (e) {
       if (e instanceof StateQueryError) throw new CliError('usage', e.message, {}, ExitCode.Invalid);
       throw e;
     }
-    const id = loaded.metadata.checkpointId;
+    const id = checkpointId;
     if (values.json) {
       io.stdout(`${JSON.stringify({ checkpointId: id, node: values.node, entries, more }, null, 2)}\n`);
       return ExitCode.Ok;
@@ -111,7 +110,7 @@ export const stateCommand: Command = {
       );
       return values.key !== undefined ? ExitCode.Invalid : ExitCode.Ok;
     }
-    io.stdout(`state of '${values.node}' at checkpoint ${id} (${loaded.location.path}):\n`);
+    io.stdout(`state of '${values.node}' at checkpoint ${id} (${checkpointDir}):\n`);
     for (const e of entries) io.stdout(`${JSON.stringify(e.key)}\t${JSON.stringify(e.value)}\n`);
     if (more) io.stdout(`… more keys: use --limit or --prefix\n`);
     return ExitCode.Ok;

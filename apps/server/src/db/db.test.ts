@@ -3,7 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FLINK_DEPLOYMENT_STATUSES, FLINK_JOB_STATUSES } from '@flowstate/api';
+import { JobStatus as FlinkJobStatus } from '@flowstate/flink-local';
+import { JOB_STATUSES } from '@flowstate/spec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  FlinkDeploymentStatus as PrismaFlinkDeploymentStatus,
+  JobStatus as PrismaJobStatus,
+} from './generated/enums';
 import {
   type CheckpointRow,
   DB_FILE_NAME,
@@ -561,5 +568,84 @@ describe('openDb', () => {
     const blocked = path.join(dir, 'blocked');
     mkdirSync(path.join(blocked, DB_FILE_NAME), { recursive: true }); // a directory where the file should be
     await expectDbError(openDb({ dataDir: blocked }), 'DATABASE_UNUSABLE', /blocked\/flowstate\.db/);
+  });
+});
+
+describe('the schema and the job contract', () => {
+  it("prisma's JobStatus enum has exactly the contract's statuses (@flowstate/spec JOB_STATUSES)", () => {
+    expect(Object.values(PrismaJobStatus)).toEqual([...JOB_STATUSES]);
+  });
+
+  it("prisma's FlinkDeploymentStatus is the contract's, whose Flink part is Flink's JobStatus (flink-local)", () => {
+    expect(Object.values(PrismaFlinkDeploymentStatus)).toEqual([...FLINK_DEPLOYMENT_STATUSES]);
+    expect([...FLINK_JOB_STATUSES]).toEqual(FlinkJobStatus.options);
+  });
+});
+
+describe('flink deployments', () => {
+  const deployment = (pipelineId: string, version = 1) => ({
+    pipelineId,
+    version,
+    name: 'wc',
+    gatewayUrl: 'http://127.0.0.1:8083',
+    restUrl: null,
+    sql: 'INSERT INTO x SELECT 1;',
+    notes: [{ nodeId: 'src', message: 'a note' }],
+  });
+
+  it('records a deployment, follows its status, lists newest first, by pipeline and with a limit', async () => {
+    const p = await db.pipelines.create({ name: 'a', spec: spec(1) });
+    const other = await db.pipelines.create({ name: 'b', spec: spec(1) });
+    const d1 = await db.flinkDeployments.create(deployment(p.id));
+    expect(d1).toMatchObject({
+      pipelineId: p.id,
+      version: 1,
+      status: 'SUBMITTING',
+      flinkJobId: null,
+      restUrl: null,
+      error: null,
+      endedAt: null,
+      notes: [{ nodeId: 'src', message: 'a note' }],
+    });
+    const ended = new Date(Date.UTC(2026, 11, 7, 12));
+    const updated = await db.flinkDeployments.update(d1.id, {
+      status: 'FINISHED',
+      flinkJobId: 'f'.repeat(32),
+      restUrl: 'http://127.0.0.1:8081',
+      endedAt: ended,
+    });
+    expect(updated).toMatchObject({ status: 'FINISHED', flinkJobId: 'f'.repeat(32), endedAt: ended });
+    expect(await db.flinkDeployments.get(d1.id)).toEqual(updated);
+    const d2 = await db.flinkDeployments.create(deployment(p.id, 2));
+    const d3 = await db.flinkDeployments.create(deployment(other.id));
+    expect((await db.flinkDeployments.list()).map((d) => d.id)).toEqual([d3.id, d2.id, d1.id]);
+    expect((await db.flinkDeployments.list({ pipelineId: p.id })).map((d) => d.id)).toEqual([d2.id, d1.id]);
+    expect((await db.flinkDeployments.list({ pipelineId: p.id, limit: 1 })).map((d) => d.id)).toEqual([
+      d2.id,
+    ]);
+    expect(await db.flinkDeployments.get('nope')).toBeNull();
+    expect(await db.flinkDeployments.update('nope', { status: 'RUNNING' })).toBeNull();
+    await expectDbError(
+      db.flinkDeployments.create(deployment('nope')),
+      'INVALID_REFERENCE',
+      /no pipeline nope/,
+    );
+  });
+
+  it('marks deployments left SUBMITTING as SUBMIT_FAILED at start; a deleted pipeline leaves them unlinked', async () => {
+    const p = await db.pipelines.create({ name: 'a', spec: spec(1) });
+    const cut = await db.flinkDeployments.create(deployment(p.id));
+    const running = await db.flinkDeployments.create(deployment(p.id));
+    await db.flinkDeployments.update(running.id, { status: 'RUNNING', flinkJobId: 'a'.repeat(32) });
+    expect(await db.flinkDeployments.failInterrupted('cut off')).toBe(1);
+    expect(await db.flinkDeployments.get(cut.id)).toMatchObject({
+      status: 'SUBMIT_FAILED',
+      error: 'cut off',
+    });
+    expect((await db.flinkDeployments.get(cut.id))?.endedAt).toBeInstanceOf(Date);
+    expect((await db.flinkDeployments.get(running.id))?.status).toBe('RUNNING');
+
+    expect(await db.pipelines.delete(p.id)).toBe(true);
+    expect(await db.flinkDeployments.get(running.id)).toMatchObject({ pipelineId: null, status: 'RUNNING' });
   });
 });

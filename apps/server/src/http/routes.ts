@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/index';
 import { DataFileError, type DataFiles } from '../files/store';
 import type { JobManager } from '../jobs/index';
+import type { FlinkDeployService } from '../services/flink-deploy';
 import { fromManager, type JobService } from '../services/jobs';
 import { type DefineOptions, defineRoute } from './define';
 import { HttpError, notFound } from './errors';
@@ -18,6 +19,7 @@ export interface RouteDeps {
   manager: JobManager;
   jobs: JobService;
   files: DataFiles;
+  flink: FlinkDeployService;
   startedAt: number;
   secured: boolean;
   version: string;
@@ -93,6 +95,16 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
     return { versions: versions.map(toVersion) };
   });
 
+  def(app, routes.exportFlinkSql, ({ params }) => deps.flink.exportVersion(params.id, params.version));
+  def(app, routes.checkCompatibility, ({ params, body }) =>
+    jobs.compatibility(
+      params.id,
+      params.version,
+      { jobId: body.jobId, checkpointId: body.checkpointId },
+      body.allowNonRestoredState === true,
+    ),
+  );
+
   def(app, routes.validateSpec, ({ body }) => {
     const problems = jobs.specProblems(body.spec);
     return { ok: !problems.some((p) => !p.code.startsWith('warning/')), problems };
@@ -100,13 +112,23 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
 
   // ------------------------------------------------------------------------------------ jobs
 
-  def(app, routes.startJob, ({ body }) =>
-    jobs.start(
+  def(app, routes.startJob, ({ body }) => {
+    const from = {
+      ...(body.restoreFrom !== undefined ? { restoreFrom: body.restoreFrom } : {}),
+      ...(body.allowNonRestoredState !== undefined
+        ? { allowNonRestoredState: body.allowNonRestoredState }
+        : {}),
+    };
+    return jobs.start(
       'spec' in body
-        ? { spec: body.spec }
-        : { pipelineId: body.pipelineId, ...(body.version !== undefined ? { version: body.version } : {}) },
-    ),
-  );
+        ? { spec: body.spec, ...from }
+        : {
+            pipelineId: body.pipelineId,
+            ...(body.version !== undefined ? { version: body.version } : {}),
+            ...from,
+          },
+    );
+  });
 
   def(app, routes.listJobs, async ({ query }) => {
     const rows = await db.jobs.list({
@@ -169,31 +191,9 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
 
   // ------------------------------------------------------------------------------------ state, output
 
-  def(app, routes.getState, async ({ params, query }) => {
-    const job = await jobs.row(params.id);
-    try {
-      const page = await manager.queryState(job.id, params.nodeId, {
-        ...(query.prefix !== undefined ? { prefix: query.prefix } : {}),
-        ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
-        limit: query.limit ?? 100,
-      });
-      return {
-        nodeId: params.nodeId,
-        checkpointId: null,
-        entries: page.entries as Array<{ key: string | number | boolean | null; value: unknown }>,
-        nextCursor: page.nextCursor ?? null,
-      };
-    } catch (e) {
-      const err = fromManager(e, job);
-      if (err.code === 'job-not-running') {
-        throw new HttpError(
-          'job-not-running',
-          `${err.message} — read the state of one of its checkpoints instead: GET /api/jobs/${job.id}/checkpoints/:checkpointId/state/${params.nodeId}`,
-        );
-      }
-      throw err;
-    }
-  });
+  def(app, routes.getState, async ({ params, query }) =>
+    jobs.state(await jobs.row(params.id), params.nodeId, query),
+  );
 
   def(app, routes.getCheckpointState, async ({ params, query }) => {
     const job = await jobs.row(params.id);
@@ -207,6 +207,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
       return {
         nodeId: params.nodeId,
         checkpointId: cp.number,
+        live: false,
         entries: page.entries as Array<{ key: string | number | boolean | null; value: unknown }>,
         nextCursor: page.nextCursor ?? null,
       };
@@ -215,18 +216,9 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
     }
   });
 
-  def(app, routes.getOutput, async ({ params, query }) => {
-    const job = await jobs.row(params.id);
-    try {
-      const page = await manager.output(job.id, params.nodeId, {
-        limit: query.limit ?? 1000,
-        ...(query.since !== undefined ? { since: query.since } : {}),
-      });
-      return { nodeId: params.nodeId, ...page, rows: page.rows as Array<Record<string, unknown>> };
-    } catch (e) {
-      throw fromManager(e, job);
-    }
-  });
+  def(app, routes.getOutput, async ({ params, query }) =>
+    jobs.output(await jobs.row(params.id), params.nodeId, query),
+  );
 
   // ------------------------------------------------------------------------------------ files
 
@@ -256,6 +248,23 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps, opts: Defi
     }
     return undefined;
   });
+
+  // ------------------------------------------------------------------------------------ flink
+
+  def(app, routes.getFlink, () => deps.flink.info());
+
+  def(app, routes.deployToFlink, ({ body }) => deps.flink.deploy(body.pipelineId, body.version));
+
+  def(app, routes.listFlinkDeployments, async ({ query }) => ({
+    deployments: await deps.flink.list({
+      ...(query.pipelineId !== undefined ? { pipelineId: query.pipelineId } : {}),
+      limit: query.limit ?? 50,
+    }),
+  }));
+
+  def(app, routes.getFlinkDeployment, ({ params }) => deps.flink.get(params.id));
+
+  def(app, routes.cancelFlinkDeployment, ({ params }) => deps.flink.cancel(params.id));
 
   // ------------------------------------------------------------------------------------ meta
 

@@ -1,5 +1,6 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { cursorOf, type Key } from '@flowstate/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobManager, JobManagerError, type StatePage } from './index';
 import { recordEvents, tempDataDir, unboundedSpec, waitFor } from './test-util';
@@ -29,12 +30,18 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
     const id = await m.triggerCheckpoint('cp');
     expect(id).toBeGreaterThan(0);
     await rec.next('cp', 'checkpoint-triggered', (e) => e.checkpointId === id);
-    const done = await rec.next('cp', 'checkpoint-completed', (e) => e.checkpointId === id);
+    const done = (await rec.next('cp', 'checkpoint-completed', (e) => e.checkpoint.checkpointId === id))
+      .checkpoint;
     expect(done).toMatchObject({ kind: 'checkpoint', trigger: 'manual' });
     expect(relative(join(dataDir, 'checkpoints', 'cp'), done.path)).toBe(`chk-${id}`);
     expect(existsSync(join(done.path, '_metadata'))).toBe(true);
     expect(done.sizeBytes).toBeGreaterThan(0);
-    expect(done.operators.find((o) => o.nodeId === 'totals')).toMatchObject({ subtasks: 1 });
+    expect(
+      rec
+        .of('cp', 'checkpoint-completed')
+        .at(-1)!
+        .operators.find((o) => o.nodeId === 'totals'),
+    ).toMatchObject({ subtasks: 1 });
 
     // The checkpoint's state, read in a throwaway worker (with the spec given, and with the stored one).
     const atCheckpoint = await m.checkpointState(done.path, spec, 'totals', {});
@@ -42,7 +49,7 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
     expect(await m.checkpointState(done.path, null, 'totals', {})).toEqual(atCheckpoint);
     const paged = await m.checkpointState(done.path, null, 'totals', { limit: 2 });
     expect(paged.entries).toEqual(atCheckpoint.entries.slice(0, 2));
-    expect(paged.nextCursor).toBeDefined();
+    expect(paged.nextCursor).toBe(cursorOf(paged.entries[1]!.key as Key));
     expect(m.internals.inspectionWorkers()).toBeGreaterThan(0);
 
     // State moves on.
@@ -80,14 +87,17 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
     await m.start('sp', spec);
     await waitFor(async () => total(await m.queryState('sp', 'totals')) >= 5, 'some state');
     const { savepoint } = await m.stop('sp', { savepoint: true });
-    expect(savepoint).toBeDefined();
+    expect(savepoint).toMatchObject({
+      checkpointId: expect.any(Number),
+      path: expect.stringMatching(/savepoint-\d+$/),
+    });
     expect(existsSync(join(savepoint!.path, '_metadata'))).toBe(true);
     expect(relative(join(dataDir, 'checkpoints', 'sp'), savepoint!.path)).toBe(
       `savepoint-${savepoint!.checkpointId}`,
     );
     expect(m.status('sp')?.status).toBe('cancelled');
-    const completed = await rec.next('sp', 'checkpoint-completed', (e) => e.kind === 'savepoint');
-    expect(completed).toMatchObject({ trigger: 'stop', checkpointId: savepoint!.checkpointId });
+    const completed = await rec.next('sp', 'checkpoint-completed', (e) => e.checkpoint.kind === 'savepoint');
+    expect(completed.checkpoint).toMatchObject({ trigger: 'stop', checkpointId: savepoint!.checkpointId });
 
     // The savepoint as stored. (The stopped job may hold a row or two more: the engine's stopWithSavepoint
     // keeps processing while the savepoint is written, and cancels after.)
@@ -110,14 +120,15 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
     // Its own checkpoints are numbered past the savepoint, in its own directory.
     const id = await m.triggerCheckpoint('sp2');
     expect(id).toBeGreaterThan(savepoint!.checkpointId);
-    const c = await rec.next('sp2', 'checkpoint-completed', (e) => e.checkpointId === id);
+    const c = (await rec.next('sp2', 'checkpoint-completed', (e) => e.checkpoint.checkpointId === id))
+      .checkpoint;
     expect(relative(join(dataDir, 'checkpoints', 'sp2'), c.path)).toBe(`chk-${id}`);
     await m.stop('sp2');
     expect(m.status('sp2')?.status).toBe('cancelled');
   });
 
   it('a damaged checkpoint: NO_SUCH_CHECKPOINT for a start from it and for reading it', async () => {
-    const done = rec.of('cp', 'checkpoint-completed')[0]!;
+    const done = rec.of('cp', 'checkpoint-completed')[0]!.checkpoint;
     const copy = join(tempDataDir(), 'copied', 'chk-1');
     cpSync(done.path, copy, { recursive: true });
     const stateFile = readdirSync(copy).find((f) => f.endsWith('.state'))!;
@@ -136,7 +147,7 @@ describe('JobManager: checkpoints, restore, savepoints', () => {
   });
 
   it('checkpointState: bad node, bad spec, and a spec that does not match', async () => {
-    const done = rec.of('cp', 'checkpoint-completed')[0]!;
+    const done = rec.of('cp', 'checkpoint-completed')[0]!.checkpoint;
     const err = (p: Promise<unknown>) =>
       p.then(
         () => undefined,

@@ -1,4 +1,9 @@
-import { CheckpointCorruptedError, CheckpointStorageError, JobSpecError } from '@flowstate/engine';
+import {
+  CheckpointCorruptedError,
+  CheckpointStorageError,
+  JobSpecError,
+  RestoreCompatibilityError,
+} from '@flowstate/engine';
 import { toJsonSafe } from './json-safe';
 import type { JobManagerErrorCode, WireError } from './protocol';
 
@@ -41,6 +46,7 @@ export function toWireError(e: unknown): WireError {
   if (e instanceof JobSpecError) {
     return { code: 'INVALID_SPEC', message: e.message, problems: toJsonSafe(e.problems) as unknown[] };
   }
+  if (e instanceof RestoreCompatibilityError) return { code: 'INCOMPATIBLE_STATE', message: e.message };
   if (e instanceof CheckpointCorruptedError) {
     return { code: 'NO_SUCH_CHECKPOINT', message: `checkpoint ${e.checkpoint} cannot be used: ${e.message}` };
   }

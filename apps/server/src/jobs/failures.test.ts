@@ -40,7 +40,7 @@ describe('JobManager: failures stay inside their job', () => {
     expect(failed.cause).toMatch(/after 1 restarts/);
     expect(failed.restarts).toBe(1);
     expect(m.status('throws')).toMatchObject({ status: 'failed', restarts: 1, cause: failed.cause });
-    expect(rec.of('throws', 'notice').some((e) => e.message.startsWith('restart 1'))).toBe(true);
+    expect(rec.of('throws', 'restarting')).toMatchObject([{ attempt: 1, delayMs: 0 }]);
     expect(m.isRunning('throws')).toBe(false);
     await bystanderServes();
   });
@@ -64,10 +64,9 @@ describe('JobManager: failures stay inside their job', () => {
     await m.start('killed', unboundedSpec(100));
     expect(await m.metrics('killed')).toMatchObject({ status: 'running' });
     const hanging = codeOf(m.internals.hang('killed'));
-    const t0 = Date.now();
     await m.internals.worker('killed')!.terminate();
+    // (rejected by the crash, not by the request's 30-s timeout: the code says which)
     expect(await hanging).toBe('WORKER_CRASHED');
-    expect(Date.now() - t0).toBeLessThan(1000);
     const failed = await rec.next('killed', 'status', (e) => e.status === 'failed');
     expect(failed.cause).toMatch(/^WORKER_CRASHED: /);
     expect(m.status('killed')).toMatchObject({ status: 'failed' });
@@ -97,12 +96,10 @@ describe('JobManager: failures stay inside their job', () => {
     const quick = new JobManager({ dataDir: tempDataDir(), testHooks: true, requestTimeoutMs: 300 });
     try {
       await quick.start('slow', unboundedSpec(100));
-      const t0 = Date.now();
       expect(await codeOf(quick.internals.hang('slow'))).toBe('TIMEOUT');
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
       // The worker is fine otherwise.
       expect(quick.status('slow')?.status).toBe('running');
-      expect(await quick.metrics('slow')).toBeDefined();
+      expect(await quick.metrics('slow')).toMatchObject({ status: 'running', restarts: 0 });
     } finally {
       await quick.shutdown();
     }

@@ -11,9 +11,11 @@
 
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { STATE_CHANGES_INTERVAL_MS, STATE_CHANGES_MAX_KEYS } from '@flowstate/api';
 import { JobSpecError, jobIdProblem, METADATA_FILE } from '@flowstate/engine';
 import { type SpecAnalysis, validateSpec } from '@flowstate/spec';
 import { JobManagerError } from './errors';
+import { CheckpointInspections } from './inspections';
 import { requireNode } from './nodes';
 import {
   type FilePolicy,
@@ -44,9 +46,9 @@ export interface JobManagerOptions {
    * previous event's `next`, and a reader that wants the gap asks `output({ since })`.
    */
   outputMaxRowsPerTick?: number;
-  /** State subscriptions deliver at most every this many ms (default 100: ~10/s). */
+  /** State subscriptions deliver at most every this many ms (default: the socket contract's 100). */
   stateIntervalMs?: number;
-  /** Changed keys one `state` event carries at most; the rest are counted in `dropped` (default 500). */
+  /** Changed keys one `state` event carries at most; the rest are counted in `dropped` (default: the socket contract's 200). */
   stateMaxKeys?: number;
   /** A request to a worker not answered by then rejects with TIMEOUT (default 30,000). */
   requestTimeoutMs?: number;
@@ -74,6 +76,13 @@ export interface JobManagerOptions {
   queryTimeoutMs?: number;
   /** A stop that the worker has not completed within this many ms terminates it (default 10,000). */
   stopTimeoutMs?: number;
+  /**
+   * Newest rows of each collect sink handed out in `archive` events, for the server to store (default 1000;
+   * 0: none): what a job's output view shows once the job no longer runs.
+   */
+  archiveRows?: number;
+  /** How often a running job hands out an `archive` event (default 10,000 ms); always once more at its end. */
+  archiveIntervalMs?: number;
 }
 
 export type { ManagedJobMetrics, ManagedStatus, ManagerEvent };
@@ -100,23 +109,13 @@ interface JobRecord {
   analysis: SpecAnalysis;
   /** For requests that may wait for a checkpoint (stop with savepoint, restore). */
   slowTimeoutMs: number;
-  /** State subscribers per node (the worker holds one engine subscription per node). */
-  stateRefs: Map<string, number>;
   lastMetrics: ManagedJobMetrics | undefined;
-}
-
-interface Inspection {
-  handle: WorkerHandle;
-  idle: ReturnType<typeof setTimeout> | null;
 }
 
 const ACTIVE: ReadonlySet<ManagedStatus> = new Set(['created', 'running', 'restarting']);
 const MAX_STATE_LIMIT = 10_000;
 const MAX_OUTPUT_LIMIT = 10_000;
 const DEFAULT_OUTPUT_LIMIT = 1000;
-const MAX_INSPECTIONS = 2;
-/** Time allowed for loading (and verifying) a checkpoint for inspection, on top of the request timeout. */
-const INSPECTION_LOAD_MS = 60_000;
 
 export class JobManager {
   private readonly dataDir: string;
@@ -126,7 +125,7 @@ export class JobManager {
   private readonly listeners = new Set<(e: ManagerEvent) => void>();
   /** Ended jobs that still hold a worker, oldest first. */
   private readonly ended: string[] = [];
-  private readonly inspections = new Map<string, Inspection>();
+  private readonly inspections: CheckpointInspections;
   private closed = false;
   /** What handling the workers' messages costs this thread (validation, bookkeeping, listeners). */
   private readonly load: MainThreadLoad = { messages: 0, totalMs: 0, maxMs: 0 };
@@ -138,8 +137,8 @@ export class JobManager {
       outputIntervalMs: opts.outputIntervalMs ?? 200,
       outputRowsPerEvent: opts.outputRowsPerEvent ?? 500,
       outputMaxRowsPerTick: opts.outputMaxRowsPerTick ?? 2000,
-      stateIntervalMs: opts.stateIntervalMs ?? 100,
-      stateMaxKeys: opts.stateMaxKeys ?? 500,
+      stateIntervalMs: opts.stateIntervalMs ?? STATE_CHANGES_INTERVAL_MS,
+      stateMaxKeys: opts.stateMaxKeys ?? STATE_CHANGES_MAX_KEYS,
       requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
       maxEndedWorkers: opts.maxEndedWorkers ?? 4,
       inspectionIdleMs: opts.inspectionIdleMs ?? 10_000,
@@ -149,8 +148,18 @@ export class JobManager {
       consoleLinesPerSecond: opts.consoleLinesPerSecond ?? 100,
       queryTimeoutMs: opts.queryTimeoutMs ?? 1000,
       stopTimeoutMs: opts.stopTimeoutMs ?? 10_000,
+      archiveRows: Math.max(0, Math.floor(opts.archiveRows ?? 1000)),
+      archiveIntervalMs: opts.archiveIntervalMs ?? 10_000,
     };
     this.files = opts.files ?? defaultFilePolicy(this.dataDir);
+    this.inspections = new CheckpointInspections({
+      dataDir: this.dataDir,
+      nice: this.opts.workerNice,
+      requestTimeoutMs: this.opts.requestTimeoutMs,
+      idleMs: this.opts.inspectionIdleMs,
+      memoryMb: this.opts.jobMemoryMb,
+      load: this.load,
+    });
   }
 
   // ------------------------------------------------------------------------------------ lifecycle
@@ -158,12 +167,17 @@ export class JobManager {
   /**
    * Validates the spec (INVALID_SPEC with the spec package's problems) and starts the job on a new worker;
    * resolves once the worker hosts it. `restoreFrom`: a checkpoint or savepoint directory (NO_SUCH_CHECKPOINT
-   * when there is none). A job id may be reused once its previous run has ended (ALREADY_RUNNING before).
+   * when there is none; INCOMPATIBLE_STATE when its state does not fit the spec and `allowNonRestoredState` is
+   * not set). A job id may be reused once its previous run has ended (ALREADY_RUNNING before).
    */
   async start(
     jobId: string,
     spec: unknown,
-    opts: { restoreFrom?: { path: string } | 'latest'; restoreReason?: string } = {},
+    opts: {
+      restoreFrom?: { path: string } | 'latest';
+      restoreReason?: string;
+      allowNonRestoredState?: boolean;
+    } = {},
   ): Promise<{ restoredFrom: RestoredFrom }> {
     if (this.closed) throw new Error('the job manager has shut down');
     const idProblem = jobIdProblem(jobId);
@@ -192,7 +206,6 @@ export class JobManager {
       gone: null,
       analysis: r.analysis,
       slowTimeoutMs: this.opts.requestTimeoutMs + r.spec.settings.checkpointing.timeoutMs,
-      stateRefs: new Map(),
       lastMetrics: undefined,
     };
     this.jobs.set(jobId, rec);
@@ -209,6 +222,9 @@ export class JobManager {
           ? { restoreFrom: 'latest' as const }
           : {}),
       ...(opts.restoreReason !== undefined ? { restoreReason: opts.restoreReason } : {}),
+      ...(opts.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
+      archiveRows: this.opts.archiveRows,
+      archiveIntervalMs: this.opts.archiveIntervalMs,
       files: this.files,
       consoleLinesPerSecond: this.opts.consoleLinesPerSecond,
       metricsIntervalMs: this.opts.metricsIntervalMs,
@@ -388,28 +404,21 @@ export class JobManager {
   }
 
   /**
-   * Live state of a node, delivered as `state` events (coalesced per key, at most every `stateIntervalMs`, at
-   * most `stateMaxKeys` keys each). However many subscribe, the worker holds one engine subscription per node;
-   * the last unsubscribe ends it. Throws (synchronously) UNKNOWN_JOB, NOT_RUNNING, NO_SUCH_NODE, NO_KEYED_STATE.
+   * Live state of a node, delivered as `state` events (the engine coalesces them per key, at most every
+   * `stateIntervalMs`, at most `stateMaxKeys` keys each). The caller subscribes once per node (the socket hub
+   * does, whatever the number of sockets watching); the returned function ends it. Throws (synchronously)
+   * UNKNOWN_JOB, NOT_RUNNING, NO_SUCH_NODE, NO_KEYED_STATE.
    */
   subscribeState(jobId: string, nodeId: string): () => void {
     const { rec, worker } = this.liveJob(jobId);
     requireNode(rec.analysis, nodeId, 'keyed');
-    const refs = (rec.stateRefs.get(nodeId) ?? 0) + 1;
-    rec.stateRefs.set(nodeId, refs);
-    if (refs === 1) this.send(rec, worker, { cmd: 'subscribeState', nodeId });
+    this.send(rec, worker, { cmd: 'subscribeState', nodeId });
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      if (rec.worker !== worker) return; // the worker is gone: so is its subscription
-      const left = (rec.stateRefs.get(nodeId) ?? 1) - 1;
-      if (left > 0) {
-        rec.stateRefs.set(nodeId, left);
-        return;
-      }
-      rec.stateRefs.delete(nodeId);
-      this.send(rec, worker, { cmd: 'unsubscribeState', nodeId });
+      if (rec.worker === worker) this.send(rec, worker, { cmd: 'unsubscribeState', nodeId });
+      // (a worker that is gone took its subscription with it)
     };
   }
 
@@ -435,14 +444,7 @@ export class JobManager {
       }
       requireNode(r.analysis, nodeId, 'keyed');
     }
-    const key = `${dir}\n${withSpec ? JSON.stringify(spec) : ''}`;
-    const insp = this.inspection(key, dir, withSpec ? spec : null);
-    try {
-      await insp.handle.ready;
-      return await insp.handle.request({ cmd: 'queryState', nodeId, query: stateQuery(q) });
-    } finally {
-      this.touchInspection(key, insp);
-    }
+    return this.inspections.queryState(dir, withSpec ? spec : null, nodeId, stateQuery(q));
   }
 
   /**
@@ -465,17 +467,12 @@ export class JobManager {
       if (!w) continue;
       rec.worker = null;
       rec.gone = new JobManagerError('NOT_RUNNING', 'the job manager has shut down');
-      rec.stateRefs.clear();
       if (ACTIVE.has(rec.status) && !opts.suspend)
         this.setStatus(rec, 'cancelled', 'the job manager shut down');
       terminations.push(w.terminate());
     }
     this.ended.length = 0;
-    for (const [key, insp] of this.inspections) {
-      if (insp.idle) clearTimeout(insp.idle);
-      this.inspections.delete(key);
-      terminations.push(insp.handle.terminate());
-    }
+    terminations.push(this.inspections.close());
     await Promise.all(terminations);
   }
 
@@ -588,7 +585,6 @@ export class JobManager {
     if (rec.worker !== worker) return;
     rec.worker = null;
     rec.gone = err;
-    rec.stateRefs.clear();
     const i = this.ended.indexOf(rec.jobId);
     if (i >= 0) this.ended.splice(i, 1);
     if (!ACTIVE.has(rec.status)) {
@@ -622,7 +618,6 @@ export class JobManager {
     if (!w) return;
     rec.worker = null;
     rec.gone = why;
-    rec.stateRefs.clear();
     void w.terminate();
   }
 
@@ -640,61 +635,6 @@ export class JobManager {
       );
     }
     return dir;
-  }
-
-  private inspection(key: string, dir: string, spec: unknown): Inspection {
-    const found = this.inspections.get(key);
-    if (found?.handle.alive) {
-      if (found.idle) clearTimeout(found.idle);
-      found.idle = null;
-      return found;
-    }
-    while (this.inspections.size >= MAX_INSPECTIONS) {
-      const [oldKey, old] = this.inspections.entries().next().value as [string, Inspection];
-      if (old.idle) clearTimeout(old.idle);
-      this.inspections.delete(oldKey);
-      void old.handle.terminate();
-    }
-    const init: WorkerInit = {
-      mode: 'inspect',
-      path: dir,
-      spec,
-      dataDir: this.dataDir,
-      nice: this.opts.workerNice,
-    };
-    const handle: WorkerHandle = new WorkerHandle(
-      init,
-      {
-        onEvent: () => {},
-        onGone: () => {
-          if (this.inspections.get(key)?.handle === handle) this.inspections.delete(key);
-        },
-        onProtocolError: () => {},
-      },
-      {
-        timeoutMs: this.opts.requestTimeoutMs,
-        startTimeoutMs: this.opts.requestTimeoutMs + INSPECTION_LOAD_MS,
-        load: this.load,
-        memoryMb: this.opts.jobMemoryMb,
-      },
-    );
-    const insp: Inspection = { handle, idle: null };
-    this.inspections.set(key, insp);
-    return insp;
-  }
-
-  private touchInspection(key: string, insp: Inspection): void {
-    if (this.inspections.get(key) !== insp) return;
-    if (!insp.handle.alive) {
-      this.inspections.delete(key);
-      return;
-    }
-    if (insp.idle) clearTimeout(insp.idle);
-    insp.idle = setTimeout(() => {
-      if (this.inspections.get(key) === insp) this.inspections.delete(key);
-      void insp.handle.terminate();
-    }, this.opts.inspectionIdleMs);
-    insp.idle.unref();
   }
 }
 

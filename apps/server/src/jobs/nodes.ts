@@ -1,14 +1,10 @@
-import type { SpecAnalysis } from '@flowstate/spec';
+import { hasKeyedState, isCollectSink, type SpecAnalysis, STATEFUL_NODE_KINDS } from '@flowstate/spec';
 import { JobManagerError } from './errors';
-
-/** Node kinds that hold keyed state (what state queries and subscriptions read). */
-const KEYED_KINDS: ReadonlySet<string> = new Set(['window', 'aggregate']);
 
 /** The job's collect sinks: the nodes whose rows are kept, streamed as `output` events and read by `output()`. */
 export function collectSinks(analysis: SpecAnalysis): string[] {
   const out: string[] = [];
-  for (const [id, info] of analysis.nodes)
-    if (info.node.kind === 'sink' && info.node.connector.type === 'collect') out.push(id);
+  for (const [id, info] of analysis.nodes) if (isCollectSink(info.node)) out.push(id);
   return out;
 }
 
@@ -23,13 +19,13 @@ export function requireNode(analysis: SpecAnalysis, nodeId: string, need: 'keyed
     throw new JobManagerError('NO_SUCH_NODE', `the job has no node '${nodeId}' (its nodes: ${known})`);
   }
   const node = info.node;
-  if (need === 'keyed' && !KEYED_KINDS.has(node.kind)) {
+  if (need === 'keyed' && !hasKeyedState(node)) {
     throw new JobManagerError(
       'NO_KEYED_STATE',
-      `node '${nodeId}' is a ${node.kind} node and holds no keyed state: only window and aggregate nodes do`,
+      `node '${nodeId}' is a ${node.kind} node and holds no keyed state: only ${STATEFUL_NODE_KINDS.join(' and ')} nodes do`,
     );
   }
-  if (need === 'collect' && !(node.kind === 'sink' && node.connector.type === 'collect')) {
+  if (need === 'collect' && !isCollectSink(node)) {
     const sinks = collectSinks(analysis);
     throw new JobManagerError(
       'NO_SUCH_NODE',

@@ -64,6 +64,12 @@ describe('protocol schemas', () => {
       backpressureMs: 0,
       recordsInPerSec: 0,
       recordsOutPerSec: 0,
+      maxEventTime: null as number | null,
+      idleInputs: 0,
+      inputs: 1,
+      lastRowError: null,
+      totalRecordsIn: 1,
+      totalRecordsOut: 1,
     };
     const metrics = {
       status: 'running',
@@ -71,6 +77,7 @@ describe('protocol schemas', () => {
       uptimeMs: 1,
       restarts: 0,
       rowErrors: 0,
+      countersSince: { cause: 'start', at: 1, checkpointId: null },
       nodes: [node],
     };
     expect(ManagerEventSchema.safeParse({ type: 'metrics', jobId: 'j', metrics }).success).toBe(true);

@@ -13,7 +13,14 @@
  * and `undefined` travel as `null`, so the events can go to a socket as they are.
  */
 
-import { NODE_KINDS } from '@flowstate/spec';
+import {
+  JobEventSchema,
+  JobMetricsSchema,
+  OutputPageSchema,
+  StateChangesSchema,
+  StateKeySchema,
+  StatePageSchema,
+} from '@flowstate/spec';
 import { z } from 'zod';
 
 // ------------------------------------------------------------------------------------------ errors
@@ -32,6 +39,8 @@ export const JOB_MANAGER_ERROR_CODES = [
   'OUT_OF_MEMORY',
   /** The engine refused or could not do what was asked (a savepoint failed, a restore is already running…). */
   'FAILED',
+  /** A restore would lose state no node of the spec can take (the engine's RestoreCompatibilityError). */
+  'INCOMPATIBLE_STATE',
 ] as const;
 export const JobManagerErrorCodeSchema = z.enum(JOB_MANAGER_ERROR_CODES);
 export type JobManagerErrorCode = z.infer<typeof JobManagerErrorCodeSchema>;
@@ -46,47 +55,24 @@ export type WireError = z.infer<typeof WireErrorSchema>;
 
 // ------------------------------------------------------------------------------------------ shapes
 
-export const ManagedStatusSchema = z.enum([
-  'created',
-  'running',
-  'restarting',
-  'finished',
-  'failed',
-  'cancelled',
-]);
-export type ManagedStatus = z.infer<typeof ManagedStatusSchema>;
+export type {
+  JobMetrics as ManagedJobMetrics,
+  JobStatus as ManagedStatus,
+  OutputPage,
+  StatePage,
+} from '@flowstate/spec';
+// What a job reports is the job contract of @flowstate/spec (statuses, metrics, events, pages of state and
+// output): the worker passes the engine's shapes through, made JSON-safe; nothing is redeclared here.
+export {
+  JobMetricsSchema,
+  JobStatusSchema as ManagedStatusSchema,
+  OutputPageSchema,
+  StateKeySchema,
+  StatePageSchema,
+} from '@flowstate/spec';
 
-const CheckpointKindSchema = z.enum(['checkpoint', 'savepoint']);
-const CheckpointTriggerSchema = z.enum(['periodic', 'manual', 'stop']);
 const count = z.number().int().nonnegative();
 const checkpointId = z.number().int().nonnegative();
-
-/** The engine's `NodeMetrics`, JSON-safe: `watermark` is null where the engine has ±Infinity. */
-export const NodeMetricsSchema = z.object({
-  nodeId: z.string(),
-  kind: z.enum(NODE_KINDS),
-  parallelism: z.number().int().positive(),
-  recordsIn: count,
-  recordsOut: count,
-  rowErrors: count,
-  lateRowsDropped: count,
-  watermark: z.number().nullable(),
-  numKeys: count,
-  backpressureMs: z.number().nonnegative(),
-  recordsInPerSec: z.number().nonnegative(),
-  recordsOutPerSec: z.number().nonnegative(),
-});
-
-/** The engine's `JobMetrics`, JSON-safe (see {@link NodeMetricsSchema}). */
-export const JobMetricsSchema = z.object({
-  status: ManagedStatusSchema,
-  startedAt: z.number(),
-  uptimeMs: z.number(),
-  restarts: count,
-  nodes: z.array(NodeMetricsSchema),
-  rowErrors: count,
-});
-export type ManagedJobMetrics = z.infer<typeof JobMetricsSchema>;
 
 export const StateQuerySchema = z.object({
   prefix: z.string().optional(),
@@ -95,96 +81,50 @@ export const StateQuerySchema = z.object({
 });
 export type StateQuery = z.infer<typeof StateQuerySchema>;
 
-export const StateEntrySchema = z.object({ key: z.unknown(), value: z.unknown() });
-
-export const StatePageSchema = z.object({
-  entries: z.array(StateEntrySchema),
-  nextCursor: z.string().optional(),
-});
-export type StatePage = z.infer<typeof StatePageSchema>;
-
-export const OutputPageSchema = z.object({
-  rows: z.array(z.unknown()),
-  /** Sequence number of the first row. */
-  from: count,
-  /** Sequence number the next row will get (ask `since: next` for what comes after). */
-  next: count,
-  /** Bumped by every rollback (restore): sequence numbers of an older epoch mean nothing any more. */
-  epoch: count,
-});
-export type OutputPage = z.infer<typeof OutputPageSchema>;
-
-/** Keys are scalars (several key fields make a JSON array string). */
-export const StateKeySchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-
 // ------------------------------------------------------------------------------------------ events
 
 const jobId = z.string();
 
+/**
+ * What the manager hands its listeners: every event of the engine (the job contract's `JobEvent`, with the job
+ * id), and what the worker adds — metrics every second, new collect-sink rows, live state changes, row errors.
+ */
+const [
+  statusEvent,
+  checkpointTriggered,
+  checkpointCompleted,
+  checkpointFailed,
+  restarting,
+  restored,
+  notice,
+] = JobEventSchema.options;
+
 export const ManagerEventSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('status'),
-    jobId,
-    status: ManagedStatusSchema,
-    cause: z.string().optional(),
-    restarts: count,
-    at: z.number(),
-  }),
+  statusEvent.extend({ jobId }),
+  checkpointTriggered.extend({ jobId }),
+  checkpointCompleted.extend({ jobId }),
+  checkpointFailed.extend({ jobId }),
+  restarting.extend({ jobId }),
+  restored.extend({ jobId }),
+  /** The engine's notices, and the server's own (with `data` for the log). */
+  notice.extend({ jobId, data: z.unknown().optional() }),
   z.object({ type: z.literal('metrics'), jobId, metrics: JobMetricsSchema }),
-  z.object({
-    type: z.literal('checkpoint-triggered'),
-    jobId,
-    checkpointId,
-    kind: CheckpointKindSchema,
-    trigger: CheckpointTriggerSchema,
-    at: z.number(),
-  }),
-  z.object({
-    type: z.literal('checkpoint-completed'),
-    jobId,
-    checkpointId,
-    kind: CheckpointKindSchema,
-    trigger: CheckpointTriggerSchema,
-    startedAt: z.number(),
-    durationMs: z.number(),
-    sizeBytes: count,
-    path: z.string(),
-    operators: z.array(z.object({ nodeId: z.string(), subtasks: count, sizeBytes: count })),
-    /** How long processing paused: the longest synchronous snapshot of a task, and the longest asynchronous step. */
-    pauses: z.object({ syncMs: z.number().nonnegative(), longestStepMs: z.number().nonnegative() }),
-  }),
-  z.object({
-    type: z.literal('checkpoint-failed'),
-    jobId,
-    checkpointId,
-    kind: CheckpointKindSchema,
-    trigger: CheckpointTriggerSchema,
-    startedAt: z.number(),
-    reason: z.string(),
-  }),
   z.object({ type: z.literal('output'), jobId, nodeId: z.string(), ...OutputPageSchema.shape }),
-  z.object({
-    type: z.literal('state'),
-    jobId,
-    nodeId: z.string(),
-    changes: z.array(StateEntrySchema),
-    dropped: count,
-    numKeys: count,
-    reset: z.boolean(),
-    at: z.number(),
-  }),
-  z.object({
-    type: z.literal('restored'),
-    jobId,
-    checkpointId,
-    path: z.string(),
-    reason: z.string(),
-    /** How long loading and rebuilding took. */
-    durationMs: z.number().nonnegative(),
-  }),
-  z.object({ type: z.literal('notice'), jobId, message: z.string(), data: z.unknown().optional() }),
+  z.object({ type: z.literal('state'), jobId, nodeId: z.string(), ...StateChangesSchema.shape }),
   /** At most 10 a second per job; `data.suppressedBefore` counts the ones left out since the previous. */
   z.object({ type: z.literal('row-error'), jobId, message: z.string(), data: z.unknown().optional() }),
+  /**
+   * What the server stores of a job so that it outlives the job and the server: its figures and the newest rows
+   * of each collect sink (those whose rows changed since the last one), every `archiveIntervalMs` while it runs,
+   * and once more, complete (`final`), right before the status that ends it.
+   */
+  z.object({
+    type: z.literal('archive'),
+    jobId,
+    final: z.boolean(),
+    metrics: JobMetricsSchema,
+    outputs: z.array(z.object({ nodeId: z.string(), ...OutputPageSchema.shape })),
+  }),
 ]);
 export type ManagerEvent = z.infer<typeof ManagerEventSchema>;
 
@@ -214,6 +154,11 @@ export const WorkerInitSchema = z.discriminatedUnion('mode', [
     restoreFrom: z.union([z.object({ path: z.string() }), z.literal('latest')]).optional(),
     /** Why it restores (the `restored` event says so). */
     restoreReason: z.string().optional(),
+    /** Drop the state of `restoreFrom` that no node of the spec can take (Flink's allowNonRestoredState). */
+    allowNonRestoredState: z.boolean().optional(),
+    /** Newest rows of each collect sink the `archive` events carry (0: none). */
+    archiveRows: z.number().int().nonnegative(),
+    archiveIntervalMs: intervalMs,
     /** Relative paths resolve against `dataDir`; only these files may be read or written. */
     files: FilePolicySchema,
     /** Console sinks print at most this many lines a second (the rest are counted in a notice). */

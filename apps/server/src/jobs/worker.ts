@@ -3,26 +3,27 @@
  * that never runs). Started by the JobManager through `worker-bootstrap.mjs`; speaks the protocol of
  * `protocol.ts`: validates `workerData` and every request, answers each with a response of the same id, and
  * pushes the job's events (status, checkpoints, metrics every `metricsIntervalMs`, new collect-sink rows every
- * `outputIntervalMs`, coalesced state changes of subscribed nodes).
+ * `outputIntervalMs`, coalesced state changes of subscribed nodes, and what the server stores — figures and the
+ * newest collect rows — every `archiveIntervalMs` and right before the job's end).
  *
  * The worker outlives the job's end: a finished, failed or cancelled job keeps its state and output, which can
  * still be read until the manager terminates the worker.
  */
 
 import { readlinkSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
+  CheckpointInspectionError,
   type CollectStore,
   confinedFileAccess,
   createFsCheckpointStorage,
   Job,
   type JobEvent,
-  METADATA_FILE,
-  parseCheckpointMetadataText,
+  openCheckpointForInspection,
   type RowError,
+  type StateChanges,
 } from '@flowstate/engine';
 import { z } from 'zod';
 import { rateLimitedConsole } from './console';
@@ -108,7 +109,6 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
   const { jobId } = init;
   const emit = (event: ManagerEvent) => post(port, { kind: 'event', event });
   const storage = createFsCheckpointStorage(join(init.dataDir, 'checkpoints'));
-  let restarts = 0;
   let ended = false;
 
   let rowErrWindow = 0;
@@ -161,14 +161,12 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
           ? { restoreFrom: { path: init.restoreFrom.path } }
           : {}),
       ...(init.restoreReason !== undefined ? { restoreReason: init.restoreReason } : {}),
+      ...(init.allowNonRestoredState ? { allowNonRestoredState: true } : {}),
       onEvent: (e) => onEngineEvent(e),
       onRowError,
       writeConsole,
     });
-    if (!init.restoreFrom) {
-      // A job id used before (a new run under the same id): its checkpoint ids go on past the old ones.
-      for (const l of await storage.list(jobId)) job.coordinator.advanceIdsPast(l.location.checkpointId);
-    }
+    // (A job id used before: the job's checkpoint ids go on past what the storage holds — the Job does that.)
   } catch (e) {
     post(port, { kind: 'init-failed', error: toWireError(e) });
     return;
@@ -195,7 +193,7 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
         type: 'output',
         jobId,
         nodeId,
-        rows: toJsonSafe(page.rows) as unknown[],
+        rows: toJsonSafe(page.rows) as Array<Record<string, unknown>>,
         from: page.from,
         next: page.next,
         epoch: page.epoch,
@@ -210,102 +208,49 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
   const metricsNow = () => toJsonSafe(job.metrics()) as Extract<ManagerEvent, { type: 'metrics' }>['metrics'];
   const pushMetrics = () => emit({ type: 'metrics', jobId, metrics: metricsNow() });
 
+  // ---- archive: what the server stores of the job — its figures, and the newest `archiveRows` rows of each
+  // collect sink whose rows changed since the last archive (all of them in the final one)
+  const archived = new Map<string, { next: number; epoch: number }>();
+  const archive = (final: boolean) => {
+    const outputs: Extract<ManagerEvent, { type: 'archive' }>['outputs'] = [];
+    for (const nodeId of cursors.keys()) {
+      const store = job.output(nodeId);
+      const last = archived.get(nodeId);
+      if (!final && last && last.next === store.nextSeq && last.epoch === store.epoch) continue;
+      archived.set(nodeId, { next: store.nextSeq, epoch: store.epoch });
+      const page =
+        init.archiveRows > 0
+          ? store.since(Math.max(0, store.nextSeq - init.archiveRows), init.archiveRows)
+          : { rows: [], from: store.nextSeq, next: store.nextSeq, epoch: store.epoch };
+      outputs.push({ nodeId, ...page, rows: toJsonSafe(page.rows) as Array<Record<string, unknown>> });
+    }
+    emit({ type: 'archive', jobId, final, metrics: metricsNow(), outputs });
+  };
+
   const timers = [
     setInterval(pushMetrics, init.metricsIntervalMs),
     setInterval(flushOutput, init.outputIntervalMs),
+    setInterval(() => archive(false), init.archiveIntervalMs),
   ];
 
+  /** The engine's events go out as they are (JSON-safe, with the job id); the end of the job flushes first. */
   function onEngineEvent(e: JobEvent): void {
-    switch (e.type) {
-      case 'status': {
-        if (e.status === 'restarting') restarts++;
-        if (TERMINAL.has(e.status) && !ended) {
-          ended = true;
-          for (const t of timers) clearInterval(t);
-          // Readers get everything before they hear that the job ended.
-          flushOutput();
-          pushMetrics();
-        }
-        emit({
-          type: 'status',
-          jobId,
-          status: e.status,
-          ...(e.cause !== undefined ? { cause: e.cause } : {}),
-          restarts,
-          at: Date.now(),
-        });
-        if (e.status === 'running') ready();
-        return;
-      }
-      case 'checkpoint-triggered':
-        emit({
-          type: 'checkpoint-triggered',
-          jobId,
-          checkpointId: e.checkpointId,
-          kind: e.kind,
-          trigger: e.trigger,
-          at: e.timestamp,
-        });
-        return;
-      case 'checkpoint-completed': {
-        const c = e.checkpoint;
-        emit({
-          type: 'checkpoint-completed',
-          jobId,
-          checkpointId: c.checkpointId,
-          kind: c.kind,
-          trigger: c.trigger,
-          startedAt: c.timestamp,
-          durationMs: c.durationMs,
-          sizeBytes: c.sizeBytes,
-          path: c.path,
-          operators: e.operators.map((o) => ({
-            nodeId: o.nodeId,
-            subtasks: o.subtasks,
-            sizeBytes: o.sizeBytes,
-          })),
-          pauses: { syncMs: e.pauses.syncMs, longestStepMs: e.pauses.longestStepMs },
-        });
-        return;
-      }
-      case 'checkpoint-failed':
-        emit({
-          type: 'checkpoint-failed',
-          jobId,
-          checkpointId: e.checkpointId,
-          kind: e.kind,
-          trigger: e.trigger,
-          startedAt: e.timestamp,
-          reason: e.reason,
-        });
-        return;
-      case 'restored':
-        emit({
-          type: 'restored',
-          jobId,
-          checkpointId: e.checkpointId,
-          path: e.path,
-          reason: e.reason,
-          durationMs: e.durationMs,
-        });
-        // The collect sinks rolled back: tell readers now, not at the next tick.
-        if (job) flushOutput();
-        return;
-      case 'restarting':
-        emit({
-          type: 'notice',
-          jobId,
-          message: `restart ${e.attempt} in ${e.delayMs} ms after: ${e.cause}`,
-          data: { attempt: e.attempt, delayMs: e.delayMs, cause: e.cause },
-        });
-        return;
-      case 'notice':
-        emit({ type: 'notice', jobId, message: e.message });
-        return;
+    if (e.type === 'status' && TERMINAL.has(e.status) && !ended) {
+      ended = true;
+      for (const t of timers) clearInterval(t);
+      // Readers get everything before they hear that the job ended; the server stores it first.
+      flushOutput();
+      pushMetrics();
+      archive(true);
     }
+    emit({ ...(toJsonSafe(e) as JobEvent), jobId });
+    if (e.type === 'status' && e.status === 'running') ready();
+    // The collect sinks rolled back: tell readers now, not at the next tick.
+    if (e.type === 'restored' && job) flushOutput();
   }
 
-  // ---- state subscriptions: one engine subscription per node, whoever asks
+  // ---- state subscriptions: the engine's one per node (the socket hub subscribes once per node; this map only
+  // remembers how to end it)
   const subscriptions = new Map<string, () => void>();
   const stateEventsSent: Record<string, number> = {};
   let engineSubscribeCalls = 0;
@@ -356,16 +301,7 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
           nodeId,
           (s) => {
             stateEventsSent[nodeId] = (stateEventsSent[nodeId] ?? 0) + 1;
-            emit({
-              type: 'state',
-              jobId,
-              nodeId,
-              changes: toJsonSafe(s.changes) as Array<{ key: unknown; value: unknown }>,
-              dropped: s.dropped,
-              numKeys: s.numKeys,
-              reset: s.reset,
-              at: s.at,
-            });
+            emit({ type: 'state', jobId, ...(toJsonSafe(s) as StateChanges) });
           },
           { intervalMs: init.stateIntervalMs, maxKeys: init.stateMaxKeys },
         );
@@ -427,32 +363,15 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
 async function hostInspection(port: Port, init: Extract<WorkerInit, { mode: 'inspect' }>): Promise<void> {
   let job: Job;
   try {
-    const dir = basename(init.path) === METADATA_FILE ? dirname(init.path) : init.path;
-    let text: string;
-    try {
-      text = await readFile(join(dir, METADATA_FILE), 'utf8');
-    } catch (e) {
-      throw new JobManagerError('NO_SUCH_CHECKPOINT', `${dir} is not a checkpoint: ${(e as Error).message}`);
-    }
-    const metadata = parseCheckpointMetadataText(text, dir);
-    const spec = init.spec ?? metadata.spec;
-    if (spec === undefined || spec === null) {
-      throw new JobManagerError(
-        'INVALID_SPEC',
-        `checkpoint ${dir} does not carry its job spec: pass the spec to read its state with`,
-      );
-    }
-    // `<base>/<jobId>/chk-<n>`: the storage is the base.
-    const storage = createFsCheckpointStorage(dirname(dirname(dir)));
-    job = Job.fromSpec(spec, {
-      checkpointStorage: storage,
-      jobId: metadata.jobId,
-      baseDir: init.dataDir,
-      writeConsole: () => {},
-    });
-    await job.loadCheckpoint({ path: dir });
+    ({ job } = await openCheckpointForInspection(init.path, {
+      ...(init.spec !== undefined && init.spec !== null ? { spec: init.spec } : {}),
+    }));
   } catch (e) {
-    post(port, { kind: 'init-failed', error: toWireError(e) });
+    const err =
+      e instanceof CheckpointInspectionError
+        ? new JobManagerError(e.code === 'NO_SPEC' ? 'INVALID_SPEC' : 'NO_SUCH_CHECKPOINT', e.message)
+        : e;
+    post(port, { kind: 'init-failed', error: toWireError(err) });
     return;
   }
   serve(port, (c) => {

@@ -14,17 +14,41 @@
  * - **Jobs survive a server crash** (Flink's HA): at start, every job the database says was created, running or
  *   restarting is started again under its own id from its newest valid checkpoint (from the beginning when it
  *   has none), with an event saying so.
+ * - **Finished is not gone.** A job that no longer runs here (ended, and its worker released, or the server
+ *   restarted since) answers with what was stored: its last figures, the newest rows of its collect sinks, and
+ *   the state of its newest retained checkpoint — each marked `live: false`.
+ * - **Upgrades** (Flink's stop → change → resume): a start may name a checkpoint or savepoint of any job; the
+ *   engine's `checkRestoreCompatibility` decides, before anything is stored, whether the spec can take its state.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type Checkpoint, type JobDetail, type JobStatus, TERMINAL_JOB_STATUSES } from '@flowstate/api';
-import { createFsCheckpointStorage, type FileAccess, specFileProblems } from '@flowstate/engine';
-import { type Problem, validateSpec } from '@flowstate/spec';
+import {
+  type Checkpoint,
+  type CheckpointRef,
+  type CompatibilityResult,
+  type JobDetail,
+  type JobMetrics,
+  JobMetricsSchema,
+  type JobStatus,
+  type OutputPage,
+  type RestoreCompatibility,
+  type StatePage,
+  TERMINAL_JOB_STATUSES,
+} from '@flowstate/api';
+import {
+  type CheckpointMetadata,
+  checkRestoreCompatibility,
+  createFsCheckpointStorage,
+  type FileAccess,
+  parseCheckpointMetadataText,
+  specFileProblems,
+} from '@flowstate/engine';
+import { isCollectSink, type Problem, type SpecAnalysis, validateSpec } from '@flowstate/spec';
 import type { CheckpointRow, Db, JobRow } from '../db/index';
 import { HttpError, invalidSpec, notFound } from '../http/errors';
 import { toCheckpoint, toJob } from '../http/mappers';
-import type { JobEventRecorder } from '../http/recorder';
 import { type JobManager, JobManagerError } from '../jobs/index';
+import type { JobEventRecorder } from './recorder';
 
 const METADATA_FILE = '_metadata';
 /** Pushed metrics younger than this answer a job's detail without asking its worker. */
@@ -52,10 +76,13 @@ export function fromManager(e: unknown, job: { id: string; status?: string }): H
     case 'NOT_RUNNING':
     case 'WORKER_CRASHED':
     case 'OUT_OF_MEMORY':
+      // (UNKNOWN_JOB only says the manager never ran it — after a server restart — which adds nothing.)
       return new HttpError(
         'job-not-running',
-        `job '${job.id}' is not running on this server${job.status ? ` (it ${job.status === 'created' ? 'never started' : `has ${job.status}`})` : ''}: ${e.message}`,
+        `job '${job.id}' is not running on this server${job.status ? ` (it ${job.status === 'created' ? 'never started' : `has ${job.status}`})` : ''}${e.code === 'UNKNOWN_JOB' ? '' : `: ${e.message}`}`,
       );
+    case 'INCOMPATIBLE_STATE':
+      return new HttpError('incompatible-state', e.message);
     case 'NO_SUCH_NODE':
     case 'NO_KEYED_STATE':
       return new HttpError('node-not-found', e.message);
@@ -97,27 +124,133 @@ export class JobService {
     return [...r.problems, ...specFileProblems(r.spec, this.deps.fileAccess)];
   }
 
-  /** Throws a 422 with the problems unless `spec` may be stored and run on this server. */
-  requireRunnableSpec(spec: unknown): void {
-    const problems = this.specProblems(spec);
+  /** Throws a 422 with the problems unless `spec` may be stored and run on this server; answers its analysis. */
+  requireRunnableSpec(spec: unknown): SpecAnalysis {
+    const r = validateSpec(spec);
+    if (!r.ok) throw invalidSpec(r.problems);
+    const problems = [...r.problems, ...specFileProblems(r.spec, this.deps.fileAccess)];
     if (problems.some((p) => !p.code.startsWith('warning/'))) throw invalidSpec(problems);
+    return r.analysis;
   }
 
   // ------------------------------------------------------------------------------------ reading
 
   /**
-   * A job's detail: its row, the live status, and metrics — those its worker pushed within the last 2 s, else
-   * asked (within the manager's query timeout), else the last known ones. Never waits long on a busy job.
+   * A job's detail: its row, the live status, and metrics. While it runs: those its worker pushed within the last
+   * 2 s, else asked (within the manager's query timeout), else the last known ones — never waiting long on a busy
+   * job. Once it no longer runs: the figures the server stored (its final ones; `metricsLive: false`).
    */
   async detail(job: JobRow): Promise<JobDetail> {
     const running = this.manager.isRunning(job.id);
-    const metrics = this.manager.status(job.id) ? await this.metricsOf(job.id, running) : null;
+    let metrics: JobMetrics | null;
+    let metricsAt: string | null = null;
+    if (running) metrics = await this.metricsOf(job.id, true);
+    else {
+      // The final figures are stored before the row says the job ended; until then, the ones this process has.
+      const stored = storedMetrics(job);
+      const inProcess = TERMINAL_JOB_STATUSES.includes(job.status)
+        ? undefined
+        : this.manager.lastMetrics(job.id);
+      metrics = inProcess ?? stored ?? null;
+      if (!inProcess && stored && job.metricsAt) metricsAt = job.metricsAt.toISOString();
+    }
     return {
       ...toJob(job, running ? this.liveOf(job.id) : undefined),
       spec: job.spec,
       live: running,
       metrics,
+      metricsLive: running && metrics !== null,
+      metricsAt,
     };
+  }
+
+  /**
+   * A page of a collect sink's rows: from the job's engine (running, or ended and still held), else the newest
+   * rows the server stored of it (`live: false`).
+   */
+  async output(job: JobRow, nodeId: string, q: { limit?: number; since?: number }): Promise<OutputPage> {
+    const limit = q.limit ?? 1000;
+    try {
+      const page = await this.manager.output(job.id, nodeId, {
+        limit,
+        ...(q.since !== undefined ? { since: q.since } : {}),
+      });
+      return {
+        nodeId,
+        ...page,
+        rows: page.rows as Array<Record<string, unknown>>,
+        live: true,
+        storedAt: null,
+      };
+    } catch (e) {
+      const err = fromManager(e, job);
+      if (err.code !== 'job-not-running') throw err;
+    }
+    const node = analysisOf(job)?.nodes.get(nodeId)?.node;
+    if (!node || !isCollectSink(node)) {
+      throw new HttpError(
+        'node-not-found',
+        `job '${job.id}' has no collect sink '${nodeId}': only collect sinks keep output`,
+      );
+    }
+    const stored = await this.db.outputs.get(job.id, nodeId);
+    if (!stored) {
+      throw new HttpError(
+        'job-not-running',
+        `${ended(job)}, and no output of '${nodeId}' was stored for it (a job keeps its output once it has run on this version of the server)`,
+      );
+    }
+    const first = stored.fromSeq;
+    const start = Math.min(
+      stored.nextSeq,
+      q.since !== undefined ? Math.max(q.since, first) : Math.max(first, stored.nextSeq - limit),
+    );
+    const rows = stored.rows.slice(start - first, start - first + limit) as Array<Record<string, unknown>>;
+    return {
+      nodeId,
+      rows,
+      from: start,
+      next: start + rows.length,
+      epoch: stored.epoch,
+      live: false,
+      storedAt: stored.updatedAt.toISOString(),
+    };
+  }
+
+  /**
+   * A page of a window or aggregate node's keyed state: from the job's engine (running, or ended and still held),
+   * else from its newest retained checkpoint (for a finished job, the final one) — `live: false`, `checkpointId`.
+   */
+  async state(
+    job: JobRow,
+    nodeId: string,
+    q: { prefix?: string; cursor?: string; limit?: number },
+  ): Promise<StatePage> {
+    const query = {
+      ...(q.prefix !== undefined ? { prefix: q.prefix } : {}),
+      ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      limit: q.limit ?? 100,
+    };
+    try {
+      const page = await this.manager.queryState(job.id, nodeId, query);
+      return { nodeId, checkpointId: null, live: true, ...statePage(page) };
+    } catch (e) {
+      const err = fromManager(e, job);
+      if (err.code !== 'job-not-running') throw err;
+    }
+    const newest = (await this.checkpoints(job.id)).find((c) => c.status === 'completed' && c.path);
+    if (!newest?.path) {
+      throw new HttpError(
+        'job-not-running',
+        `${ended(job)}: its state is no longer held, and no checkpoint of it is left to read it from`,
+      );
+    }
+    try {
+      const page = await this.manager.checkpointState(newest.path, job.spec, nodeId, query);
+      return { nodeId, checkpointId: newest.number, live: false, ...statePage(page) };
+    } catch (e) {
+      throw fromManager(e, job);
+    }
   }
 
   liveOf(id: string): { status: JobStatus; restarts: number; cause?: string } | undefined {
@@ -186,8 +319,17 @@ export class JobService {
     };
   }
 
-  /** Starts a pipeline version (newest by default) or an ad-hoc spec. */
-  async start(input: { spec: unknown } | { pipelineId: string; version?: number }): Promise<JobDetail> {
+  /**
+   * Starts a pipeline version (newest by default) or an ad-hoc spec — from the beginning, or from a checkpoint or
+   * savepoint of any job (`restoreFrom`), refused with 409 `incompatible-state` and the report when the spec
+   * cannot take its state and `allowNonRestoredState` is not set.
+   */
+  async start(
+    input: ({ spec: unknown } | { pipelineId: string; version?: number }) & {
+      restoreFrom?: CheckpointRef;
+      allowNonRestoredState?: boolean;
+    },
+  ): Promise<JobDetail> {
     let spec: unknown;
     let owner: { pipelineId: string; versionId: string } | undefined;
     if ('spec' in input) {
@@ -202,20 +344,84 @@ export class JobService {
       owner = { pipelineId: p.id, versionId: v.id };
     }
     // Stored specs were valid when saved; the spec package or the file policy may have grown stricter since.
-    this.requireRunnableSpec(spec);
+    const analysis = this.requireRunnableSpec(spec);
+    const allowNonRestoredState = input.allowNonRestoredState === true;
+    let from: { cp: CheckpointRow & { path: string }; source: JobRow } | undefined;
+    if (input.restoreFrom) {
+      const { report, cp, source } = await this.compatibilityOf(
+        analysis,
+        input.restoreFrom,
+        allowNonRestoredState,
+      );
+      if (!report.ok) throw incompatible(report, source.id);
+      from = { cp, source };
+    }
     const release = this.takeSlot();
     try {
-      const job = await this.db.jobs.create({ ...(owner ?? {}), spec });
-      return await this.launch(job);
+      const job = await this.db.jobs.create({
+        ...(owner ?? {}),
+        spec,
+        ...(from ? { restoredFromCheckpoint: from.cp.number, restoredFromPath: from.cp.path } : {}),
+      });
+      return await this.launch(
+        job,
+        from
+          ? {
+              restoreFrom: { path: from.cp.path },
+              restoreReason: `started from ${from.cp.kind} ${from.cp.number} of job '${from.source.id}'`,
+              allowNonRestoredState,
+            }
+          : {},
+      );
     } finally {
       release();
     }
   }
 
+  /**
+   * What starting version `version` of a pipeline from a job's checkpoint or savepoint would do to each node's
+   * state (the engine's checkRestoreCompatibility on the version's spec and the checkpoint's `_metadata`).
+   */
+  async compatibility(
+    pipelineId: string,
+    version: number,
+    ref: CheckpointRef,
+    allowNonRestoredState: boolean,
+  ): Promise<CompatibilityResult> {
+    const p = await this.db.pipelines.get(pipelineId);
+    if (!p) throw notFound.pipeline(pipelineId);
+    const v = await this.db.pipelines.version(pipelineId, version);
+    if (!v) throw notFound.version(pipelineId, version);
+    const r = validateSpec(v.spec);
+    if (!r.ok) throw invalidSpec(r.problems);
+    const { report, cp } = await this.compatibilityOf(r.analysis, ref, allowNonRestoredState);
+    return {
+      pipelineId,
+      version,
+      from: { jobId: ref.jobId, checkpointId: cp.number, kind: cp.kind },
+      report,
+    };
+  }
+
+  private async compatibilityOf(
+    analysis: SpecAnalysis,
+    ref: CheckpointRef,
+    allowNonRestoredState: boolean,
+  ): Promise<{ report: RestoreCompatibility; cp: CheckpointRow & { path: string }; source: JobRow }> {
+    const source = await this.row(ref.jobId);
+    const cp = await this.usableCheckpoint(source.id, ref.checkpointId);
+    const metadata = await readMetadata(cp);
+    return { report: checkRestoreCompatibility(analysis, metadata, { allowNonRestoredState }), cp, source };
+  }
+
   /** Starts the job of a row just created; a failed start marks the row failed and answers the error. */
   private async launch(
     job: JobRow,
-    opts: { restoreFrom?: { path: string } | 'latest'; restoreReason?: string } = {},
+    opts: {
+      restoreFrom?: { path: string } | 'latest';
+      restoreReason?: string;
+      allowNonRestoredState?: boolean;
+    } = {},
   ): Promise<JobDetail> {
     let restoredFrom: { checkpointId: number; path: string } | null;
     try {
@@ -407,13 +613,35 @@ export class JobService {
       await this.recorder.note(job.id, 'error', 'status', `failed: ${cause}`);
       return;
     }
+    // A job started from another run's checkpoint that has none of its own yet resumes from that one again (its
+    // start was allowed, so allowing non-restored state changes nothing), not from the beginning.
+    const own = await createFsCheckpointStorage(path.join(this.deps.dataDir, 'checkpoints'))
+      .list(job.id)
+      .catch(() => []);
+    const from =
+      !own.some((l) => l.status === 'completed') &&
+      job.restoredFromPath !== null &&
+      (await hasMetadata(job.restoredFromPath))
+        ? job.restoredFromPath
+        : null;
     await this.recorder.note(
       job.id,
       'warn',
       'resume',
-      'the server stopped while the job was running: resuming it from its newest checkpoint',
+      from
+        ? 'the server stopped while the job was running: resuming it from the checkpoint it started from (it had taken none of its own)'
+        : 'the server stopped while the job was running: resuming it from its newest checkpoint',
     );
-    await this.launch(job, { restoreFrom: 'latest', restoreReason: 'resumed after a server restart' });
+    await this.launch(
+      job,
+      from
+        ? {
+            restoreFrom: { path: from },
+            allowNonRestoredState: true,
+            restoreReason: 'resumed after a server restart',
+          }
+        : { restoreFrom: 'latest', restoreReason: 'resumed after a server restart' },
+    );
   }
 
   /** Completed checkpoints on disk that the database does not list as completed (the server died in between). */
@@ -445,6 +673,57 @@ export class JobService {
         },
       });
     }
+  }
+}
+
+/** The figures a job's row stored (null when there are none, or they do not match the contract). */
+function storedMetrics(job: JobRow): JobMetrics | null {
+  if (job.metrics === null || job.metrics === undefined) return null;
+  const r = JobMetricsSchema.safeParse(job.metrics);
+  return r.success ? r.data : null;
+}
+
+function analysisOf(job: JobRow): SpecAnalysis | null {
+  const r = validateSpec(job.spec);
+  return r.ok ? r.analysis : null;
+}
+
+/** "job 'x' is not running on this server (it has finished)", in the words a person reads. */
+function ended(job: JobRow): string {
+  const what =
+    job.status === 'created'
+      ? 'never started'
+      : TERMINAL_JOB_STATUSES.includes(job.status)
+        ? `has ${job.status}`
+        : 'is not running on this server';
+  return `job '${job.id}' ${what}`;
+}
+
+function statePage(page: { entries: unknown[]; nextCursor?: string | null }) {
+  return {
+    entries: page.entries as Array<{ key: string | number | boolean | null; value: unknown }>,
+    nextCursor: page.nextCursor ?? null,
+  };
+}
+
+/** The 409 of a start that would lose state: the report in `details`. */
+function incompatible(report: RestoreCompatibility, sourceJobId: string): HttpError {
+  return new HttpError(
+    'incompatible-state',
+    `cannot start from ${report.checkpointKind} ${report.checkpointId} of job '${sourceJobId}': ${report.summary}. details.report says what happens to each node; allowNonRestoredState: true drops the state no node can take`,
+    { report },
+  );
+}
+
+/** A usable checkpoint's `_metadata` (409 checkpoint-unavailable when it cannot be read). */
+async function readMetadata(cp: CheckpointRow & { path: string }): Promise<CheckpointMetadata> {
+  try {
+    return parseCheckpointMetadataText(await readFile(path.join(cp.path, METADATA_FILE), 'utf8'), cp.path);
+  } catch (e) {
+    throw new HttpError(
+      'checkpoint-unavailable',
+      `${cp.kind} ${cp.number} of job '${cp.jobId}' cannot be read: ${(e as Error).message}`,
+    );
   }
 }
 

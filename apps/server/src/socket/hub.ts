@@ -7,8 +7,9 @@
  *   with the contract's zod schemas and answered through the acknowledgement callback; a bad one gets
  *   `{ ok: false, error }` and the socket stays connected.
  * - Job rooms (`job:<id>`) get status, metrics, checkpoint, output and log events; state rooms
- *   (`state:<job>:<node>`) get coalesced `state:changes`. One engine subscription per (job, node), however
- *   many sockets watch it; released when the last one leaves or disconnects.
+ *   (`state:<job>:<node>`) get `state:changes` (coalesced once, by the engine). This is the one fan-out of live
+ *   state: one engine subscription per (job, node), taken when a first socket joins the node's room and
+ *   released when the room is empty (the last socket left or disconnected) — socket.io's room is the count.
  */
 import type { Server as HttpServer } from 'node:http';
 import {
@@ -19,8 +20,7 @@ import {
   type ErrorCode,
   jobRoom,
   type ServerToClientEvents,
-  STATE_CHANGES_INTERVAL_MS,
-  STATE_CHANGES_MAX_KEYS,
+  type StateChangesEvent,
   stateRoom,
 } from '@flowstate/api';
 import { Server, type Socket } from 'socket.io';
@@ -28,7 +28,6 @@ import type { Db } from '../db/index';
 import { issuesOf } from '../http/errors';
 import { hostProblem, tokenMatches } from '../http/safety';
 import { type JobManager, JobManagerError } from '../jobs/index';
-import { StateCoalescer } from './coalescer';
 import { tolerantParser } from './parser';
 
 export interface SocketHubOptions {
@@ -64,19 +63,12 @@ class MessageError extends Error {
   }
 }
 
-interface StateSub {
-  jobId: string;
-  nodeId: string;
-  refs: number;
-  unsubscribe: () => void;
-  coalescer: StateCoalescer;
-}
-
 const stateKey = (jobId: string, nodeId: string) => `${jobId}\u0000${nodeId}`;
 
 export class SocketHub {
   readonly io: Io;
-  private readonly stateSubs = new Map<string, StateSub>();
+  /** The engine subscription of each (job, node) some socket watches. */
+  private readonly stateSubs = new Map<string, { jobId: string; nodeId: string; unsubscribe: () => void }>();
   /** Per socket: the state keys it holds a reference on. */
   private readonly socketStates = new WeakMap<ClientSocket, Set<string>>();
 
@@ -156,8 +148,10 @@ export class SocketHub {
       );
     }
     socket.on('disconnect', () => {
-      for (const key of this.socketStates.get(socket) ?? []) this.release(key);
+      // socket.io has taken the socket out of its rooms by now.
+      const mine = this.socketStates.get(socket);
       this.socketStates.delete(socket);
+      for (const key of mine ?? []) this.releaseIfUnwatched(key);
     });
   }
 
@@ -231,7 +225,7 @@ export class SocketHub {
         const mine = this.socketStates.get(socket);
         if (mine?.delete(key)) {
           await socket.leave(stateRoom(msg.jobId, msg.nodeId!));
-          this.release(key);
+          this.releaseIfUnwatched(key);
         }
         return;
       }
@@ -255,48 +249,32 @@ export class SocketHub {
         `a socket watches the state of at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} nodes`,
       );
     }
-    let sub = this.stateSubs.get(key);
-    if (!sub) {
+    if (!this.stateSubs.has(key)) {
       const job = await this.opts.db.jobs.get(jobId);
       if (!job) throw new MessageError('job-not-found', `there is no job '${jobId}'`);
-      // Disconnected (or subscribed by a concurrent message) while we read: nothing to hold for it.
+      // Disconnected, or subscribed by a concurrent message, while we read: nothing to take for it.
       if (this.socketStates.get(socket) !== mine || mine.has(key)) return;
-      sub = this.stateSubs.get(key); // another socket may have subscribed while we read
-      if (!sub) {
+      if (!this.stateSubs.has(key)) {
         let unsubscribe: () => void;
         try {
           unsubscribe = this.opts.manager.subscribeState(jobId, nodeId);
         } catch (e) {
           throw managerMessageError(e, jobId, job.status);
         }
-        const room = stateRoom(jobId, nodeId);
-        sub = {
-          jobId,
-          nodeId,
-          refs: 0,
-          unsubscribe,
-          coalescer: new StateCoalescer(
-            (d) => this.io.to(room).emit('state:changes', { jobId, nodeId, ...d }),
-            STATE_CHANGES_INTERVAL_MS,
-            STATE_CHANGES_MAX_KEYS,
-          ),
-        };
-        this.stateSubs.set(key, sub);
+        this.stateSubs.set(key, { jobId, nodeId, unsubscribe });
       }
     }
-    // Taken synchronously with the check above (no await in between): a disconnect after this releases it.
-    sub.refs++;
+    // In the room at once (no await before it since the check above): a disconnect from here on releases it.
     mine.add(key);
-    await socket.join(stateRoom(jobId, nodeId));
+    void socket.join(stateRoom(jobId, nodeId));
   }
 
-  private release(key: string): void {
+  /** Ends the engine subscription of (job, node) when no socket is in its room any more. */
+  private releaseIfUnwatched(key: string): void {
     const sub = this.stateSubs.get(key);
     if (!sub) return;
-    sub.refs--;
-    if (sub.refs > 0) return;
+    if (this.io.sockets.adapter.rooms.get(stateRoom(sub.jobId, sub.nodeId))?.size) return;
     this.stateSubs.delete(key);
-    sub.coalescer.close();
     try {
       sub.unsubscribe();
     } catch (e) {
@@ -317,25 +295,10 @@ export class SocketHub {
     this.io.to(room).emit(event, ...payload);
   }
 
-  /** A state delivery from the manager: coalesced, then to the node's subscribers. */
-  state(d: {
-    jobId: string;
-    nodeId: string;
-    changes: Array<{ key: unknown; value: unknown }>;
-    dropped: number;
-    numKeys: number;
-    reset: boolean;
-    at: number;
-  }): void {
-    const sub = this.stateSubs.get(stateKey(d.jobId, d.nodeId));
-    if (!sub) return;
-    sub.coalescer.push({
-      changes: d.changes as Array<{ key: string | number | boolean | null; value: unknown }>,
-      dropped: d.dropped,
-      numKeys: d.numKeys,
-      reset: d.reset,
-      at: d.at,
-    });
+  /** A state delivery from the manager (coalesced by the engine): to the node's room. */
+  state(d: StateChangesEvent): void {
+    if (!this.stateSubs.has(stateKey(d.jobId, d.nodeId))) return;
+    this.io.to(stateRoom(d.jobId, d.nodeId)).emit('state:changes', d);
   }
 
   /** Connected sockets and engine state subscriptions held (health, tests). */
@@ -345,7 +308,6 @@ export class SocketHub {
 
   close(): void {
     for (const sub of this.stateSubs.values()) {
-      sub.coalescer.close();
       try {
         sub.unsubscribe();
       } catch {

@@ -35,7 +35,7 @@ describe('applyGraphChanges', () => {
     const graph = wordCount();
     expect(applyGraphChanges(graph, [])).toBe(graph);
     expect(applyGraphChanges(graph, [{ type: 'remove', id: 'ghost' }])).toBe(graph);
-    expect(applyGraphChanges(graph, [{ type: 'position', id: 'words', position: { x: 260, y: 0 } }])).toBe(
+    expect(applyGraphChanges(graph, [{ type: 'position', id: 'words', position: { x: 232, y: 0 } }])).toBe(
       graph,
     );
   });

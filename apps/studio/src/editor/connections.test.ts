@@ -165,7 +165,13 @@ describe('checkConnection', () => {
 
     it('still decides while another form is half filled', () => {
       const graph = graphOf([n.events(), n.filter('half', ''), n.window('w')], []);
-      expect(validateSpec(graphToSpec(graph)).problems.map((p) => p.code)).toEqual(['schema/too_small']);
+      expect(validateSpec(graphToSpec(graph)).problems.map((p) => `${p.code} ${p.path}`)).toEqual([
+        'no-sink /nodes',
+        'missing-input /nodes/1',
+        'schema/too_small /nodes/1/where',
+        'missing-input /nodes/2',
+        'not-keyed /nodes/2',
+      ]);
       expect(checkConnection(graph, c('events', 'w'))).toMatchObject({ ok: false, code: 'not-keyed' });
     });
   });

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { applyGraphChanges } from './changes';
 import {
   depths,
+  fitViewport,
   graphBounds,
   layoutPositions,
+  MIN_FIT_ZOOM,
   NODE_HEIGHT,
   NODE_WIDTH,
   nodeSize,
-  READABLE_ZOOM,
-  readableViewport,
+  placeNewNode,
 } from './layout';
 import { graphOf, n } from './test-support';
 import { type FlowEdge, type FlowGraph, makeEdge, nodeFromSpec } from './types';
@@ -73,11 +74,11 @@ describe('auto-layout', () => {
       out: 3,
     });
     const positions = layoutPositions(graph.nodes, graph.edges);
-    expect(positions.get('g')!.x).toBe(2 * (NODE_WIDTH + 40));
+    expect(positions.get('g')!.x).toBe(2 * (NODE_WIDTH + 32));
     // Two sources in the first column, centred on the middle line, one row apart.
     expect(positions.get('lines')).toEqual({ x: 0, y: -56 });
     expect(positions.get('more')).toEqual({ x: 0, y: 56 });
-    expect(positions.get('f')).toEqual({ x: 260, y: 0 });
+    expect(positions.get('f')).toEqual({ x: 232, y: 0 });
   });
 
   it('orders a column by the rows of the upstream nodes', () => {
@@ -102,7 +103,7 @@ describe('auto-layout', () => {
     const wide = applyGraphChanges(graph, [
       { type: 'dimensions', id: 'lines', measured: { width: 400, height: NODE_HEIGHT } },
     ]);
-    expect(layoutPositions(wide.nodes, wide.edges).get('out')).toEqual({ x: 440, y: 0 });
+    expect(layoutPositions(wide.nodes, wide.edges).get('out')).toEqual({ x: 432, y: 0 });
   });
 
   it('lays out a graph with a cycle without looping forever', () => {
@@ -116,35 +117,69 @@ describe('auto-layout', () => {
   });
 });
 
-describe('readableViewport', () => {
+describe('fitViewport', () => {
   const view = { width: 900, height: 600 };
 
-  it('centres a graph that fits at a readable zoom, never above 1', () => {
-    expect(readableViewport({ x: 0, y: 0, width: 400, height: 100 }, view)).toEqual({
+  it('centres a graph that fits, never above 1', () => {
+    expect(fitViewport({ x: 0, y: 0, width: 400, height: 100 }, view)).toEqual({
       x: 250,
       y: 250,
       zoom: 1,
     });
-    const v = readableViewport({ x: 100, y: 0, width: 900, height: 100 }, view, { padding: 0 });
+    const v = fitViewport({ x: 100, y: 0, width: 900, height: 100 }, view, { padding: 0 });
     expect(v.zoom).toBe(1);
     expect(v.x).toBe(-100);
   });
 
-  it('zooms out to fit, but not below the readable zoom', () => {
-    const fit = readableViewport({ x: 0, y: 0, width: 1000, height: 100 }, view, { padding: 50 });
-    expect(fit.zoom).toBeCloseTo(0.8);
-    expect(fit.x).toBeCloseTo(50);
-    // The six-node word count chain (1520 wide) in an 880 px canvas: readable, sources at the left.
-    const wide = readableViewport({ x: 0, y: 0, width: 1520, height: 76 }, { width: 880, height: 700 });
-    expect(wide.zoom).toBe(READABLE_ZOOM);
-    expect(wide.x).toBe(40);
-    expect(wide.y).toBeCloseTo((700 - 76 * READABLE_ZOOM) / 2);
+  it('zooms out to show the whole pipeline: the six-node word count chain in an 880 px canvas', () => {
+    const fit = fitViewport({ x: 0, y: 0, width: 1000, height: 100 }, view, { padding: 50 });
+    expect(fit).toEqual({ x: 50, y: 260, zoom: 0.8 });
+    // 1360 wide (6 × 200 + 5 × 32), 76 high, 40 px of padding each side: (880 − 80) / 1360.
+    const wide = fitViewport({ x: 0, y: 0, width: 1360, height: 76 }, { width: 880, height: 700 });
+    expect(wide.zoom).toBeCloseTo(800 / 1360, 12);
+    expect(wide.x).toBeCloseTo(40, 9);
+    expect(wide.y).toBeCloseTo((700 - 76 * (800 / 1360)) / 2, 9);
   });
 
-  it('puts the top left corner at the padding when the graph is too big both ways', () => {
+  it('stops at the minimum zoom, sources at the left, for a graph too big even for that', () => {
+    const huge = fitViewport({ x: 0, y: 0, width: 6000, height: 76 }, { width: 880, height: 700 });
+    expect(huge.zoom).toBe(MIN_FIT_ZOOM);
+    expect(huge.x).toBe(40);
     expect(
-      readableViewport({ x: -100, y: -50, width: 5000, height: 5000 }, view, { padding: 20, minZoom: 0.5 }),
+      fitViewport({ x: -100, y: -50, width: 5000, height: 5000 }, view, { padding: 20, minZoom: 0.5 }),
     ).toEqual({ x: 70, y: 45, zoom: 0.5 });
+  });
+});
+
+describe('placeNewNode', () => {
+  const node = (id: string, x: number, y: number) => ({ id, position: { x, y } });
+
+  it('puts the first node at the origin, the next right of the selected one (else the rightmost)', () => {
+    expect(placeNewNode([])).toEqual({ x: 0, y: 0 });
+    const nodes = [node('a', 0, 0), node('b', 232, 0)];
+    expect(placeNewNode(nodes)).toEqual({ x: 464, y: 0 });
+    expect(placeNewNode(nodes, ['a'])).toEqual({ x: 232, y: 112 });
+    expect(placeNewNode(nodes, ['b'])).toEqual({ x: 464, y: 0 });
+  });
+
+  it('clicks in a row never put a node on another', () => {
+    const nodes: ReturnType<typeof node>[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const at = placeNewNode(nodes, ids.slice(-1));
+      nodes.push(node(`n${i}`, at.x, at.y));
+      ids.push(`n${i}`);
+    }
+    expect(nodes.map((n) => n.position.x)).toEqual([0, 232, 464, 696, 928, 1160, 1392, 1624]);
+    // Eight clicks with the first node selected each time: a column below the second place.
+    const column: ReturnType<typeof node>[] = [node('first', 0, 0)];
+    for (let i = 0; i < 3; i++) column.push({ id: `c${i}`, position: placeNewNode(column, ['first']) });
+    expect(column.map((n) => n.position)).toEqual([
+      { x: 0, y: 0 },
+      { x: 232, y: 0 },
+      { x: 232, y: 112 },
+      { x: 232, y: 224 },
+    ]);
   });
 });
 

@@ -5,14 +5,14 @@
  * positions, and no two node boxes overlap (measured sizes when React Flow has measured them, else the
  * default node size).
  *
- * With the default node size a straight chain lands on x = 0, 260, 520, … at y = 0 — the layout the
+ * With the default node size a straight chain lands on x = 0, 232, 464, … at y = 0 — the layout the
  * bundled examples are written with.
  */
 import type { FlowEdge, FlowNode, XYPosition } from './types';
 
-export const NODE_WIDTH = 220;
+export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 72;
-export const COLUMN_GAP = 40;
+export const COLUMN_GAP = 32;
 export const ROW_GAP = 40;
 
 export interface LayoutOptions {
@@ -123,8 +123,11 @@ export function layoutPositions(
   return positions;
 }
 
-/** The smallest zoom the editor fits to: below it node text is too small to read. */
-export const READABLE_ZOOM = 0.8;
+/**
+ * The smallest zoom the editor fits to. Fitting shows the whole pipeline (a 6-node chain on a laptop's
+ * canvas needs about 0.55); only a graph that would need less than this starts at its sources instead.
+ */
+export const MIN_FIT_ZOOM = 0.3;
 
 export interface Viewport {
   x: number;
@@ -135,25 +138,26 @@ export interface Viewport {
 export interface ViewportOptions {
   /** Space kept free around the graph, in screen pixels. */
   padding?: number;
-  /** Never zoom out further than this to fit (default `READABLE_ZOOM`). */
+  /** Never zoom out further than this to fit (default `MIN_FIT_ZOOM`). */
   minZoom?: number;
   /** Never zoom in further than this to fit (default 1: a small graph is shown at its real size). */
   maxZoom?: number;
 }
 
 /**
- * The editor's "fit view": the whole graph, centred, when it fits at a readable zoom; else the readable
- * zoom, with the graph's left edge (its sources) at the padding and, when it is too tall as well, its
- * top edge at the padding — the rest is a pan away (and on the minimap). `bounds` is in flow
- * coordinates, `view` the canvas size in pixels; the answer is React Flow's viewport.
+ * The editor's "fit view": the whole graph, centred, at the largest zoom up to 1 at which it fits; only
+ * a graph that would need less than the minimum zoom is shown at the minimum, with its left edge (its
+ * sources) at the padding and, when it is too tall as well, its top edge at the padding — the rest is a
+ * pan away (and on the minimap). `bounds` is in flow coordinates, `view` the canvas size in pixels; the
+ * answer is React Flow's viewport.
  */
-export function readableViewport(
+export function fitViewport(
   bounds: { x: number; y: number; width: number; height: number },
   view: { width: number; height: number },
   options: ViewportOptions = {},
 ): Viewport {
   const padding = options.padding ?? 40;
-  const minZoom = options.minZoom ?? READABLE_ZOOM;
+  const minZoom = options.minZoom ?? MIN_FIT_ZOOM;
   const maxZoom = Math.max(minZoom, options.maxZoom ?? 1);
   const room = {
     width: Math.max(1, view.width - 2 * padding),
@@ -187,4 +191,34 @@ export function graphBounds(
     bottom = Math.max(bottom, node.position.y + height);
   }
   return { x: left, y: top, width: right - left, height: bottom - top };
+}
+
+/**
+ * Where a node added by a click goes: right of the anchor — the last selected node, else the rightmost
+ * node — at its height, or the first spot below that where its box (with the layout's gaps around it)
+ * overlaps no other node. The first node goes to the origin.
+ */
+export function placeNewNode(
+  nodes: readonly Pick<FlowNode, 'id' | 'position' | 'measured' | 'width' | 'height'>[],
+  selection: readonly string[] = [],
+): XYPosition {
+  if (nodes.length === 0) return { x: 0, y: 0 };
+  const right = (n: (typeof nodes)[number]) => n.position.x + nodeSize(n).width;
+  const selected = [...selection].reverse().map((id) => nodes.find((n) => n.id === id));
+  const anchor =
+    selected.find((n) => n !== undefined) ?? nodes.reduce((a, b) => (right(b) > right(a) ? b : a));
+  const free = (x: number, y: number) =>
+    nodes.every((n) => {
+      const { width, height } = nodeSize(n);
+      return (
+        x + NODE_WIDTH + COLUMN_GAP <= n.position.x ||
+        n.position.x + width + COLUMN_GAP <= x ||
+        y + NODE_HEIGHT + ROW_GAP <= n.position.y ||
+        n.position.y + height + ROW_GAP <= y
+      );
+    });
+  const x = right(anchor) + COLUMN_GAP;
+  let y = anchor.position.y;
+  for (let tries = 0; tries < 100 && !free(x, y); tries++) y += NODE_HEIGHT + ROW_GAP;
+  return { x, y };
 }

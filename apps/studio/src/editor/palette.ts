@@ -28,7 +28,7 @@ export interface PaletteItem<K extends NodeKind = NodeKind> {
   label: string;
   description: string;
   /** A fresh copy of the node's default fields each call. */
-  defaults: () => FlowNodeDataOf<K>;
+  defaults: (defaults?: NodeDefaults) => FlowNodeDataOf<K>;
 }
 
 export interface PaletteGroup {
@@ -43,8 +43,20 @@ type SinkConnectorInput = FlowNodeDataOf<'sink'>['connector'];
 type AssignerInput = FlowNodeDataOf<'window'>['assigner'];
 type GeneratorInput = Extract<SourceConnectorInput, { type: 'datagen' }>['fields'][string];
 
+/**
+ * What the canvas around the editor knows that the defaults depend on: a data file the server can read (a
+ * new file source reads it, so that it works as it stands).
+ */
+export interface NodeDefaults {
+  /** The path a new file source reads (default `data/input.txt`, relative to the server's data directory). */
+  filePath?: string;
+}
+
 /** The default connector of each source type. */
-export function defaultSourceConnector(type: SourceConnector['type']): SourceConnectorInput {
+export function defaultSourceConnector(
+  type: SourceConnector['type'],
+  defaults: NodeDefaults = {},
+): SourceConnectorInput {
   switch (type) {
     case 'datagen':
       return {
@@ -59,7 +71,7 @@ export function defaultSourceConnector(type: SourceConnector['type']): SourceCon
         },
       };
     case 'file':
-      return { type: 'file', path: 'data/input.txt', format: 'text' };
+      return { type: 'file', path: defaults.filePath ?? 'data/input.txt', format: 'text' };
     case 'nexmark':
       return { type: 'nexmark', table: 'bid', eventsPerSecond: 100 };
   }
@@ -116,7 +128,10 @@ export function defaultGenerator(type: FieldTypeName, kind?: Generator['kind']):
 const DATAGEN_SCHEMA = { id: 'int', category: 'string', amount: 'int', ts: 'timestamp' } as const;
 
 /** The default source of each connector type (connector, schema and watermark). */
-export function defaultSource(type: SourceConnector['type']): FlowNodeDataOf<'source'> {
+export function defaultSource(
+  type: SourceConnector['type'],
+  defaults: NodeDefaults = {},
+): FlowNodeDataOf<'source'> {
   switch (type) {
     case 'datagen':
       return {
@@ -125,7 +140,7 @@ export function defaultSource(type: SourceConnector['type']): FlowNodeDataOf<'so
         watermark: { timestampField: 'ts', maxOutOfOrdernessMs: 1000 },
       };
     case 'file':
-      return { connector: defaultSourceConnector('file'), schema: { line: 'string' } };
+      return { connector: defaultSourceConnector('file', defaults), schema: { line: 'string' } };
     case 'nexmark':
       return {
         connector: defaultSourceConnector('nexmark'),
@@ -156,7 +171,7 @@ export const PALETTE: readonly PaletteGroup[] = [
         group: 'sources',
         label: 'File',
         description: 'Rows read from a text, JSON Lines or CSV file',
-        defaults: () => defaultSource('file'),
+        defaults: (d) => defaultSource('file', d),
       }),
       item({
         id: 'source.nexmark',
@@ -336,13 +351,18 @@ export function newNodeId(kind: NodeKind, existingIds: Iterable<string>): string
 }
 
 /** A new canvas node from a palette item (or a kind's default item). */
-export function createNode(idOrKind: string, position: XYPosition, existingIds: Iterable<string>): FlowNode {
+export function createNode(
+  idOrKind: string,
+  position: XYPosition,
+  existingIds: Iterable<string>,
+  defaults: NodeDefaults = {},
+): FlowNode {
   const entry = paletteItem(idOrKind);
   if (entry === undefined) throw new Error(`createNode: no palette item '${idOrKind}'`);
   return {
     id: newNodeId(entry.kind, existingIds),
     type: entry.kind,
     position: { x: position.x, y: position.y },
-    data: entry.defaults(),
+    data: entry.defaults(defaults),
   } as FlowNode;
 }

@@ -6,6 +6,7 @@ import {
   commandForKey,
   createEditorStore,
   makeSelectFlowNodes,
+  NEW_PIPELINE_SPEC,
   renameProblem,
   selectCanRedo,
   selectCanUndo,
@@ -32,12 +33,12 @@ describe('editor store', () => {
 
     const source = s().addNode('source.file', { x: 0, y: 0 });
     step();
-    const words = s().addNode('flatMap', { x: 260, y: 0 });
+    const words = s().addNode('flatMap', { x: 232, y: 0 });
     step();
     const sink = s().addNode('sink'); // click-to-add: right of the rightmost node
     step();
     expect([source, words, sink]).toEqual(['source1', 'flatMap1', 'sink1']);
-    expect(s().graph.nodes[2]!.position).toEqual({ x: 520, y: 0 });
+    expect(s().graph.nodes[2]!.position).toEqual({ x: 464, y: 0 });
 
     expect(s().connect({ source, target: words, sourceHandle: 'main', targetHandle: 'in' })).toEqual({
       ok: true,
@@ -318,6 +319,35 @@ describe('editor store', () => {
     expect(s().toSpec().name).toBe('word-count');
     s().undo();
     expect(s().toSpec()).toEqual({ specVersion: 1, name: '', nodes: [], edges: [], layout: {} });
+  });
+
+  it('starts a new pipeline with checkpoints every 3 s; clicked nodes form a chain, new file sources read the given file', () => {
+    const store = createEditorStore(NEW_PIPELINE_SPEC, {
+      nodeDefaults: { filePath: '/repo/examples/word-count/data/words.txt' },
+    });
+    expect(store.getState().toSpec().settings).toEqual({ checkpointing: { intervalMs: 3000 } });
+    const ids = ['source.file', 'flatMap', 'filter', 'keyBy'].map((item) => store.getState().addNode(item));
+    expect(ids).toEqual(['source1', 'flatMap1', 'filter1', 'keyBy1']);
+    expect(store.getState().graph.nodes.map((n) => n.position)).toEqual([
+      { x: 0, y: 0 },
+      { x: 232, y: 0 },
+      { x: 464, y: 0 },
+      { x: 696, y: 0 },
+    ]);
+    expect(store.getState().toSpec().nodes[0]).toMatchObject({
+      connector: { type: 'file', path: '/repo/examples/word-count/data/words.txt', format: 'text' },
+    });
+    // A datagen source switched to a file reads the same file.
+    const other = store.getState().addNode('source.datagen');
+    store.getState().setField(other, ['connector', 'type'], 'file');
+    expect(
+      store
+        .getState()
+        .toSpec()
+        .nodes.find((n) => n.id === other),
+    ).toMatchObject({
+      connector: { type: 'file', path: '/repo/examples/word-count/data/words.txt' },
+    });
   });
 
   it('serializes what it holds', () => {

@@ -15,8 +15,8 @@ import { applyGraphChangesWithInverse, type GraphChange, jobMeta, renameChanges 
 import { type ConnectionCheck, type ConnectionLike, checkConnection, connectionToEdge } from './connections';
 import { graphToSpec, specToGraph } from './convert';
 import { writeField, writeJobField } from './inspector';
-import { COLUMN_GAP, layoutPositions, nodeSize } from './layout';
-import { createNode } from './palette';
+import { layoutPositions, placeNewNode } from './layout';
+import { createNode, type NodeDefaults } from './palette';
 import type { FlowEdge, FlowGraph, FlowNode, FlowNodeData, JobMeta, XYPosition } from './types';
 
 export interface EditorState {
@@ -42,8 +42,9 @@ export interface EditorActions {
   /** React Flow's `onEdgesChange`: selection and deletion. */
   onEdgesChange(changes: EdgeChange<FlowEdge>[]): void;
   /**
-   * Adds a node from a palette item (or a kind's default item) at `position`, or, without one, to the
-   * right of the rightmost node. Selects it and returns its id.
+   * Adds a node from a palette item (or a kind's default item) at `position` (a drop), or, without one
+   * (a click), right of the selected node — else of the rightmost one — where it overlaps no other node
+   * (`placeNewNode`). Selects it and returns its id, so that clicks in a row build a chain.
    */
   addNode(item: string, position?: XYPosition): string;
   /** Adds the edge, or refuses with the reason (nothing changes then). */
@@ -88,7 +89,26 @@ export type EditorStore = StoreApi<EditorState & EditorActions>;
 
 export const EMPTY_GRAPH: FlowGraph = { name: 'untitled', nodes: [], edges: [] };
 
-export function createEditorStore(initial?: JobSpecInput): EditorStore {
+/**
+ * What a new pipeline starts as: no nodes and no name yet, and checkpoints every 3 seconds, as the live
+ * templates take them — so that its first run can be watched checkpointing, rolled back and resumed
+ * without a visit to the job settings first.
+ */
+export const NEW_PIPELINE_SPEC: JobSpecInput = {
+  specVersion: 1,
+  name: '',
+  settings: { checkpointing: { intervalMs: 3000 } },
+  nodes: [],
+  edges: [],
+};
+
+export interface EditorOptions {
+  /** Defaults of new nodes that depend on the studio's surroundings (a data file that exists). */
+  nodeDefaults?: NodeDefaults;
+}
+
+export function createEditorStore(initial?: JobSpecInput, options: EditorOptions = {}): EditorStore {
+  const nodeDefaults = options.nodeDefaults ?? {};
   // Undo bookkeeping kept beside the state: a token per step (to know when the saved step is on top
   // again) and the drag under way, whose position changes fold into the step it started.
   let pastTokens: number[] = [];
@@ -279,8 +299,9 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
         const { graph } = get();
         const node = createNode(
           item,
-          position ?? freeSpot(graph),
+          position ?? placeNewNode(graph.nodes, get().selection),
           graph.nodes.map((n) => n.id),
+          nodeDefaults,
         );
         commit([{ type: 'add', node }]);
         set({ selection: [node.id] });
@@ -308,7 +329,7 @@ export function createEditorStore(initial?: JobSpecInput): EditorStore {
         const node = nodeById(id);
         if (node === undefined) return { ok: false, reason: `there is no node '${id}'` };
         const typingKey = options?.typing ? `${id}\u0000${path.join('\u0000')}` : undefined;
-        commit([{ type: 'update', id, data: writeField(node, path, value) }], typingKey);
+        commit([{ type: 'update', id, data: writeField(node, path, value, nodeDefaults) }], typingKey);
         return { ok: true };
       },
 
@@ -414,13 +435,6 @@ function setKeyKeepingOrder(
 }
 
 /** Where a node added without a position goes: right of the rightmost node, at its height. */
-function freeSpot(graph: FlowGraph): XYPosition {
-  if (graph.nodes.length === 0) return { x: 0, y: 0 };
-  const right = (n: FlowNode) => n.position.x + nodeSize(n).width;
-  const rightmost = graph.nodes.reduce((a, b) => (right(b) > right(a) ? b : a));
-  return { x: right(rightmost) + COLUMN_GAP, y: rightmost.position.y };
-}
-
 // -------------------------------------------------------------------------------------------- selectors
 
 export const selectCanUndo = (s: EditorState): boolean => s.past.length > 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, describeError, errorFromAnswer } from './api';
+import { ApiRequestError, describeError, errorFromAnswer, uploadMediaType, uploadName } from './api';
 
 describe('API errors', () => {
   it("keeps the server's code and message", () => {
@@ -48,5 +48,26 @@ describe('API errors', () => {
     expect(describeError(e).title).toBe('Server unreachable');
     expect(e.message).toMatch(/did not answer/);
     expect(errorFromAnswer(404, 'Not Found', '<html>').code).toBe('bad-answer');
+  });
+});
+
+describe('uploads', () => {
+  it('sends a file as the media type its extension says', () => {
+    expect(['a.csv', 'b.jsonl', 'c.NDJSON', 'd.txt', 'e.parquet', 'noext'].map(uploadMediaType)).toEqual([
+      'text/csv',
+      'application/x-ndjson',
+      'application/x-ndjson',
+      'text/plain',
+      'application/octet-stream',
+      'application/octet-stream',
+    ]);
+  });
+
+  it('names an upload as the server allows', () => {
+    expect(uploadName('sales 2024 (final).csv')).toBe('sales-2024-final-.csv');
+    expect(uploadName('C:\\data\\words.txt')).toBe('words.txt');
+    expect(uploadName('.hidden')).toBe('hidden');
+    expect(uploadName('___')).toBe('data.txt');
+    expect(uploadName(`${'x'.repeat(200)}.txt`)).toHaveLength(128);
   });
 });

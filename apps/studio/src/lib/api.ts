@@ -6,7 +6,14 @@
 import {
   type CheckpointList,
   CheckpointListSchema,
+  type CompatibilityBody,
+  type CompatibilityResult,
+  CompatibilityResultSchema,
   type CreatePipelineBody,
+  type DataFile,
+  type DataFileList,
+  DataFileListSchema,
+  DataFileSchema,
   ErrorBodySchema,
   type JobDetail,
   JobDetailSchema,
@@ -97,14 +104,25 @@ export function errorFromAnswer(status: number, statusText: string, text: string
 async function call<T>(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
-  opts: { body?: unknown; query?: Query; schema?: Parser<T>; signal?: AbortSignal } = {},
+  opts: {
+    body?: unknown;
+    /** Raw bytes (an upload) with their media type, instead of a JSON body. */
+    raw?: { data: Blob; type: string };
+    query?: Query;
+    schema?: Parser<T>;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<T> {
   let res: Response;
   try {
     res = await fetch(withQuery(path, opts.query), {
       method,
-      headers: opts.body !== undefined ? { 'content-type': 'application/json' } : {},
-      body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
+      headers: opts.raw
+        ? { 'content-type': opts.raw.type }
+        : opts.body !== undefined
+          ? { 'content-type': 'application/json' }
+          : {},
+      body: opts.raw ? opts.raw.data : opts.body !== undefined ? JSON.stringify(opts.body) : null,
       signal: opts.signal ?? null,
       cache: 'no-store',
     });
@@ -156,6 +174,17 @@ export const api = {
   listPipelineVersions: (id: string): Promise<PipelineVersionList> =>
     call('GET', `/api/pipelines/${enc(id)}/versions`, { schema: PipelineVersionListSchema }),
 
+  /** What starting version `version` from a job's checkpoint or savepoint would do to each node's state. */
+  checkCompatibility: (
+    pipelineId: string,
+    version: number,
+    body: CompatibilityBody,
+  ): Promise<CompatibilityResult> =>
+    call('POST', `/api/pipelines/${enc(pipelineId)}/versions/${version}/compatibility`, {
+      body,
+      schema: CompatibilityResultSchema,
+    }),
+
   listJobs: (query: { pipelineId?: string; limit?: number } = {}): Promise<JobList> =>
     call('GET', '/api/jobs', { query, schema: JobListSchema }),
   startJob: (body: StartJobBody): Promise<JobDetail> =>
@@ -187,6 +216,15 @@ export const api = {
         : `/api/jobs/${enc(jobId)}/checkpoints/${checkpointId}/state/${enc(nodeId)}`;
     return call('GET', path, { query: q, schema: StatePageSchema });
   },
+  /** Data files uploaded to the server's data directory (a file source reads `files/<name>`). */
+  listFiles: (): Promise<DataFileList> => call('GET', '/api/files', { schema: DataFileListSchema }),
+  /** Uploads (or replaces) a data file; `name` as `uploadName` makes it. */
+  uploadFile: (name: string, data: Blob): Promise<DataFile> =>
+    call('PUT', `/api/files/${enc(name)}`, {
+      raw: { data, type: uploadMediaType(name) },
+      schema: DataFileSchema,
+    }),
+
   getOutput: (
     jobId: string,
     nodeId: string,
@@ -194,6 +232,28 @@ export const api = {
   ): Promise<OutputPage> =>
     call('GET', `/api/jobs/${enc(jobId)}/output/${enc(nodeId)}`, { query, schema: OutputPageSchema }),
 };
+
+/** The media type an upload is sent as (one the server takes), from the file name's extension. */
+export function uploadMediaType(name: string): string {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
+  if (ext === 'csv') return 'text/csv';
+  if (ext === 'jsonl' || ext === 'ndjson') return 'application/x-ndjson';
+  if (ext === 'txt' || ext === 'text' || ext === 'log') return 'text/plain';
+  return 'application/octet-stream';
+}
+
+/**
+ * The name a local file is uploaded under: what the server allows (letters, digits, `.`, `_` and `-`,
+ * starting with a letter or digit, at most 128 characters) — other characters become `-`.
+ */
+export function uploadName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  const cleaned = base
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[._-]+/, '')
+    .slice(0, 128);
+  return cleaned === '' ? 'data.txt' : cleaned;
+}
 
 /** A failure as a person should read it: the server's message, plus the spec problems or request issues it lists. */
 export function describeError(e: unknown): {
@@ -225,3 +285,6 @@ export function describeError(e: unknown): {
   }
   return { title: 'Something went wrong', message: (e as Error)?.message ?? String(e), items: [] };
 }
+
+/** The request function behind `api`, for the studio's other REST clients (lib/flink.ts). */
+export { call as apiCall };

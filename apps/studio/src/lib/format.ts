@@ -1,18 +1,65 @@
 /** Display formatting shared by the studio's tables (plain functions, tested in format.test.ts). */
 
-/** 950 ms · 12.3 s · 4 min 05 s · 2 h 03 min · 3 d 4 h */
+/**
+ * A duration, for people: `0.4 ms` · `950 ms` · `1.5 s` · `42 s` · `1 min` · `4 min 5 s` · `2 h 3 min` ·
+ * `3 d 4 h` · `2 y 40 d`; the largest two units, whole below the first; negative with a minus sign; `—`
+ * when there is none. The one duration format of the studio: configured durations (a window's size), times
+ * taken (a checkpoint) and lags (how far the watermark is behind).
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 0) ms = 0;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 0) return `−${formatDuration(-ms)}`;
+  if (ms < 1000) return `${+ms.toFixed(ms < 10 ? 1 : 0)} ms`;
   const s = ms / 1000;
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.floor(s)} s`;
+  if (s < 60) return `${s < 10 ? +s.toFixed(1) : Math.floor(s)} s`;
+  const two = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+    small > 0 ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`;
   const totalS = Math.floor(s);
   const m = Math.floor(totalS / 60);
-  if (m < 60) return `${m} min ${String(totalS % 60).padStart(2, '0')} s`;
+  if (m < 60) return two(m, 'min', totalS % 60, 's');
   const h = Math.floor(m / 60);
-  if (h < 24) return `${h} h ${String(m % 60).padStart(2, '0')} min`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
+  if (h < 24) return two(h, 'h', m % 60, 'min');
+  const d = Math.floor(h / 24);
+  if (d < 365) return two(d, 'd', h % 24, 'h');
+  return two(Math.floor(d / 365), 'y', d % 365, 'd');
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * An event time (epoch milliseconds) as people read it, in UTC: `2023-11-14 22:13:20Z`, with the
+ * milliseconds when there are any (`2023-11-14 22:13:59.999Z`); `—` for none. `seconds`: the short form for
+ * tight spaces, to the second and without the zone (`2023-11-14 22:13:59`). Event times are what the
+ * data says, not the viewer's clock, so the studio shows them in one zone whatever the browser's.
+ */
+export function formatEventTime(
+  ms: number | null | undefined,
+  { seconds = false }: { seconds?: boolean } = {},
+): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '—';
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const millis = d.getUTCMilliseconds();
+  if (seconds) return `${date} ${time}`;
+  return `${date} ${time}${millis > 0 ? `.${pad(millis, 3)}` : ''}Z`;
+}
+
+/**
+ * A window's bounds `[start, end)` on one line: `2023-11-14 22:12:50 – 22:13:50Z` (the end's date only when it
+ * differs from the start's, milliseconds only when there are any).
+ */
+export function formatWindow(start: number, end: number): string {
+  if (!Number.isFinite(start) || !Number.isFinite(end)) return '—';
+  const a = formatEventTime(start).replace(/Z$/, '');
+  const b = formatEventTime(end);
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a} – ${b.slice(11)}` : `${a} – ${b}`;
+}
+
+/** What hovering an event time shows: the value as stored (`1700000000000 ms since the epoch`). */
+export function eventTimeTitle(ms: number): string {
+  return `${ms} ms since the epoch (${new Date(ms).toISOString()})`;
 }
 
 /** 512 B · 3.2 KiB · 14.0 MiB */
@@ -64,6 +111,23 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function keyText(key: unknown): string {
   if (key === null) return 'null';
   return typeof key === 'string' ? key : JSON.stringify(key);
+}
+
+/**
+ * A state key as the table shows it: a key of several fields (the JSON array text the engine makes of it,
+ * `[1,1008]`) as its values, `1 · 1008`; any other key as `keyText` gives it.
+ */
+export function keyLabel(key: unknown): string {
+  const text = keyText(key);
+  if (typeof key !== 'string' || !key.startsWith('[')) return text;
+  try {
+    const parts = JSON.parse(key) as unknown;
+    return Array.isArray(parts)
+      ? parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' · ')
+      : text;
+  } catch {
+    return text;
+  }
 }
 
 /** A JSON value for a table cell: strings as they are, numbers grouped, anything else compact JSON. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backpressureLevel, backpressureRatio, nodeFigures } from './graph-metrics';
+import { backpressureLevel, backpressureRatio, compactPositions, nodeFigures } from './graph-metrics';
 import { jobMetrics, nodeMetrics } from './test-support';
 
 const node = nodeMetrics;
@@ -47,5 +47,25 @@ describe('nodeFigures', () => {
     expect(nodeFigures(prev, cur).get('a')!.backpressure).toBeNull();
     expect(nodeFigures(null, cur).get('a')!.level).toBeNull();
     expect(nodeFigures(null, null).size).toBe(0);
+  });
+});
+
+describe('compactPositions', () => {
+  it('keeps the editor’s order of columns and rows, a node’s width and a gap apart', () => {
+    const positions = compactPositions(
+      [
+        { id: 'a', position: { x: 0, y: 0 } },
+        { id: 'b', position: { x: 260, y: -56 } },
+        { id: 'c', position: { x: 260, y: 56 } },
+        { id: 'd', position: { x: 905, y: 3 } },
+      ],
+      120,
+    );
+    expect(Object.fromEntries(positions)).toEqual({
+      a: { x: 0, y: 144 },
+      b: { x: 236, y: 0 },
+      c: { x: 236, y: 288 },
+      d: { x: 472, y: 144 },
+    });
   });
 });

@@ -13,12 +13,18 @@ export interface NodeFigures {
   recordsInPerSec: number;
   recordsOutPerSec: number;
   watermark: number | null;
+  /** Idle inputs, of how many (see NodeMetrics). */
+  idleInputs: number;
+  inputs: number;
   numKeys: number;
   /** Share (0–1) of the last interval the node's subtasks spent blocked; null before two samples. */
   backpressure: number | null;
   level: BackpressureLevel | null;
   rowErrors: number;
   lateRowsDropped: number;
+  /** Rows in and out since the job's input began (carried over a restore). */
+  totalRecordsIn: number;
+  totalRecordsOut: number;
 }
 
 export function backpressureLevel(ratio: number): BackpressureLevel {
@@ -52,12 +58,47 @@ export function nodeFigures(prev: JobMetrics | null, cur: JobMetrics | null): Ma
       recordsInPerSec: n.recordsInPerSec,
       recordsOutPerSec: n.recordsOutPerSec,
       watermark: n.watermark,
+      idleInputs: n.idleInputs,
+      inputs: n.inputs,
       numKeys: n.numKeys,
       backpressure: bp,
       level: bp === null ? null : backpressureLevel(bp),
       rowErrors: n.rowErrors,
       lateRowsDropped: n.lateRowsDropped,
+      totalRecordsIn: n.totalRecordsIn,
+      totalRecordsOut: n.totalRecordsOut,
     });
   }
   return out;
+}
+
+/** The run view's graph: node boxes and the gaps between them (the editor's layout, made compact). */
+export const RUN_NODE_WIDTH = 208;
+export const RUN_COLUMN_GAP = 28;
+export const RUN_ROW_GAP = 24;
+
+/**
+ * The run view draws the pipeline where the editor placed it, but compact, so that its figures stay
+ * readable across the page: the nodes keep their order left to right and top to bottom (columns and rows
+ * are the distinct x and y positions, in order), and columns are a node's width plus a gap apart.
+ */
+export function compactPositions(
+  nodes: readonly { id: string; position: { x: number; y: number } }[],
+  rowHeight: number,
+): Map<string, { x: number; y: number }> {
+  const rank = (values: number[]) => {
+    const distinct = [...new Set(values.map((v) => Math.round(v / 20)))].sort((a, b) => a - b);
+    return (v: number) => distinct.indexOf(Math.round(v / 20));
+  };
+  const col = rank(nodes.map((n) => n.position.x));
+  const row = rank(nodes.map((n) => n.position.y));
+  return new Map(
+    nodes.map((n) => [
+      n.id,
+      {
+        x: col(n.position.x) * (RUN_NODE_WIDTH + RUN_COLUMN_GAP),
+        y: row(n.position.y) * (rowHeight + RUN_ROW_GAP),
+      },
+    ]),
+  );
 }

@@ -25,6 +25,13 @@ export interface KeyedRow {
   readonly sk: string;
 }
 
+/** A state entry as the table takes it; `id` (default: the key's text) when a key has several rows. */
+export interface StateRowEntry {
+  key: unknown;
+  value: unknown;
+  id?: string;
+}
+
 export type SortDir = 'asc' | 'desc';
 export interface SortSpec {
   /** `key`, or a field of the values (`count`). */
@@ -50,7 +57,7 @@ export function sortKeyOf(text: string): string {
 export function compareKeys(a: KeyedRow, b: KeyedRow): number {
   const an = typeof a.key === 'number';
   const bn = typeof b.key === 'number';
-  if (an && bn) return (a.key as number) - (b.key as number);
+  if (an && bn) return (a.key as number) - (b.key as number) || (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0);
   if (an !== bn) return an ? -1 : 1;
   if (a.sk !== b.sk) return a.sk < b.sk ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -65,7 +72,15 @@ function comparatorOf(sort: SortSpec): (a: KeyedRow, b: KeyedRow) => number {
 
 function makeRow(id: string, key: unknown, value: unknown, changedAt: number): KeyedRow {
   const lc = id.toLowerCase();
-  return { id, key, value, changedAt, lc, sk: typeof key === 'number' ? '' : sortKeyOf(id) };
+  // A number key sorts by its value; its rows (one per window) by the rest of their id.
+  return {
+    id,
+    key,
+    value,
+    changedAt,
+    lc,
+    sk: typeof key === 'number' && id === keyText(key) ? '' : sortKeyOf(id),
+  };
 }
 
 interface SortedCache {
@@ -104,10 +119,10 @@ export class KeyedRows {
     this.orderVersion++;
   }
 
-  /** One page of the snapshot. */
-  addSnapshot(entries: readonly { key: unknown; value: unknown }[]): void {
+  /** One page of the snapshot (`id`: a row's identity when a key has several rows, e.g. one per window). */
+  addSnapshot(entries: readonly StateRowEntry[]): void {
     for (const e of entries) {
-      const id = keyText(e.key);
+      const id = e.id ?? keyText(e.key);
       if (this.loading?.has(id)) continue; // a live change is newer
       const old = this.rows.get(id);
       if (old) {
@@ -127,10 +142,10 @@ export class KeyedRows {
   }
 
   /** Live changes (`value: null` = the key holds no state any more). */
-  applyChanges(changes: readonly { key: unknown; value: unknown }[], at: number): void {
+  applyChanges(changes: readonly StateRowEntry[], at: number): void {
     let reordered = false;
     for (const c of changes) {
-      const id = keyText(c.key);
+      const id = c.id ?? keyText(c.key);
       this.loading?.add(id);
       const old = this.rows.get(id);
       if (c.value === null || c.value === undefined) {

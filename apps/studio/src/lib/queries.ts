@@ -15,6 +15,9 @@ export const keys = {
   job: (id: string) => ['job', id] as const,
   checkpoints: (jobId: string) => ['checkpoints', jobId] as const,
   events: (jobId: string) => ['events', jobId] as const,
+  files: ['files'] as const,
+  compatibility: (pipelineId: string, version: number, jobId: string, checkpointId: number, allow: boolean) =>
+    ['compatibility', pipelineId, version, jobId, checkpointId, allow] as const,
 };
 
 export function usePipelines() {
@@ -58,14 +61,16 @@ export function useDeletePipeline() {
   });
 }
 
+/**
+ * Starts a run. A refused start (422 invalid spec, 429 too many jobs) is no run: the server stores no job,
+ * and the runs list is re-read either way, so it never shows one.
+ */
 export function useStartJob() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: StartJobBody) => api.startJob(body),
-    onSuccess: (job) => {
-      qc.setQueryData(keys.job(job.id), job);
-      void qc.invalidateQueries({ queryKey: ['jobs'] });
-    },
+    onSuccess: (job) => qc.setQueryData(keys.job(job.id), job),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['jobs'] }),
   });
 }
 
@@ -78,10 +83,8 @@ export function useCreateAndRun() {
       void qc.invalidateQueries({ queryKey: keys.pipelines });
       return api.startJob({ pipelineId: pipeline.id });
     },
-    onSuccess: (job) => {
-      qc.setQueryData(keys.job(job.id), job);
-      void qc.invalidateQueries({ queryKey: ['jobs'] });
-    },
+    onSuccess: (job) => qc.setQueryData(keys.job(job.id), job),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['jobs'] }),
   });
 }
 
@@ -108,6 +111,37 @@ export function useJobEvents(jobId: string, limit = 200) {
     queryKey: keys.events(jobId),
     queryFn: () => api.listJobEvents(jobId, { limit }),
     refetchInterval: 30_000,
+  });
+}
+
+/**
+ * The compatibility report of starting `version` of a pipeline from a checkpoint (nothing is started). Read once
+ * per choice: the checkpoint and the version never change.
+ */
+export function useCompatibility(
+  pipelineId: string | null,
+  version: number | null,
+  from: { jobId: string; checkpointId: number },
+  allowNonRestoredState: boolean,
+) {
+  return useQuery({
+    queryKey: keys.compatibility(
+      pipelineId ?? '',
+      version ?? 0,
+      from.jobId,
+      from.checkpointId,
+      allowNonRestoredState,
+    ),
+    queryFn: () =>
+      api.checkCompatibility(pipelineId!, version!, {
+        ...from,
+        ...(allowNonRestoredState ? { allowNonRestoredState } : {}),
+      }),
+    enabled: pipelineId !== null && version !== null,
+    // While another choice is compared, the last report stays (the dialog says it is updating).
+    placeholderData: (previous) => previous,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
   });
 }
 
@@ -139,5 +173,19 @@ export function useRestore(jobId: string) {
       void qc.invalidateQueries({ queryKey: keys.job(jobId) });
       void qc.invalidateQueries({ queryKey: keys.checkpoints(jobId) });
     },
+  });
+}
+
+/** The data files uploaded to the server (what file sources read as `files/<name>`). */
+export function useDataFiles() {
+  return useQuery({ queryKey: keys.files, queryFn: () => api.listFiles() });
+}
+
+/** Uploads a local file into the server's data directory (under a name the server allows). */
+export function useUploadFile() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, data }: { name: string; data: Blob }) => api.uploadFile(name, data),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.files }),
   });
 }

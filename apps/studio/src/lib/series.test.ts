@@ -1,4 +1,5 @@
 import type { Checkpoint, JobMetrics } from '@flowstate/api';
+import type { NodeKind } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import {
   checkpointSeries,
@@ -64,11 +65,18 @@ describe('niceTicks', () => {
     expect(niceTicks(0, 0.3, 3)).toEqual([0, 0.1, 0.2, 0.3]);
   });
 
+  it('keeps whole units apart when asked: no 0.5 B, no two ticks that read 1 ms', () => {
+    expect(niceTicks(0, 1.3, 3)).toEqual([0, 0.5, 1, 1.5]);
+    expect(niceTicks(0, 1.3, 3, 1)).toEqual([0, 1, 2]);
+    expect(niceTicks(0, 0.4, 3, 1)).toEqual([0, 1]);
+    expect(niceTicks(0, 0, 3, 1)).toEqual([0, 1]);
+    expect(niceTicks(0, 2300, 3, 1)).toEqual([0, 1000, 2000, 3000]);
+  });
+
   it('handles a flat or empty range', () => {
     expect(niceTicks(0, 0)).toEqual([0, 1]);
-    const t = niceTicks(5, 5);
-    expect(t[0]).toBeLessThanOrEqual(5);
-    expect(t[t.length - 1]).toBeGreaterThanOrEqual(5);
+    // A flat range is padded by half its value each way: 2.5 … 7.5, in steps of 2.
+    expect(niceTicks(5, 5)).toEqual([2, 4, 6, 8]);
     expect(niceTicks(Number.NaN, 1)).toEqual([0]);
   });
 });
@@ -77,9 +85,10 @@ describe('timeTicks', () => {
   it('picks a round step and aligns ticks to it', () => {
     const from = 1_700_000_003_000;
     const ticks = timeTicks(from, from + 5 * 60_000, 5);
-    expect(ticks.length).toBeGreaterThanOrEqual(4);
-    expect(ticks.length).toBeLessThanOrEqual(6);
-    for (const t of ticks) expect(t % 60_000).toBe(0);
+    // Five minutes in about five ticks: whole minutes, from the first after `from`.
+    expect(ticks).toEqual([
+      1_700_000_040_000, 1_700_000_100_000, 1_700_000_160_000, 1_700_000_220_000, 1_700_000_280_000,
+    ]);
     expect(timeTicks(10, 10)).toEqual([10]);
   });
 });
@@ -99,7 +108,7 @@ describe('summarize', () => {
 });
 
 function metrics(uptimeMs: number, srcOut: number, sinkIn: number): JobMetrics {
-  const node = (nodeId: string, kind: string, recordsInPerSec: number, recordsOutPerSec: number) =>
+  const node = (nodeId: string, kind: NodeKind, recordsInPerSec: number, recordsOutPerSec: number) =>
     nodeMetrics({ nodeId, kind, recordsInPerSec, recordsOutPerSec });
   return jobMetrics(uptimeMs, [
     node('agg', 'aggregate', 5, 5),

@@ -99,16 +99,20 @@ export function downsampleMinMax(points: readonly Point[], buckets: number): Poi
   return out;
 }
 
-/** About `count` round tick values (1, 2 or 5 × 10^n apart) covering [min, max]; starts at or below min. */
-export function niceTicks(min: number, max: number, count = 4): number[] {
+/**
+ * About `count` round tick values (1, 2 or 5 × 10^n apart) covering [min, max]; starts at or below min.
+ * `minStep`: ticks at least this far apart (1 for whole bytes or milliseconds: no `0.5 B`, no two ticks that
+ * read `1 ms`).
+ */
+export function niceTicks(min: number, max: number, count = 4, minStep = 0): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [0];
   if (max < min) [min, max] = [max, min];
   if (max === min) {
-    if (max === 0) return [0, 1];
+    if (max === 0) return [0, Math.max(1, minStep)];
     const pad = Math.abs(max) * 0.5;
-    return niceTicks(min - pad, max + pad, count);
+    return niceTicks(min - pad, max + pad, count, minStep);
   }
-  const raw = (max - min) / Math.max(1, count);
+  const raw = Math.max((max - min) / Math.max(1, count), minStep);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const norm = raw / mag;
   const step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag;

@@ -7,6 +7,7 @@ import {
   fileSourcePaths,
   isAbsolutePath,
   readSpecText,
+  sampleDataFile,
 } from './spec-file';
 
 const wordCountText = readFileSync(
@@ -33,6 +34,19 @@ const wordCount: ExampleData = exampleData({
 describe('exampleData', () => {
   it('maps the example’s relative data paths to absolute ones', () => {
     expect(wordCount.paths).toEqual({ 'data/words.txt': '/repo/examples/word-count/data/words.txt' });
+  });
+});
+
+describe('sampleDataFile', () => {
+  it("is the word count's text, else the first example file", () => {
+    const windowed: ExampleData = {
+      id: 'word-count-windowed',
+      name: 'word-count-windowed',
+      paths: { 'data/lines.jsonl': '/repo/examples/word-count-windowed/data/lines.jsonl' },
+    };
+    expect(sampleDataFile([windowed, wordCount])).toBe('/repo/examples/word-count/data/words.txt');
+    expect(sampleDataFile([windowed])).toBe('/repo/examples/word-count-windowed/data/lines.jsonl');
+    expect(sampleDataFile([])).toBeUndefined();
   });
 });
 

@@ -123,3 +123,17 @@ export function exportFileName(name: string): string {
     .replace(/^[-.]+|-+$/g, '');
   return `${safe || 'pipeline'}.json`;
 }
+
+/**
+ * A data file the server can read that a new file source reads by default: the word count's text (one
+ * line per row, matching a new file source's `text` format), else the first example file; undefined when
+ * the studio has no examples.
+ */
+export function sampleDataFile(examples: readonly ExampleData[]): string | undefined {
+  const all = examples.flatMap((e) => Object.values(e.paths));
+  return (
+    all.find((p) => /[\\/]word-count[\\/]data[\\/]words\.txt$/.test(p)) ??
+    all.find((p) => p.endsWith('.txt')) ??
+    all[0]
+  );
+}

@@ -1,4 +1,5 @@
 /** What the run view needs to know about a job's spec (taken as the JSON the server stored). */
+import { hasKeyedState, isCollectSink, type JobNode, NODE_KINDS, type NodeKind } from '@flowstate/spec';
 
 export interface NodeRef {
   id: string;
@@ -18,17 +19,22 @@ function ref(n: { id?: unknown; name?: unknown; kind?: unknown }): NodeRef {
   return { id, name: typeof n.name === 'string' && n.name ? n.name : id, kind: String(n.kind) };
 }
 
-/** Nodes that hold keyed state (windows and aggregates): what the state table can show. */
+const kindOf = (n: { kind?: unknown }): NodeKind | undefined => NODE_KINDS.find((k) => k === n.kind);
+
+/** Nodes that hold keyed state (the spec's `hasKeyedState`): what the state table can show. */
 export function statefulNodes(spec: unknown): NodeRef[] {
   return nodesOf(spec)
-    .filter((n) => n.kind === 'window' || n.kind === 'aggregate')
+    .filter((n) => {
+      const kind = kindOf(n);
+      return kind !== undefined && hasKeyedState({ kind });
+    })
     .map(ref);
 }
 
-/** Collect sinks: the nodes whose output rows the server keeps and streams. */
+/** Collect sinks (the spec's `isCollectSink`): the nodes whose output rows the server keeps and streams. */
 export function collectSinks(spec: unknown): NodeRef[] {
   return nodesOf(spec)
-    .filter((n) => n.kind === 'sink' && n.connector?.type === 'collect')
+    .filter((n) => n.kind === 'sink' && typeof n.connector === 'object' && isCollectSink(n as JobNode))
     .map(ref);
 }
 

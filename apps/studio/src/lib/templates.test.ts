@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { absolutizeSourcePaths, loadTemplates } from './templates';
+import { absolutizeSourcePaths, loadTemplates, templateMode } from './templates';
 
 const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../examples');
 
@@ -24,11 +24,36 @@ describe('templates', () => {
 
   it('loads every example, word count first, with data paths that exist', async () => {
     const templates = await loadTemplates(examples);
-    expect(templates.length).toBeGreaterThanOrEqual(8);
-    expect(templates[0]?.id).toBe('word-count');
+    expect(templates.map((t) => t.id)).toEqual([
+      'word-count',
+      'word-count-windowed',
+      'ad-clicks',
+      'iot-temperature',
+      'nexmark-q1',
+      'recommendations',
+      'risk-control',
+      'stock-monitoring',
+    ]);
     const wc = templates[0]?.spec as { nodes: { connector?: { path?: string } }[] };
     expect(wc.nodes[0]?.connector?.path).toBe(path.join(examples, 'word-count/data/words.txt'));
     expect(templates[0]?.kinds).toEqual(['source', 'flatMap', 'filter', 'keyBy', 'aggregate', 'sink']);
+  });
+
+  it('says which templates stream and which finish', async () => {
+    const modes = Object.fromEntries((await loadTemplates(examples)).map((t) => [t.id, t.mode]));
+    expect(modes).toEqual({
+      'ad-clicks': { kind: 'live', rowsPerSecond: 500, checkpointEveryMs: 3000 },
+      'iot-temperature': { kind: 'live', rowsPerSecond: 100, checkpointEveryMs: 3000 },
+      'nexmark-q1': { kind: 'live', rowsPerSecond: 200, checkpointEveryMs: 3000 },
+      recommendations: { kind: 'live', rowsPerSecond: 200, checkpointEveryMs: 3000 },
+      'risk-control': { kind: 'live', rowsPerSecond: 200, checkpointEveryMs: 3000 },
+      'stock-monitoring': { kind: 'live', rowsPerSecond: 50, checkpointEveryMs: 3000 },
+      'word-count': { kind: 'bounded' },
+      'word-count-windowed': { kind: 'bounded' },
+    });
+    expect(
+      templateMode({ nodes: [{ kind: 'source', connector: { type: 'datagen', count: 10, fields: {} } }] }),
+    ).toEqual({ kind: 'bounded' });
   });
 
   it('answers no templates for a missing directory', async () => {

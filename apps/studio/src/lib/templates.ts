@@ -9,6 +9,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
+/**
+ * How a template runs, for its card: live (its generators stream without end: rows a second, checkpoint
+ * interval) or bounded (it reads its input to the end and finishes, with a result to read).
+ */
+export type TemplateMode =
+  | { kind: 'live'; rowsPerSecond: number; checkpointEveryMs: number }
+  | { kind: 'bounded' };
+
 export interface Template {
   /** The example's directory name (`word-count`). */
   id: string;
@@ -20,6 +28,7 @@ export interface Template {
   spec: unknown;
   /** The example's directory (absolute): what its relative paths were resolved against. */
   dir: string;
+  mode: TemplateMode;
 }
 
 interface SpecLike {
@@ -47,6 +56,31 @@ export function absolutizeSourcePaths(spec: unknown, dir: string): unknown {
     return n;
   });
   return { ...(spec as object), nodes };
+}
+
+/** Live or bounded (see `TemplateMode`), from the spec as written. */
+export function templateMode(spec: unknown): TemplateMode {
+  const s = spec as { nodes?: unknown; settings?: { checkpointing?: { intervalMs?: unknown } } } | null;
+  const nodes = Array.isArray(s?.nodes)
+    ? (s.nodes as { kind?: unknown; connector?: Record<string, unknown> }[])
+    : [];
+  let rate = 0;
+  let live = false;
+  for (const n of nodes) {
+    const c = n?.connector;
+    if (n?.kind !== 'source' || (c?.type !== 'datagen' && c?.type !== 'nexmark') || c.count !== undefined)
+      continue;
+    live = true;
+    const r = c.type === 'datagen' ? c.rowsPerSecond : c.eventsPerSecond;
+    rate += typeof r === 'number' ? r : 0;
+  }
+  if (!live) return { kind: 'bounded' };
+  const interval = s?.settings?.checkpointing?.intervalMs;
+  return {
+    kind: 'live',
+    rowsPerSecond: rate,
+    checkpointEveryMs: typeof interval === 'number' ? interval : 0,
+  };
 }
 
 /** The order the pipelines page shows them in: the classic first, the rest by name. */
@@ -78,6 +112,7 @@ export async function loadTemplates(dir: string): Promise<Template[]> {
       kinds: nodes.map((n) => String(n?.kind ?? '?')),
       spec: absolutizeSourcePaths(raw, path.dirname(file)),
       dir: path.dirname(file),
+      mode: templateMode(raw),
     });
   }
   const rank = (id: string) => {

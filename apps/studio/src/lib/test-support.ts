@@ -15,6 +15,12 @@ export const nodeMetrics = (over: Partial<NodeMetrics> = {}): NodeMetrics => ({
   backpressureMs: 0,
   recordsInPerSec: 0,
   recordsOutPerSec: 0,
+  maxEventTime: null,
+  idleInputs: 0,
+  inputs: 1,
+  lastRowError: null,
+  totalRecordsIn: over.recordsIn ?? 0,
+  totalRecordsOut: over.recordsOut ?? 0,
   ...over,
 });
 
@@ -25,5 +31,6 @@ export const jobMetrics = (uptimeMs: number, nodes: NodeMetrics[], startedAt = 1
   uptimeMs,
   restarts: 0,
   rowErrors: 0,
+  countersSince: { cause: 'start', at: startedAt, checkpointId: null },
   nodes,
 });

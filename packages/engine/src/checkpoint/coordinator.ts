@@ -1,5 +1,5 @@
+import type { CheckpointKind, CheckpointTrigger, CompletedCheckpoint } from '@flowstate/spec';
 import type { Clock } from '../time/index';
-import type { CheckpointKind, CheckpointTrigger } from './storage/index';
 
 /**
  * Flink's `CheckpointCoordinator`, as state transitions with no I/O of its own (Arroyo's split: the protocol
@@ -40,16 +40,8 @@ export interface PendingCheckpoint<H> {
   finalizing: boolean;
 }
 
-export interface CompletedCheckpoint {
-  readonly checkpointId: number;
-  readonly kind: CheckpointKind;
-  readonly trigger: CheckpointTrigger;
-  readonly timestamp: number;
-  readonly durationMs: number;
-  readonly sizeBytes: number;
-  /** Where it is stored (a directory path for the filesystem storage). */
-  readonly path: string;
-}
+/** A checkpoint that completed (Flink's CompletedCheckpoint): the job contract's shape. */
+export type { CompletedCheckpoint } from '@flowstate/spec';
 
 export interface CoordinatorListener<H> {
   /** Inject barrier `checkpointId` at every source. */

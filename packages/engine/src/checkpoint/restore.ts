@@ -11,9 +11,14 @@ const decoder = new TextDecoder();
  * Turns a loaded (verified) checkpoint into what each operator subtask of `plan` restores, at the plan's
  * parallelism — which may differ from the checkpoint's: keyed state and timers are redistributed by key
  * group (each new subtask reads only the sections of the key groups it now owns), operator state goes to
- * every subtask (union), and a node that is not in the checkpoint starts empty.
+ * every subtask (union), and a node that is not in the checkpoint starts empty. `only`: the nodes whose state
+ * is restored (what `checkRestoreCompatibility` allows); every other node starts empty.
  */
-export async function restoreDataFor(plan: PhysicalPlan, cp: LoadedCheckpoint): Promise<RestoreData> {
+export async function restoreDataFor(
+  plan: PhysicalPlan,
+  cp: LoadedCheckpoint,
+  only?: ReadonlySet<string>,
+): Promise<RestoreData> {
   const meta = cp.metadata;
   if (meta.maxParallelism !== plan.maxParallelism) {
     throw new Error(
@@ -24,6 +29,7 @@ export async function restoreDataFor(plan: PhysicalPlan, cp: LoadedCheckpoint): 
   for (const op of meta.operators) {
     const lop = plan.operators.get(op.nodeId);
     if (!lop) continue; // the node was removed from the spec
+    if (only && !only.has(op.nodeId)) continue; // dropped: it starts empty
     const p = lop.parallelism;
     const operatorStates = op.subtasks
       .filter((s) => s.operatorState !== undefined)

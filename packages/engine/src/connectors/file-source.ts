@@ -1,6 +1,7 @@
 /**
  * The `file` source: `text`, `jsonl` or `csv`, read synchronously in chunks (1 MiB by default) so
- * a file of any size streams through a bounded buffer.
+ * a file of any size streams through a bounded buffer. (One file: the three formats share the byte window,
+ * the line and record scanners and the positions a checkpoint records.)
  *
  * - Parallelism: only subtask 0 reads; the other subtasks of a file source end at once (a file is
  *   one split — the rows reach other subtasks through the job's repartitioning).

@@ -1,7 +1,14 @@
 import type { WindowNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import { NO_TIMESTAMP, type Row } from '../runtime/elements';
-import type { Collector, OperatorRestore, OperatorSnapshot, OperatorStateType } from '../runtime/operator';
+import {
+  type Collector,
+  noteLateRowDropped,
+  type OperatorRestore,
+  type OperatorSnapshot,
+  type OperatorStateType,
+  type WindowFigures,
+} from '../runtime/operator';
 import {
   AggregatingStateDescriptor,
   type InternalAggregatingState,
@@ -184,7 +191,30 @@ export class WindowOperator extends KeyedOperator<WindowNode, WindowOperatorStat
   private lateRow(row: Row, t: number): void {
     const late = this.out!.late;
     if (late) late.emit(row, t);
-    else this.metrics.lateRowsDropped++;
+    else noteLateRowDropped(this.metrics, t, this.watermark);
+  }
+
+  /**
+   * What the run view shows of the windows: how many are open (sessions: per key; tumbling and sliding: per
+   * window, shared by its keys) and when the next one fires.
+   */
+  windowFigures(): WindowFigures {
+    let open = 0;
+    let next: number | undefined;
+    const assigner = this.assigner;
+    if (assigner instanceof MergingWindowAssigner) {
+      for (const key of this.sessionTable.keysOf(VOID_NAMESPACE))
+        open += this.sessionTable.get(key, VOID_NAMESPACE)!.length;
+      next = this.eventTime ? this.timers.nextEventTime() : this.timers.nextProcessingTime();
+    } else {
+      const size = assigner.getSize();
+      for (const ns of this.windowContents.namespaces()) {
+        const fireAt = (ns as number) + size - 1;
+        open++;
+        if (fireAt > this.watermark && (next === undefined || fireAt < next)) next = fireAt;
+      }
+    }
+    return { openWindows: open, nextFireAt: next };
   }
 
   /** Flink's `cleanupTime`: when a window's state goes (processing-time windows: at their end). */

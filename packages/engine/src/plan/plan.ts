@@ -1,4 +1,4 @@
-import type { JobNode, JobSpec, SpecAnalysis } from '@flowstate/spec';
+import { hasKeyedState, type JobNode, type JobSpec, type SpecAnalysis } from '@flowstate/spec';
 
 /**
  * Spec → logical plan → physical plan.
@@ -116,7 +116,7 @@ export function buildPlan(analysis: SpecAnalysis, parallelismOverride?: number):
     }
   }
   for (const op of ops.values()) {
-    if (op.node.kind === 'window' || op.node.kind === 'aggregate') {
+    if (hasKeyedState(op.node)) {
       // The key of the keyed stream feeding it (a keyBy, possibly followed by filters), from the analysis.
       const first = analysis.nodes.get(op.id)!.inputs[0];
       op.keyFields = first ? (analysis.nodes.get(first.from)!.keyFields ?? null) : null;

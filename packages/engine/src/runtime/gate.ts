@@ -42,6 +42,13 @@ export class InputGate {
     return this.combined;
   }
 
+  /** Channels that are idle (and have not ended): they do not hold the watermark back. */
+  get idleChannels(): number {
+    let n = 0;
+    for (let i = 0; i < this.idle.length; i++) if (this.idle[i] && !this.ended[i]) n++;
+    return n;
+  }
+
   get finished(): boolean {
     return this.endedCount === this.channels.length;
   }

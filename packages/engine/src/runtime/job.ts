@@ -1,268 +1,133 @@
-import { type JobNode, type Problem, type SpecAnalysis, validateSpec } from '@flowstate/spec';
+/**
+ * A job: the spec's physical plan run by executions (attempts). The job outlives them: a failure restarts it
+ * (restart strategy) from the latest completed checkpoint, a restore request rolls a running job back in place,
+ * and the collect sinks' output and the checkpoint history carry across.
+ *
+ * The Job is a facade over parts with one job each:
+ * - `JobLifecycle` (lifecycle.ts): the status and its legal transitions;
+ * - the scheduler (`runExecution` below): cooperative rounds over every task (sources first), yielding to the
+ *   event loop every `sliceMs`; backpressure is structural (a task whose consumers are full does not run);
+ * - `decideRestart` (restart.ts): the restart strategy;
+ * - `CheckpointCoordinator` (decides) and `CheckpointIO` (writes): Flink's aligned barrier protocol, state
+ *   materialized and written asynchronously between slices;
+ * - `StateAccess` (state-access.ts): state queries and the one live-state subscription per node;
+ * - `JobMetricsCollector` (job-metrics.ts): the figures.
+ * - recovery.ts: which checkpoint a restore reads, and the collect sinks' rollback.
+ * All time goes through the injected `Clock` (what time it is) and `Timers` (sleeping, yielding, intervals).
+ * (Its length is the job's public API, one short method each, and the run loop they coordinate.)
+ */
 import {
-  CheckpointCoordinator,
-  type CompletedCheckpoint,
-  type PendingCheckpoint,
-} from '../checkpoint/coordinator';
+  type JobMetrics as ContractJobMetrics,
+  isCollectSink,
+  type JobEvent,
+  type JobStatus,
+  type RestoreCompatibility,
+  type SpecAnalysis,
+  validateSpec,
+} from '@flowstate/spec';
+import { checkRestoreCompatibility, RestoreCompatibilityError } from '../checkpoint/compatibility';
+import { CheckpointCoordinator, type CompletedCheckpoint } from '../checkpoint/coordinator';
+import { CheckpointIO, type TaskAck } from '../checkpoint/io';
 import { restoreDataFor } from '../checkpoint/restore';
-import { stateFileContent } from '../checkpoint/state-file';
 import {
   type CheckpointKind,
-  type CheckpointMetadata,
   type CheckpointStorage,
-  type CheckpointTrigger,
-  type CheckpointWriter,
   createMemoryCheckpointStorage,
   type LoadedCheckpoint,
-  type OperatorStateRef,
-  type SubtaskStateRef,
 } from '../checkpoint/storage/index';
 import { type FileAccess, openFileAccess } from '../connectors/file-access';
 import { KeyedOperator } from '../operators/keyed';
 import { buildPlan, type PhysicalPlan } from '../plan/plan';
-import {
-  compareKeys,
-  cursorOf,
-  type Key,
-  type KeyedStateBackend,
-  KeyGroupRangeAssignment,
-} from '../state/index';
-import { type Clock, systemClock } from '../time/index';
+import type { Key, KeyedStateBackend } from '../state/index';
+import { type Clock, systemClock, systemTimers, type Timers } from '../time/index';
 import { CollectStore } from './collect';
-import type { CheckpointBarrier, Row } from './elements';
+import type { Row } from './elements';
 import { Execution, type RestoreData } from './execution';
-import type { OperatorSnapshot, RowError, StreamOperator } from './operator';
+import { FailureInjector } from './failure-injection';
+import { JobMetricsCollector } from './job-metrics';
+import {
+  type JobMetrics,
+  type JobOptions,
+  type JobResult,
+  JobSpecError,
+  type RestoreTarget,
+  type StateChanges,
+  StateQueryError,
+} from './job-types';
+import { JobLifecycle } from './lifecycle';
+import type { RowError, StreamOperator } from './operator';
+import { emptyRestoreData, loadRestoreTarget, retainedUpTo, rollbackCollectStores } from './recovery';
+import { decideRestart } from './restart';
+import { StateAccess } from './state-access';
 import { SourceTask, type Task } from './task';
 
-export type JobStatus = 'created' | 'running' | 'restarting' | 'finished' | 'failed' | 'cancelled';
-
-/** Where a restore reads from: the newest valid checkpoint, a checkpoint id of this job, or a path. */
-export type RestoreTarget = 'latest' | { checkpointId: number } | { path: string };
-
-export interface JobOptions {
-  /** Processing time and rate limits come from this clock (tests pass a ManualClock). */
-  clock?: Clock;
-  /** Relative connector paths resolve against this directory (with unrestricted access unless `fileAccess`). */
-  baseDir?: string;
-  /** Which files the spec's connectors may use (the server confines them); default: any, from `baseDir`. */
-  fileAccess?: FileAccess;
-  /** Overrides every node's parallelism (`flowstate run --parallelism N`). */
-  parallelism?: number;
-  /** Rows per batch (default 1024). */
-  batchSize?: number;
-  /** Rows a channel holds before its producer is backpressured (default 4 × batchSize). */
-  channelCapacity?: number;
-  /** Console sinks write here (default: process.stdout when it exists). */
-  writeConsole?: (text: string) => void;
-  onRowError?: (e: RowError) => void;
-  /** Work done between two yields to the event loop, in ms (default 8). */
-  sliceMs?: number;
-  /** Identifies the job's checkpoints in the storage (default: the spec's name, made safe). */
-  jobId?: string;
-  /**
-   * Where checkpoints go. Given explicitly, checkpoints are on (a final one at the end of input commits the
-   * sinks); otherwise an in-memory storage is used, and checkpoints are on when the spec sets an interval.
-   */
-  checkpointStorage?: CheckpointStorage;
-  /** Start from a checkpoint instead of from scratch. */
-  restoreFrom?: RestoreTarget;
-  /** Why the job starts from `restoreFrom`, as its `restored` event says (default "restored on start"). */
-  restoreReason?: string;
-  /** Job lifecycle and checkpoint events (what the server persists and streams). */
-  onEvent?: (e: JobEvent) => void;
-  /** Test hook: operator `nodeId` throws once the job-wide count of rows it received reaches `afterRecords`. */
-  failures?: Array<{ nodeId: string; afterRecords: number }>;
-}
-
-export type JobEvent =
-  | { type: 'status'; status: JobStatus; cause?: string }
-  | {
-      type: 'checkpoint-triggered';
-      checkpointId: number;
-      kind: CheckpointKind;
-      trigger: CheckpointTrigger;
-      timestamp: number;
-    }
-  | {
-      type: 'checkpoint-completed';
-      checkpoint: CompletedCheckpoint;
-      operators: CheckpointOperatorStats[];
-      /** How long processing paused: the longest synchronous snapshot of a task, and the longest asynchronous step. */
-      pauses: { syncMs: number; longestStepMs: number };
-    }
-  | {
-      type: 'checkpoint-failed';
-      checkpointId: number;
-      kind: CheckpointKind;
-      trigger: CheckpointTrigger;
-      timestamp: number;
-      reason: string;
-    }
-  | { type: 'restarting'; attempt: number; cause: string; delayMs: number }
-  | { type: 'restored'; checkpointId: number; path: string; reason: string; durationMs: number }
-  | { type: 'notice'; message: string };
-
-export interface CheckpointOperatorStats {
-  nodeId: string;
-  subtasks: number;
-  sizeBytes: number;
-}
-
-/** A spec that did not validate: the job cannot be created. */
-export class JobSpecError extends Error {
-  constructor(readonly problems: Problem[]) {
-    super(
-      `the job spec is not valid:\n${problems.map((p) => `  ${p.path || '/'}: ${p.message}`).join('\n')}`,
-    );
-    this.name = 'JobSpecError';
-  }
-}
-
-/** A state query named a node that holds no keyed state. */
-export class StateQueryError extends Error {
-  override readonly name = 'StateQueryError';
-  constructor(
-    readonly code: 'NO_SUCH_NODE' | 'NO_KEYED_STATE' | 'NOT_A_COLLECT_SINK',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The failure a test asked for (JobOptions.failures). */
-export class InjectedFailure extends Error {
-  override readonly name = 'InjectedFailure';
-}
-
-/** One delivery of a state subscription. */
-export interface StateChanges {
-  nodeId: string;
-  /** Clock time of the delivery. */
-  at: number;
-  /** Changed keys with their current value (null: the key no longer holds state). */
-  changes: Array<{ key: Key; value: unknown }>;
-  /** Keys that changed but did not fit in this delivery. */
-  dropped: number;
-  /** Keys in state now. */
-  numKeys: number;
-  /** The job restarted or was restored since the last delivery: reload the whole view. */
-  reset: boolean;
-}
-
-export interface NodeMetrics {
-  nodeId: string;
-  kind: JobNode['kind'];
-  parallelism: number;
-  recordsIn: number;
-  recordsOut: number;
-  rowErrors: number;
-  lateRowsDropped: number;
-  /** Minimum over the node's subtasks; -Infinity before the first watermark. */
-  watermark: number;
-  /** Keyed nodes: keys in state over all subtasks. */
-  numKeys: number;
-  /** ms its tasks spent unable to emit because a consumer was full. */
-  backpressureMs: number;
-  /** Rows per second in and out, over the time since the previous `metrics()` sample (≥ 200 ms ago). */
-  recordsInPerSec: number;
-  recordsOutPerSec: number;
-}
-
-export interface JobMetrics {
-  status: JobStatus;
-  startedAt: number;
-  /** ms since start (from the job's clock). */
-  uptimeMs: number;
-  /** Restarts after failures so far. */
-  restarts: number;
-  nodes: NodeMetrics[];
-  rowErrors: number;
-}
-
-export interface JobResult {
-  status: JobStatus;
-  error?: Error;
-  metrics: JobMetrics;
-}
-
-const yieldToEventLoop: () => Promise<void> =
-  typeof setImmediate === 'function'
-    ? () => new Promise((r) => setImmediate(r))
-    : () => new Promise((r) => setTimeout(r, 0));
-
-/** Entries materialized by the first asynchronous step of a snapshot; later steps adapt to STEP_TARGET_MS. */
-const MATERIALIZE_STEP = 4096;
-/** How long one asynchronous snapshot step may pause processing, roughly (the goal is ≤ 20 ms). */
-const STEP_TARGET_MS = 6;
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export * from './job-types';
 
 function safeJobId(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'job';
 }
 
-/** What a task acknowledges: the state refs of its operators. */
-type TaskAck = Array<SubtaskStateRef & { nodeId: string }>;
-
-interface InFlight {
-  id: number;
-  writer: Promise<CheckpointWriter>;
-  handles: OperatorSnapshot[];
-  aborted: boolean;
-  /** Longest synchronous snapshot of a task (ms). */
-  syncMs: number;
-  /** Longest single asynchronous step (materializing or serializing a piece of state), ms. */
-  stepMs: number;
-}
-
-/**
- * A job: the spec's physical plan run by executions (attempts). The job outlives them: a failure restarts
- * (restart strategy) from the latest completed checkpoint, a restore request rolls a running job back in
- * place, and the collect sinks' output and the checkpoint history carry across.
- *
- * Scheduling is cooperative: each round gives every task (sources first) a budget of rows; between slices
- * of `sliceMs` the job yields to the event loop, so the host process stays responsive. Backpressure is
- * structural: a task whose consumers' channels are full does not run. Checkpoints follow Flink's aligned
- * barrier protocol; their state is materialized and written asynchronously between slices.
- */
 export class Job {
-  readonly plan: PhysicalPlan;
+  // ---------------------------------------------------------------------------------- what the job is
   readonly analysis: SpecAnalysis;
-  readonly clock: Clock;
+  readonly plan: PhysicalPlan;
   readonly jobId: string;
+  readonly clock: Clock;
+  readonly timers: Timers;
   readonly storage: CheckpointStorage;
   /** Whether checkpoints are taken (explicit storage, or an interval in the spec). */
   readonly checkpointsEnabled: boolean;
   readonly coordinator: CheckpointCoordinator<TaskAck>;
-  private readonly opts: Required<Pick<JobOptions, 'batchSize' | 'channelCapacity' | 'sliceMs'>>;
-  private readonly files: FileAccess;
-  private exec: Execution;
-  private attempt = 0;
-  private restarts = 0;
-  private readonly collects = new Map<string, CollectStore>();
-  private _status: JobStatus = 'created';
-  private cancelRequested = false;
-  private startedAt = 0;
-  private rowErrorCount = 0;
+  /** Set when the last checkpoint the job restored from is known. */
+  restoredFrom: { checkpointId: number; path: string } | null = null;
+  /** What the last restore did with each node's state (checkRestoreCompatibility); null before any. */
+  lastRestoreReport: RestoreCompatibility | null = null;
   /** The most recent row errors (at most 100). */
   readonly recentRowErrors: RowError[] = [];
-  private error: Error | undefined;
-  private runPromise: Promise<JobResult> | null = null;
+
+  // ---------------------------------------------------------------------------------- its parts
+  private readonly lifecycle: JobLifecycle;
+  private readonly checkpointIO: CheckpointIO;
+  private readonly state: StateAccess;
+  private readonly metricsCollector: JobMetricsCollector;
+  private readonly failures: FailureInjector;
+
+  // ---------------------------------------------------------------------------------- configuration
+  private readonly batchSize: number;
+  private readonly channelCapacity: number;
+  private readonly sliceMs: number;
+  private readonly files: FileAccess;
   private readonly writeConsole: (s: string) => void;
   private readonly onRowError: ((e: RowError) => void) | undefined;
   private readonly onEvent: ((e: JobEvent) => void) | undefined;
-  private readonly inflight = new Map<number, InFlight>();
+  /** Checkpoint to restore from before the first round (JobOptions.restoreFrom), and why. */
+  private readonly initialRestore: RestoreTarget | undefined;
+  private readonly restoreReason: string;
+  private readonly allowNonRestoredState: boolean;
+
+  // ---------------------------------------------------------------------------------- running state
+  private exec: Execution;
+  /** Execution attempt (0, then one more per restart or restore): tags what each attempt writes. */
+  private attempt = 0;
+  private readonly collects = new Map<string, CollectStore>();
+  private startedAt = 0;
+  private rowErrorCount = 0;
+  /** Per node, the rows counted before the current attempt (the restored checkpoint's `counters`). */
+  private counterBase = new Map<string, { recordsIn: number; recordsOut: number }>();
+  /** What the current attempt's counters count from. */
+  private countersSince: ContractJobMetrics['countersSince'] = { cause: 'start', at: 0, checkpointId: null };
+  private error: Error | undefined;
+  private cancelRequested = false;
+  private runPromise: Promise<JobResult> | null = null;
+  /** Set by loadCheckpoint: executions restore keyed state only and must never run. */
+  private inspectOnly = false;
   private restoreRequest: {
     target: RestoreTarget;
     resolve: (c: LoadedCheckpoint) => void;
     reject: (e: Error) => void;
   } | null = null;
-  private readonly failureCounters: Map<string, { afterRecords: number; seen: number; fired: boolean }>;
-  /** Checkpoint to restore from before the first round (JobOptions.restoreFrom), and why. */
-  private readonly initialRestore: RestoreTarget | undefined;
-  private readonly restoreReason: string;
-  /** Set when the last checkpoint the job restored from is known. */
-  restoredFrom: { checkpointId: number; path: string } | null = null;
+  /** Set when too many checkpoints failed in a row: the running execution fails over with it. */
+  private checkpointFailure: Error | null = null;
 
   /** Validates the spec (throws JobSpecError) and builds the job. */
   static fromSpec(input: unknown, opts: JobOptions = {}): Job {
@@ -274,12 +139,10 @@ export class Job {
   constructor(analysis: SpecAnalysis, opts: JobOptions = {}) {
     this.analysis = analysis;
     this.clock = opts.clock ?? systemClock;
-    const batchSize = opts.batchSize ?? 1024;
-    this.opts = {
-      batchSize,
-      channelCapacity: opts.channelCapacity ?? batchSize * 4,
-      sliceMs: opts.sliceMs ?? 8,
-    };
+    this.timers = opts.timers ?? systemTimers;
+    this.batchSize = opts.batchSize ?? 1024;
+    this.channelCapacity = opts.channelCapacity ?? this.batchSize * 4;
+    this.sliceMs = opts.sliceMs ?? 8;
     this.files = opts.fileAccess ?? openFileAccess(opts.baseDir ?? '.');
     this.writeConsole =
       opts.writeConsole ??
@@ -294,48 +157,70 @@ export class Job {
     this.storage = opts.checkpointStorage ?? createMemoryCheckpointStorage();
     this.initialRestore = opts.restoreFrom;
     this.restoreReason = opts.restoreReason ?? 'restored on start';
-    this.failureCounters = new Map(
-      (opts.failures ?? []).map((f) => [f.nodeId, { afterRecords: f.afterRecords, seen: 0, fired: false }]),
-    );
+    this.allowNonRestoredState = opts.allowNonRestoredState === true;
+    this.failures = new FailureInjector(opts.failures ?? []);
     this.plan = buildPlan(analysis, opts.parallelism);
+    this.lifecycle = new JobLifecycle(this.clock, (e) => this.emit(e));
+
+    const job = this;
+    const host = {
+      jobId: this.jobId,
+      jobName: analysis.spec.name,
+      spec: analysis.spec,
+      analysis,
+      plan: this.plan,
+      storage: this.storage,
+      clock: this.clock,
+      timers: this.timers,
+      get coordinator() {
+        return job.coordinator;
+      },
+      execution: () => this.exec,
+      attempt: () => this.attempt,
+      collects: () => this.collects,
+      emit: (e: JobEvent) => this.emit(e),
+      status: () => this.lifecycle.status,
+      startedAt: () => this.startedAt,
+      restarts: () => this.lifecycle.restarts,
+      rowErrors: () => this.rowErrorCount,
+      recentRowErrors: () => this.recentRowErrors,
+      counterBase: () => this.counterBase,
+      countersSince: () => this.countersSince,
+    };
+    this.checkpointIO = new CheckpointIO(host);
+    this.state = new StateAccess(host);
+    this.metricsCollector = new JobMetricsCollector(host);
     this.coordinator = new CheckpointCoordinator<TaskAck>(cps, this.clock, {
-      triggerCheckpoint: (id, ts, kind, trigger) => this.onTriggerCheckpoint(id, ts, kind, trigger),
-      finalizeCheckpoint: (p) => this.finalizeCheckpoint(p),
-      abortCheckpoint: (p, reason) => this.onAbortCheckpoint(p, reason),
-      notifyCheckpointComplete: (c) => this.onCheckpointComplete(c),
+      triggerCheckpoint: (id, ts, kind, trigger) => this.checkpointIO.trigger(id, ts, kind, trigger),
+      finalizeCheckpoint: (p) => this.checkpointIO.finalize(p),
+      abortCheckpoint: (p, reason) => this.checkpointIO.abort(p, reason),
+      notifyCheckpointComplete: (c) => this.checkpointIO.complete(c),
+      discardCheckpoint: (c) => this.checkpointIO.discard(c),
       failJob: (reason) => {
         this.checkpointFailure ??= new Error(reason);
-      },
-      discardCheckpoint: (c) => {
-        this.storage
-          .delete({ jobId: this.jobId, checkpointId: c.checkpointId, kind: c.kind, path: c.path })
-          .catch((e) =>
-            this.emit({
-              type: 'notice',
-              message: `could not delete checkpoint ${c.checkpointId}: ${(e as Error).message}`,
-            }),
-          );
       },
     });
     this.exec = this.newExecution();
   }
 
   get status(): JobStatus {
-    return this._status;
+    return this.lifecycle.status;
   }
 
   get name(): string {
     return this.analysis.spec.name;
   }
 
-  private emit(e: JobEvent): void {
-    this.onEvent?.(e);
+  get finished(): boolean {
+    return this.exec.finished;
   }
 
-  private setStatus(s: JobStatus, cause?: string): void {
-    if (this._status === s) return;
-    this._status = s;
-    this.emit({ type: 'status', status: s, ...(cause ? { cause } : {}) });
+  get tasks(): readonly Task[] {
+    return this.exec.tasks;
+  }
+
+  private emit(e: JobEvent): void {
+    this.onEvent?.(e);
   }
 
   private reportRowError = (e: RowError): void => {
@@ -357,9 +242,6 @@ export class Job {
     return s;
   };
 
-  /** Set by loadCheckpoint: executions restore keyed state only and must never run. */
-  private inspectOnly = false;
-
   private newExecution(restore?: RestoreData): Execution {
     const exec = new Execution(
       {
@@ -369,15 +251,13 @@ export class Job {
         clock: this.clock,
         attempt: this.attempt,
         files: this.files,
-        batchSize: this.opts.batchSize,
-        channelCapacity: this.opts.channelCapacity,
+        batchSize: this.batchSize,
+        channelCapacity: this.channelCapacity,
         reportRowError: this.reportRowError,
         collectStore: this.collectStore,
         writeConsole: (t) => this.writeConsole(t),
-        onSnapshot: (task, barrier, snaps) => this.onTaskSnapshot(task, barrier, snaps),
-        ...(this.failureCounters.size > 0
-          ? { wrapOperator: (op: StreamOperator) => this.injectFailures(op) }
-          : {}),
+        onSnapshot: (task, barrier, snaps) => this.checkpointIO.onTaskSnapshot(task, barrier, snaps),
+        ...(this.failures.active ? { wrapOperator: (op: StreamOperator) => this.failures.wrap(op) } : {}),
       },
       restore,
     );
@@ -385,55 +265,24 @@ export class Job {
     return exec;
   }
 
-  private injectFailures(op: StreamOperator): StreamOperator {
-    const c = this.failureCounters.get(op.node.id);
-    if (!c) return op;
-    const inner = op.processBatch.bind(op);
-    op.processBatch = (rows, ts, out) => {
-      if (!c.fired && c.seen + rows.length >= c.afterRecords) {
-        const take = c.afterRecords - c.seen;
-        c.seen += take;
-        c.fired = true;
-        if (take > 0) inner(rows.slice(0, take), ts.slice(0, take), out);
-        throw new InjectedFailure(`injected failure in '${op.node.id}' after ${c.afterRecords} rows`);
-      }
-      c.seen += rows.length;
-      inner(rows, ts, out);
-    };
-    return op;
-  }
-
   // ------------------------------------------------------------------------------------ running
 
   /** Starts the job without running it (tests that drive `round()` themselves). */
   open(): void {
-    if (this._status !== 'created') return;
+    if (this.lifecycle.status !== 'created') return;
     this.startedAt = this.clock.now();
-    this.setStatus('running');
+    if (this.countersSince.cause === 'start')
+      this.countersSince = { ...this.countersSince, at: this.startedAt };
+    this.lifecycle.to('running');
     if (this.checkpointsEnabled) this.coordinator.startCheckpointScheduler();
   }
 
   /** One scheduling round over every task; true when any task did work. */
   round(): boolean {
-    const did = this.exec.round(this.opts.batchSize);
-    this.snapshotFinishedTasks();
+    const did = this.exec.round(this.batchSize);
+    this.checkpointIO.snapshotFinishedTasks();
     this.coordinator.tick();
     return did;
-  }
-
-  /** Tasks that finished without seeing the pending checkpoint's barrier (their input ended first) snapshot directly. */
-  private snapshotFinishedTasks(): void {
-    const p = this.coordinator.pendingCheckpoint;
-    const b = this.currentBarrier;
-    if (!p || !b || b.checkpointId !== p.checkpointId) return;
-    for (const t of this.exec.tasks)
-      if (t.finished && t.lastCheckpointId < p.checkpointId) t.snapshotFinished(b);
-  }
-
-  private currentBarrier: CheckpointBarrier | null = null;
-
-  get finished(): boolean {
-    return this.exec.finished;
   }
 
   /** Runs rounds until nothing can progress without time passing (virtual-time tests; no checkpoints I/O). */
@@ -462,17 +311,14 @@ export class Job {
             type: 'notice',
             message: `no checkpoint of '${this.jobId}' yet: starting from the beginning`,
           });
-          this.rebuildFromScratch();
+          this.rebuildFromScratch('start');
         } else {
           const cp = await this.loadForRestore(this.initialRestore);
-          await this.rebuildFrom(cp, this.restoreReason);
+          await this.rebuildFrom(cp, this.restoreReason, 'restore');
         }
       }
-      // Checkpoint ids continue past what this job id already has on disk (a rerun into the same directory).
-      if (this.checkpointsEnabled) {
-        for (const l of await this.storage.list(this.jobId))
-          this.coordinator.advanceIdsPast(l.location.checkpointId);
-      }
+      // Checkpoint ids continue past what this job id already has in storage (a rerun into the same directory).
+      if (this.checkpointsEnabled) await this.continueIdsPastStorage();
       this.open();
       for (;;) {
         try {
@@ -493,16 +339,20 @@ export class Job {
       this.coordinator.abortAll('the job failed');
       this.complete('failed', this.error.message);
     }
-    return { status: this._status, ...(this.error ? { error: this.error } : {}), metrics: this.metrics() };
+    return {
+      status: this.lifecycle.status,
+      ...(this.error ? { error: this.error } : {}),
+      metrics: this.metrics(),
+    };
   }
 
-  /** Runs the current execution until its input ends or the job is cancelled; throws an operator's failure. */
+  /** The scheduler: runs the current execution until its input ends or the job is cancelled; throws a failure. */
   private async runExecution(): Promise<void> {
-    const { sliceMs } = this.opts;
+    const { timers } = this;
     while (!this.cancelRequested) {
       this.throwCheckpointFailure();
       if (this.restoreRequest) await this.handleRestoreRequest();
-      const sliceStart = performance.now();
+      const sliceStart = timers.elapsed();
       let did = false;
       do {
         did = this.round();
@@ -510,23 +360,20 @@ export class Job {
         did &&
         !this.cancelRequested &&
         !this.restoreRequest &&
-        performance.now() - sliceStart < sliceMs
+        timers.elapsed() - sliceStart < this.sliceMs
       );
       if (this.exec.finished && !this.restoreRequest) return;
-      if (did || this.inflight.size > 0) {
-        await yieldToEventLoop();
+      if (did || this.checkpointIO.writing) {
+        await timers.yield();
         continue;
       }
       let wake = this.exec.wakeAt();
       const cp = this.coordinator.nextDeadline();
       if (cp !== undefined && (wake === undefined || cp < wake)) wake = cp;
       const wait = wake === undefined ? 10 : Math.max(0, Math.min(50, wake - this.clock.now()));
-      await sleep(wait);
+      await timers.sleep(wait);
     }
   }
-
-  /** Set when too many checkpoints failed in a row: the running execution fails over with it. */
-  private checkpointFailure: Error | null = null;
 
   private throwCheckpointFailure(): void {
     const e = this.checkpointFailure;
@@ -537,30 +384,119 @@ export class Job {
 
   /** The restart strategy decides: restore from the latest checkpoint (or from scratch), or fail the job. */
   private async failover(cause: Error): Promise<void> {
-    const r = this.analysis.spec.settings.restart;
-    const attempt = this.restarts + 1;
-    if (r.strategy === 'none' || attempt > r.maxAttempts) {
-      const why = r.strategy === 'none' ? 'the restart strategy is none' : `after ${r.maxAttempts} restarts`;
-      throw Object.assign(new Error(`${cause.message} (${why})`), { cause });
-    }
-    const delay =
-      r.strategy === 'exponential-backoff'
-        ? Math.min(
-            r.delayMs * (r.backoffMultiplier ?? 2) ** (attempt - 1),
-            r.maxDelayMs ?? Number.POSITIVE_INFINITY,
-          )
-        : r.delayMs;
-    this.restarts = attempt;
-    this.setStatus('restarting', cause.message);
-    this.emit({ type: 'restarting', attempt, cause: cause.message, delayMs: delay });
+    const d = decideRestart(this.analysis.spec.settings.restart, this.lifecycle.restarts);
+    if (!d.restart) throw Object.assign(new Error(`${cause.message} (${d.reason})`), { cause });
+    this.lifecycle.restarts = d.attempt;
+    this.lifecycle.to('restarting', cause.message);
+    this.emit({ type: 'restarting', attempt: d.attempt, cause: cause.message, delayMs: d.delayMs });
     this.coordinator.abortAll(`the job is restarting: ${cause.message}`);
     this.coordinator.resetFailureCount();
     this.exec.close();
-    if (delay > 0) await sleep(delay);
+    if (d.delayMs > 0) await this.timers.sleep(d.delayMs);
     const cp = await this.loadLatestRetained();
-    if (cp) await this.rebuildFrom(cp, `restart ${attempt} after: ${cause.message}`);
-    else this.rebuildFromScratch();
-    this.setStatus('running');
+    if (cp) await this.rebuildFrom(cp, `restart ${d.attempt} after: ${cause.message}`, 'restart');
+    else this.rebuildFromScratch('restart');
+    this.lifecycle.to('running');
+  }
+
+  /** All input has been processed: a final checkpoint commits the sinks (FLIP-147), or they commit directly. */
+  private async finishInput(): Promise<void> {
+    if (!this.checkpointsEnabled) {
+      this.commitWithoutCheckpoints();
+      return;
+    }
+    // No periodic checkpoint may start after the final one (it would commit nothing new, or worse).
+    this.coordinator.stopCheckpointScheduler();
+    const pending = this.coordinator.pendingCheckpoint;
+    if (pending) await this.awaitCheckpoint(pending.checkpointId);
+    const r = this.coordinator.triggerCheckpoint('stop');
+    if (!r.ok) throw new Error(`the final checkpoint could not start: ${r.reason}`);
+    if (!(await this.awaitCheckpoint(r.checkpointId)))
+      throw new Error(
+        `the final checkpoint ${r.checkpointId} failed (${this.checkpointIO.lastFailure ?? 'unknown reason'}), so the sinks' last rows were not committed`,
+      );
+  }
+
+  private commitWithoutCheckpoints(): void {
+    const id = Number.MAX_SAFE_INTEGER;
+    for (const op of this.exec.operators()) {
+      op.snapshotState(id)?.keyed?.release();
+      op.notifyCheckpointComplete(id);
+    }
+  }
+
+  /** Waits until checkpoint `id` completed (true) or failed (false), driving timeouts meanwhile. */
+  private async awaitCheckpoint(id: number): Promise<boolean> {
+    const completed = () => this.coordinator.getCompletedCheckpoints().some((c) => c.checkpointId === id);
+    for (;;) {
+      if (completed()) return true;
+      this.coordinator.tick();
+      if (!this.coordinator.isInFlight(id)) return completed();
+      this.checkpointIO.snapshotFinishedTasks();
+      await this.timers.sleep(1);
+    }
+  }
+
+  private complete(status: JobStatus, cause?: string): void {
+    if (this.lifecycle.ended) return;
+    this.coordinator.stopCheckpointScheduler();
+    this.coordinator.abortAll(`the job ${status}`);
+    this.lifecycle.to(status, cause);
+    this.exec.close();
+  }
+
+  /** Asks the job to stop after the current round; run() then resolves with status `cancelled`. */
+  cancel(): void {
+    this.cancelRequested = true;
+    this.coordinator.stopCheckpointScheduler();
+  }
+
+  /** Takes a savepoint, then stops the job. Resolves with the savepoint. */
+  async stopWithSavepoint(): Promise<CompletedCheckpoint> {
+    // As Flink: no periodic checkpoint after the savepoint (it would commit rows the resumed job writes again).
+    this.coordinator.stopCheckpointScheduler();
+    const resumeScheduler = () => {
+      if (this.checkpointsEnabled && this.lifecycle.status === 'running')
+        this.coordinator.startCheckpointScheduler();
+    };
+    const r = this.coordinator.triggerCheckpoint('stop', 'savepoint');
+    if (!r.ok) {
+      resumeScheduler();
+      throw new Error(`cannot take a savepoint: ${r.reason}`);
+    }
+    if (!(await this.awaitCheckpoint(r.checkpointId))) {
+      for (const t of this.exec.tasks) if (t instanceof SourceTask) t.resume();
+      resumeScheduler();
+      throw new Error(
+        `savepoint ${r.checkpointId} failed (${this.checkpointIO.lastFailure ?? 'unknown reason'}); the job keeps running`,
+      );
+    }
+    this.cancel();
+    await this.run();
+    return this.coordinator.getCompletedCheckpoints().find((c) => c.checkpointId === r.checkpointId)!;
+  }
+
+  /** Triggers a checkpoint now (or right after the one in flight); answers with its id. */
+  triggerCheckpoint(kind: CheckpointKind = 'checkpoint'): number {
+    const s = this.lifecycle.status;
+    if (s !== 'running' && s !== 'restarting') {
+      throw new Error(`the job is ${s}: only a running job can be checkpointed`);
+    }
+    const r = this.coordinator.triggerCheckpoint('manual', kind);
+    if (!r.ok) throw new Error(r.reason);
+    return r.checkpointId;
+  }
+
+  /** Completed checkpoints kept for this job (oldest first). */
+  checkpoints(): readonly CompletedCheckpoint[] {
+    return this.coordinator.getCompletedCheckpoints();
+  }
+
+  // ------------------------------------------------------------------------------------ recovery
+
+  private async continueIdsPastStorage(): Promise<void> {
+    for (const l of await this.storage.list(this.jobId))
+      this.coordinator.advanceIdsPast(l.location.checkpointId);
   }
 
   /** The newest completed checkpoint that loads; corrupt ones are skipped with a notice (and forgotten). */
@@ -578,9 +514,13 @@ export class Job {
       }
     }
     if (this.checkpointsEnabled && this.initialRestore !== undefined) {
-      return this.storage.loadLatestValid(this.jobId, {
+      const own = await this.storage.loadLatestValid(this.jobId, {
         onSkip: (l, e) => this.emit({ type: 'notice', message: `skipping ${l.location.path}: ${e.message}` }),
       });
+      if (own) return own;
+      // No checkpoint of its own yet: the job started from another run's checkpoint or savepoint, and a failure
+      // restores that again (as Flink does), rather than dropping its state and starting from the beginning.
+      if (this.initialRestore !== 'latest') return this.loadForRestore(this.initialRestore);
     }
     return undefined;
   }
@@ -589,97 +529,79 @@ export class Job {
     return (await this.storage.list(this.jobId)).some((l) => l.status === 'completed');
   }
 
-  private async loadForRestore(target: RestoreTarget): Promise<LoadedCheckpoint> {
-    if (target === 'latest') {
-      const cp = await this.storage.loadLatestValid(this.jobId, {
-        onSkip: (l, e) => this.emit({ type: 'notice', message: `skipping ${l.location.path}: ${e.message}` }),
-      });
-      if (!cp) throw new Error(`there is no valid checkpoint of job '${this.jobId}' to restore`);
-      return cp;
-    }
-    return 'path' in target
-      ? this.storage.load({ path: target.path })
-      : this.storage.load({ jobId: this.jobId, checkpointId: target.checkpointId });
+  private loadForRestore(target: RestoreTarget): Promise<LoadedCheckpoint> {
+    return loadRestoreTarget(this.storage, this.jobId, target, (message) =>
+      this.emit({ type: 'notice', message }),
+    );
   }
 
-  /** Replaces the current execution by one restored from `cp`; output and sinks roll back to it. */
-  private async rebuildFrom(cp: LoadedCheckpoint, reason: string): Promise<void> {
-    const t0 = performance.now();
+  /**
+   * Replaces the current execution by one restored from `cp`; output and sinks roll back to it. The state of
+   * each node is restored as `checkRestoreCompatibility` says (nodes added since start empty; state it refuses
+   * fails the restore with RestoreCompatibilityError, unless `allowNonRestoredState` drops it). An inspection
+   * reads whatever is compatible.
+   */
+  private async rebuildFrom(
+    cp: LoadedCheckpoint,
+    reason: string,
+    cause: 'restore' | 'restart' | 'inspect',
+  ): Promise<void> {
+    const t0 = this.timers.elapsed();
     const id = cp.metadata.checkpointId;
+    const report = checkRestoreCompatibility(this.analysis, cp.metadata, {
+      allowNonRestoredState: this.allowNonRestoredState || cause === 'inspect',
+    });
+    if (!report.ok) throw new RestoreCompatibilityError(report);
     this.coordinator.pin(id);
     try {
-      const data = await restoreDataFor(this.plan, cp);
-      this.rollbackCollects(cp);
+      const restore = new Set(report.nodes.filter((n) => n.action === 'restore').map((n) => n.nodeId));
+      const data = await restoreDataFor(this.plan, cp, restore);
+      rollbackCollectStores(this.collects, cp.metadata);
       this.exec.close();
       this.attempt++;
       this.exec = this.newExecution(data);
       this.coordinator.advanceIdsPast(id);
       const listed = await this.storage.list(this.jobId);
-      this.coordinator.addRecoveredCheckpoints(
-        listed
-          .filter(
-            (l) =>
-              l.status === 'completed' &&
-              l.metadata &&
-              l.location.kind === 'checkpoint' &&
-              l.location.checkpointId <= id,
-          )
-          .map((l) => toCompleted(l.metadata!, l.location.path, l.sizeBytes))
-          .reverse(),
-      );
+      this.coordinator.addRecoveredCheckpoints(retainedUpTo(listed, id));
       for (const l of listed) this.coordinator.advanceIdsPast(l.location.checkpointId);
       this.restoredFrom = { checkpointId: id, path: cp.location.path };
+      this.lastRestoreReport = report;
+      // Totals carry on from the checkpoint for the nodes that kept their state (or never had any).
+      const carried = new Set(
+        report.nodes.filter((n) => n.action === 'restore' || n.action === 'none').map((n) => n.nodeId),
+      );
+      this.counterBase = new Map(
+        (cp.metadata.counters ?? [])
+          .filter((c) => carried.has(c.nodeId))
+          .map((c) => [c.nodeId, { recordsIn: c.recordsIn, recordsOut: c.recordsOut }]),
+      );
+      this.countersSince = {
+        cause: cause === 'restart' ? 'restart' : 'restore',
+        at: this.clock.now(),
+        checkpointId: id,
+      };
+      if (!report.compatible || report.nodes.some((n) => n.action === 'start-empty')) {
+        this.emit({ type: 'notice', message: report.summary });
+      }
       this.emit({
         type: 'restored',
         checkpointId: id,
         path: cp.location.path,
         reason,
-        durationMs: performance.now() - t0,
+        durationMs: this.timers.elapsed() - t0,
       });
     } finally {
       this.coordinator.unpin(id);
     }
   }
 
-  private rebuildFromScratch(): void {
+  private rebuildFromScratch(cause: 'start' | 'restart'): void {
+    this.counterBase = new Map();
+    this.countersSince = { cause, at: this.clock.now(), checkpointId: null };
     for (const s of this.collects.values()) s.clear();
     this.exec.close();
     this.attempt++;
-    // Every operator restores from "nothing": sinks drop what they had not committed.
-    const empty: RestoreData = new Map();
-    for (const [id, lop] of this.plan.operators) {
-      empty.set(
-        id,
-        Array.from({ length: lop.parallelism }, () => ({
-          checkpointId: 0,
-          keyed: [],
-          timers: [],
-          operatorStates: [],
-        })),
-      );
-    }
-    this.exec = this.newExecution(empty);
-  }
-
-  /** Collect sinks keep exactly the rows the checkpoint covered. */
-  private rollbackCollects(cp: LoadedCheckpoint): void {
-    for (const op of cp.metadata.operators) {
-      const store = this.collects.get(op.nodeId);
-      if (!store) continue;
-      const keep: Record<string, number> = {};
-      for (const s of op.subtasks) {
-        const st = s.operatorState as
-          | { tag?: string; count?: number; frozen?: Record<string, number> }
-          | undefined;
-        if (st?.tag !== undefined && st.count !== undefined) keep[st.tag] = st.count;
-        if (st?.frozen) Object.assign(keep, st.frozen);
-      }
-      store.rollback(keep);
-    }
-    // A collect sink the checkpoint does not know (no rows then): empty it.
-    for (const [nodeId, store] of this.collects) {
-      if (!cp.metadata.operators.some((o) => o.nodeId === nodeId)) store.clear();
-    }
+    this.exec = this.newExecution(emptyRestoreData(this.plan));
   }
 
   /**
@@ -687,9 +609,9 @@ export class Job {
    * state, sources and outputs are as they were at that checkpoint. Resolves once the restore happened.
    */
   restore(target: RestoreTarget): Promise<{ checkpointId: number; path: string }> {
-    if (this._status === 'finished' || this._status === 'failed' || this._status === 'cancelled') {
+    if (this.lifecycle.ended) {
       return Promise.reject(
-        new Error(`the job has ${this._status}; start a new run from the checkpoint instead`),
+        new Error(`the job has ${this.lifecycle.status}; start a new run from the checkpoint instead`),
       );
     }
     if (this.restoreRequest) return Promise.reject(new Error('a restore is already in progress'));
@@ -699,21 +621,8 @@ export class Job {
         resolve: (cp) => resolve({ checkpointId: cp.metadata.checkpointId, path: cp.location.path }),
         reject,
       };
-      if (this._status === 'created') void this.run();
+      if (this.lifecycle.status === 'created') void this.run();
     });
-  }
-
-  /**
-   * Restores a job that has not started from a checkpoint without running it, so its state can be read
-   * (`flowstate state`, the studio's "state in checkpoint n" view). Resolves with what was loaded.
-   */
-  async loadCheckpoint(target: RestoreTarget): Promise<{ checkpointId: number; path: string }> {
-    if (this._status !== 'created') throw new Error('loadCheckpoint is for a job that has not started');
-    const cp = await this.loadForRestore(target);
-    // Read-only: only keyed state is restored; sources and sinks are not opened (no file is touched).
-    this.inspectOnly = true;
-    await this.rebuildFrom(cp, 'loaded for inspection');
-    return { checkpointId: cp.metadata.checkpointId, path: cp.location.path };
   }
 
   private async handleRestoreRequest(): Promise<void> {
@@ -721,7 +630,7 @@ export class Job {
     try {
       const cp = await this.loadForRestore(req.target);
       this.coordinator.abortAll('a restore was requested');
-      await this.rebuildFrom(cp, 'restore requested');
+      await this.rebuildFrom(cp, 'restore requested', 'restore');
       this.restoreRequest = null;
       req.resolve(cp);
     } catch (e) {
@@ -730,317 +639,24 @@ export class Job {
     }
   }
 
-  /** All input has been processed: a final checkpoint commits the sinks (FLIP-147), or they commit directly. */
-  private async finishInput(): Promise<void> {
-    if (!this.checkpointsEnabled) {
-      this.commitWithoutCheckpoints();
-      return;
-    }
-    // No periodic checkpoint may start after the final one (it would commit nothing new, or worse).
-    this.coordinator.stopCheckpointScheduler();
-    await this.awaitPendingCheckpoint();
-    const r = this.coordinator.triggerCheckpoint('stop');
-    if (!r.ok) throw new Error(`the final checkpoint could not start: ${r.reason}`);
-    const done = await this.awaitCheckpoint(r.checkpointId);
-    if (!done)
-      throw new Error(
-        `the final checkpoint ${r.checkpointId} failed (${this.lastCheckpointFailure ?? 'unknown reason'}), so the sinks' last rows were not committed`,
-      );
-  }
-
-  private commitWithoutCheckpoints(): void {
-    const id = Number.MAX_SAFE_INTEGER;
-    for (const op of this.exec.operators()) {
-      op.snapshotState(id)?.keyed?.release();
-      op.notifyCheckpointComplete(id);
-    }
-  }
-
-  private async awaitPendingCheckpoint(): Promise<void> {
-    const p = this.coordinator.pendingCheckpoint;
-    if (p) await this.awaitCheckpoint(p.checkpointId);
-  }
-
-  /** Waits until checkpoint `id` completed (true) or failed (false), driving timeouts meanwhile. */
-  private async awaitCheckpoint(id: number): Promise<boolean> {
-    for (;;) {
-      if (this.coordinator.getCompletedCheckpoints().some((c) => c.checkpointId === id)) return true;
-      this.coordinator.tick();
-      if (!this.coordinator.isInFlight(id)) {
-        return this.coordinator.getCompletedCheckpoints().some((c) => c.checkpointId === id);
-      }
-      this.snapshotFinishedTasks();
-      await sleep(1);
-    }
-  }
-
-  private complete(status: JobStatus, cause?: string): void {
-    if (this._status === 'finished' || this._status === 'failed' || this._status === 'cancelled') return;
-    this.coordinator.stopCheckpointScheduler();
-    this.coordinator.abortAll(`the job ${status}`);
-    this.setStatus(status, cause);
-    this.exec.close();
-  }
-
-  /** Asks the job to stop after the current round; run() then resolves with status `cancelled`. */
-  cancel(): void {
-    this.cancelRequested = true;
-    this.coordinator.stopCheckpointScheduler();
-  }
-
-  /** Takes a savepoint, then stops the job. Resolves with the savepoint. */
-  async stopWithSavepoint(): Promise<CompletedCheckpoint> {
-    // As Flink: no periodic checkpoint after the savepoint (it would commit rows the resumed job writes again).
-    this.coordinator.stopCheckpointScheduler();
-    const r = this.coordinator.triggerCheckpoint('stop', 'savepoint');
-    if (!r.ok) {
-      if (this.checkpointsEnabled && this._status === 'running') this.coordinator.startCheckpointScheduler();
-      throw new Error(`cannot take a savepoint: ${r.reason}`);
-    }
-    const ok = await this.awaitCheckpoint(r.checkpointId);
-    if (!ok) {
-      for (const t of this.exec.tasks) if (t instanceof SourceTask) t.resume();
-      if (this.checkpointsEnabled && this._status === 'running') this.coordinator.startCheckpointScheduler();
-      throw new Error(
-        `savepoint ${r.checkpointId} failed (${this.lastCheckpointFailure ?? 'unknown reason'}); the job keeps running`,
-      );
-    }
-    this.cancel();
-    await this.run();
-    return this.coordinator.getCompletedCheckpoints().find((c) => c.checkpointId === r.checkpointId)!;
-  }
-
-  /** Triggers a checkpoint now (or right after the one in flight); resolves with its id. */
-  triggerCheckpoint(kind: CheckpointKind = 'checkpoint'): number {
-    if (this._status !== 'running' && this._status !== 'restarting') {
-      throw new Error(`the job is ${this._status}: only a running job can be checkpointed`);
-    }
-    const r = this.coordinator.triggerCheckpoint('manual', kind);
-    if (!r.ok) throw new Error(r.reason);
-    return r.checkpointId;
-  }
-
-  /** Completed checkpoints kept for this job (oldest first). */
-  checkpoints(): readonly CompletedCheckpoint[] {
-    return this.coordinator.getCompletedCheckpoints();
-  }
-
-  // -------------------------------------------------------------------------------- checkpoints
-
-  private onTriggerCheckpoint(
-    id: number,
-    timestamp: number,
-    kind: CheckpointKind,
-    trigger: CheckpointTrigger,
-  ): void {
-    const writer = this.storage.createWriter(this.jobId, id, kind);
-    writer.catch(() => {}); // a failure surfaces through the tasks' acknowledgements
-    this.inflight.set(id, { id, writer, handles: [], aborted: false, syncMs: 0, stepMs: 0 });
-    this.emit({ type: 'checkpoint-triggered', checkpointId: id, kind, trigger, timestamp });
-    const barrier: CheckpointBarrier = {
-      kind: 'barrier',
-      checkpointId: id,
-      timestamp,
-      savepoint: kind === 'savepoint',
-    };
-    this.currentBarrier = barrier;
-    // Stop-with-savepoint: the sources stop at the savepoint's barrier, so the stopped job is its savepoint.
-    const suspend = kind === 'savepoint' && trigger === 'stop';
-    for (const t of this.exec.tasks) {
-      if (t.finished) t.snapshotFinished(barrier);
-      else if (t instanceof SourceTask) t.injectBarrier(barrier, suspend);
-    }
-  }
-
-  /** A task took its synchronous snapshot: materialize and write it off the hot path, then acknowledge. */
-  private onTaskSnapshot(task: Task, barrier: CheckpointBarrier, snaps: OperatorSnapshot[]): void {
-    const f = this.inflight.get(barrier.checkpointId);
-    if (!f || f.aborted) {
-      for (const s of snaps) s.keyed?.release();
-      return;
-    }
-    f.handles.push(...snaps);
-    if (task.lastSyncSnapshotMs > f.syncMs) f.syncMs = task.lastSyncSnapshotMs;
-    this.persistTaskSnapshot(f, task.id, snaps).then(
-      (ack) => this.coordinator.receiveAcknowledgeMessage(barrier.checkpointId, task.id, ack),
-      (e: unknown) =>
-        this.coordinator.receiveDeclineMessage(barrier.checkpointId, task.id, (e as Error).message),
-    );
-  }
-
-  private async persistTaskSnapshot(
-    f: InFlight,
-    _taskId: string,
-    snaps: OperatorSnapshot[],
-  ): Promise<TaskAck> {
-    const writer = await f.writer;
-    const ack: TaskAck = [];
-    for (const s of snaps) {
-      const ref: SubtaskStateRef & { nodeId: string } = { nodeId: s.nodeId, subtask: s.subtask };
-      if (s.operatorState !== undefined) ref.operatorState = s.operatorState;
-      if (s.keyed) {
-        const handle = s.keyed;
-        // Steps sized to take ~STEP_TARGET_MS: short enough to keep processing pauses small, long enough
-        // that the copy-on-write window (every write pays for it) closes soon.
-        let budget = MATERIALIZE_STEP;
-        let pace = 0; // entries per ms: the slowest pace seen (the longest pause is what counts)
-        for (;;) {
-          const t0 = performance.now();
-          const done = handle.materializeStep(budget);
-          const ms = performance.now() - t0;
-          if (ms > f.stepMs) f.stepMs = ms;
-          if (done) break;
-          // The next step's size from the pace so far, so that it takes about STEP_TARGET_MS. (Doubling and
-          // halving by thresholds swung between too small and twice the target: the cost of an entry varies.)
-          const now = budget / Math.max(ms, 0.05);
-          pace = pace === 0 ? now : Math.min(pace, now);
-          budget = Math.max(1024, Math.min(8192, Math.round(pace * STEP_TARGET_MS)));
-          await yieldToEventLoop();
-          if (f.aborted) throw new Error('checkpoint aborted');
-        }
-        const data = handle.result();
-        const content = stateFileContent(s.nodeId, s.subtask, data, s.timers);
-        const file = await writer.writeStateFile(`op-${s.nodeId}-${s.subtask}.state`, content.chunks);
-        if (content.longestChunkMs > f.stepMs) f.stepMs = content.longestChunkMs;
-        handle.release();
-        ref.keyGroupRange = data.keyGroupRange;
-        ref.file = { name: file.name, size: file.size, sha256: file.sha256 };
-        ref.keyGroupIndex = content.keyGroups.map((g, i) => {
-          const start = file.offsets[i + 1]!;
-          const end = file.offsets[i + 2] ?? file.size;
-          return [g, start, end - start] as [number, number, number];
-        });
-      }
-      ack.push(ref);
-    }
-    return ack;
-  }
-
-  private async finalizeCheckpoint(
-    p: PendingCheckpoint<TaskAck>,
-  ): Promise<{ path: string; sizeBytes: number }> {
-    const f = this.inflight.get(p.checkpointId);
-    if (!f) throw new Error('internal: no writer for the checkpoint');
-    const writer = await f.writer;
-    const byNode = new Map<string, OperatorStateRef>();
-    for (const ack of p.acks.values()) {
-      for (const { nodeId, ...ref } of ack) {
-        let o = byNode.get(nodeId);
-        if (!o) {
-          o = { nodeId, parallelism: this.plan.operators.get(nodeId)?.parallelism ?? 1, subtasks: [] };
-          byNode.set(nodeId, o);
-        }
-        o.subtasks.push(ref);
-      }
-    }
-    // Collect sinks: rows of earlier attempts are frozen; the checkpoint keeps them too.
-    for (const [nodeId, store] of this.collects) {
-      const o = byNode.get(nodeId);
-      if (!o) continue;
-      const current = new Set(o.subtasks.map((s) => (s.operatorState as { tag?: string } | undefined)?.tag));
-      const frozen: Record<string, number> = {};
-      for (const [tag, count] of Object.entries(store.counts())) if (!current.has(tag)) frozen[tag] = count;
-      const first = o.subtasks[0];
-      if (first && Object.keys(frozen).length > 0)
-        first.operatorState = { ...(first.operatorState as object), frozen };
-    }
-    const operators = [...byNode.values()];
-    for (const o of operators) o.subtasks.sort((a, b) => a.subtask - b.subtask);
-    const stateBytes = operators.reduce(
-      (a, o) => a + o.subtasks.reduce((b, s) => b + (s.file?.size ?? 0), 0),
-      0,
-    );
-    const metadata: CheckpointMetadata = {
-      formatVersion: 1,
-      jobId: this.jobId,
-      jobName: this.analysis.spec.name,
-      checkpointId: p.checkpointId,
-      kind: p.kind,
-      trigger: p.trigger,
-      timestamp: p.timestamp,
-      durationMs: this.clock.now() - p.timestamp,
-      maxParallelism: this.plan.maxParallelism,
-      operators,
-      totalSize: stateBytes,
-      spec: this.analysis.spec,
-    };
-    const written = await writer.finalize(metadata);
-    this.lastStats.set(
-      p.checkpointId,
-      operators.map((o) => ({
-        nodeId: o.nodeId,
-        subtasks: o.subtasks.length,
-        sizeBytes: o.subtasks.reduce((a, s) => a + (s.file?.size ?? 0), 0),
-      })),
-    );
-    return { path: writer.location.path, sizeBytes: written.totalSize };
-  }
-
-  private readonly lastStats = new Map<number, CheckpointOperatorStats[]>();
-
-  private lastCheckpointFailure: string | null = null;
-
-  private onAbortCheckpoint(p: PendingCheckpoint<TaskAck>, reason: string): void {
-    this.lastCheckpointFailure = `checkpoint ${p.checkpointId}: ${reason}`;
-    const f = this.inflight.get(p.checkpointId);
-    if (f) {
-      f.aborted = true;
-      for (const h of f.handles) h.keyed?.release();
-      this.inflight.delete(p.checkpointId);
-      f.writer.then((w) => w.abort()).catch(() => {});
-    }
-    this.emit({
-      type: 'checkpoint-failed',
-      checkpointId: p.checkpointId,
-      kind: p.kind,
-      trigger: p.trigger,
-      timestamp: p.timestamp,
-      reason,
-    });
-  }
-
-  private onCheckpointComplete(c: CompletedCheckpoint): void {
-    const f = this.inflight.get(c.checkpointId);
-    const pauses = { syncMs: f?.syncMs ?? 0, longestStepMs: f?.stepMs ?? 0 };
-    this.inflight.delete(c.checkpointId);
-    for (const op of this.exec.operators()) op.notifyCheckpointComplete(c.checkpointId);
-    const operators = this.lastStats.get(c.checkpointId) ?? [];
-    this.lastStats.delete(c.checkpointId);
-    this.emit({ type: 'checkpoint-completed', checkpoint: c, operators, pauses });
+  /**
+   * Restores a job that has not started from a checkpoint without running it, so its state can be read
+   * (`flowstate state`, the studio's "state in checkpoint n" view). Resolves with what was loaded.
+   */
+  async loadCheckpoint(target: RestoreTarget): Promise<{ checkpointId: number; path: string }> {
+    if (this.lifecycle.status !== 'created')
+      throw new Error('loadCheckpoint is for a job that has not started');
+    const cp = await this.loadForRestore(target);
+    // Read-only: only keyed state is restored; sources and sinks are not opened (no file is touched).
+    this.inspectOnly = true;
+    await this.rebuildFrom(cp, 'loaded for inspection', 'inspect');
+    return { checkpointId: cp.metadata.checkpointId, path: cp.location.path };
   }
 
   // ---------------------------------------------------------------------------- observation
 
-  private rateSample: { at: number; attempt: number; counts: Map<string, [number, number]> } | null = null;
-  private rates = new Map<string, [number, number]>();
-
-  /** Rates from the difference to the previous sample (kept at least 200 ms apart; reset on a new attempt). */
-  private applyRates(byNode: Map<string, NodeMetrics>, at: number): void {
-    const prev = this.rateSample;
-    if (!prev || prev.attempt !== this.attempt || at - prev.at >= 200) {
-      if (prev && prev.attempt === this.attempt) {
-        const secs = (at - prev.at) / 1000;
-        for (const [id, m] of byNode) {
-          const [pin, pout] = prev.counts.get(id) ?? [0, 0];
-          this.rates.set(id, [
-            Math.max(0, (m.recordsIn - pin) / secs),
-            Math.max(0, (m.recordsOut - pout) / secs),
-          ]);
-        }
-      }
-      this.rateSample = {
-        at,
-        attempt: this.attempt,
-        counts: new Map([...byNode].map(([id, m]) => [id, [m.recordsIn, m.recordsOut] as [number, number]])),
-      };
-    }
-    for (const [id, m] of byNode) {
-      const r = this.rates.get(id);
-      if (r) {
-        m.recordsInPerSec = Math.round(r[0]);
-        m.recordsOutPerSec = Math.round(r[1]);
-      }
-    }
+  metrics(): JobMetrics {
+    return this.metricsCollector.collect();
   }
 
   /** The rows a collect sink kept. */
@@ -1052,7 +668,7 @@ export class Job {
   output(nodeId: string): CollectStore {
     const node = this.analysis.nodes.get(nodeId)?.node;
     if (!node) throw new StateQueryError('NO_SUCH_NODE', `there is no node '${nodeId}'`);
-    if (node.kind !== 'sink' || node.connector.type !== 'collect') {
+    if (!isCollectSink(node)) {
       throw new StateQueryError(
         'NOT_A_COLLECT_SINK',
         `node '${nodeId}' is not a collect sink: only collect sinks keep output`,
@@ -1061,212 +677,37 @@ export class Job {
     return this.collectStore(nodeId);
   }
 
-  /** Frees the job's state (after it has ended and nobody will inspect it any more). */
-  dispose(): void {
-    this.cancel();
-    for (const h of this.stateHubs.values()) clearInterval(h.timer);
-    this.stateHubs.clear();
-    for (const op of this.exec.operators()) if (op instanceof KeyedOperator) op.dispose();
-  }
-
-  get tasks(): readonly Task[] {
-    return this.exec.tasks;
-  }
-
-  metrics(): JobMetrics {
-    const byNode = new Map<string, NodeMetrics>();
-    for (const [id, lop] of this.plan.operators) {
-      byNode.set(id, {
-        nodeId: id,
-        kind: lop.node.kind,
-        parallelism: lop.parallelism,
-        recordsIn: 0,
-        recordsOut: 0,
-        rowErrors: 0,
-        lateRowsDropped: 0,
-        watermark: Number.POSITIVE_INFINITY,
-        numKeys: 0,
-        backpressureMs: 0,
-        recordsInPerSec: 0,
-        recordsOutPerSec: 0,
-      });
-    }
-    for (const st of this.exec.subtasks) {
-      const bp = st.task.metrics.backpressureMs;
-      if (st.task instanceof SourceTask) {
-        const m = byNode.get(st.task.node.id)!;
-        m.recordsOut += st.task.sourceMetrics.recordsOut;
-        m.rowErrors += st.task.sourceMetrics.rowErrors;
-        m.watermark = Math.min(m.watermark, st.task.sourceMetrics.currentWatermark);
-        m.backpressureMs += bp;
-      }
-      for (const [id, op] of st.operators) {
-        const m = byNode.get(id)!;
-        m.recordsIn += op.metrics.recordsIn;
-        m.recordsOut += op.metrics.recordsOut;
-        m.rowErrors += op.metrics.rowErrors;
-        m.lateRowsDropped += op.metrics.lateRowsDropped;
-        m.watermark = Math.min(m.watermark, op.metrics.currentWatermark);
-        m.numKeys += op.numKeys();
-        m.backpressureMs += bp;
-      }
-    }
-    for (const m of byNode.values())
-      if (m.watermark === Number.POSITIVE_INFINITY && m.recordsIn === 0 && m.kind !== 'source')
-        m.watermark = Number.NEGATIVE_INFINITY;
-    const now = this.clock.now();
-    this.applyRates(byNode, performance.now());
-    return {
-      status: this._status,
-      startedAt: this.startedAt,
-      uptimeMs: this.startedAt ? now - this.startedAt : 0,
-      restarts: this.restarts,
-      nodes: [...byNode.values()],
-      rowErrors: this.rowErrorCount,
-    };
-  }
-
-  /** The keyed operators of a stateful node, one per subtask. */
-  private keyedOperators(nodeId: string): KeyedOperator<never>[] {
-    const out: KeyedOperator<never>[] = [];
-    for (const st of this.exec.subtasks) {
-      const op = st.operators.get(nodeId);
-      if (op instanceof KeyedOperator) out.push(op as KeyedOperator<never>);
-    }
-    if (out.length === 0) {
-      const known = this.plan.operators.has(nodeId) || this.analysis.nodes.has(nodeId);
-      throw known
-        ? new StateQueryError(
-            'NO_KEYED_STATE',
-            `node '${nodeId}' holds no keyed state (only window and aggregate nodes do)`,
-          )
-        : new StateQueryError('NO_SUCH_NODE', `there is no node '${nodeId}'`);
-    }
-    return out;
-  }
-
   /** The keyed state backends of a stateful node, one per subtask. */
   stateBackends(nodeId: string): KeyedStateBackend[] {
-    return this.keyedOperators(nodeId).map((op) => op.stateBackend);
+    return this.state.backends(nodeId);
   }
 
-  /**
-   * Pages through the keys of a stateful node over all its subtasks, ordered by the key's string form; each
-   * entry's value is what the operator holds for the key (aggregates, or open windows with their aggregates).
-   */
+  /** A page of a stateful node's keys over all its subtasks (see StateAccess.query). */
   queryState(
     nodeId: string,
     q: { prefix?: string; cursor?: string; limit?: number } = {},
-  ): { entries: Array<{ key: Key; value: unknown }>; nextCursor?: string } {
-    const limit = Math.max(1, Math.min(q.limit ?? 100, 10_000));
-    const ops = this.keyedOperators(nodeId);
-    const page = {
-      limit,
-      ...(q.prefix !== undefined ? { prefix: q.prefix } : {}),
-      ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
-    };
-    // Each subtask holds its own key groups; merge their pages.
-    const all: Array<{ key: Key; op: KeyedOperator<never> }> = [];
-    let more = false;
-    for (const op of ops) {
-      const r = op.stateBackend.listKeys(page);
-      for (const e of r.entries) all.push({ key: e.key, op });
-      if (r.nextCursor !== undefined) more = true;
-    }
-    all.sort((x, y) => compareKeys(x.key, y.key));
-    if (all.length > limit) more = true;
-    const entries = all.slice(0, limit).map((e) => ({ key: e.key, value: e.op.stateView(e.key) ?? null }));
-    const last = entries[entries.length - 1];
-    return more && last ? { entries, nextCursor: cursorOf(last.key) } : { entries };
+  ): { entries: Array<{ key: Key; value: unknown }>; nextCursor: string | null } {
+    return this.state.query(nodeId, q);
   }
 
   /** What a stateful node holds for one key, or undefined. */
   stateOfKey(nodeId: string, key: Key): unknown {
-    const ops = this.keyedOperators(nodeId);
-    const kg = KeyGroupRangeAssignment.assignToKeyGroup(key, this.plan.maxParallelism);
-    for (const op of ops) if (op.stateBackend.keyGroupRange.contains(kg)) return op.stateView(key);
-    return undefined;
+    return this.state.ofKey(nodeId, key);
   }
 
-  /**
-   * Live state of a node: every `intervalMs` the listener gets the keys that changed since the last call,
-   * coalesced per key (a key updated 10,000 times in an interval is one entry, with its latest value), at most
-   * `maxKeys` of them, and how many more changed (`dropped`). Never one message per record. Returns the
-   * unsubscribe function.
-   */
+  /** Live state of a node, coalesced (see StateAccess.subscribe); returns the unsubscribe function. */
   subscribeState(
     nodeId: string,
     listener: (changes: StateChanges) => void,
     opts: { intervalMs?: number; maxKeys?: number } = {},
   ): () => void {
-    this.keyedOperators(nodeId); // throws for a node without keyed state
-    let hub = this.stateHubs.get(nodeId);
-    if (!hub) {
-      const intervalMs = Math.max(10, opts.intervalMs ?? 100);
-      const maxKeys = Math.max(1, opts.maxKeys ?? 500);
-      const listeners = new Set<(c: StateChanges) => void>();
-      let seenAttempt = this.attempt;
-      const tick = () => {
-        // Operators are looked up each time: a restart or restore replaces them.
-        const ops = this.keyedOperators(nodeId);
-        for (const op of ops) op.stateBackend.setChangeTracking(true);
-        const reset = seenAttempt !== this.attempt;
-        seenAttempt = this.attempt;
-        const changes: StateChanges['changes'] = [];
-        let dropped = 0;
-        for (const op of ops) {
-          const r = op.stateBackend.drainChanges(Math.max(0, maxKeys - changes.length));
-          dropped += r.dropped;
-          for (const key of r.keys) changes.push({ key, value: op.stateView(key) ?? null });
-        }
-        if (changes.length === 0 && dropped === 0 && !reset) return;
-        const ev: StateChanges = {
-          nodeId,
-          at: this.clock.now(),
-          changes,
-          dropped,
-          numKeys: this.numKeysOf(ops),
-          reset,
-        };
-        for (const l of listeners) l(ev);
-      };
-      for (const op of this.keyedOperators(nodeId)) op.stateBackend.setChangeTracking(true);
-      const timer = setInterval(tick, intervalMs);
-      hub = { listeners, timer };
-      this.stateHubs.set(nodeId, hub);
-    }
-    hub.listeners.add(listener);
-    const h = hub;
-    return () => {
-      h.listeners.delete(listener);
-      if (h.listeners.size === 0) {
-        clearInterval(h.timer);
-        for (const op of this.keyedOperators(nodeId)) op.stateBackend.setChangeTracking(false);
-        this.stateHubs.delete(nodeId);
-      }
-    };
+    return this.state.subscribe(nodeId, listener, opts);
   }
 
-  private numKeysOf(ops: KeyedOperator<never>[]): number {
-    let n = 0;
-    for (const op of ops) n += op.numKeys();
-    return n;
+  /** Frees the job's state (after it has ended and nobody will inspect it any more). */
+  dispose(): void {
+    this.cancel();
+    this.state.close();
+    for (const op of this.exec.operators()) if (op instanceof KeyedOperator) op.dispose();
   }
-
-  private readonly stateHubs = new Map<
-    string,
-    { listeners: Set<(c: StateChanges) => void>; timer: ReturnType<typeof setInterval> }
-  >();
-}
-
-function toCompleted(m: CheckpointMetadata, path: string, sizeBytes: number): CompletedCheckpoint {
-  return {
-    checkpointId: m.checkpointId,
-    kind: m.kind,
-    trigger: m.trigger,
-    timestamp: m.timestamp,
-    durationMs: m.durationMs,
-    sizeBytes: sizeBytes || m.totalSize,
-    path,
-  };
 }

@@ -1,4 +1,4 @@
-import type { JobNode } from '@flowstate/spec';
+import { type JobNode, LATE_SAMPLE_SIZE, type LateRowSample } from '@flowstate/spec';
 import type { KeyedStateSnapshot, KeyedStateSnapshotData } from '../state/index';
 import type { TimersSnapshotData } from '../time/index';
 import type { Row } from './elements';
@@ -46,7 +46,11 @@ export interface OperatorMetrics {
   rowErrors: number;
   /** Rows dropped by a window because they were late and no `late` edge takes them. */
   lateRowsDropped: number;
+  /** The newest late rows dropped, oldest first (at most LATE_SAMPLE_SIZE). */
+  lateSample: LateRowSample[];
   currentWatermark: number;
+  /** Largest event timestamp received (-Infinity before the first). */
+  maxEventTime: number;
 }
 
 export function newOperatorMetrics(): OperatorMetrics {
@@ -55,8 +59,33 @@ export function newOperatorMetrics(): OperatorMetrics {
     recordsOut: 0,
     rowErrors: 0,
     lateRowsDropped: 0,
+    lateSample: [],
     currentWatermark: Number.NEGATIVE_INFINITY,
+    maxEventTime: Number.NEGATIVE_INFINITY,
   };
+}
+
+/** A late row was dropped: counted, and kept in the sample with the watermark it arrived behind. */
+export function noteLateRowDropped(metrics: OperatorMetrics, ts: number, watermark: number): void {
+  metrics.lateRowsDropped++;
+  const sample = metrics.lateSample;
+  if (sample.length >= LATE_SAMPLE_SIZE) sample.shift();
+  sample.push({ ts, watermark });
+}
+
+/** Raises `maxEventTime` to the largest of a batch's event timestamps (NO_TIMESTAMP, -Infinity, never wins). */
+export function noteEventTimes(metrics: OperatorMetrics, ts: readonly number[]): void {
+  let max = metrics.maxEventTime;
+  for (let i = 0; i < ts.length; i++) if (ts[i]! > max) max = ts[i]!;
+  metrics.maxEventTime = max;
+}
+
+/** What a window reports besides the common figures. */
+export interface WindowFigures {
+  /** Windows holding state now. */
+  openWindows: number;
+  /** The time (`window_end - 1`) at which the earliest open window fires; undefined when none is open. */
+  nextFireAt: number | undefined;
 }
 
 /**
@@ -149,6 +178,8 @@ export interface StreamOperator {
   close(): void;
   /** Keyed operators: number of keys held in state. */
   numKeys(): number;
+  /** Windows: open windows and when the next one fires. */
+  windowFigures?(): WindowFigures;
 }
 
 /**

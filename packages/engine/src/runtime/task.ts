@@ -10,7 +10,7 @@ import {
   type StreamElement,
 } from './elements';
 import type { InputGate } from './gate';
-import { Collector, type OperatorSnapshot, type StreamOperator } from './operator';
+import { Collector, noteEventTimes, type OperatorSnapshot, type StreamOperator } from './operator';
 import type { SourceSplitState, SourceState } from './source-state';
 import type { RecordWriter } from './writer';
 
@@ -36,7 +36,9 @@ export class OperatorChain {
       for (let w = 0; w < this.mainWriters.length; w++) this.mainWriters[w]!.emit(rows, ts);
       return;
     }
-    this.operators[i]!.processBatch(rows, ts, this.cols[i]!);
+    const op = this.operators[i]!;
+    noteEventTimes(op.metrics, ts);
+    op.processBatch(rows, ts, this.cols[i]!);
     this.drain(i);
   }
 
@@ -289,6 +291,10 @@ export interface SourceSplit {
 export class SourceTask extends Task {
   private emittedWm = Number.NEGATIVE_INFINITY;
   private idle = false;
+  /** Declared idle (no rows for `idleTimeoutMs`): downstream watermarks do not wait for it. */
+  get isIdle(): boolean {
+    return this.idle;
+  }
   private lastDataAt: number;
   private readonly wmGen: WatermarkGen | null;
   private readonly buf: Row[] = [];

@@ -1,3 +1,4 @@
+import { Prng } from '@flowstate/spec';
 /** Helpers shared by the state tests (not exported from the package). */
 import { ManualClock } from '../time/clock';
 import { HeapKeyedStateBackend } from './HeapKeyedStateBackend';
@@ -16,15 +17,10 @@ export function newBackend(
   return { backend, clock };
 }
 
-/** mulberry32: a small seeded PRNG. */
+/** The seeded PRNG's floats in [0, 1) (see @flowstate/spec's Prng). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 import type { Key } from './keyGroups';

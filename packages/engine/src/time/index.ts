@@ -8,3 +8,4 @@ export {
   type Triggerable,
 } from './InternalTimerServiceImpl';
 export { TimerQueue } from './TimerQueue';
+export { ManualTimers, systemTimers, type Timers } from './timers';

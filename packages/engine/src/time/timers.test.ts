@@ -185,18 +185,16 @@ describe('InternalTimerServiceImpl', () => {
 });
 
 describe('TimerQueue', () => {
-  it('is O(1) amortised for many keys sharing one timestamp', () => {
+  it('fires each of many keys sharing one timestamp once, duplicates dropped', () => {
+    // (Its cost — O(1) amortised per timer — is a benchmark's business, not a timed assertion's.)
     const q = new TimerQueue<number>();
     const n = 200_000;
-    const t0 = performance.now();
     for (let i = 0; i < n; i++) q.add(`key-${i}`, 1, 60_000);
     for (let i = 0; i < n; i++) q.add(`key-${i}`, 1, 60_000); // duplicates
     let fired = 0;
     while (q.poll(60_000)) fired++;
-    const elapsed = performance.now() - t0;
     expect(fired).toBe(n);
     expect(q.size()).toBe(0);
-    expect(elapsed).toBeLessThan(2000);
   });
 
   it('compacts after many deletes and keeps order', () => {

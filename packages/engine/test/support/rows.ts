@@ -4,26 +4,9 @@
  */
 import type { JobSpecInput, RowSchema, SourceConnector } from '@flowstate/spec';
 import { expect } from 'vitest';
-import { createSplitReader, type Job, openFileAccess, type Row } from '../../src/index';
+import type { Job, Row } from '../../src/index';
 
-/** Every row of a bounded source, read as one split (parallelism 1), in order. */
-export function sourceRows(connector: SourceConnector, schema: RowSchema, baseDir = '.'): Row[] {
-  const reader = createSplitReader(connector, schema, {
-    subtask: 0,
-    parallelism: 1,
-    nowMs: () => 0,
-    files: openFileAccess(baseDir),
-    strict: false,
-    onError: () => {},
-  });
-  const out: Row[] = [];
-  while (!reader.ended) {
-    if (reader.read(4096, out) === 0 && !reader.ended)
-      throw new Error('sourceRows: the source is not bounded');
-  }
-  reader.close();
-  return out;
-}
+export { sourceRows } from '../../src/testing/index';
 
 /** The source node of a spec, by id. */
 export function sourceNode(

@@ -15,7 +15,7 @@ SET 'table.exec.mini-batch.enabled' = 'false';
 -- Emit the watermark on every increase (WatermarkAssignerOperator), not every 200 ms of wall-clock time.
 SET 'pipeline.auto-watermark-interval' = '0 ms';
 SET 'state.backend.type' = 'hashmap';
-SET 'execution.checkpointing.interval' = '10000 ms';
+SET 'execution.checkpointing.interval' = '3000 ms';
 SET 'execution.checkpointing.timeout' = '60000 ms';
 SET 'execution.checkpointing.min-pause' = '0 ms';
 SET 'execution.checkpointing.num-retained' = '3';
@@ -69,11 +69,16 @@ SELECT ts, userId, productId, `action`, __rowtime
 FROM clickstream
 WHERE `action` = 'view';
 
+-- window 'sessions': its input with the key (userId, productId) as one ROW column to partition the sessions by
+CREATE TEMPORARY VIEW sessions_keyed AS
+SELECT ts, userId, productId, `action`, __rowtime, CAST(ROW(userId, productId) AS ROW<userId BIGINT, productId BIGINT>) AS __session_key
+FROM viewsOnly;
+
 -- window 'sessions': session window, gap 30000 ms (event time), window bounds as epoch milliseconds, window_time (window_end - 1 ms) carried on as the rows' event time
 CREATE TEMPORARY VIEW sessions AS
 SELECT
-  userId,
-  productId,
+  __session_key.userId AS userId,
+  __session_key.productId AS productId,
   (UNIX_TIMESTAMP(DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss')) * 1000 + CAST(DATE_FORMAT(window_start, 'SSS') AS BIGINT)) AS window_start,
   (UNIX_TIMESTAMP(DATE_FORMAT(window_end, 'yyyy-MM-dd HH:mm:ss')) * 1000 + CAST(DATE_FORMAT(window_end, 'SSS') AS BIGINT)) AS window_end,
   `views`,
@@ -81,11 +86,11 @@ SELECT
   lastView,
   __rowtime
 FROM (
-  SELECT userId, productId, window_start, window_end, window_time AS __rowtime, COUNT(*) AS `views`, MIN(ts) AS firstView, MAX(ts) AS lastView
+  SELECT __session_key, window_start, window_end, window_time AS __rowtime, COUNT(*) AS `views`, MIN(ts) AS firstView, MAX(ts) AS lastView
   FROM TABLE(
-    SESSION(TABLE viewsOnly PARTITION BY (userId, productId), DESCRIPTOR(__rowtime), INTERVAL '30' SECOND)
+    SESSION(TABLE sessions_keyed PARTITION BY __session_key, DESCRIPTOR(__rowtime), INTERVAL '30' SECOND)
   )
-  GROUP BY userId, productId, window_start, window_end, window_time
+  GROUP BY __session_key, window_start, window_end, window_time
 );
 
 -- filter 'interested': filter

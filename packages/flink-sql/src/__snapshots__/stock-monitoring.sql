@@ -15,7 +15,7 @@ SET 'table.exec.mini-batch.enabled' = 'false';
 -- Emit the watermark on every increase (WatermarkAssignerOperator), not every 200 ms of wall-clock time.
 SET 'pipeline.auto-watermark-interval' = '0 ms';
 SET 'state.backend.type' = 'hashmap';
-SET 'execution.checkpointing.interval' = '10000 ms';
+SET 'execution.checkpointing.interval' = '3000 ms';
 SET 'execution.checkpointing.timeout' = '60000 ms';
 SET 'execution.checkpointing.min-pause' = '0 ms';
 SET 'execution.checkpointing.num-retained' = '3';
@@ -63,7 +63,7 @@ CREATE TABLE trades (
 
 -- Transformations
 
--- note: ticker: a rolling aggregate is an updating result in Flink SQL: a key's new row retracts its previous one (-U/+U), where Flowstate emits each update as a new row, the last row per key is the same
+-- note: ticker: a rolling aggregate is an updating result in Flink SQL: a key's new row retracts its previous one (-U/+U), where Flowstate emits each update as a new row, and Flink emits nothing for an input row that leaves the key's aggregates unchanged (GroupAggFunction), where Flowstate emits the unchanged row again, the last row per key is the same
 -- aggregate 'ticker': rolling aggregate (GROUP BY the key, every input row updates its key)
 CREATE TEMPORARY VIEW ticker AS
 SELECT symbol, LAST_VALUE(price) AS lastPrice, MAX(price) AS maxPrice, COUNT(*) AS trades

@@ -49,7 +49,7 @@ SELECT line, word
 FROM words
 WHERE word <> '';
 
--- note: counts: a rolling aggregate is an updating result in Flink SQL: a key's new row retracts its previous one (-U/+U), where Flowstate emits each update as a new row, the last row per key is the same
+-- note: counts: a rolling aggregate is an updating result in Flink SQL: a key's new row retracts its previous one (-U/+U), where Flowstate emits each update as a new row, and Flink emits nothing for an input row that leaves the key's aggregates unchanged (GroupAggFunction), where Flowstate emits the unchanged row again, the last row per key is the same
 -- aggregate 'counts': rolling aggregate (GROUP BY the key, every input row updates its key)
 CREATE TEMPORARY VIEW counts AS
 SELECT word, COUNT(*) AS `count`

@@ -1,6 +1,7 @@
 /**
  * Type checker: annotates every node of a parsed expression with its `type`, against an input schema, and
- * reports every problem it finds (not just the first) as positioned errors.
+ * reports every problem it finds (not just the first) as positioned errors. (One file: one typing rule per node
+ * kind, read side by side.)
  */
 import { referencedFields, someNode } from './ast';
 import { type ExprErrorCode, exprError, nearNames, quoteSnippet } from './errors';
@@ -12,8 +13,9 @@ import {
   isAggregateName,
   type ParamKind,
 } from './functions';
+import { parseLike } from './like';
 import { parseExpression } from './parser';
-import { compileRegex, likeToRegExp } from './runtime';
+import { compileRegex, isRegexProblem, regexProblemMessage } from './regex';
 import type {
   AggregateResult,
   CallExpr,
@@ -73,10 +75,39 @@ export function castAllowed(from: ValueType, to: FieldType): boolean {
 
 const MAX_LISTED_FIELDS = 20;
 
+/**
+ * A join's expressions read two rows: the left input's fields are written `l.name`, the right's `r.name`; an
+ * unqualified name is allowed when only one side has it (or it is one of `extra`'s, e.g. a window join's
+ * `window_start`). The checker resolves every name to the key of the join's merged row (`l.name`, `r.name`, or
+ * the extra field's own name) and writes it into the field node.
+ */
+export interface JoinScope {
+  left: RowSchema;
+  right: RowSchema;
+  /** Fields of neither side, read by their own name (a window join's `window_start`, `window_end`). */
+  extra?: RowSchema;
+}
+
+export interface CheckOptions {
+  join?: JoinScope;
+}
+
+/** The merged row's schema of a join: every side's fields under `l.` and `r.`, and the extra fields. */
+export function joinRowSchema(join: JoinScope): RowSchema {
+  const out: Record<string, FieldType> = {};
+  for (const [n, t] of Object.entries(join.left)) out[`l.${n}`] = t;
+  for (const [n, t] of Object.entries(join.right)) out[`r.${n}`] = t;
+  Object.assign(out, join.extra ?? {});
+  return out;
+}
+
 class Checker {
   readonly errors: ExprError[] = [];
 
-  constructor(private readonly schema: RowSchema) {}
+  constructor(
+    private readonly schema: RowSchema,
+    private readonly join?: JoinScope,
+  ) {}
 
   private error(code: ExprErrorCode, message: string, start: number, end: number): 'unknown' {
     this.errors.push(exprError(code, message, start, end));
@@ -98,7 +129,7 @@ class Checker {
       case 'literal':
         return node.literalType;
       case 'field':
-        return this.field(node.name, node);
+        return this.join ? this.joinField(node, this.join) : this.field(node.name, node);
       case 'unary': {
         const t = this.check(node.operand);
         if (node.op === 'NOT') {
@@ -151,9 +182,9 @@ class Checker {
           }
         }
         if (ok && node.pattern.kind === 'literal' && typeof node.pattern.value === 'string') {
-          const re = likeToRegExp(node.pattern.value, escapeChar);
-          if (typeof re === 'string')
-            return this.at('INVALID_LIKE_PATTERN', `invalid LIKE pattern: ${re}`, node.pattern);
+          const like = parseLike(node.pattern.value, escapeChar);
+          if (typeof like === 'string')
+            return this.at('INVALID_LIKE_PATTERN', `invalid LIKE pattern: ${like}`, node.pattern);
         }
         return ok ? 'bool' : 'unknown';
       }
@@ -215,9 +246,62 @@ class Checker {
     }
   }
 
-  private field(name: string, node: Expr): T {
+  /** A field of a join's expression: resolved to the merged row's key (see JoinScope). */
+  private joinField(node: Extract<Expr, { kind: 'field' }>, join: JoinScope): T {
+    const name = node.field ?? node.name;
+    const side = (q: string, schema: RowSchema): T => {
+      node.qualifier = q;
+      node.field = name;
+      node.name = `${q}.${name}`;
+      return schema[name] as FieldType;
+    };
+    if (node.qualifier !== undefined) {
+      const q = node.qualifier;
+      if (q !== 'l' && q !== 'r') {
+        return this.at(
+          'QUALIFIED_NAME',
+          `unknown input '${q}' in '${q}.${name}': a join's fields are written l.${name} (left) or r.${name} (right)`,
+          node,
+        );
+      }
+      const schema = q === 'l' ? join.left : join.right;
+      if (Object.hasOwn(schema, name)) return side(q, schema);
+      const listed = Object.keys(schema).slice(0, MAX_LISTED_FIELDS).join(', ');
+      return this.at(
+        'UNKNOWN_FIELD',
+        `the ${q === 'l' ? 'left' : 'right'} input has no field '${name}' (it has: ${listed || 'no fields'})`,
+        node,
+      );
+    }
+    if (join.extra && Object.hasOwn(join.extra, name)) return join.extra[name] as FieldType;
+    const onLeft = Object.hasOwn(join.left, name);
+    const onRight = Object.hasOwn(join.right, name);
+    if (onLeft && onRight) {
+      return this.at(
+        'AMBIGUOUS_FIELD',
+        `'${name}' is a field of both inputs: write l.${name} (left) or r.${name} (right)`,
+        node,
+      );
+    }
+    if (onLeft) return side('l', join.left);
+    if (onRight) return side('r', join.right);
+    return this.field(name, node, joinRowSchema(join));
+  }
+
+  private field(name: string, node: Expr, within?: RowSchema): T {
+    if (this.join && within === undefined) return this.field(name, node, joinRowSchema(this.join));
+    const fieldNode = node as Extract<Expr, { kind: 'field' }>;
+    if (!this.join && fieldNode.qualifier !== undefined) {
+      return this.at(
+        'QUALIFIED_NAME',
+        `'${fieldNode.qualifier}.${name}': qualified names are for a join's fields (l.name, r.name); quote an odd field name instead: \`${fieldNode.qualifier}.${name}\``,
+        node,
+      );
+    }
+    const schema = within ?? this.schema;
+    if (Object.hasOwn(schema, name)) return schema[name] as FieldType;
     if (Object.hasOwn(this.schema, name)) return this.schema[name] as FieldType;
-    const names = Object.keys(this.schema);
+    const names = Object.keys(schema);
     if (names.length === 0)
       return this.at('UNKNOWN_FIELD', `unknown field '${name}' (the input has no fields)`, node);
     const sameLetters = names.filter((n) => n.toLowerCase() === name.toLowerCase());
@@ -456,13 +540,9 @@ class Checker {
     if (spec.regexArg !== undefined) {
       const pattern = node.args[spec.regexArg];
       if (pattern?.kind === 'literal' && typeof pattern.value === 'string') {
-        const re = compileRegex(pattern.value, 'g');
-        if (typeof re === 'string') {
-          return this.at(
-            'INVALID_REGEX',
-            `invalid regular expression ${quoteSnippet(pattern.value)}: ${re}`,
-            pattern,
-          );
+        const re = compileRegex(pattern.value);
+        if (isRegexProblem(re)) {
+          return this.at(re.code, regexProblemMessage(re, quoteSnippet(pattern.value)), pattern);
         }
       }
     }
@@ -521,10 +601,10 @@ class Checker {
 }
 
 /** Parses and type checks `text` against `schema`. */
-export function checkExpression(text: string, schema: RowSchema): CheckResult {
+export function checkExpression(text: string, schema: RowSchema, opts: CheckOptions = {}): CheckResult {
   const parsed = parseExpression(text);
   if (!parsed.ok) return parsed;
-  const checker = new Checker(schema);
+  const checker = new Checker(schema, opts.join);
   const type = checker.check(parsed.ast);
   if (checker.errors.length > 0 || type === 'unknown') {
     checker.errors.sort((a, b) => a.start - b.start);

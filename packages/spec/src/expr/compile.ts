@@ -1,6 +1,7 @@
 /**
  * The compiler: a checked AST → one JavaScript closure per expression, built once by composing small closures
- * per node. The text is never handed to eval or new Function.
+ * per node. The text is never handed to eval or new Function. (One file: one compile rule per node kind, in the
+ * checker's order; the operator fast paths are in specialized.ts.)
  *
  * - Types are known statically, so each node gets the closure for its types: int arithmetic (exact, overflow
  *   checked, truncating division) and float arithmetic (IEEE) are different closures; a CAST picks its
@@ -10,28 +11,28 @@
  * - Sub-expressions without field references are folded to constants (unless evaluating them fails: then
  *   the failure happens at run time, row by row, as it would without folding).
  * - LIKE patterns and regular expressions that are literals are compiled once; simple LIKE patterns
- *   (`abc`, `abc%`, `%abc`, `%abc%`) become string tests. A pattern computed per row is compiled when it
- *   differs from the previous row's pattern.
+ *   (`abc`, `abc%`, `%abc`, `%abc%`) become string tests, others use `matchLike` (no backtracking).
+ *   Regular expressions run on RE2 (`regex.ts`), in time linear in the string. A LIKE pattern computed per
+ *   row is parsed when it differs from the previous row's; a regex from the row is compiled once per
+ *   distinct pattern among the last few.
  *
  * The result must equal the reference interpreter's (`evaluate.ts`), including which runtime error is
  * thrown; the fuzz tests hold the two to that.
  */
 import { children } from './ast';
 import { FUNCTIONS } from './functions';
+import { type LikePattern, likeLiteral, matchLike, parseLike } from './like';
+import { compileRegex, isRegexProblem, RegexCache, regexError, type SpecRegex } from './regex';
 import {
   boolToString,
   castFailed,
   castHint,
   charLength,
-  compileRegex,
   floatToInt,
   intMod,
   intMul,
   invalidLike,
-  invalidRegex,
-  likeToRegExp,
   positionSql,
-  regexpSplit,
   replaceLiteral,
   roundFloat,
   roundInt,
@@ -253,19 +254,19 @@ class Compiler {
     }
     const pf = pattern.fn;
     let lastPattern: string | null = null;
-    let lastRegExp: RegExp | null = null;
+    let lastLike: LikePattern | null = null;
     return (row) => {
       const s = operand(row);
       if (s === null) return null;
       const p = pf(row);
       if (p === null) return null;
-      if (p !== lastPattern || lastRegExp === null) {
-        const re = likeToRegExp(p as string, escapeChar);
-        if (typeof re === 'string') throw invalidLike(re);
+      if (p !== lastPattern || lastLike === null) {
+        const like = parseLike(p as string, escapeChar);
+        if (typeof like === 'string') throw invalidLike(like);
         lastPattern = p as string;
-        lastRegExp = re;
+        lastLike = like;
       }
-      return lastRegExp.test(s as string) !== negated;
+      return matchLike(lastLike, s as string) !== negated;
     };
   }
 
@@ -486,26 +487,21 @@ class Compiler {
       case 'SPLIT':
         return strict2(f0, f1, (s, d) => (s as string).split(d as string));
       case 'REGEXP_SPLIT': {
-        const re = regexSource(args[1] as Operand, 'g');
-        return strict2(f0, f1, (s, p) => regexpSplit(s as string, re(p as string)));
+        const re = regexSource(args[1] as Operand);
+        return strict2(f0, f1, (s, p) => re(p as string).split(s as string));
       }
       case 'REGEXP_REPLACE': {
-        const re = regexSource(args[1] as Operand, 'g');
-        return strict3(f0, f1, f2, (s, p, r) => (s as string).replace(re(p as string), r as string));
+        const re = regexSource(args[1] as Operand);
+        return strict3(f0, f1, f2, (s, p, r) => re(p as string).replaceAll(s as string, r as string));
       }
       case 'REGEXP': {
-        const re = regexSource(args[1] as Operand, '');
+        const re = regexSource(args[1] as Operand);
         return strict2(f0, f1, (s, p) => re(p as string).test(s as string));
       }
       case 'REGEXP_EXTRACT': {
-        const re = regexSource(args[1] as Operand, '');
-        const extract = (s: unknown, p: unknown, group: number): unknown => {
-          const m = re(p as string).exec(s as string);
-          if (m === null || group < 0) return null;
-          return m[group] ?? null;
-        };
-        if (n === 2) return strict2(f0, f1, (s, p) => extract(s, p, 0));
-        return strict3(f0, f1, f2, (s, p, g) => extract(s, p, g as number));
+        const re = regexSource(args[1] as Operand);
+        if (n === 2) return strict2(f0, f1, (s, p) => re(p as string).extract(s as string, 0));
+        return strict3(f0, f1, f2, (s, p, g) => re(p as string).extract(s as string, g as number));
       }
       case 'POSITION':
         return strict2(f0, f1, (needle, s) => positionSql(needle as string, s as string));
@@ -579,49 +575,55 @@ function strict3(a: Fn, b: Fn, c: Fn, k: (x: unknown, y: unknown, z: unknown) =>
   });
 }
 
-/** The RegExp for a pattern argument: compiled once when constant, else per distinct pattern. */
-function regexSource(pattern: Operand, flags: string): (p: string) => RegExp {
+/** How many distinct patterns computed per row one call site keeps compiled. */
+const ROW_PATTERN_CACHE = 8;
+
+/**
+ * The compiled regex for a pattern argument: compiled once when constant, else looked up among the last
+ * few distinct patterns (compiling with RE2 costs tens of microseconds, so alternating patterns stay cheap).
+ */
+function regexSource(pattern: Operand): (p: string) => SpecRegex {
   if (pattern.isConst) {
     const p = pattern.value as string;
-    const re = compileRegex(p, flags);
-    if (typeof re === 'string') {
-      const error = invalidRegex(p, re);
+    const re = compileRegex(p);
+    if (isRegexProblem(re)) {
+      const error = regexError(p, re);
       return () => {
         throw error;
       };
     }
     return () => re;
   }
-  let lastPattern: string | null = null;
-  let lastRegExp: RegExp | null = null;
+  const cache = new RegexCache(ROW_PATTERN_CACHE);
   return (p) => {
-    if (p !== lastPattern || lastRegExp === null) {
-      const re = compileRegex(p, flags);
-      if (typeof re === 'string') throw invalidRegex(p, re);
-      lastPattern = p;
-      lastRegExp = re;
-    }
-    return lastRegExp;
+    const re = cache.get(p);
+    if (isRegexProblem(re)) throw regexError(p, re);
+    return re;
   };
 }
 
 /**
- * A LIKE pattern as a string test: equality, prefix, suffix or substring when the pattern allows it, else the
- * anchored RegExp. Returns the reason when the pattern is invalid.
+ * A LIKE pattern as a string test: equality, prefix, suffix or substring when the pattern allows it, else
+ * `matchLike` (linear for patterns of `%` and text, never exponential). Returns the reason when the pattern
+ * is invalid.
  */
 export function likeMatcher(pattern: string, escapeChar: string | null): ((s: string) => boolean) | string {
-  const re = likeToRegExp(pattern, escapeChar);
-  if (typeof re === 'string') return re;
-  if (!pattern.includes('_') && (escapeChar === null || !pattern.includes(escapeChar))) {
-    const parts = pattern.split('%');
-    if (parts.length > 1 && parts.every((p) => p === '')) return () => true; // only %s
-    const [first = '', second = '', third = ''] = parts;
-    if (parts.length === 1) return (s) => s === pattern;
-    if (parts.length === 2 && second === '') return (s) => s.startsWith(first);
-    if (parts.length === 2 && first === '') return (s) => s.endsWith(second);
-    if (parts.length === 3 && first === '' && third === '') return (s) => s.includes(second);
+  const like = parseLike(pattern, escapeChar);
+  if (typeof like === 'string') return like;
+  const literal = likeLiteral(like);
+  if (literal !== null) return (s) => s === literal;
+  const { pieces } = like;
+  if (like.plain && pieces.length === 2) {
+    const [first = '', second = ''] = pieces.map((p) => p.text);
+    if (second === '') return first === '' ? () => true : (s) => s.startsWith(first);
+    if (first === '') return (s) => s.endsWith(second);
   }
-  return (s) => re.test(s);
+  if (like.plain && pieces.length === 3 && pieces[0]?.text === '' && pieces[2]?.text === '') {
+    const middle = pieces[1]?.text ?? '';
+    return middle === '' ? () => true : (s) => s.includes(middle);
+  }
+  if (pieces.every((p) => p.text === '')) return () => true; // only %s
+  return (s) => matchLike(like, s);
 }
 
 /** The conversion behind CAST(from AS to); null when it is the identity. Returns undefined on failure. */

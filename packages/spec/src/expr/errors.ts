@@ -10,11 +10,16 @@ export type ExprErrorCode =
   | 'UNKNOWN_TYPE'
   | 'TOO_COMPLEX'
   | 'UNKNOWN_FIELD'
+  /** In a join: a name on both inputs, written without `l.` or `r.`. */
+  | 'AMBIGUOUS_FIELD'
+  /** `x.y` outside a join, or with a qualifier other than `l` and `r`. */
+  | 'QUALIFIED_NAME'
   | 'UNKNOWN_FUNCTION'
   | 'WRONG_ARITY'
   | 'TYPE_MISMATCH'
   | 'INVALID_ARGUMENT'
   | 'INVALID_REGEX'
+  | 'UNSUPPORTED_REGEX'
   | 'INVALID_LIKE_PATTERN'
   | 'AGGREGATE_NOT_ALLOWED'
   | 'NOT_AN_AGGREGATE'

@@ -5,12 +5,13 @@
  * operand, AND/OR/CASE/COALESCE/IF evaluate only what they need.
  */
 import { FUNCTIONS } from './functions';
+import { matchLikeReference, parseLike } from './like';
+import { isRegexProblem, RegexCache, regexError, type SpecRegex } from './regex';
 import {
   boolToString,
   castFailed,
   castHint,
   charLength,
-  compileRegex,
   floatToInt,
   intAdd,
   intDiv,
@@ -18,10 +19,7 @@ import {
   intMul,
   intSub,
   invalidLike,
-  invalidRegex,
-  likeToRegExp,
   positionSql,
-  regexpSplit,
   replaceLiteral,
   roundFloat,
   roundInt,
@@ -154,9 +152,9 @@ function ev(node: Expr, row: Row): unknown {
       const p = ev(node.pattern, row);
       if (p === null) return null;
       const escapeChar = node.escape ? (ev(node.escape, row) as string) : null;
-      const re = likeToRegExp(p as string, escapeChar);
-      if (typeof re === 'string') throw invalidLike(re);
-      const matched = re.test(s as string);
+      const like = parseLike(p as string, escapeChar);
+      if (typeof like === 'string') throw invalidLike(like);
+      const matched = matchLikeReference(like, s as string);
       return node.negated ? !matched : matched;
     }
 
@@ -252,9 +250,15 @@ function strictArgs(args: Expr[], row: Row): unknown[] | null {
   return values;
 }
 
-function regex(pattern: string, flags: string): RegExp {
-  const re = compileRegex(pattern, flags);
-  if (typeof re === 'string') throw invalidRegex(pattern, re);
+/**
+ * Compiled patterns, so that a test's thousands of rows do not compile the same pattern each time. Always
+ * on RE2's matcher: the compiler's plain scan for simple patterns (`regex-simple.ts`) is checked against it.
+ */
+const regexCache = new RegexCache(256, { fastPath: false });
+
+function regex(pattern: string): SpecRegex {
+  const re = regexCache.get(pattern);
+  if (isRegexProblem(re)) throw regexError(pattern, re);
   return re;
 }
 
@@ -316,17 +320,13 @@ function call(node: CallExpr, row: Row): unknown {
     case 'SPLIT':
       return s0.split(a[1] as string);
     case 'REGEXP_SPLIT':
-      return regexpSplit(s0, regex(a[1] as string, 'g'));
+      return regex(a[1] as string).split(s0);
     case 'REGEXP_REPLACE':
-      return s0.replace(regex(a[1] as string, 'g'), a[2] as string);
+      return regex(a[1] as string).replaceAll(s0, a[2] as string);
     case 'REGEXP':
-      return regex(a[1] as string, '').test(s0);
-    case 'REGEXP_EXTRACT': {
-      const m = regex(a[1] as string, '').exec(s0);
-      const group = a.length > 2 ? (a[2] as number) : 0;
-      if (m === null || group < 0) return null;
-      return m[group] ?? null;
-    }
+      return regex(a[1] as string).test(s0);
+    case 'REGEXP_EXTRACT':
+      return regex(a[1] as string).extract(s0, a.length > 2 ? (a[2] as number) : 0);
     case 'POSITION':
       return positionSql(s0, a[1] as string);
     case 'REPLACE':

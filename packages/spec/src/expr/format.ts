@@ -177,7 +177,9 @@ export function formatExpr(ast: Expr, options: FormatOptions = {}): string {
         }
         return 'NULL';
       case 'field':
-        return formatIdentifier(node.name, options.alsoQuote);
+        return node.qualifier !== undefined
+          ? `${node.qualifier}.${formatIdentifier(node.field ?? node.name, options.alsoQuote)}`
+          : formatIdentifier(node.name, options.alsoQuote);
       case 'unary': {
         if (node.op === 'NOT') return `NOT ${sub(node.operand, PREC.NOT)}`;
         const operand = sub(node.operand, PREC.UNARY);

@@ -10,6 +10,7 @@
  * A failing seed is printed in the failure message; keep it below as `(regression) seed N`.
  */
 import { describe, expect, it } from 'vitest';
+import { Prng } from '../prng';
 import { checkExpression, parseAggregate } from './checker';
 import { compileExpression } from './compile';
 import { formatExpr, formatFloatLiteral, formatIdentifier } from './format';
@@ -17,22 +18,11 @@ import { parseExpression } from './parser';
 import { describeOutcome, mustCheck, type Outcome, runBoth, sameOutcome, shape } from './test-support';
 import type { FieldType, RowSchema } from './types';
 
-/** mulberry32: a small seeded PRNG giving floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Random {
   readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    const prng = new Prng(seed);
+    this.next = () => prng.next();
   }
   int(n: number): number {
     return Math.floor(this.next() * n);
@@ -243,8 +233,26 @@ const REGEX_LITERALS = [
   "'x*'",
   "'(?:ab)+'",
   "'\\p{L}'",
+  "'[,; ]+'",
+  "'l{2}'",
+  "', *'",
+  "'\\bH'",
+  "'(l+)(o)?'",
 ];
-const LIKE_LITERALS = ["'%'", "'a%'", "'%a'", "'%l%'", "'H_llo'", "''", "'_'", "'%o'", "'Hello'", "'%.%'"];
+const LIKE_LITERALS = [
+  "'%'",
+  "'a%'",
+  "'%a'",
+  "'%l%'",
+  "'H_llo'",
+  "''",
+  "'_'",
+  "'%o'",
+  "'Hello'",
+  "'%.%'",
+  "'%l_o%'",
+  "'H%l%o'",
+];
 const LIKE_ESCAPED_LITERALS = ["'%!%%'", "'a!_%'", "'!!%'", "'%'", "'!%'"];
 
 class ExprGen {

@@ -23,10 +23,18 @@
  *   CAST(int AS TIMESTAMP) and CAST(timestamp AS BIGINT) convert epoch milliseconds.
  * - Strings count Unicode code points (CHAR_LENGTH, SUBSTRING, POSITION); SUBSTRING is 1-based; LIKE has
  *   % and _ and an optional ESCAPE character; ROUND rounds half away from zero on the decimal value.
+ * - Regular expressions (REGEXP, REGEXP_SPLIT, REGEXP_REPLACE, REGEXP_EXTRACT) have RE2 syntax and run in
+ *   time linear in the string; Java-only syntax (lookaround, backreferences...) is UNSUPPORTED_REGEX.
  * - Runtime failures throw ExpressionRuntimeError with a stable `code`.
  */
 export { referencedFields } from './ast';
-export { checkExpression, parseAggregate } from './checker';
+export {
+  type CheckOptions,
+  checkExpression,
+  type JoinScope,
+  joinRowSchema,
+  parseAggregate,
+} from './checker';
 export { compileExpression } from './compile';
 export type { ExprErrorCode } from './errors';
 export { evaluate } from './evaluate';

@@ -57,7 +57,7 @@ export interface Token {
 }
 
 const PUNCT_2 = new Set(['<>', '<=', '>=', '!=', '||']);
-const PUNCT_1 = new Set(['(', ')', ',', '+', '-', '*', '/', '%', '=', '<', '>']);
+const PUNCT_1 = new Set(['(', ')', ',', '+', '-', '*', '/', '%', '=', '<', '>', '.']);
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -246,8 +246,6 @@ export function tokenize(text: string): Token[] {
       hint = " (write text in single quotes: 'text'; quote odd field names with backquotes: `my field`)";
     } else if (ch === '|') hint = " (the concatenation operator is '||')";
     else if (ch === '!') hint = " (write '<>' or '!=' for not equal, NOT for negation)";
-    else if (ch === '.')
-      hint = ' (qualified names such as t.x are not supported; quote the field name: `t.x`)';
     else if (ch === ';') hint = ' (an expression has no terminating semicolon)';
     else if (ch === '&') hint = ' (write AND)';
     return fail('SYNTAX_ERROR', `unexpected character '${ch}'${hint}`, start, start + ch.length);

@@ -214,7 +214,11 @@ describe('parse errors', () => {
     ['price = "x"', 9, "write text in single quotes: 'text'"],
     ['a | b', 3, "the concatenation operator is '||'"],
     ['a ! b', 3, "unexpected character '!'"],
-    ['t.x', 2, 'qualified names'],
+    [
+      't.',
+      3,
+      "expected a field name after 't.' (a join's fields are written l.name or r.name) but found end of input",
+    ],
     ['x;', 2, "unexpected character ';'"],
     ['CASE WHEN x THEN 1', 19, 'expected WHEN, ELSE or END but found end of input'],
     ['CASE WHEN x THEN 1 ELSE 2', 26, 'expected END but found end of input'],

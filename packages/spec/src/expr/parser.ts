@@ -1,5 +1,6 @@
 /**
- * Parser: a hand-written Pratt (precedence-climbing) parser over the tokens of `lexer.ts`.
+ * Parser: a hand-written Pratt (precedence-climbing) parser over the tokens of `lexer.ts`. (One file: the
+ * grammar reads as a whole, one small parse function per construct; splitting it would scatter the precedence.)
  *
  * Binding power, lowest first (Calcite's order, which is also PostgreSQL's):
  *
@@ -354,6 +355,24 @@ class Parser {
     );
   }
 
+  /** A field name, or a join's qualified one (`l.price`, `` r.`my field` ``): `tok` was the first name. */
+  private fieldRef(tok: Token): Expr {
+    if (!this.isPunct(this.peek(), '.')) {
+      return this.node({ kind: 'field', name: tok.value, start: tok.start, end: tok.end }, [], tok);
+    }
+    this.next(); // '.'
+    const after = this.peek();
+    if (after.kind !== 'ident' && after.kind !== 'quoted') {
+      this.fail(after, `a field name after '${tok.value}.' (a join's fields are written l.name or r.name)`);
+    }
+    this.next();
+    return this.node(
+      { kind: 'field', name: after.value, qualifier: tok.value, start: tok.start, end: after.end },
+      [],
+      tok,
+    );
+  }
+
   private parsePrefix(): Expr {
     const tok = this.peek();
     switch (tok.kind) {
@@ -366,11 +385,11 @@ class Parser {
         return this.literal('string', tok.value, tok);
       case 'quoted':
         this.next();
-        return this.node({ kind: 'field', name: tok.value, start: tok.start, end: tok.end }, [], tok);
+        return this.fieldRef(tok);
       case 'ident':
         this.next();
         if (this.isPunct(this.peek(), '(')) return this.parseCall(tok);
-        return this.node({ kind: 'field', name: tok.value, start: tok.start, end: tok.end }, [], tok);
+        return this.fieldRef(tok);
       case 'keyword':
         switch (tok.value) {
           case 'NULL':

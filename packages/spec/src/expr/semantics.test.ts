@@ -308,6 +308,18 @@ describe('LIKE with a pattern from the row', () => {
   });
 });
 
+describe('LIKE over long strings', () => {
+  // A backtracking matcher needs minutes for these; vitest's timeout would catch a hang.
+  it('answers patterns with many % without backtracking', () => {
+    const long = 'a'.repeat(50_000);
+    const where = mustCheck("s LIKE '%a%a%a%a%a%a%a%a%b'", schema);
+    expect(runBoth(where, { s: long })).toEqual({ ok: true, value: false });
+    expect(runBoth(where, { s: `${long}b` })).toEqual({ ok: true, value: true });
+    const fromRow = mustCheck('s NOT LIKE t', schema);
+    expect(runBoth(fromRow, { s: long, t: '%a_a%a_a%a_a%a_a%b' })).toEqual({ ok: true, value: true });
+  });
+});
+
 table('IN', [
   ['i IN (1, 7)', true],
   ['i IN (1, 2)', false],
@@ -545,6 +557,50 @@ describe('regular expressions from the row', () => {
     const split = mustCheck('REGEXP_SPLIT(s, t)', schema);
     expect(runBoth(split, { s: 'a1b2c', t: '[0-9]' })).toEqual({ ok: true, value: ['a', 'b', 'c'] });
     expect(runBoth(split, { s: 'a1b2c', t: '[' })).toMatchObject({ ok: false, code: 'INVALID_REGEX' });
+  });
+
+  it('fail at run time, with the reason, when RE2 does not support them', () => {
+    const expr = mustCheck('REGEXP(s, t)', schema);
+    expect(runBoth(expr, { s: 'abab', t: '(ab)\\1' })).toEqual({
+      ok: false,
+      code: 'UNSUPPORTED_REGEX',
+      message:
+        "unsupported regular expression '(ab)\\1': \\1 at character 5: RE2 has no backreferences; extract the groups with REGEXP_EXTRACT and compare them with =; for a character by its code write \\x{hh}",
+    });
+    expect(runBoth(expr, { s: 'abab', t: 'a(?=b)' })).toMatchObject({ ok: false, code: 'UNSUPPORTED_REGEX' });
+    // one call site keeps several patterns compiled; each row still gets its own pattern's answer
+    for (const [t, value] of [
+      ['^a', true],
+      ['^b', false],
+      ['b$', true],
+      ['^a', true],
+    ] as const) {
+      expect(runBoth(expr, { s: 'abab', t })).toEqual({ ok: true, value });
+    }
+  });
+});
+
+describe('regular expressions over long strings', () => {
+  // Catastrophic for a backtracking engine (minutes); RE2 answers in linear time.
+  const hostile = `${'a'.repeat(5000)}b`;
+  const row = { s: hostile, t: '^(a+)+$' };
+
+  it.each([
+    ["REGEXP(s, '^(a+)+$')", false],
+    ['REGEXP(s, t)', false],
+    ["REGEXP(s, '(a|aa)+c')", false],
+    ["REGEXP_EXTRACT(s, '^(a+)+$')", null],
+    ["CHAR_LENGTH(REGEXP_EXTRACT(s, '(a*)*b', 1))", 5000],
+    ["CHAR_LENGTH(REGEXP_REPLACE(s, '(a+)+$', 'x'))", 5001],
+  ] as const)('%s', (text, expected) => {
+    expect(runBoth(mustCheck(text, schema), row)).toEqual({ ok: true, value: expected });
+  });
+
+  it("REGEXP_SPLIT(s, '(a+)+c')", () => {
+    expect(runBoth(mustCheck("REGEXP_SPLIT(s, '(a+)+c')", schema), row)).toEqual({
+      ok: true,
+      value: [hostile],
+    });
   });
 });
 

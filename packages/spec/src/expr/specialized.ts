@@ -8,7 +8,8 @@
  * first; a NULL operand gives NULL. (A constant operand is never NULL here: the compiler folds those.)
  * Comparisons are written on numbers for TypeScript; at run time they compare strings and bools alike.
  *
- * The functions below follow one pattern; when changing one, change all.
+ * The functions below follow one pattern; when changing one, change all. (Its length is that pattern repeated
+ * per operator and shape, on purpose: each closure must be monomorphic.)
  */
 import { intAdd, intDiv, intMod, intMul, intSub } from './runtime';
 

@@ -47,7 +47,15 @@ export interface LiteralExpr extends NodeBase {
 
 export interface FieldExpr extends NodeBase {
   kind: 'field';
+  /**
+   * The key the row is read by. In a join's expressions (see `CheckOptions.join`) the checker makes it the
+   * qualified key, `l.price` or `r.price`, which is what the join's merged row holds.
+   */
   name: string;
+  /** `l` or `r` in a join's expression: written (`l.price`), or resolved by the checker for an unqualified name. */
+  qualifier?: string;
+  /** With a qualifier: the field's own name (`price`), as written. */
+  field?: string;
 }
 
 export type UnaryOp = '-' | '+' | 'NOT';

@@ -65,11 +65,18 @@ function reportExprErrors(
   }
 }
 
+/**
+ * `broken`: indexes of stand-ins for nodes that did not parse (see partial.ts). Their output is unknown (the
+ * checks downstream are skipped); a keyBy still keys, a filter or sink keeps the key, and a window or
+ * aggregate is still checked for a keyed input, its aggregates (when they parsed) and, in event time, the
+ * watermarks upstream.
+ */
 export function deriveSchemas(
   g: Graph,
   order: readonly number[],
   sourceSchemas: ReadonlyMap<number, RowSchema | null>,
   r: Reporter,
+  broken: ReadonlySet<number> = new Set(),
 ): Map<number, Derived> {
   const { spec } = g;
   const derived = new Map<number, Derived>();
@@ -113,6 +120,25 @@ export function deriveSchemas(
       firstKey !== null && incoming.every((i) => i.key !== null && sameKey(i.key, firstKey))
         ? firstKey
         : null;
+
+    if (broken.has(idx)) {
+      const key =
+        node.kind === 'keyBy'
+          ? [...node.key]
+          : node.kind === 'filter' || node.kind === 'sink'
+            ? inputKey
+            : null;
+      if (node.kind === 'window' || node.kind === 'aggregate') {
+        if (inputKey === null) {
+          r.add('not-keyed', pointer('nodes', idx), notKeyedMessage(g, idx, incoming), node.id);
+        }
+        if (Object.keys(node.aggregates).length > 0) keyedAggregation(node, idx, input, inputKey, r);
+        if (node.kind === 'window' && node.time === 'event')
+          checkWatermarks(g, node, idx, sourceSchemas, r, broken);
+      }
+      derived.set(idx, { input, output: null, key, ...(node.kind === 'window' ? { late: input } : {}) });
+      continue;
+    }
 
     // ----------------------------------------------------------------------------------- per node kind
     const here = (...segments: PropertyKey[]) => pointer('nodes', idx, ...segments);
@@ -235,7 +261,8 @@ export function deriveSchemas(
           key: null,
           ...(node.kind === 'window' ? { late: input } : {}),
         });
-        if (node.kind === 'window' && node.time === 'event') checkWatermarks(g, node, idx, sourceSchemas, r);
+        if (node.kind === 'window' && node.time === 'event')
+          checkWatermarks(g, node, idx, sourceSchemas, r, broken);
         break;
       }
       case 'sink':
@@ -347,6 +374,7 @@ function checkWatermarks(
   idx: number,
   sourceSchemas: ReadonlyMap<number, RowSchema | null>,
   r: Reporter,
+  broken: ReadonlySet<number>,
 ): void {
   const seen = new Set<number>([idx]);
   const queue = [idx];
@@ -361,7 +389,8 @@ function checkWatermarks(
   const sources = [...seen].sort((a, b) => a - b).filter((i) => g.spec.nodes[i]!.kind === 'source');
   for (const i of sources) {
     const source = g.spec.nodes[i]!;
-    if (source.kind !== 'source' || source.watermark !== undefined) continue;
+    // A source that did not parse may hold its watermark in the part that is broken: no echo of its problem.
+    if (source.kind !== 'source' || source.watermark !== undefined || broken.has(i)) continue;
     const schema = sourceSchemas.get(i) ?? {};
     const fields = Object.keys(schema);
     const ts =

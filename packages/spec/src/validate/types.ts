@@ -51,6 +51,34 @@ export interface SpecAnalysis {
   order: string[];
 }
 
+/**
+ * What validation can tell about one node's rows, also when the spec is not valid (a form half filled): the
+ * schemas derived by the rules where the node and everything upstream is valid (`exact`), else inferred from
+ * the node's kind, its fields as written and what flows in (`exact: false`); `null` where nothing is known.
+ */
+export interface NodeSchemas {
+  /** The rows the node receives (several inputs merged); `null` for sources and when unknown. */
+  input: RowSchema | null;
+  /** The rows on its main output (for a sink, its input); `null` when unknown. */
+  output: RowSchema | null;
+  /** Windows only: the rows on the `late` port (the window's input). */
+  late?: RowSchema | null;
+  /** Key fields of the output stream, or `null` when it is not keyed (or not known to be). */
+  key: string[] | null;
+  /** True when the rules derived these schemas from exact inputs; false when they are inferred. */
+  exact: boolean;
+}
+
+/**
+ * `schemas`: every node's schemas by id (the partial analysis), whether or not the spec is valid. `spec` on a
+ * failure: the parsed spec, when only the graph and type rules failed (not the shape).
+ */
 export type ValidationResult =
-  | { ok: true; spec: JobSpec; analysis: SpecAnalysis; problems: Problem[] }
-  | { ok: false; problems: Problem[]; spec?: JobSpec };
+  | {
+      ok: true;
+      spec: JobSpec;
+      analysis: SpecAnalysis;
+      problems: Problem[];
+      schemas: Map<string, NodeSchemas>;
+    }
+  | { ok: false; problems: Problem[]; spec?: JobSpec; schemas: Map<string, NodeSchemas> };

@@ -14,16 +14,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import {
-  type CSSProperties,
-  type DragEvent,
-  type RefObject,
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { type CSSProperties, type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import {
   analyzeGraph,
@@ -33,26 +24,27 @@ import {
   type EditorStore,
   type FlowEdge,
   type FlowNode,
+  fitViewport,
   graphBounds,
   importSpec,
-  isWarning,
-  locateProblem,
   makeSelectFlowEdges,
   makeSelectFlowNodes,
+  NEW_PIPELINE_SPEC,
   PALETTE_ITEMS,
-  readableViewport,
   selectCanRedo,
   selectCanUndo,
 } from '../../editor';
-import { api, describeError } from '../../lib/api';
+import { api } from '../../lib/api';
 import { jsonText } from '../../lib/json-text';
 import { mustSaveBeforeRun, pipelinePath, planSave, savedNote } from '../../lib/pipeline-save';
 import { keys } from '../../lib/queries';
-import { type ExampleData, exportFileName } from '../../lib/spec-file';
+import { type ExampleData, exportFileName, sampleDataFile } from '../../lib/spec-file';
 import { useColorMode } from '../../lib/use-color-mode';
 import { Button } from '../ui/button';
 import { ErrorBanner, Loading } from '../ui/feedback';
-import { AnalysisContext, EditorStoreContext, useEditorStore } from './editor-context';
+import { AnalysisContext, EditorStoreContext, ExamplesContext, useEditorStore } from './editor-context';
+import { EmptyCanvasHint, PipelineNameField, ProblemsList, type Status, StatusMessage } from './editor-parts';
+import { FlinkMenu } from './flink-menu';
 import { FlowNodeView } from './flow-node';
 import { ImportDialog } from './import-dialog';
 import { InspectorPanel } from './inspector-panel';
@@ -84,7 +76,6 @@ export function EditorView({ pipelineId, examples }: { pipelineId: string; examp
 }
 
 const NEW_PIPELINE_PATH = '/pipelines/new';
-const EMPTY_SPEC: JobSpecInput = { specVersion: 1, name: '', nodes: [], edges: [] };
 
 /** `/pipelines/new`: an empty, unsaved pipeline; the first Save creates it. */
 export function NewPipelineEditor({ examples }: { examples: ExampleData[] }) {
@@ -100,7 +91,7 @@ export function NewPipelineEditor({ examples }: { examples: ExampleData[] }) {
   if (stale) return <Loading label="Loading pipeline…" />;
   return (
     <ReactFlowProvider>
-      <Editor pipeline={null} spec={EMPTY_SPEC} examples={examples} />
+      <Editor pipeline={null} spec={NEW_PIPELINE_SPEC} examples={examples} />
     </ReactFlowProvider>
   );
 }
@@ -114,13 +105,19 @@ function Editor({
   spec: JobSpecInput;
   examples: ExampleData[];
 }) {
-  const [store] = useState<EditorStore>(() => createEditorStore(spec));
+  // A new file source reads an example's data, which the server can read: it works as it stands.
+  const [store] = useState<EditorStore>(() => {
+    const filePath = sampleDataFile(examples);
+    return createEditorStore(spec, { nodeDefaults: filePath === undefined ? {} : { filePath } });
+  });
   const graph = useStore(store, (s) => s.graph);
   const analysis = useMemo(() => analyzeGraph(graph), [graph]);
   return (
     <EditorStoreContext.Provider value={store}>
       <AnalysisContext.Provider value={analysis}>
-        <EditorLayout pipeline={pipeline} examples={examples} />
+        <ExamplesContext.Provider value={examples}>
+          <EditorLayout pipeline={pipeline} examples={examples} />
+        </ExamplesContext.Provider>
       </AnalysisContext.Provider>
     </EditorStoreContext.Provider>
   );
@@ -134,7 +131,6 @@ interface SavedPipeline {
 }
 
 type Panel = 'inspector' | 'json' | 'versions';
-type Status = { kind: 'refusal'; text: string } | { kind: 'error'; error: unknown };
 
 function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null; examples: ExampleData[] }) {
   const store = useEditorStore();
@@ -165,7 +161,7 @@ function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null;
     const el = canvasRef.current;
     const bounds = graphBounds(store.getState().graph.nodes);
     if (!el || bounds === null) return;
-    void setViewport(readableViewport(bounds, { width: el.clientWidth, height: el.clientHeight }));
+    void setViewport(fitViewport(bounds, { width: el.clientWidth, height: el.clientHeight }));
   }, [store, setViewport]);
   useEffect(() => {
     const frame = requestAnimationFrame(fitReadable);
@@ -386,6 +382,7 @@ function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null;
           <Button size="sm" onClick={exportSpec}>
             Export
           </Button>
+          <FlinkMenu pipeline={saved} dirty={dirty} />
           <Button
             size="sm"
             variant={panel === 'json' ? 'primary' : 'secondary'}
@@ -412,19 +409,12 @@ function EditorLayout({ pipeline, examples }: { pipeline: PipelineDetail | null;
         </div>
       </div>
       <div className="flex min-h-0 flex-1 overflow-hidden rounded-lg border border-border">
-        <aside className="w-44 shrink-0 border-r border-border bg-surface">
+        <aside className="w-40 shrink-0 border-r border-border bg-surface">
           <PalettePanel
             onAdd={(id) => {
-              const rect = canvasRef.current?.getBoundingClientRect();
-              // Staggered, so that nodes added one after another do not hide each other.
-              const step = (store.getState().graph.nodes.length % 6) * 24;
-              const at = rect
-                ? screenToFlowPosition({
-                    x: rect.left + rect.width / 3 + step,
-                    y: rect.top + rect.height / 4 + step,
-                  })
-                : undefined;
-              addItem(id, at);
+              // Right of the selected node, where it covers no other; then the whole pipeline in view.
+              addItem(id);
+              requestAnimationFrame(fitReadable);
             }}
           />
         </aside>
@@ -501,117 +491,3 @@ const FLOW_STYLE = {
   '--xy-background-color': 'var(--bg)',
   '--xy-minimap-background-color': 'var(--surface)',
 } as CSSProperties;
-
-/** The new pipeline's name (the spec's `name`): committed to the canvas on blur or Enter, one undo step. */
-function PipelineNameField({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
-  const store = useEditorStore();
-  const name = useStore(store, (s) => s.graph.name);
-  const [draft, setDraft] = useState<string | null>(null);
-  const commit = () => {
-    if (draft !== null && draft !== name) store.getState().updateJob({ name: draft });
-    setDraft(null);
-  };
-  return (
-    <input
-      ref={inputRef}
-      aria-label="Pipeline name"
-      placeholder="Name this pipeline"
-      value={draft ?? name}
-      maxLength={200}
-      onChange={(e) => setDraft(e.target.value)}
-      onBlur={commit}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') commit();
-        if (e.key === 'Escape') setDraft(null);
-      }}
-      className="h-8 w-48 shrink-0 rounded-md border border-border bg-surface px-2.5 text-sm font-medium placeholder:font-normal placeholder:text-muted/80"
-    />
-  );
-}
-
-function StatusMessage({ status, onDismiss }: { status: Status; onDismiss: () => void }) {
-  const d = status.kind === 'error' ? describeError(status.error) : null;
-  return (
-    <div className="pointer-events-auto flex max-h-64 max-w-2xl items-start gap-3 overflow-y-auto rounded-lg border border-danger/40 bg-danger-soft px-3 py-2 text-sm shadow-md">
-      <div className="min-w-0 flex-1">
-        {d === null ? (
-          <p className="text-danger">{status.kind === 'refusal' ? status.text : ''}</p>
-        ) : (
-          <>
-            <p className="font-semibold text-danger">
-              {d.title}: {d.message}
-            </p>
-            {d.items.length > 0 && (
-              <ul className="mt-1 list-disc space-y-0.5 pl-5 font-mono text-xs text-fg">
-                {d.items.slice(0, 20).map((item) => (
-                  <li key={item}>{item}</li>
-                ))}
-                {d.items.length > 20 && <li>…and {d.items.length - 20} more</li>}
-              </ul>
-            )}
-          </>
-        )}
-      </div>
-      <button
-        type="button"
-        onClick={onDismiss}
-        aria-label="Dismiss message"
-        className="shrink-0 rounded px-1 text-muted hover:bg-surface hover:text-fg"
-      >
-        ×
-      </button>
-    </div>
-  );
-}
-
-function EmptyCanvasHint({ onImport }: { onImport: () => void }) {
-  return (
-    <div className="pointer-events-none absolute inset-0 z-[5] flex items-center justify-center p-6">
-      <div className="max-w-sm rounded-xl border border-dashed border-border bg-surface/90 px-6 py-5 text-center shadow-sm">
-        <p className="font-medium">Drag a source from the palette onto the canvas</p>
-        <p className="mt-1 text-sm text-muted">
-          (or click it), then add transforms and a sink and connect them, output to input.
-        </p>
-        <Button size="sm" className="pointer-events-auto mt-3" onClick={onImport}>
-          Import a spec…
-        </Button>
-      </div>
-    </div>
-  );
-}
-
-/** Every problem of the graph; a click selects the node it is about. */
-function ProblemsList() {
-  const store = useEditorStore();
-  const graph = useStore(store, (s) => s.graph);
-  const analysis = analyzeGraph(graph);
-  return (
-    <section aria-labelledby="problems-title" className="border-t border-border p-3">
-      <h2 id="problems-title" className="mb-1 text-xs font-semibold uppercase tracking-wide text-muted">
-        Problems ({analysis.problems.length})
-      </h2>
-      {analysis.problems.length === 0 ? (
-        <p className="text-sm text-muted">No problems.</p>
-      ) : (
-        <ul className="space-y-1 text-sm">
-          {analysis.problems.map((p) => {
-            const { nodeId } = locateProblem(graph, p);
-            return (
-              <li key={`${p.path}:${p.code}:${p.message}`}>
-                <button
-                  type="button"
-                  disabled={nodeId === undefined}
-                  onClick={() => nodeId !== undefined && store.getState().select([nodeId])}
-                  className={`w-full rounded px-1 text-left hover:bg-surface-2 ${isWarning(p) ? 'text-muted' : 'text-danger'}`}
-                >
-                  {nodeId ? <span className="font-mono text-xs">{nodeId}: </span> : null}
-                  {p.message}
-                </button>
-              </li>
-            );
-          })}
-        </ul>
-      )}
-    </section>
-  );
-}

@@ -1,6 +1,6 @@
 'use client';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
-import { useContext } from 'react';
+import { Fragment, type ReactNode, useContext } from 'react';
 import { type FlowNode, HANDLE_LATE, handlesOf, isWarning, KIND_LABELS, nodeSummary } from '../../editor';
 import { AnalysisContext } from './editor-context';
 
@@ -14,7 +14,7 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
   const label = (data as { name?: string }).name || id;
   return (
     <div
-      className={`w-[220px] rounded-lg border bg-surface px-3 py-2 text-left shadow-sm ${
+      className={`w-[200px] rounded-lg border bg-surface px-3 py-2 text-left shadow-sm ${
         selected ? 'border-accent ring-2 ring-accent/40' : 'border-border'
       }`}
     >
@@ -42,23 +42,41 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
           </span>
         )}
       </div>
-      <div className="truncate text-[15px] font-semibold leading-snug" title={label}>
+      <div className="truncate text-base font-semibold leading-snug" title={label}>
         {label}
       </div>
       <div className="mt-0.5 truncate text-[13px] leading-snug text-muted">
         {nodeSummary({ id, type, data } as FlowNode)}
       </div>
-      {outputs.map((h, i) => (
-        <Handle
-          key={h}
-          type="source"
-          position={Position.Right}
-          id={h}
-          role="button"
-          aria-label={h === HANDLE_LATE ? `${label} late output` : `${label} output`}
-          style={outputs.length > 1 ? { top: `${((i + 1) * 100) / (outputs.length + 1)}%` } : undefined}
-        />
-      ))}
+      {outputs.map((h, i) => {
+        const top = outputs.length > 1 ? `${((i + 1) * 100) / (outputs.length + 1)}%` : undefined;
+        return (
+          <Fragment key={h}>
+            <Handle
+              type="source"
+              position={Position.Right}
+              id={h}
+              role="button"
+              aria-label={h === HANDLE_LATE ? `${label} late output` : `${label} output`}
+              style={top ? { top } : undefined}
+            />
+            {top && <HandleLabel top={top}>{h === HANDLE_LATE ? 'late' : 'main'}</HandleLabel>}
+          </Fragment>
+        );
+      })}
     </div>
+  );
+}
+
+/** Which output a handle is, just outside the node above its edge (a window has two: results and late rows). */
+export function HandleLabel({ top, children }: { top: string; children: ReactNode }) {
+  return (
+    <span
+      aria-hidden="true"
+      style={{ top }}
+      className="pointer-events-none absolute left-full ml-2 -translate-y-full rounded bg-surface/90 px-0.5 font-mono text-[10px] leading-3 text-muted"
+    >
+      {children}
+    </span>
   );
 }

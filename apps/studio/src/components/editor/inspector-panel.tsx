@@ -12,6 +12,7 @@ import {
   fieldsAvailableTo,
   KIND_LABELS,
   nodeForm,
+  problemText,
   readField,
   renameProblem,
   selectInspectedNode,
@@ -19,6 +20,7 @@ import {
 import { Button } from '../ui/button';
 import { useEditorStore } from './editor-context';
 import { AggregatesEditor } from './fields/aggregates-editor';
+import { FilePathField } from './fields/file-path-field';
 import { GeneratorsEditor } from './fields/generators-editor';
 import { JobSettingsForm } from './fields/job-settings';
 import { KeyPicker } from './fields/key-picker';
@@ -142,8 +144,16 @@ function FieldInput({ node, field }: { node: FlowNode; field: FormField }) {
   }
   const isIdField = field.path.length === 1 && field.path[0] === 'id';
   const problem = field.input === 'expression' ? expressionProblem(graph, node.id, field.path) : null;
-  const others = field.input === 'expression' ? [] : fieldProblems(graph, node.id, field.path);
-  const message = refusal ?? (problem ? describeExpressionProblem(problem) : others[0]?.message);
+  // Every problem at the field, as the form says it (its label, not the spec's property name).
+  const form = nodeForm(node).flatMap((s) => s.fields);
+  const others =
+    field.input === 'expression'
+      ? []
+      : fieldProblems(graph, node.id, field.path).map((p) => problemText(p, field, form));
+  const message =
+    refusal ??
+    (problem ? describeExpressionProblem(problem) : others.length > 0 ? others.join(' · ') : undefined);
+  if (field.input === 'file-path') return <FilePathField node={node} field={field} message={message} />;
   return (
     <SimpleField
       field={field}

@@ -3,7 +3,7 @@ import type { Pipeline } from '@flowstate/api';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { formatDateTime } from '../../lib/format';
+import { formatCount, formatDateTime, formatDuration } from '../../lib/format';
 import {
   useCreateAndRun,
   useCreatePipeline,
@@ -13,7 +13,7 @@ import {
   useRenamePipeline,
   useStartJob,
 } from '../../lib/queries';
-import type { Template } from '../../lib/templates';
+import type { Template, TemplateMode } from '../../lib/templates';
 import { Button, buttonClass } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Card, EmptyState, ErrorBanner, Loading } from '../ui/feedback';
@@ -239,6 +239,7 @@ function NewPipelineDialog({
   const [templateId, setTemplateId] = useState(templates[0]?.id ?? '');
   const [name, setName] = useState('');
   const create = useCreatePipeline();
+  const router = useRouter();
   const template = templates.find((t) => t.id === templateId);
   const close = () => {
     create.reset();
@@ -250,7 +251,7 @@ function NewPipelineDialog({
       open={open}
       onClose={close}
       title="New pipeline from a template"
-      description="Start from one of the examples; the canvas editor will let you change it."
+      description="Start from one of the examples; it opens in the canvas editor."
       footer={
         <>
           <Button onClick={close}>Cancel</Button>
@@ -274,7 +275,7 @@ function NewPipelineDialog({
           if (!template) return;
           create.mutate(
             { spec: template.spec, ...(name.trim() ? { name: name.trim() } : {}) },
-            { onSuccess: close },
+            { onSuccess: (pipeline) => router.push(`/pipelines/${pipeline.id}`) },
           );
         }}
       >
@@ -348,7 +349,11 @@ function TemplateGallery({ templates }: { templates: Template[] }) {
         <h2 id="templates-title" className="text-lg font-semibold tracking-tight">
           Templates
         </h2>
-        <p className="text-sm text-muted">The examples in the repository, each runnable at once.</p>
+        <p className="text-sm text-muted">
+          The examples in the repository, each runnable at once: <strong>live</strong> ones stream until
+          stopped (watch the state change and checkpoints arrive), <strong>bounded</strong> ones read a file
+          to its end and finish.
+        </p>
       </div>
       {(create.error || createAndRun.error) && <ErrorBanner error={create.error ?? createAndRun.error} />}
       {templates.length === 0 ? (
@@ -359,8 +364,15 @@ function TemplateGallery({ templates }: { templates: Template[] }) {
         <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {templates.map((t) => (
             <li key={t.id} className="flex flex-col rounded-xl border border-border bg-surface p-4 shadow-sm">
-              <h3 className="font-semibold">{t.name}</h3>
-              <p className="mt-1 line-clamp-3 flex-1 text-sm text-muted">{t.description}</p>
+              <div className="flex items-start justify-between gap-2">
+                <h3 className="font-semibold">{t.name}</h3>
+                <ModeBadge mode={t.mode} />
+              </div>
+              <div className="mt-1 flex-1">
+                <p className="line-clamp-3 text-sm text-muted" title={t.description}>
+                  {t.description}
+                </p>
+              </div>
               <p className="mt-3 flex flex-wrap items-center gap-1 text-[11px] text-muted">
                 <span className="sr-only">Nodes: </span>
                 {t.kinds.map((k, i) => (
@@ -390,7 +402,12 @@ function TemplateGallery({ templates }: { templates: Template[] }) {
                   size="sm"
                   aria-label={`Create pipeline from ${t.name}`}
                   busy={busyId(create) === t.id}
-                  onClick={() => create.mutate({ spec: t.spec })}
+                  onClick={() =>
+                    create.mutate(
+                      { spec: t.spec },
+                      { onSuccess: (pipeline) => router.push(`/pipelines/${pipeline.id}`) },
+                    )
+                  }
                 >
                   Create pipeline
                 </Button>
@@ -400,6 +417,30 @@ function TemplateGallery({ templates }: { templates: Template[] }) {
         </ul>
       )}
     </section>
+  );
+}
+
+/** Live (streams until stopped) or bounded (finishes), on a template's card. */
+function ModeBadge({ mode }: { mode: TemplateMode }) {
+  if (mode.kind === 'bounded') {
+    return (
+      <span
+        className="shrink-0 rounded-full bg-surface-2 px-2 py-0.5 text-[11px] font-medium text-muted"
+        title="Reads its input to the end and finishes: a result to read"
+      >
+        Bounded · finishes
+      </span>
+    );
+  }
+  const checkpoints =
+    mode.checkpointEveryMs > 0 ? `, a checkpoint every ${formatDuration(mode.checkpointEveryMs)}` : '';
+  return (
+    <span
+      className="shrink-0 rounded-full bg-ok-soft px-2 py-0.5 text-[11px] font-medium text-ok"
+      title={`Streams ${formatCount(mode.rowsPerSecond)} rows a second until stopped${checkpoints}`}
+    >
+      Live · {formatCount(mode.rowsPerSecond)} rows/s
+    </span>
   );
 }
 

@@ -95,6 +95,7 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
                 title: `${p.kind} ${p.checkpointId}: ${formatDuration(p.durationMs)} (${p.status})`,
               }))}
               formatValue={(v) => formatDuration(v)}
+              minTickStep={1}
               empty="No finished checkpoint yet."
               summary={
                 last
@@ -116,6 +117,7 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
                 title: `${p.kind} ${p.checkpointId}: ${formatBytes(p.sizeBytes)}`,
               }))}
               formatValue={(v) => formatBytes(v)}
+              minTickStep={1}
               tickUnit={(size.max ?? 0) >= 2 ** 20 ? 2 ** 20 : (size.max ?? 0) >= 1024 ? 1024 : 1}
               empty="No completed checkpoint yet."
               summary={

@@ -8,11 +8,15 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Card, EmptyState, ErrorBanner, Loading } from '../ui/feedback';
 import { StatusBadge } from '../ui/status-badge';
+import { UpgradeDialog } from './upgrade-dialog';
 
 export function CheckpointsPanel({ job, running }: { job: JobDetail; running: boolean }) {
   const checkpoints = useCheckpoints(job.id);
   const trigger = useTriggerCheckpoint(job.id);
   const [restoring, setRestoring] = useState<Checkpoint | null>(null);
+  const [upgrading, setUpgrading] = useState<Checkpoint | null>(null);
+  // A version of the pipeline may start from an ended run's checkpoint (not for an ad-hoc spec: no versions).
+  const pipelineId = job.pipelineId;
   const [restored, setRestored] = useState<string | null>(null);
 
   return (
@@ -86,13 +90,25 @@ export function CheckpointsPanel({ job, running }: { job: JobDetail; running: bo
                     <td className="px-2 py-1.5 text-right tabular-nums">{formatBytes(c.sizeBytes)}</td>
                     <td className="px-2 py-1.5 text-right">
                       {c.status === 'completed' && (
-                        <Button
-                          size="sm"
-                          aria-label={`Restore checkpoint ${c.checkpointId}`}
-                          onClick={() => setRestoring(c)}
-                        >
-                          Restore
-                        </Button>
+                        <span className="inline-flex flex-col items-stretch gap-1">
+                          <Button
+                            size="sm"
+                            aria-label={`Restore checkpoint ${c.checkpointId}`}
+                            onClick={() => setRestoring(c)}
+                          >
+                            Restore
+                          </Button>
+                          {!running && pipelineId !== null && (
+                            <Button
+                              size="sm"
+                              aria-label={`Run a version from ${c.kind} ${c.checkpointId}`}
+                              title="Start a version of this pipeline (an edited one too) from its state"
+                              onClick={() => setUpgrading(c)}
+                            >
+                              Run a version…
+                            </Button>
+                          )}
+                        </span>
                       )}
                     </td>
                   </tr>
@@ -102,6 +118,13 @@ export function CheckpointsPanel({ job, running }: { job: JobDetail; running: bo
           </div>
         )}
       </div>
+      {upgrading && pipelineId !== null && (
+        <UpgradeDialog
+          job={{ ...job, pipelineId }}
+          checkpoint={upgrading}
+          onClose={() => setUpgrading(null)}
+        />
+      )}
       {restoring && (
         <RestoreDialog
           job={job}

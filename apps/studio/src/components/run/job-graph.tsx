@@ -1,8 +1,9 @@
 'use client';
 /**
- * The run's pipeline graph: the spec's nodes where the editor placed them, each with its live figures —
- * rows/s in and out, watermark, keys in state, backpressure (the share of the last second its subtasks spent
- * blocked, coloured as Flink's web UI does). Read-only: nothing moves or connects here.
+ * The run's pipeline graph: the spec's nodes in the editor's order, compact (`compactPositions`) and at a
+ * readable zoom, each with its live figures — rows/s in and out, watermark (with its date), keys in state,
+ * a window's late rows, idle inputs, row errors, backpressure (the share of the last second its subtasks
+ * spent blocked, coloured as Flink's web UI does). Read-only: nothing moves or connects here.
  */
 import type { JobDetail, JobMetrics } from '@flowstate/api';
 import type { JobSpecInput } from '@flowstate/spec';
@@ -16,17 +17,21 @@ import {
   ReactFlowProvider,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useMemo, useRef } from 'react';
-import { handlesOf, importSpec, KIND_LABELS, specToGraph } from '../../editor';
-import { formatCount, formatRate, formatTime } from '../../lib/format';
-import { type NodeFigures, nodeFigures } from '../../lib/graph-metrics';
+import { memo, type ReactNode, useMemo, useRef } from 'react';
+import { HANDLE_LATE, handlesOf, importSpec, KIND_LABELS, specToGraph } from '../../editor';
+import { formatCount, formatEventTime, formatRate } from '../../lib/format';
+import { compactPositions, type NodeFigures, nodeFigures, RUN_NODE_WIDTH } from '../../lib/graph-metrics';
+import { type TimeFigures, timeFigures } from '../../lib/time-figures';
 import { useColorMode } from '../../lib/use-color-mode';
+import { EventTime } from '../ui/event-time';
 import { Card } from '../ui/feedback';
 
 type GraphNodeData = {
   label: string;
   kind: string;
   figures: NodeFigures | undefined;
+  /** A window's figures from the same sample (late rows, next firing). */
+  window: TimeFigures['window'];
   running: boolean;
   /** A keyBy's key fields: it is a partitioning between tasks, not an operator, so it has no figures. */
   key?: string[];
@@ -34,6 +39,9 @@ type GraphNodeData = {
 type GraphNode = Node<GraphNodeData, 'metrics'>;
 
 const NODE_TYPES = { metrics: memo(MetricsNode) };
+
+/** Height of a run-view node box (its figures take up to six lines). */
+const NODE_HEIGHT = 150;
 
 /** The two newest metrics samples (the previous one gives the backpressure over the last interval). */
 function useTwoSamples(metrics: JobMetrics | null): [JobMetrics | null, JobMetrics | null] {
@@ -46,42 +54,56 @@ export function JobGraph({ job, running }: { job: JobDetail; running: boolean })
   const colorMode = useColorMode();
   const [prev, cur] = useTwoSamples(job.metrics);
   const figures = useMemo(() => nodeFigures(prev, cur), [prev, cur]);
+  const windows = useMemo(
+    () => new Map((cur ? timeFigures(cur, 0) : []).map((f) => [f.nodeId, f.window])),
+    [cur],
+  );
   const graph = useMemo(() => {
     const imported = importSpec(job.spec);
     return imported.ok ? specToGraph(imported.spec as JobSpecInput) : null;
   }, [job.spec]);
+  const positions = useMemo(() => compactPositions(graph?.nodes ?? [], NODE_HEIGHT), [graph]);
+  const rows = new Set([...positions.values()].map((p) => p.y)).size;
 
   const nodes = useMemo<GraphNode[]>(
     () =>
       (graph?.nodes ?? []).map((n) => ({
         id: n.id,
         type: 'metrics',
-        position: n.position,
+        position: positions.get(n.id) ?? n.position,
         data: {
           label: (n.data as { name?: string }).name || n.id,
           kind: n.type ?? 'node',
           figures: figures.get(n.id),
+          window: windows.get(n.id) ?? null,
           running,
           ...(n.type === 'keyBy' ? { key: ((n.data as { key?: string[] }).key ?? []).map(String) } : {}),
         },
       })),
-    [graph, figures, running],
+    [graph, positions, figures, windows, running],
   );
   const edges = useMemo(
     () =>
       (graph?.edges ?? []).map((e) => ({
         ...e,
         animated: running && (figures.get(e.source)?.recordsOutPerSec ?? 0) > 0,
+        // A window's late rows travel their own edge: say so on it.
+        ...(e.sourceHandle === HANDLE_LATE ? { label: 'late', labelStyle: { fontSize: 11 } } : {}),
       })),
     [graph, figures, running],
   );
 
   return (
-    <Card title="Pipeline" titleId="graph-title">
+    // Wider than the page's column (up to 96rem): a six-node pipeline fits at full size on a laptop screen.
+    <Card title="Pipeline" titleId="graph-title" className="mx-[calc(50%_-_min(50vw_-_1rem,48rem))]">
       {graph === null ? (
         <p className="p-4 text-sm text-muted">This run&apos;s spec cannot be drawn.</p>
       ) : (
-        <section aria-labelledby="graph-title" className="h-64 w-full">
+        <section
+          aria-labelledby="graph-title"
+          className="w-full"
+          style={{ height: Math.max(1, rows) * (NODE_HEIGHT + 24) + 48 }}
+        >
           <ReactFlowProvider>
             <ReactFlow
               nodes={nodes}
@@ -96,7 +118,9 @@ export function JobGraph({ job, running }: { job: JobDetail; running: boolean })
               zoomOnScroll={false}
               preventScrolling={false}
               fitView
-              fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
+              // Readable first: a pipeline wider than the page at 80 % pans sideways.
+              minZoom={0.8}
+              fitViewOptions={{ padding: 0.04, minZoom: 0.8, maxZoom: 1 }}
               colorMode={colorMode}
               proOptions={{ hideAttribution: true }}
             >
@@ -115,52 +139,89 @@ const LEVEL_CLASS = {
   high: 'bg-danger-soft text-danger',
 } as const;
 
-function MetricsNode({ data }: NodeProps<GraphNode>) {
-  const { label, kind, figures: f } = data;
-  const { inputs, outputs } = handlesOf(kind as never);
-  const bp = f?.backpressure ?? null;
-  const summary = f
-    ? `${label}: ${formatRate(f.recordsInPerSec)} rows/s in, ${formatRate(f.recordsOutPerSec)} rows/s out` +
-      (f.watermark !== null ? `, watermark ${formatTime(f.watermark)}` : '') +
-      (f.numKeys > 0 ? `, ${formatCount(f.numKeys)} keys` : '') +
-      (bp !== null ? `, backpressure ${Math.round(bp * 100)} % (${f.level})` : '')
-    : data.key
+/** What the node's accessible name reads: every figure it shows. */
+function summaryOf(data: GraphNodeData): string {
+  const { label, figures: f, window: w } = data;
+  if (!f)
+    return data.key
       ? `${label}: rows are partitioned by ${data.key.join(', ')}`
       : `${label}: no live figures`;
+  const bp = f.backpressure;
+  // A run that no longer runs moves no rows: its nodes show how many they moved in all.
+  return [
+    data.running
+      ? `${label}: ${formatRate(f.recordsInPerSec)} rows/s in, ${formatRate(f.recordsOutPerSec)} rows/s out`
+      : `${label}: ${formatCount(f.totalRecordsIn)} rows in, ${formatCount(f.totalRecordsOut)} rows out`,
+    f.watermark !== null ? `watermark ${formatEventTime(f.watermark)}` : null,
+    f.idleInputs > 0 ? `${f.idleInputs} of ${f.inputs} inputs idle` : null,
+    f.numKeys > 0 ? `${formatCount(f.numKeys)} keys` : null,
+    w && w.nextFireAt !== null ? `next window fires at ${formatEventTime(w.nextFireAt)}` : null,
+    w && w.lateDropped > 0 ? `${formatCount(w.lateDropped)} late rows dropped` : null,
+    f.rowErrors > 0 ? `${formatCount(f.rowErrors)} row errors` : null,
+    bp !== null ? `backpressure ${Math.round(bp * 100)} % (${f.level})` : null,
+  ]
+    .filter((x) => x !== null)
+    .join(', ');
+}
+
+/** One figure: its name left, its value right (each row on its own, so a long name takes no room from others). */
+function Figure({ name, children, tone }: { name: string; children: ReactNode; tone?: string }) {
+  return (
+    <div className="flex items-baseline justify-between gap-2">
+      <dt className="shrink-0 text-muted">{name}</dt>
+      <dd className={`min-w-0 truncate text-right ${tone ?? ''}`}>{children}</dd>
+    </div>
+  );
+}
+
+function MetricsNode({ data }: NodeProps<GraphNode>) {
+  const { label, kind, figures: f, window: w } = data;
+  const { inputs, outputs } = handlesOf(kind as never);
+  const bp = f?.backpressure ?? null;
   return (
     <article
-      aria-label={summary}
-      className="w-[220px] rounded-lg border border-border bg-surface px-3 py-2 text-left shadow-sm"
+      aria-label={summaryOf(data)}
+      style={{ width: RUN_NODE_WIDTH, minHeight: 72 }}
+      className="rounded-lg border border-border bg-surface px-3 py-2 text-left shadow-sm"
     >
       {inputs.map((h) => (
         <Handle key={h} type="target" position={Position.Left} id={h} isConnectable={false} />
       ))}
-      <div className="flex items-center justify-between gap-2">
-        <span className="truncate text-sm font-medium">{label}</span>
-        <span className="shrink-0 rounded bg-surface-2 px-1.5 py-0.5 text-[10px] uppercase tracking-wide text-muted">
-          {(KIND_LABELS as Record<string, string>)[kind] ?? kind}
-        </span>
+      <div className="text-[10px] font-medium uppercase leading-4 tracking-wide text-muted">
+        {(KIND_LABELS as Record<string, string>)[kind] ?? kind}
+      </div>
+      <div className="truncate text-sm font-semibold leading-5" title={label}>
+        {label}
       </div>
       {f ? (
-        <dl className="mt-1.5 grid grid-cols-[auto_1fr] gap-x-2 gap-y-0.5 text-xs tabular-nums">
-          <dt className="text-muted">rows/s</dt>
-          <dd className="text-right">
-            {formatRate(f.recordsInPerSec)} in · {formatRate(f.recordsOutPerSec)} out
-          </dd>
+        <dl className="mt-1 text-xs leading-[18px] tabular-nums">
+          <Figure name={data.running ? 'rows/s' : 'rows'}>
+            {data.running
+              ? `${formatRate(f.recordsInPerSec)} in · ${formatRate(f.recordsOutPerSec)} out`
+              : `${formatCount(f.totalRecordsIn)} in · ${formatCount(f.totalRecordsOut)} out`}
+          </Figure>
           {f.watermark !== null && (
-            <>
-              <dt className="text-muted">watermark</dt>
-              <dd className="text-right">{formatTime(f.watermark)}</dd>
-            </>
+            <Figure name="wm">
+              <EventTime ms={f.watermark} short />
+            </Figure>
           )}
-          {f.numKeys > 0 && (
-            <>
-              <dt className="text-muted">keys</dt>
-              <dd className="text-right">{formatCount(f.numKeys)}</dd>
-            </>
+          {f.numKeys > 0 && <Figure name="keys">{formatCount(f.numKeys)}</Figure>}
+          {w && w.lateDropped > 0 && (
+            <Figure name="late" tone="font-semibold text-warn">
+              {formatCount(w.lateDropped)} dropped
+            </Figure>
           )}
-          <dt className="text-muted">backpressure</dt>
-          <dd className="text-right">
+          {f.idleInputs > 0 && (
+            <Figure name="idle" tone="text-warn">
+              {f.idleInputs} of {f.inputs} inputs
+            </Figure>
+          )}
+          {f.rowErrors > 0 && (
+            <Figure name="errors" tone="text-danger">
+              {formatCount(f.rowErrors)}
+            </Figure>
+          )}
+          <Figure name="backpressure">
             {bp === null ? (
               '—'
             ) : (
@@ -168,23 +229,26 @@ function MetricsNode({ data }: NodeProps<GraphNode>) {
                 {Math.round(bp * 100)} % {f.level}
               </span>
             )}
-          </dd>
+          </Figure>
         </dl>
       ) : data.key ? (
         <p className="mt-1 truncate text-xs text-muted">hash-partitions by {data.key.join(', ') || '—'}</p>
       ) : (
         <p className="mt-1 text-xs text-muted">{data.running ? 'waiting for figures…' : 'not running'}</p>
       )}
-      {outputs.map((h, i) => (
-        <Handle
-          key={h}
-          type="source"
-          position={Position.Right}
-          id={h}
-          isConnectable={false}
-          style={outputs.length > 1 ? { top: `${((i + 1) * 100) / (outputs.length + 1)}%` } : undefined}
-        />
-      ))}
+      {outputs.map((h, i) => {
+        const top = outputs.length > 1 ? `${((i + 1) * 100) / (outputs.length + 1)}%` : undefined;
+        return (
+          <Handle
+            key={h}
+            type="source"
+            position={Position.Right}
+            id={h}
+            isConnectable={false}
+            style={top ? { top } : undefined}
+          />
+        );
+      })}
     </article>
   );
 }

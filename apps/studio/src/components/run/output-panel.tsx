@@ -3,11 +3,13 @@ import type { JobDetail, OutputRowsEvent } from '@flowstate/api';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiRequestError, api } from '../../lib/api';
-import { formatCount, valueText } from '../../lib/format';
+import { formatCount, formatTime, valueText } from '../../lib/format';
 import { OutputRows } from '../../lib/output-rows';
 import { useSocketEvents } from '../../lib/socket';
 import type { NodeRef } from '../../lib/spec-nodes';
+import { timestampColumns } from '../../lib/state-rows';
 import { Button } from '../ui/button';
+import { EventTime } from '../ui/event-time';
 import { Card, ErrorBanner } from '../ui/feedback';
 import { NodePicker } from './node-picker';
 
@@ -15,7 +17,10 @@ import { NodePicker } from './node-picker';
 const KEEP = 10_000;
 const ROW_HEIGHT = 30;
 
-/** Output of collect sinks, live: the newest rows first; a rollback (new epoch) replaces them. */
+/**
+ * Output of collect sinks, live: the newest rows first; a rollback (new epoch) replaces them. Once the run no
+ * longer runs on the server, the newest rows the server stored of it (FLOWSTATE_OUTPUT_KEEP_ROWS).
+ */
 export function OutputPanel({ job, sinks }: { job: JobDetail; sinks: NodeRef[] }) {
   const [nodeId, setNodeId] = useState(sinks[0]!.id);
   const node = sinks.find((s) => s.id === nodeId) ?? sinks[0]!;
@@ -25,16 +30,32 @@ export function OutputPanel({ job, sinks }: { job: JobDetail; sinks: NodeRef[] }
       titleId="output-title"
       actions={<NodePicker label="Sink" nodes={sinks} value={node.id} onChange={setNodeId} />}
     >
-      <OutputTable key={node.id} jobId={job.id} node={node} />
+      <OutputTable
+        key={node.id}
+        jobId={job.id}
+        node={node}
+        timeColumns={timestampColumns(job.spec, node.id)}
+      />
     </Card>
   );
 }
 
-function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
+function OutputTable({
+  jobId,
+  node,
+  timeColumns,
+}: {
+  jobId: string;
+  node: NodeRef;
+  /** Columns that hold event times (shown as times, the epoch value on hover). */
+  timeColumns: ReadonlySet<string>;
+}) {
   const held = useRef(new OutputRows(KEEP));
   const [version, setVersion] = useState(0);
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  /** When the rows shown were stored by the server (the run no longer runs there); null: live rows. */
+  const [storedAt, setStoredAt] = useState<string | null>(null);
   /** null: following the newest rows; a number: the view is frozen at that `next`. */
   const [pausedAt, setPausedAt] = useState<number | null>(null);
   const loadSeq = useRef(0);
@@ -46,6 +67,7 @@ function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
       const page = await api.getOutput(jobId, node.id, { limit: KEEP });
       if (seq !== loadSeq.current) return;
       held.current.reset(page);
+      setStoredAt(page.live ? null : (page.storedAt ?? ''));
       setLoaded(true);
       setVersion(held.current.version);
     } catch (e) {
@@ -91,7 +113,7 @@ function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
     return (
       <div className="p-4">
         {notRunning ? (
-          <p className="text-sm text-muted">{(error as ApiRequestError).message}</p>
+          <p className="break-words text-sm text-muted">{(error as ApiRequestError).message}</p>
         ) : (
           <ErrorBanner
             error={error}
@@ -107,23 +129,25 @@ function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
   }
 
   const newer = pausedAt === null ? 0 : h.next - pausedAt;
-  const gridTemplate = `4.5rem repeat(${Math.max(1, columns.length)}, minmax(6rem,1fr))`;
+  const gridTemplate = `4.5rem ${columns.length === 0 ? 'minmax(6rem,1fr)' : columns.map((c) => (timeColumns.has(c) ? 'minmax(13rem,1.4fr)' : 'minmax(6rem,1fr)')).join(' ')}`;
   return (
     <div className="p-4">
       <div className="mb-2 flex flex-wrap items-center gap-3">
         <p className="text-xs text-muted" aria-live="polite">
           {!loaded
             ? 'Loading output…'
-            : `${formatCount(h.next)} rows${h.next > h.length ? ` · the newest ${formatCount(h.length)} kept` : ''} · newest first${
-                pausedAt !== null
-                  ? ` · paused${newer > 0 ? `, ${formatCount(newer)} newer not shown` : ''}`
-                  : ''
-              }`}
+            : storedAt !== null
+              ? `${formatCount(h.next)} rows · the newest ${formatCount(h.length)}, stored by the server${storedAt ? ` at ${formatTime(storedAt)}` : ''} (the run no longer runs) · newest first`
+              : `${formatCount(h.next)} rows${h.next > h.length ? ` · the newest ${formatCount(h.length)} kept` : ''} · newest first${
+                  pausedAt !== null
+                    ? ` · paused${newer > 0 ? `, ${formatCount(newer)} newer not shown` : ''}`
+                    : ''
+                }`}
         </p>
         <Button
           size="sm"
           className="ml-auto"
-          disabled={!loaded}
+          disabled={!loaded || storedAt !== null}
           onClick={() => setPausedAt((p) => (p === null ? h.next : null))}
           title={pausedAt === null ? 'Freeze the list while you read it' : 'Show new rows as they arrive'}
         >
@@ -175,7 +199,13 @@ function OutputTable({ jobId, node }: { jobId: string; node: NodeRef }) {
                     <td className="px-3 py-1 text-right text-xs text-muted">{seq}</td>
                     {columns.map((c) => (
                       <td key={c} className="truncate px-3 py-1">
-                        {r ? valueText(r[c]) : ''}
+                        {r && timeColumns.has(c) && typeof r[c] === 'number' ? (
+                          <EventTime ms={r[c]} />
+                        ) : r ? (
+                          valueText(r[c])
+                        ) : (
+                          ''
+                        )}
                       </td>
                     ))}
                   </tr>

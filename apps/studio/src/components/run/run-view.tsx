@@ -17,6 +17,7 @@ import { OutputPanel } from './output-panel';
 import { RunHeader } from './run-header';
 import { StatePanel } from './state-panel';
 import { ThroughputChart } from './throughput-chart';
+import { TimePanel } from './time-panel';
 
 /** `/jobs/[id]`: one run, live. Socket events update the React Query cache the panels read. */
 export function RunView({ jobId }: { jobId: string }) {
@@ -73,19 +74,19 @@ export function RunView({ jobId }: { jobId: string }) {
     <div className="space-y-5">
       <RunHeader job={j} running={running} />
       <JobGraph job={j} running={running} />
-      <div className="grid gap-5 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
-        <StatePanel job={j} nodes={stateful} />
+      {/* The state gets the page's width: a window's rows carry its bounds and every aggregate. */}
+      <StatePanel job={j} nodes={stateful} running={running} />
+      <div className="grid gap-5 lg:grid-cols-2">
         <CheckpointsPanel job={j} running={running} />
+        <CheckpointChart job={j} />
       </div>
       <div className="grid gap-5 lg:grid-cols-2">
         <ThroughputChart job={j} />
-        <CheckpointChart job={j} />
+        <EventsPanel jobId={j.id} />
       </div>
       <NodesPanel job={j} />
-      <div className={`grid gap-5 ${sinks.length > 0 ? 'xl:grid-cols-2' : ''}`}>
-        <EventsPanel jobId={j.id} />
-        {sinks.length > 0 && <OutputPanel job={j} sinks={sinks} />}
-      </div>
+      <TimePanel job={j} />
+      {sinks.length > 0 && <OutputPanel job={j} sinks={sinks} />}
     </div>
   );
 }

@@ -1,14 +1,17 @@
 'use client';
 import type { JobDetail, StateChangesEvent } from '@flowstate/api';
+import { TERMINAL_JOB_STATUSES } from '@flowstate/api';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ApiRequestError, api } from '../../lib/api';
-import { formatCount, keyText, valueColumns, valueText } from '../../lib/format';
+import { formatCount, formatWindow, keyLabel, keyText, valueColumns, valueText } from '../../lib/format';
 import { fieldOf, type KeyedRow, KeyedRows, type SortSpec } from '../../lib/keyed-rows';
 import { useCheckpoints } from '../../lib/queries';
 import { useSocketEvents, useStateRoom } from '../../lib/socket';
 import type { NodeRef } from '../../lib/spec-nodes';
+import { timestampColumns, WindowEntries } from '../../lib/state-rows';
 import { Button, Spinner } from '../ui/button';
+import { EventTime } from '../ui/event-time';
 import { Card, EmptyState, ErrorBanner } from '../ui/feedback';
 import { NodePicker } from './node-picker';
 
@@ -21,7 +24,9 @@ const ROW_HEIGHT = 32;
 /** `live`, or the number of a checkpoint whose state to show. */
 type Source = 'live' | number;
 
-export function StatePanel({ job, nodes }: { job: JobDetail; nodes: NodeRef[] }) {
+type StateEntry = StateChangesEvent['changes'][number];
+
+export function StatePanel({ job, nodes, running }: { job: JobDetail; nodes: NodeRef[]; running: boolean }) {
   const [nodeId, setNodeId] = useState(nodes[0]?.id ?? null);
   const [source, setSource] = useState<Source>('live');
   const checkpoints = useCheckpoints(job.id);
@@ -37,6 +42,43 @@ export function StatePanel({ job, nodes }: { job: JobDetail; nodes: NodeRef[] })
       </Card>
     );
   const node = nodes.find((n) => n.id === nodeId) ?? nodes[0]!;
+  return (
+    <StateCard
+      job={job}
+      nodes={nodes}
+      node={node}
+      setNodeId={setNodeId}
+      source={source}
+      setSource={setSource}
+      sourceId={sourceId}
+      readable={readable}
+      running={running}
+    />
+  );
+}
+
+function StateCard({
+  job,
+  nodes,
+  node,
+  setNodeId,
+  source,
+  setSource,
+  sourceId,
+  readable,
+  running,
+}: {
+  job: JobDetail;
+  nodes: NodeRef[];
+  node: NodeRef;
+  setNodeId: (id: string) => void;
+  source: Source;
+  setSource: (s: Source) => void;
+  sourceId: string;
+  readable: { checkpointId: number; kind: string }[];
+  running: boolean;
+}) {
+  const timeColumns = useMemo(() => timestampColumns(job.spec, node.id), [job.spec, node.id]);
   return (
     <Card
       title={`State of ${node.name}`}
@@ -74,6 +116,9 @@ export function StatePanel({ job, nodes }: { job: JobDetail; nodes: NodeRef[] })
         jobId={job.id}
         node={node}
         source={source}
+        timeColumns={timeColumns}
+        ended={TERMINAL_JOB_STATUSES.includes(job.status)}
+        running={running}
         onUseCheckpoint={readable[0] ? () => setSource(readable[0]!.checkpointId) : undefined}
       />
     </Card>
@@ -84,19 +129,42 @@ function StateTable({
   jobId,
   node,
   source,
+  timeColumns,
+  ended,
+  running,
   onUseCheckpoint,
 }: {
   jobId: string;
   node: NodeRef;
   source: Source;
+  /** Value columns that hold event times (shown as times, the epoch value on hover). */
+  timeColumns: ReadonlySet<string>;
+  ended: boolean;
+  running: boolean;
   onUseCheckpoint: (() => void) | undefined;
 }) {
   const rowsRef = useRef<KeyedRows>(new KeyedRows());
+  // A window's state: one row per key and open window (each set of rows remembers its keys' windows).
+  const isWindow = node.kind === 'window';
+  const windowEntries = useRef(new WeakMap<KeyedRows, WindowEntries>());
+  const entriesOf = useCallback((rows: KeyedRows) => {
+    let w = windowEntries.current.get(rows);
+    if (w === undefined) windowEntries.current.set(rows, (w = new WindowEntries()));
+    return w;
+  }, []);
+  const snapshotEntries = useCallback(
+    (rows: KeyedRows, entries: StateEntry[]) => (isWindow ? entriesOf(rows).snapshot(entries) : entries),
+    [isWindow, entriesOf],
+  );
+  const changeEntries = (rows: KeyedRows, changes: StateEntry[]) =>
+    isWindow ? entriesOf(rows).changes(changes) : changes;
   const [version, setVersion] = useState(0);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const [truncated, setTruncated] = useState(false);
   const [numKeys, setNumKeys] = useState<number | null>(null);
+  /** Where the rows shown came from: the job's engine, or (a run that no longer runs here) a checkpoint. */
+  const [origin, setOrigin] = useState<{ live: boolean; checkpointId: number | null } | null>(null);
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<SortSpec>({ by: 'key', dir: 'asc' });
   const live = source === 'live';
@@ -122,6 +190,7 @@ function StateTable({
       const rows = progressive ? rowsRef.current : new KeyedRows();
       refreshing.current = progressive ? null : rows;
       rows.beginLoad();
+      entriesOf(rows).clear();
       if (progressive) setLoading(true);
       setError(null);
       try {
@@ -134,7 +203,8 @@ function StateTable({
             ...(source === 'live' ? {} : { checkpointId: source }),
           });
           if (seq !== loadSeq.current) return;
-          rows.addSnapshot(page.entries);
+          if (!cursor) setOrigin({ live: page.live, checkpointId: page.checkpointId });
+          rows.addSnapshot(snapshotEntries(rows, page.entries));
           if (progressive) bump();
           cursor = page.nextCursor ?? undefined;
           if (cursor && rows.size >= MAX_KEYS) {
@@ -155,7 +225,7 @@ function StateTable({
         }
       }
     },
-    [jobId, node.id, source, bump],
+    [jobId, node.id, source, bump, entriesOf, snapshotEntries],
   );
 
   useEffect(() => {
@@ -182,8 +252,9 @@ function StateTable({
         return;
       }
       const at = Date.now();
-      rowsRef.current.applyChanges(e.changes, at);
-      refreshing.current?.applyChanges(e.changes, at);
+      rowsRef.current.applyChanges(changeEntries(rowsRef.current, e.changes), at);
+      const other = refreshing.current;
+      other?.applyChanges(changeEntries(other, e.changes), at);
       bump();
       // Changes that did not fit in the message: re-read the whole state soon (at most every 3 s).
       if (e.dropped > 0 && !pendingReload.current) {
@@ -252,9 +323,22 @@ function StateTable({
   }, [view]);
 
   const notRunning = error instanceof ApiRequestError && error.code === 'job-not-running';
-  const cols = columns && columns.length > 0 ? columns : ['value'];
-  // Values get the room (a float such as 109.906058 fits); the table scrolls sideways when there are many.
-  const gridTemplate = `minmax(5rem,1fr) repeat(${cols.length}, minmax(6.5rem,1fr))`;
+  const valueCols = columns && columns.length > 0 ? columns : ['value'];
+  // A window's bounds read as one column, `window` (sorted by its start).
+  const windowed = valueCols.includes('window_start') && valueCols.includes('window_end');
+  const cols = windowed
+    ? ['window', ...valueCols.filter((c) => c !== 'window_start' && c !== 'window_end')]
+    : valueCols;
+  const sortField = (c: string) => (c === 'window' ? 'window_start' : c);
+  // Values get the room (a float such as 109.906058 fits, an event time 11.5rem); the table scrolls sideways
+  // when there are many.
+  const width = (c: string) =>
+    c === 'window'
+      ? 'minmax(18.5rem,2fr)'
+      : timeColumns.has(c)
+        ? 'minmax(11.5rem,1.4fr)'
+        : 'minmax(6.5rem,1fr)';
+  const gridTemplate = `minmax(5rem,1fr) ${cols.map(width).join(' ')}`;
   const now = Date.now();
 
   const sortBy = (by: string) =>
@@ -288,7 +372,13 @@ function StateTable({
               {shownQuery ? `${formatCount(view.length)} of ` : ''}
               {formatCount(numKeys ?? rowsRef.current.size)} keys
               {truncated ? ` (first ${formatCount(rowsRef.current.size)} loaded)` : ''}
-              {live ? ' · live' : ` · as in checkpoint ${source}`}
+              {!live
+                ? ` · as in checkpoint ${source}`
+                : origin && !origin.live
+                  ? ` · as in checkpoint ${origin.checkpointId}, the run’s newest (its engine no longer runs)`
+                  : running
+                    ? ' · live'
+                    : ' · final state, held by the server'}
             </>
           )}
         </p>
@@ -296,7 +386,7 @@ function StateTable({
 
       {notRunning ? (
         <div className="rounded-lg border border-border bg-surface-2 px-4 py-3 text-sm">
-          <p>{(error as ApiRequestError).message}</p>
+          <p className="break-words">{(error as ApiRequestError).message}</p>
           {onUseCheckpoint && (
             <Button size="sm" className="mt-2" onClick={onUseCheckpoint}>
               Show the newest checkpoint&apos;s state
@@ -329,13 +419,15 @@ function StateTable({
                 {['key', ...cols].map((c) => (
                   <th
                     key={c}
-                    aria-sort={sort.by === c ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                    aria-sort={
+                      sort.by === sortField(c) ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'
+                    }
                     className={`py-1.5 text-xs font-medium text-muted ${c === 'key' ? 'px-3 text-left' : 'px-2 text-right'}`}
                   >
-                    <button type="button" onClick={() => sortBy(c)} className="hover:text-fg">
+                    <button type="button" onClick={() => sortBy(sortField(c))} className="hover:text-fg">
                       {c === 'key' ? 'Key' : c}
                       <span aria-hidden="true">
-                        {sort.by === c ? (sort.dir === 'asc' ? ' ↑' : ' ↓') : ''}
+                        {sort.by === sortField(c) ? (sort.dir === 'asc' ? ' ↑' : ' ↓') : ''}
                       </span>
                     </button>
                   </th>
@@ -349,7 +441,7 @@ function StateTable({
               {view.length === 0 && !loading ? (
                 <tr className="absolute grid w-full">
                   <td className="px-3 py-8 text-center text-sm text-muted">
-                    {shownQuery ? `No key contains “${shownQuery}”.` : 'No keys in state yet.'}
+                    {shownQuery ? `No key contains “${shownQuery}”.` : emptyStateText(node.kind, ended, live)}
                   </td>
                 </tr>
               ) : (
@@ -368,10 +460,31 @@ function StateTable({
                       }}
                     >
                       <td className="truncate px-3 py-1.5 font-mono text-[13px]" title={keyText(r.key)}>
-                        {keyText(r.key)}
+                        {keyLabel(r.key)}
                       </td>
                       {cols.map((c) => {
-                        const text = valueText(columns && columns.length > 0 ? fieldOf(r.value, c) : r.value);
+                        if (c === 'window') {
+                          const start = fieldOf(r.value, 'window_start');
+                          const end = fieldOf(r.value, 'window_end');
+                          return (
+                            <td
+                              key={c}
+                              className="truncate px-2 py-1.5 text-right tabular-nums"
+                              title={`window_start ${String(start)}, window_end ${String(end)} (ms since the epoch)`}
+                            >
+                              {formatWindow(Number(start), Number(end))}
+                            </td>
+                          );
+                        }
+                        const v = columns && columns.length > 0 ? fieldOf(r.value, c) : r.value;
+                        if (timeColumns.has(c) && typeof v === 'number') {
+                          return (
+                            <td key={c} className="truncate px-2 py-1.5 text-right tabular-nums">
+                              <EventTime ms={v} />
+                            </td>
+                          );
+                        }
+                        const text = valueText(v);
                         return (
                           <td key={c} className="truncate px-2 py-1.5 text-right tabular-nums" title={text}>
                             {text}
@@ -388,4 +501,15 @@ function StateTable({
       )}
     </div>
   );
+}
+
+/** What an empty state table says: why there is no state, for the node's kind and the job's state. */
+export function emptyStateText(kind: string, ended: boolean, live: boolean): string {
+  if (!live) return 'The checkpoint holds no state for this node.';
+  if (kind === 'window') {
+    return ended
+      ? 'No open windows: the input ended, and every window fired and was cleared (its results are in the output).'
+      : 'No open windows yet: a window opens with the first row of its key.';
+  }
+  return ended ? 'No keys in state.' : 'No keys in state yet: a key appears with its first row.';
 }

@@ -100,9 +100,11 @@ function YAxis({
   width: number;
   format: (v: number) => string;
 }) {
+  // A tick whose label reads like the one below it says nothing: leave it out.
+  const shown = ticks.filter((t, i) => i === 0 || format(t) !== format(ticks[i - 1]!));
   return (
     <g>
-      {ticks.map((t) => (
+      {shown.map((t) => (
         <g key={t}>
           <line
             x1={M.left}
@@ -233,6 +235,7 @@ export function BarChart({
   heading,
   bars,
   tickUnit = 1,
+  minTickStep = 0,
   height = 140,
   formatValue,
   summary,
@@ -245,6 +248,8 @@ export function BarChart({
   bars: readonly Bar[];
   /** Ticks are round multiples of this (1024 for KiB). */
   tickUnit?: number;
+  /** The smallest step between ticks (1 for whole bytes or milliseconds). */
+  minTickStep?: number;
   height?: number;
   formatValue: (v: number) => string;
   summary: string[];
@@ -253,7 +258,7 @@ export function BarChart({
   empty: string;
 }) {
   const max = Math.max(0, ...bars.map((b) => b.value));
-  const ticks = niceTicks(0, max / tickUnit || 1, 3).map((t) => t * tickUnit);
+  const ticks = niceTicks(0, max / tickUnit || 1, 3, minTickStep / tickUnit).map((t) => t * tickUnit);
   const top = ticks[ticks.length - 1]!;
   return (
     <ChartFrame

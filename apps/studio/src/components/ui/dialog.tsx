@@ -13,6 +13,7 @@ export function Dialog({
   children,
   footer,
   role = 'dialog',
+  size = 'md',
 }: {
   open: boolean;
   onClose: () => void;
@@ -21,6 +22,8 @@ export function Dialog({
   children?: ReactNode;
   footer: ReactNode;
   role?: 'dialog' | 'alertdialog';
+  /** `lg`: wide enough for a script or a table. */
+  size?: 'md' | 'lg';
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -42,7 +45,7 @@ export function Dialog({
         e.preventDefault();
         onClose();
       }}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-border bg-surface p-0 text-fg shadow-2xl"
+      className={`m-auto ${size === 'lg' ? 'w-[min(56rem,calc(100vw-2rem))]' : 'w-[min(32rem,calc(100vw-2rem))]'} max-h-[calc(100vh-2rem)] rounded-xl border border-border bg-surface p-0 text-fg shadow-2xl`}
     >
       <div className="px-5 pt-5">
         <h2 id={titleId} className="text-base font-semibold">

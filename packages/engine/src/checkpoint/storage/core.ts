@@ -1,7 +1,8 @@
 /**
  * The checkpoint storage rules — layout, validation, verification, ordering, cleanup — written once over a
  * small I/O interface, so the fs and in-memory storages (and any later one, e.g. OPFS) behave the same.
- * No Node imports: the I/O edge is injected.
+ * No Node imports: the I/O edge is injected. (One file on purpose: the rules are one format's, and a storage
+ * that implements the I/O interface gets all of them.)
  */
 
 import {

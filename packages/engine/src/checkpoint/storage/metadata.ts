@@ -16,6 +16,7 @@ import {
   type CheckpointKind,
   type CheckpointMetadata,
   type CheckpointTrigger,
+  type NodeCounters,
   type OperatorStateRef,
   type StateFileRef,
   type SubtaskStateRef,
@@ -48,6 +49,7 @@ const TOP_LEVEL_FIELDS = [
   'specHash',
   'spec',
   'operators',
+  'counters',
   'totalSize',
 ] as const;
 
@@ -287,6 +289,21 @@ export function parseCheckpointMetadata(json: unknown, where: string): Checkpoin
     nodeIds.add(op.nodeId);
     operators.push(op);
   }
+  let counters: NodeCounters[] | undefined;
+  if (o.counters !== undefined) {
+    const raw = p.array(o.counters, 'counters');
+    counters = [];
+    for (let i = 0; raw !== undefined && i < raw.length && p.list.length < MAX_PROBLEMS; i++) {
+      const c = p.object(raw[i], `counters[${i}]`);
+      if (c === undefined) continue;
+      p.known(c, `counters[${i}]`, ['nodeId', 'recordsIn', 'recordsOut']);
+      const nodeId = p.string(c.nodeId, `counters[${i}].nodeId`);
+      const recordsIn = p.int(c.recordsIn, `counters[${i}].recordsIn`, 0);
+      const recordsOut = p.int(c.recordsOut, `counters[${i}].recordsOut`, 0);
+      if (nodeId !== undefined && recordsIn !== undefined && recordsOut !== undefined)
+        counters.push({ nodeId, recordsIn, recordsOut });
+    }
+  }
   // A file shared by several subtasks must be described the same way everywhere.
   const files = new Map<string, { ref: StateFileRef; field: string }>();
   for (const [i, op] of operators.entries()) {
@@ -315,6 +332,7 @@ export function parseCheckpointMetadata(json: unknown, where: string): Checkpoin
     totalSize: totalSize!,
   };
   if (specHash !== undefined) metadata.specHash = specHash;
+  if (counters !== undefined) metadata.counters = counters;
   if (o.spec !== undefined) {
     if (typeof o.spec !== 'object' || o.spec === null || Array.isArray(o.spec)) {
       p.add('spec', `must be the job spec object, not ${describe(o.spec)}`);

@@ -41,6 +41,7 @@ export {
   type LoadedCheckpoint,
   type LoadLatestValidOptions,
   type LoadOptions,
+  type NodeCounters,
   type OperatorStateRef,
   type StateFileRef,
   type SubtaskStateRef,

@@ -9,8 +9,9 @@
  * Pure types: no Node import may appear here (the engine core runs in browser workers too).
  */
 
-export type CheckpointKind = 'checkpoint' | 'savepoint';
-export type CheckpointTrigger = 'periodic' | 'manual' | 'stop';
+import type { CheckpointKind, CheckpointTrigger } from '@flowstate/spec';
+
+export type { CheckpointKind, CheckpointTrigger };
 
 export interface StateFileRef {
   name: string;
@@ -37,6 +38,13 @@ export interface OperatorStateRef {
   subtasks: SubtaskStateRef[];
 }
 
+/** One node's row counts at a checkpoint (see `CheckpointMetadata.counters`). */
+export interface NodeCounters {
+  nodeId: string;
+  recordsIn: number;
+  recordsOut: number;
+}
+
 export interface CheckpointMetadata {
   formatVersion: 1;
   jobId: string;
@@ -52,6 +60,12 @@ export interface CheckpointMetadata {
   /** The job spec the checkpoint was taken with (what `flowstate state` and restores of another run read). */
   spec?: unknown;
   operators: OperatorStateRef[];
+  /**
+   * Rows each node had taken in and put out since the job's input began, as of this checkpoint's barrier (what
+   * the restored checkpoint counted plus what came since): a job restored from the checkpoint carries its totals
+   * on from here. Absent in checkpoints of older Flowstates (their totals then start at the restore).
+   */
+  counters?: NodeCounters[];
   /** Bytes of all state files + `_metadata` itself (filled in by `CheckpointWriter.finalize`). */
   totalSize: number;
 }

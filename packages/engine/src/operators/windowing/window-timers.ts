@@ -16,6 +16,8 @@ export interface WindowTimerService {
   /** Fires the processing-time timers up to `now`. */
   advanceProcessingTime(now: number): void;
   nextProcessingTime(): number | undefined;
+  /** The earliest pending event-time timer (the window figures' next firing). */
+  nextEventTime(): number | undefined;
 }
 
 /** A timer fired: `key` is the key whose timer it is, or null for a timer of the whole window. */
@@ -61,6 +63,10 @@ export class PerKeyWindowTimers implements WindowTimerService {
 
   nextProcessingTime(): number | undefined {
     return this.service.nextProcessingTime();
+  }
+
+  nextEventTime(): number | undefined {
+    return this.service.nextEventTime();
   }
 }
 
@@ -114,5 +120,9 @@ export class PerWindowTimers implements WindowTimerService {
 
   nextProcessingTime(): number | undefined {
     return this.processingTime.peekTime();
+  }
+
+  nextEventTime(): number | undefined {
+    return this.eventTime.peekTime();
   }
 }

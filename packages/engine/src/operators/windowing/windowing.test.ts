@@ -230,6 +230,7 @@ describe('WindowTriggerContext (the trigger context of the window operator)', ()
       advanceWatermark: () => {},
       advanceProcessingTime: () => {},
       nextProcessingTime: () => undefined,
+      nextEventTime: () => undefined,
     };
     const ctx = new WindowTriggerContext({ now: () => 42 });
     ctx.timers = timers;

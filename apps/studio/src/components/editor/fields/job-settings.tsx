@@ -1,6 +1,6 @@
 'use client';
 import { useStore } from 'zustand';
-import { jobFieldProblems, jobForm, jobMeta, readJobField } from '../../../editor';
+import { jobFieldProblems, jobForm, jobMeta, problemText, readJobField } from '../../../editor';
 import { useEditorStore } from '../editor-context';
 import { SimpleField } from './simple-field';
 
@@ -24,7 +24,11 @@ export function JobSettingsForm() {
               key={field.key}
               field={field}
               value={readJobField(job, field.path)}
-              message={jobFieldProblems(graph, field.path)[0]?.message}
+              message={
+                jobFieldProblems(graph, field.path)
+                  .map((p) => problemText(p, field, section.fields))
+                  .join(' · ') || undefined
+              }
               write={(v) => store.getState().setJobField(field.path, v)}
             />
           ))}
