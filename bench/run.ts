@@ -23,7 +23,7 @@ const BENCHES: Record<string, { file: string; what: string }> = {
   },
   nexmark: {
     file: 'nexmark.ts',
-    what: 'Nexmark q0/q1/q2 on the bid generator, rows/s per core (goal >= 1M rows/s), ratio to the generator',
+    what: 'Nexmark q0/q1/q2 on the bid generator (goal >= 1M rows/s) and the joins q3/q5/q7/q8 (goals 1M/500k/500k/1M), per core, ratio to the generator',
   },
   flink: {
     file: 'flink.ts',

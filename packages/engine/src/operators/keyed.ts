@@ -1,4 +1,4 @@
-import type { AggregateNode, WindowNode } from '@flowstate/spec';
+import type { JobNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import { AbstractStreamOperator, type OperatorRestore, type OperatorSnapshot } from '../runtime/operator';
@@ -13,10 +13,7 @@ import { rowFailed } from './row-errors';
  * selector, the compiled aggregates (an `AggregateFunction` for an `AggregatingStateDescriptor`), and
  * row-error handling. `S` is the operator's non-keyed state, if any.
  */
-export abstract class KeyedOperator<
-  N extends AggregateNode | WindowNode,
-  S = never,
-> extends AbstractStreamOperator<N, S> {
+export abstract class KeyedOperator<N extends JobNode, S = never> extends AbstractStreamOperator<N, S> {
   protected backend!: KeyedStateBackend;
   protected readonly keys: KeySelector;
   protected readonly aggs: AggregateOps;
@@ -25,7 +22,7 @@ export abstract class KeyedOperator<
     node: N,
     protected readonly ctx: RuntimeContext,
     keyFields: readonly string[],
-    aggregates: Readonly<Record<string, string>>,
+    aggregates: Readonly<Record<string, string>> = {},
   ) {
     super(node);
     this.keys = keySelector(keyFields);

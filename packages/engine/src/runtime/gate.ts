@@ -28,7 +28,14 @@ export class InputGate {
   private rr = 0;
   readonly barriers: CheckpointBarrierHandler;
 
-  constructor(readonly channels: Channel[]) {
+  /** Which input (0 = first/left, 1 = second/right) the records last handed out by `poll` came from. */
+  lastInput = 0;
+
+  /** `inputOf[i]`: the input channel i belongs to (a two-input task's); all 0 by default. */
+  constructor(
+    readonly channels: Channel[],
+    private readonly inputOf: readonly number[] = [],
+  ) {
     const n = channels.length;
     this.wm = new Array(n).fill(Number.NEGATIVE_INFINITY);
     this.idle = new Array(n).fill(false);
@@ -86,6 +93,7 @@ export class InputGate {
       case 'records':
         // Records on an idle channel make it active again, before they are delivered.
         if (this.idle[i]) this.setIdle(i, false);
+        this.lastInput = this.inputOf[i] ?? 0;
         this.pending.push(e);
         return;
       case 'watermark':

@@ -183,6 +183,20 @@ export interface StreamOperator {
 }
 
 /**
+ * An operator with two inputs (Flink's `TwoInputStreamOperator`): `processBatch` takes the rows of the first
+ * (left) input, `processBatch2` those of the second (right). Watermarks, barriers and the end of input come
+ * combined over both (the task's gate: the watermark is the minimum of the two sides, barriers align across all
+ * their channels).
+ */
+export interface TwoInputStreamOperator extends StreamOperator {
+  processBatch2(rows: Row[], ts: number[], out: Collector): void;
+}
+
+export function isTwoInput(op: StreamOperator): op is TwoInputStreamOperator {
+  return typeof (op as Partial<TwoInputStreamOperator>).processBatch2 === 'function';
+}
+
+/**
  * Defaults for every hook, so an operator implements only what it does (Flink's `AbstractStreamOperator`).
  * `S` is the operator's non-keyed state (`never` when it keeps none): it snapshots an `OperatorSnapshot<S>`
  * and restores in `initializeState` from the checked states of every old subtask.
