@@ -114,21 +114,3 @@ export function requireRowtime(ctx: ExportContext, info: NodeInfo, rel: Relation
   );
   refused();
 }
-
-/** Whether every source upstream of `nodeId` declares a watermark: the rows have event time (as the engine decides). */
-export function eventTimeUpstream(analysis: SpecAnalysis, nodeId: string): boolean {
-  const seen = new Set<string>();
-  const stack = [nodeId];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const info = analysis.nodes.get(id)!;
-    if (info.node.kind === 'source') {
-      if (info.node.watermark === undefined) return false;
-      continue;
-    }
-    for (const e of info.inputs) stack.push(e.from);
-  }
-  return true;
-}

@@ -20,6 +20,7 @@
  */
 import {
   type Edge,
+  hasEventTime,
   type JobNode,
   type NodeInfo,
   type RowSchema,
@@ -28,7 +29,7 @@ import {
   sourceSchema,
   validateSpec,
 } from '@flowstate/spec';
-import { type ExportContext, eventTimeUpstream, keepBigint, label, type Relation, refused } from './context';
+import { type ExportContext, keepBigint, label, type Relation, refused } from './context';
 import { sqlType, translateAggregate, translateExpr, UnsupportedExpression } from './expr';
 import { writeIntervalJoin, writeRegularJoin, writeTemporalJoin, writeWindowJoin } from './joins';
 import { writeOver } from './over';
@@ -86,7 +87,7 @@ class Exporter implements ExportContext {
     this.needsProctime = analysis.spec.nodes.some(
       (n) =>
         (n.kind === 'window' && n.time === 'processing') ||
-        (n.kind === 'deduplicate' && !eventTimeUpstream(analysis, n.id)),
+        (n.kind === 'deduplicate' && !hasEventTime(analysis, n.id)),
     );
     this.primaryKeys = versionedSources(analysis, options);
     const ttls = [

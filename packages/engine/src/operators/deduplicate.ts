@@ -1,4 +1,4 @@
-import type { DeduplicateNode, SpecAnalysis } from '@flowstate/spec';
+import type { DeduplicateNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import type { Collector } from '../runtime/operator';
@@ -19,24 +19,6 @@ interface Candidate {
 
 const FIRST = 'first';
 const TTL = 'ttl';
-
-/** Whether every source upstream of `nodeId` declares a watermark (the stream is in event time). */
-export function hasWatermarks(analysis: SpecAnalysis, nodeId: string): boolean {
-  const seen = new Set<string>();
-  const stack = [nodeId];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const info = analysis.nodes.get(id)!;
-    if (info.node.kind === 'source') {
-      if (info.node.watermark === undefined) return false;
-      continue;
-    }
-    for (const e of info.inputs) stack.push(e.from);
-  }
-  return true;
-}
 
 /**
  * `deduplicate` (keep first) — Flink SQL's deduplication, `ROW_NUMBER() OVER (PARTITION BY key ORDER BY time
@@ -61,7 +43,7 @@ export class DeduplicateOperator extends KeyedProcessOperator<DeduplicateNode> {
   private readonly byEventTime: boolean;
   private readonly ttl: number;
 
-  /** `byEventTime`: every source upstream has a watermark (see `hasWatermarks`). */
+  /** `byEventTime`: every source upstream has a watermark (see `hasEventTime` in @flowstate/spec). */
   constructor(
     node: DeduplicateNode,
     ctx: RuntimeContext,

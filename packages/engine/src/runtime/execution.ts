@@ -1,8 +1,8 @@
-import type { JobNode, SourceNode, SpecAnalysis } from '@flowstate/spec';
+import { hasEventTime, type JobNode, type SourceNode, type SpecAnalysis } from '@flowstate/spec';
 import type { FileAccess } from '../connectors/file-access';
 import { createSplitReader, type RowErrorReport } from '../connectors/index';
 import { RollingAggregateOperator } from '../operators/aggregate';
-import { DeduplicateOperator, hasWatermarks } from '../operators/deduplicate';
+import { DeduplicateOperator } from '../operators/deduplicate';
 import { IntervalJoinOperator } from '../operators/joins/interval-join';
 import { RegularJoinOperator } from '../operators/joins/regular-join';
 import { TemporalJoinOperator } from '../operators/joins/temporal-join';
@@ -328,7 +328,7 @@ export class Execution {
       case 'topN':
         return new TopNOperator(node, ctx, keyFields ?? []);
       case 'deduplicate':
-        return new DeduplicateOperator(node, ctx, keyFields ?? [], hasWatermarks(this.env.analysis, node.id));
+        return new DeduplicateOperator(node, ctx, keyFields ?? [], hasEventTime(this.env.analysis, node.id));
       case 'source':
       case 'keyBy':
         throw new Error(`internal: ${node.kind} '${node.id}' is not a chained operator`);

@@ -12,6 +12,11 @@ SET 'table.local-time-zone' = 'UTC';
 -- Every input row updates a rolling aggregate at once, as in Flowstate (no mini-batch buffering).
 SET 'table.exec.mini-batch.enabled' = 'false';
 SET 'state.backend.type' = 'hashmap';
+SET 'execution.checkpointing.interval' = '3000 ms';
+SET 'execution.checkpointing.timeout' = '60000 ms';
+SET 'execution.checkpointing.min-pause' = '0 ms';
+SET 'execution.checkpointing.num-retained' = '3';
+SET 'execution.checkpointing.tolerable-failed-checkpoints' = '3';
 SET 'restart-strategy.type' = 'fixed-delay';
 SET 'restart-strategy.fixed-delay.attempts' = '3';
 SET 'restart-strategy.fixed-delay.delay' = '1000 ms';

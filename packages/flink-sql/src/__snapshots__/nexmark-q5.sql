@@ -15,6 +15,11 @@ SET 'table.exec.mini-batch.enabled' = 'false';
 -- Emit the watermark on every increase (WatermarkAssignerOperator), not every 200 ms of wall-clock time.
 SET 'pipeline.auto-watermark-interval' = '0 ms';
 SET 'state.backend.type' = 'hashmap';
+SET 'execution.checkpointing.interval' = '3000 ms';
+SET 'execution.checkpointing.timeout' = '60000 ms';
+SET 'execution.checkpointing.min-pause' = '0 ms';
+SET 'execution.checkpointing.num-retained' = '3';
+SET 'execution.checkpointing.tolerable-failed-checkpoints' = '3';
 SET 'restart-strategy.type' = 'fixed-delay';
 SET 'restart-strategy.fixed-delay.attempts' = '3';
 SET 'restart-strategy.fixed-delay.delay' = '1000 ms';
