@@ -1,7 +1,7 @@
 import type { JobNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import { NO_TIMESTAMP, type Row } from '../runtime/elements';
-import type { Collector, OperatorRestore, OperatorSnapshot } from '../runtime/operator';
+import type { Collector, OperatorRestore, OperatorSnapshot, OperatorStateType } from '../runtime/operator';
 import type { Key, Namespace } from '../state/index';
 import { InternalTimerServiceImpl, type TimersSnapshotData } from '../time/index';
 import { KeyedOperator } from './keyed';
@@ -12,6 +12,18 @@ export interface ProcessOperatorState {
   watermark: number | null;
 }
 
+const PROCESS_OPERATOR_STATE: OperatorStateType<ProcessOperatorState> = {
+  name: "keyed process operator's state ({ watermark })",
+  read(value) {
+    if (typeof value !== 'object' || value === null) throw new Error('expected an object');
+    const wm = 'watermark' in value ? value.watermark : undefined;
+    if (wm === undefined || wm === null) return { watermark: null };
+    if (typeof wm !== 'number')
+      throw new Error(`watermark: expected a number or null, got ${JSON.stringify(wm)}`);
+    return { watermark: wm };
+  },
+};
+
 /**
  * Base of the keyed operators that run on Flink's `InternalTimerService` (what Flink's `KeyedProcessOperator`
  * and the SQL runtime's keyed functions do): per (key, namespace) event-time and processing-time timers, fired
@@ -19,7 +31,8 @@ export interface ProcessOperatorState {
  * on a rescale. The operator's watermark goes into its operator state, so a restored subtask knows which rows
  * are late before the first watermark after the restore arrives (as the window operator does).
  */
-export abstract class KeyedProcessOperator<N extends JobNode> extends KeyedOperator<N> {
+export abstract class KeyedProcessOperator<N extends JobNode> extends KeyedOperator<N, ProcessOperatorState> {
+  protected override readonly operatorStateType = PROCESS_OPERATOR_STATE;
   protected timers!: InternalTimerServiceImpl<Namespace>;
   protected watermark = Number.NEGATIVE_INFINITY;
   /** The collector of the call in progress (rows, watermark, processing time): where timers emit. */
@@ -106,7 +119,7 @@ export abstract class KeyedProcessOperator<N extends JobNode> extends KeyedOpera
     this.timers.restore(timers, this.ctx.keyGroupRange, this.ctx.maxParallelism);
   }
 
-  override snapshotState(checkpointId: number): OperatorSnapshot | null {
+  override snapshotState(checkpointId: number): OperatorSnapshot<ProcessOperatorState> | null {
     const s = super.snapshotState(checkpointId);
     const state: ProcessOperatorState = {
       watermark: Number.isFinite(this.watermark) ? this.watermark : null,
@@ -114,14 +127,12 @@ export abstract class KeyedProcessOperator<N extends JobNode> extends KeyedOpera
     return s ? { ...s, operatorState: state } : s;
   }
 
-  override restoreState(r: OperatorRestore): void {
-    super.restoreState(r);
+  /** Restores keyed state and timers; the watermark is the lowest of the old subtasks' (checked by type). */
+  protected override initializeState(r: OperatorRestore<ProcessOperatorState>): void {
+    super.initializeState(r);
     // Every subtask holds the same watermark at an aligned barrier; after a rescale take the lowest.
     let wm = Number.POSITIVE_INFINITY;
-    for (const o of r.operatorStates) {
-      const w = (o.state as Partial<ProcessOperatorState> | undefined)?.watermark;
-      wm = Math.min(wm, typeof w === 'number' ? w : Number.NEGATIVE_INFINITY);
-    }
+    for (const o of r.operatorStates) wm = Math.min(wm, o.state.watermark ?? Number.NEGATIVE_INFINITY);
     this.watermark = r.operatorStates.length === 0 ? Number.NEGATIVE_INFINITY : wm;
     if (Number.isFinite(this.watermark)) this.metrics.currentWatermark = this.watermark;
   }

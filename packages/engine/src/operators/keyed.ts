@@ -10,9 +10,10 @@ import { rowFailed } from './row-errors';
 
 /**
  * Base of the operators on a keyed stream: a `KeyedStateBackend` over the subtask's key-group range, the key
- * selector, the compiled aggregates, and row-error handling.
+ * selector, the compiled aggregates (an `AggregateFunction` for an `AggregatingStateDescriptor`), and
+ * row-error handling. `S` is the operator's non-keyed state, if any.
  */
-export abstract class KeyedOperator<N extends JobNode> extends AbstractStreamOperator<N> {
+export abstract class KeyedOperator<N extends JobNode, S = never> extends AbstractStreamOperator<N, S> {
   protected backend!: KeyedStateBackend;
   protected readonly keys: KeySelector;
   protected readonly aggs: AggregateOps;
@@ -55,7 +56,7 @@ export abstract class KeyedOperator<N extends JobNode> extends AbstractStreamOpe
     rowFailed(this, this.ctx, err, row);
   }
 
-  override snapshotState(checkpointId: number): OperatorSnapshot | null {
+  override snapshotState(checkpointId: number): OperatorSnapshot<S> | null {
     const timers = this.snapshotTimers();
     return {
       nodeId: this.node.id,
@@ -65,7 +66,7 @@ export abstract class KeyedOperator<N extends JobNode> extends AbstractStreamOpe
     };
   }
 
-  override restoreState(r: OperatorRestore): void {
+  protected override initializeState(r: OperatorRestore<S>): void {
     this.backend.restore(r.keyed);
     this.restoreTimers(r.timers);
   }

@@ -103,7 +103,7 @@ export class OverOperator extends KeyedProcessOperator<OverNode> {
 
   private add(acc: Acc | undefined, row: Row): Acc | undefined {
     try {
-      return this.aggs.add(acc, row);
+      return this.aggs.add(row, acc);
     } catch (e) {
       this.rowFailed(e, row);
       return acc;

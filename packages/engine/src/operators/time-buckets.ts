@@ -1,4 +1,5 @@
 import {
+  type InternalMapState,
   type Key,
   type KeyedStateBackend,
   MapStateDescriptor,
@@ -17,9 +18,10 @@ export class TimeBuckets<T> {
   private readonly table: StateTable<Map<number, T[]>>;
 
   constructor(backend: KeyedStateBackend, name: string) {
-    this.table = backend.getStateTable(
+    const state: InternalMapState<number, T[]> = backend.getOrCreateKeyedState(
       new MapStateDescriptor<number, T[]>(name, { copy: (bucket) => bucket.slice() }),
     );
+    this.table = state.getStateTable();
   }
 
   /** The key's buckets (read only), or undefined when it has none. */

@@ -1,6 +1,6 @@
 import { hasEventTime, type JobNode, type SourceNode, type SpecAnalysis } from '@flowstate/spec';
 import type { FileAccess } from '../connectors/file-access';
-import { createSplitReader, type RowErrorReport, type SourcePosition } from '../connectors/index';
+import { createSplitReader, type RowErrorReport } from '../connectors/index';
 import { RollingAggregateOperator } from '../operators/aggregate';
 import { DeduplicateOperator } from '../operators/deduplicate';
 import { IntervalJoinOperator } from '../operators/joins/interval-join';
@@ -21,13 +21,13 @@ import type { CollectStore } from './collect';
 import { describeRow, type RuntimeContext } from './context';
 import type { Row } from './elements';
 import { InputGate } from './gate';
-import type { OperatorRestore, RowError, StreamOperator } from './operator';
+import { type OperatorRestore, type RowError, readOperatorState, type StreamOperator } from './operator';
+import { SOURCE_STATE, type SourceSplitState } from './source-state';
 import {
   OperatorChain,
   type SnapshotListener,
   type SourceMetrics,
   type SourceSplit,
-  type SourceSplitState,
   SourceTask,
   StreamTask,
   type Task,
@@ -246,16 +246,13 @@ export class Execution {
       ];
     }
     const all: SourceSplitState[] = [];
-    for (const o of r.operatorStates) {
-      const st = o.state as { splits?: SourceSplitState[] } | undefined;
-      if (st?.splits) all.push(...st.splits);
-    }
+    for (const o of r.operatorStates) all.push(...readOperatorState(SOURCE_STATE, node.id, o).state.splits);
     all.sort((a, b) => a.split - b.split);
     return all
       .filter((_, i) => i % v.parallelism === s)
       .map((st) => {
         const rd = reader(st.split, st.of);
-        rd.seek(st.position as SourcePosition);
+        rd.seek(st.position);
         return {
           split: st.split,
           of: st.of,

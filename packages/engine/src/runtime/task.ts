@@ -17,6 +17,7 @@ import {
   type OperatorSnapshot,
   type StreamOperator,
 } from './operator';
+import type { SourceSplitState, SourceState } from './source-state';
 import type { RecordWriter } from './writer';
 
 /**
@@ -298,14 +299,6 @@ export interface SourceSplit {
   sinceWm: number;
 }
 
-/** What a source subtask keeps in a checkpoint: per split, where to resume and how far event time got. */
-export interface SourceSplitState {
-  split: number;
-  of: number;
-  position: unknown;
-  maxTs: number | null;
-}
-
 /**
  * A subtask of a source vertex: reads its splits (round-robin), stamps event time, generates watermarks
  * (per split; the subtask's watermark is the minimum over its splits that have not ended), runs the chain.
@@ -370,7 +363,7 @@ export class SourceTask extends Task {
     this.suspendAfter = 0;
   }
 
-  protected override snapshotOwnState(): OperatorSnapshot {
+  protected override snapshotOwnState(): OperatorSnapshot<SourceState> {
     const splits: SourceSplitState[] = this.splits.map((s) => ({
       split: s.split,
       of: s.of,

@@ -125,13 +125,17 @@ export class HeapStateTable<V> implements StateTable<V> {
 
   private innerOrCreate(ns: Namespace): InnerMap<V> {
     let m = ns === this.lastNs ? this.lastInner : this.outer.get(ns);
-    if (m === undefined) {
-      m = new Map();
-      this.outer.set(ns, m);
-      for (const o of this.overlays) o.pinOrCreate(ns).skip = true;
-    }
+    if (m === undefined) m = this.createInner(ns);
     this.lastNs = ns;
     this.lastInner = m;
+    return m;
+  }
+
+  /** A new namespace (kept apart so that the per-row `put` stays small enough to inline). */
+  private createInner(ns: Namespace): InnerMap<V> {
+    const m: InnerMap<V> = new Map();
+    this.outer.set(ns, m);
+    for (const o of this.overlays) o.pinOrCreate(ns).skip = true;
     return m;
   }
 
@@ -168,17 +172,20 @@ export class HeapStateTable<V> implements StateTable<V> {
         this.liveCount++;
         this.structVersion++;
       }
-    } else {
-      const pre = m.get(key);
-      this.pin(key, namespace, pre);
-      if (pre === undefined) {
-        this.liveCount++;
-        this.structVersion++;
-        this.tombstones.get(namespace)?.delete(key);
-      }
-      m.set(key, value);
-    }
+    } else this.putPinned(m, key, namespace, value);
     if (this.changes.enabled) this.changes.mark(key);
+  }
+
+  /** `put` while snapshots are in flight (kept apart so that `put` stays small enough to inline). */
+  private putPinned(m: InnerMap<V>, key: Key, namespace: Namespace, value: V): void {
+    const pre = m.get(key);
+    this.pin(key, namespace, pre);
+    if (pre === undefined) {
+      this.liveCount++;
+      this.structVersion++;
+      this.tombstones.get(namespace)?.delete(key);
+    }
+    m.set(key, value);
   }
 
   remove(key: Key, namespace: Namespace): void {

@@ -32,6 +32,7 @@ export {
   type AggregatingState,
   type ColumnarEntries,
   type InternalAggregatingState,
+  type InternalAppendingState,
   type InternalKvState,
   type InternalListState,
   type InternalMapState,

@@ -5,6 +5,7 @@ import type {
   JoinNode,
   OverNode,
   RowSchema,
+  SinkNode,
   SpecAnalysis,
   TopNNode,
   WindowNode,
@@ -17,6 +18,7 @@ import { RegularJoinOperator } from '../operators/joins/regular-join';
 import { TemporalJoinOperator } from '../operators/joins/temporal-join';
 import { WindowJoinOperator } from '../operators/joins/window-join';
 import { OverOperator } from '../operators/over';
+import { createSinkOperator } from '../operators/sinks';
 import { TopNOperator } from '../operators/top-n';
 import { WindowOperator } from '../operators/window';
 import { CollectStore } from '../runtime/collect';
@@ -150,7 +152,7 @@ function context(
     maxParallelism: maxP,
     keyGroupRange: KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxP, parallelism, subtask),
     clock,
-    files: openFileAccess('.'),
+    files: openFileAccess(opts.baseDir ?? '.'),
     analysis,
     inputSchema,
     strict: opts.strict ?? false,
@@ -168,6 +170,8 @@ export interface HarnessOptions {
   clock?: ManualClock;
   /** Whether a `late` edge takes late rows (default true); without one they are dropped and counted. */
   lateOutput?: boolean;
+  /** The directory relative paths of connectors resolve against (default: the working directory). */
+  baseDir?: string;
 }
 
 export function windowHarness(
@@ -192,6 +196,17 @@ export function aggregateHarness(
   const errors: RowError[] = [];
   const op = new RollingAggregateOperator(node, context(node, inputSchema, clock, errors, opts), keyFields);
   return Object.assign(new OperatorHarness(op, clock), { errors });
+}
+
+export function sinkHarness(
+  node: SinkNode,
+  inputSchema: RowSchema,
+  opts: HarnessOptions = {},
+): OperatorHarness {
+  const clock = opts.clock ?? new ManualClock(0);
+  const errors: RowError[] = [];
+  const op = createSinkOperator(node, context(node, inputSchema, clock, errors, opts));
+  return Object.assign(new OperatorHarness(op, clock, false), { errors });
 }
 
 /** Flink's `KeyedTwoInputStreamOperatorTestHarness`: a join, fed with `processElement` (left) and `processElement2` (right). */

@@ -2,7 +2,8 @@ import type { WindowJoinNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../../runtime/context';
 import type { Row } from '../../runtime/elements';
 import type { Collector, OperatorRestore } from '../../runtime/operator';
-import { type Key, ListStateDescriptor, type StateTable } from '../../state/index';
+import { type InternalListState, type Key, ListStateDescriptor, type StateTable } from '../../state/index';
+import type { ProcessOperatorState } from '../keyed-process';
 import type { WindowBounds } from './join-output';
 import { type JoinSide, KeyedTwoInputOperator } from './two-input';
 
@@ -57,8 +58,14 @@ export class WindowJoinOperator extends KeyedTwoInputOperator<WindowJoinNode> {
 
   override open(): void {
     super.open();
-    this.left = this.backend.getStateTable(new ListStateDescriptor<Row>('left-rows', { copy: sameRow }));
-    this.right = this.backend.getStateTable(new ListStateDescriptor<Row>('right-rows', { copy: sameRow }));
+    const left: InternalListState<Row> = this.backend.getOrCreateKeyedState(
+      new ListStateDescriptor<Row>('left-rows', { copy: sameRow }),
+    );
+    const right: InternalListState<Row> = this.backend.getOrCreateKeyedState(
+      new ListStateDescriptor<Row>('right-rows', { copy: sameRow }),
+    );
+    this.left = left.getStateTable();
+    this.right = right.getStateTable();
   }
 
   /** The starts of the windows that hold `ts`, oldest first (the same array for a run of rows in them). */
@@ -155,8 +162,8 @@ export class WindowJoinOperator extends KeyedTwoInputOperator<WindowJoinNode> {
     // No timers: windows fire from processWatermark.
   }
 
-  override restoreState(r: OperatorRestore): void {
-    super.restoreState(r);
+  protected override initializeState(r: OperatorRestore<ProcessOperatorState>): void {
+    super.initializeState(r);
     this.openWindows.clear();
     for (const ns of this.left.namespaces()) this.openWindows.add(ns as number);
     for (const ns of this.right.namespaces()) this.openWindows.add(ns as number);
