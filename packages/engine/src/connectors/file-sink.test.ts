@@ -5,7 +5,7 @@ import { SinkNodeSchema } from '@flowstate/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sinkHarness } from '../testing/harness';
 import { createSplitReader, formatCsvRow, formatJsonlRow } from './index';
-import { readAll, testContext } from './test-util';
+import { readAll, testContext } from './test-support';
 import type { Row, RowSchema } from './types';
 
 const base = mkdtempSync(join(tmpdir(), 'flowstate-file-sink-'));

@@ -9,7 +9,7 @@ import {
   ValueStateDescriptor,
   VOID_NAMESPACE,
 } from './index';
-import { entryTriples, newBackend } from './testUtil';
+import { entryTriples, newBackend } from './test-support';
 
 const countFn: AggregateFunction<number, { n: number; sum: number }, number> = {
   createAccumulator: () => ({ n: 0, sum: 0 }),

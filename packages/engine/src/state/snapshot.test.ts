@@ -11,7 +11,7 @@ import {
   ValueStateDescriptor,
   VOID_NAMESPACE,
 } from './index';
-import { entryId, flatten, newBackend, sortedEntries } from './testUtil';
+import { entryId, flatten, newBackend, sortedEntries } from './test-support';
 
 const COUNT = new ValueStateDescriptor<number>('count');
 
