@@ -1,3 +1,4 @@
+export { BinaryFormatError, ByteReader, ByteWriter, decodeEntries, decodeValue, encodeValue } from './binary';
 export {
   type AggregateFunction,
   AggregatingStateDescriptor,
@@ -13,6 +14,7 @@ export {
   compareKeys,
   createHeapKeyedStateBackend,
   cursorOf,
+  decodeEncodedEntries,
   HeapKeyedStateBackend,
   type HeapKeyedStateBackendOptions,
 } from './HeapKeyedStateBackend';
@@ -31,6 +33,8 @@ export { createOperatorStateBackend, evenSplitRange } from './OperatorStateBacke
 export {
   type AggregatingState,
   type ColumnarEntries,
+  type EncodedEntries,
+  type EncodedKeyedStateSnapshot,
   type InternalAggregatingState,
   type InternalKvState,
   type InternalListState,
