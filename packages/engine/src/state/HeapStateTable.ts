@@ -1,23 +1,21 @@
 /**
  * The heap state table: all values of one state, namespace-major, with copy-on-write snapshots.
  *
- * Layout: `Map<Namespace, Map<Key, V>>`. Non-windowed state lives in one inner map (the void
- * namespace), i.e. effectively a flat `Map<Key, V>`; windowed state keeps one inner map per window,
- * so firing or purging a window touches one inner map. The last-used inner map is cached, so the
- * hot path (`get`/`put`/`getForUpdate`) is one `===` compare plus one `Map` operation, with no
- * allocation and no key-group hashing. Key groups are computed from the key only when snapshotting,
- * restoring or inspecting.
+ * Layout: `Map<Namespace, Slots<V>>`; a namespace's `Slots` hold its entries in the order they entered
+ * (key -> slot index, plus key and value arrays). Non-windowed state lives in one namespace (the void
+ * namespace); windowed state keeps one per window, so firing or purging a window touches one `Slots`.
+ * The last-used namespace is cached, so the hot path (`get`/`put`/`getForUpdate`) is one `===` compare plus
+ * one `Map` lookup, with no allocation and no key-group hashing. Key groups are computed from the key only
+ * when snapshotting, restoring or inspecting.
  *
- * Copy-on-write snapshots. `addOverlay()` (O(1)) starts a snapshot of this table. While at least
- * one overlay is active, the first write to a (key, namespace) — `put`, `remove`, `getForUpdate` —
- * saves the previous value (deep-copied) or "absent" (`undefined`) in every overlay that has not yet
- * pinned that entry. The snapshot iterator walks the live maps and reads overlay-else-live, so it
- * sees the state as of `addOverlay()`. To keep the iteration order of the live maps stable while
- * overlays exist, nothing is deleted from them: a removed entry becomes a tombstone (value
- * `undefined`, invisible to readers), a removed namespace is swapped for a fresh inner map (the old
- * one is handed to the overlays, frozen), and namespaces created after an overlay are marked new in
- * it (skipped, no per-key saves). Tombstones and empty namespaces are purged when the last overlay
- * goes away. Several overlays (overlapping snapshots) are independent: each pins its own values.
+ * Copy-on-write snapshots, per entry as Flink's `CopyOnWriteStateMap`. `addOverlay()` (O(1)) starts a
+ * snapshot of this table at a new epoch. The snapshot walks each namespace's slots in order, up to the slot
+ * count the namespace had when the snapshot began. A write to an existing entry — `put`, `remove`,
+ * `getForUpdate`/`getPinned` (in-place mutation) — saves a copy of the old value only for the running
+ * snapshots that have not yet passed that slot; new entries are appended past every snapshot's limit and
+ * need no saving; namespaces created after a snapshot began are skipped by it; a removed namespace is
+ * handed to the snapshots frozen and replaced by a fresh one. Removed entries leave holes, compacted when
+ * no snapshot is running. Several overlays (overlapping snapshots) are independent: each pins its own values.
  */
 import type { StateCodec } from './codec';
 import type { Key } from './keyGroups';
@@ -183,12 +181,17 @@ export class HeapStateTable<V> implements StateTable<V> {
 
   private innerOrCreate(ns: Namespace): Slots<V> {
     let m = ns === this.lastNs ? this.lastInner : this.outer.get(ns);
-    if (m === undefined) {
-      m = new Slots<V>(this.epoch);
-      this.outer.set(ns, m);
-    }
+    if (m === undefined) m = this.createInner(ns);
     this.lastNs = ns;
     this.lastInner = m;
+    return m;
+  }
+
+  /** A new namespace (kept apart so that the per-row `put` stays small enough to inline). */
+  private createInner(ns: Namespace): Slots<V> {
+    // born at the current epoch: no running snapshot reads it (see `pin`, `materializeStep`)
+    const m = new Slots<V>(this.epoch);
+    this.outer.set(ns, m);
     return m;
   }
 
@@ -222,20 +225,36 @@ export class HeapStateTable<V> implements StateTable<V> {
       return;
     }
     const m = this.innerOrCreate(namespace);
-    const i = m.index.get(key);
-    if (i !== undefined) {
-      if (this.overlays.length !== 0) this.pin(m, i, namespace, m.vals[i]);
-      m.vals[i] = value;
-    } else {
-      // a new entry goes past the slots of every running snapshot: nothing to save
-      if (this.overlays.length !== 0) this.markAppend(m);
-      m.index.set(key, m.keys.length);
-      m.keys.push(key);
-      m.vals.push(value);
-      this.liveCount++;
-      this.structVersion++;
+    if (this.overlays.length !== 0) this.putPinned(m, key, namespace, value);
+    else {
+      const i = m.index.get(key);
+      if (i !== undefined) m.vals[i] = value;
+      else {
+        m.index.set(key, m.keys.length);
+        m.keys.push(key);
+        m.vals.push(value);
+        this.liveCount++;
+        this.structVersion++;
+      }
     }
     if (this.changes.enabled) this.changes.mark(key);
+  }
+
+  /** `put` while snapshots are in flight (kept apart so that `put` stays small enough to inline). */
+  private putPinned(m: Slots<V>, key: Key, namespace: Namespace, value: V): void {
+    const i = m.index.get(key);
+    if (i !== undefined) {
+      this.pin(m, i, namespace, m.vals[i]);
+      m.vals[i] = value;
+      return;
+    }
+    // a new entry goes past the slots of every running snapshot: nothing to save
+    this.markAppend(m);
+    m.index.set(key, m.keys.length);
+    m.keys.push(key);
+    m.vals.push(value);
+    this.liveCount++;
+    this.structVersion++;
   }
 
   remove(key: Key, namespace: Namespace): void {

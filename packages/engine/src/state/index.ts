@@ -14,10 +14,10 @@ export {
   compareKeys,
   createHeapKeyedStateBackend,
   cursorOf,
-  decodeEncodedEntries,
   HeapKeyedStateBackend,
   type HeapKeyedStateBackendOptions,
 } from './HeapKeyedStateBackend';
+export { decodeEncodedEntries } from './HeapKeyedStateSnapshot';
 export { HeapStateTable } from './HeapStateTable';
 export {
   bitMix,
@@ -36,6 +36,7 @@ export {
   type EncodedEntries,
   type EncodedKeyedStateSnapshot,
   type InternalAggregatingState,
+  type InternalAppendingState,
   type InternalKvState,
   type InternalListState,
   type InternalMapState,

@@ -300,6 +300,36 @@ describe('copy-on-write snapshots', () => {
     expect(ttl3.value()).toBeUndefined();
   });
 
+  it('restores a value state into an aggregating state of the same name (one value per key either way)', () => {
+    const { backend } = newBackend();
+    backend.getStateTable(new ValueStateDescriptor<number>('window-contents')).put('a', 10, 3);
+    const data = backend.snapshot(1).result();
+    const count = new AggregatingStateDescriptor<unknown, number, number>('window-contents', {
+      createAccumulator: () => 0,
+      add: (_v, acc) => acc + 1,
+      getResult: (acc) => acc,
+      merge: (a, b) => a + b,
+    });
+    // Opened first (the descriptor registered), then restored — as an operator is.
+    const b2 = newBackend().backend;
+    const s = b2.getPartitionedState(10, count);
+    b2.restore([data]);
+    b2.setCurrentKey('a');
+    s.add('row');
+    expect(s.get()).toBe(4);
+    expect(
+      b2
+        .snapshot(2)
+        .result()
+        .states.map((st) => [st.name, st.kind]),
+    ).toEqual([['window-contents', 'aggregating']]);
+    // Restored first, claimed later.
+    const b3 = newBackend().backend;
+    b3.restore([data]);
+    b3.setCurrentKey('a');
+    expect(b3.getPartitionedState(10, count).get()).toBe(3);
+  });
+
   it('rejects a restore with another maxParallelism or kind', () => {
     const { backend } = newBackend({ maxParallelism: 128 });
     backend.getStateTable(COUNT).put('a', VOID_NAMESPACE, 1);
