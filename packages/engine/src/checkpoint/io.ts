@@ -15,7 +15,7 @@ import type { OperatorSnapshot } from '../runtime/operator';
 import { SourceTask, type Task } from '../runtime/task';
 import type { Clock, Timers } from '../time/index';
 import type { CheckpointCoordinator, CompletedCheckpoint, PendingCheckpoint } from './coordinator';
-import { stateFileContent } from './state-file';
+import { binaryStateFileContent, type StateFileContent, stateFileContent } from './state-file';
 import type {
   CheckpointMetadata,
   CheckpointStorage,
@@ -159,13 +159,16 @@ export class CheckpointIO {
       if (s.operatorState !== undefined) ref.operatorState = s.operatorState;
       if (s.keyed) {
         const handle = s.keyed;
+        // A snapshot that can encode itself goes straight to binary sections (file format 2); any other
+        // is materialized to data and written as JSON lines (format 1).
+        const encode = handle.encodeStep !== undefined && handle.encoded !== undefined;
         // Steps sized to take ~STEP_TARGET_MS: short enough to keep processing pauses small, long enough
         // that the copy-on-write window (every write pays for it) closes soon.
         let budget = MATERIALIZE_STEP;
         let pace = 0; // entries per ms: the slowest pace seen (the longest pause is what counts)
         for (;;) {
           const t0 = timers.elapsed();
-          const done = handle.materializeStep(budget);
+          const done = encode ? handle.encodeStep!(budget) : handle.materializeStep(budget);
           const ms = timers.elapsed() - t0;
           if (ms > f.stepMs) f.stepMs = ms;
           if (done) break;
@@ -177,12 +180,14 @@ export class CheckpointIO {
           await timers.yield();
           if (f.aborted) throw new Error('checkpoint aborted');
         }
-        const data = handle.result();
-        const content = stateFileContent(s.nodeId, s.subtask, data, s.timers);
+        let content: StateFileContent;
+        if (encode) content = binaryStateFileContent(s.nodeId, s.subtask, handle.encoded!(), s.timers);
+        else content = stateFileContent(s.nodeId, s.subtask, handle.result(), s.timers);
+        const keyGroupRange = content.header.keyGroupRange;
         const file = await writer.writeStateFile(`op-${s.nodeId}-${s.subtask}.state`, content.chunks);
         if (content.longestChunkMs > f.stepMs) f.stepMs = content.longestChunkMs;
         handle.release();
-        ref.keyGroupRange = data.keyGroupRange;
+        ref.keyGroupRange = keyGroupRange;
         ref.file = { name: file.name, size: file.size, sha256: file.sha256 };
         ref.keyGroupIndex = content.keyGroups.map((g, i) => {
           const start = file.offsets[i + 1]!;

@@ -158,6 +158,26 @@ export interface KeyedStateSnapshotData {
   extra?: Record<string, unknown>;
 }
 
+/** One key group's entries of one state, binary: `count` (key, value) pairs as `ByteWriter` values. */
+export interface EncodedEntries {
+  count: number;
+  bytes: Uint8Array;
+  namespaces?: Namespace[];
+  namespace?: Namespace;
+}
+
+/** A keyed snapshot encoded for a checkpoint file (format 2): per state, per key group, a binary block. */
+export interface EncodedKeyedStateSnapshot {
+  maxParallelism: number;
+  keyGroupRange: [start: number, endInclusive: number];
+  states: Array<{
+    name: string;
+    kind: StateKind;
+    ttlMs?: number;
+    byKeyGroup: Array<[keyGroup: number, entries: EncodedEntries]>;
+  }>;
+}
+
 /**
  * A snapshot in progress. `snapshot()` pinned the state at that moment (copy-on-write); the data is
  * produced in chunks so the caller can interleave record processing with materialization.
@@ -168,6 +188,13 @@ export interface KeyedStateSnapshot {
   materializeStep(budget: number): boolean;
   /** The data; finishes materialization synchronously if needed. */
   result(): KeyedStateSnapshotData;
+  /**
+   * Instead of `materializeStep`: encodes up to about `budget` entries straight into binary blocks (no
+   * copies, no per-entry objects); returns true when done. A snapshot is either materialized or encoded.
+   */
+  encodeStep?(budget: number): boolean;
+  /** The blocks of an encoded snapshot; finishes encoding synchronously if needed. */
+  encoded?(): EncodedKeyedStateSnapshot;
   /** Stops copy-on-write tracking for this snapshot and drops its data. */
   release(): void;
 }
