@@ -1,7 +1,8 @@
 /**
  * Joins in the studio: build an interval join from the palette — two datagen sources, each keyed, into the
  * join's left and right handles, the keys and bounds set in the join's form, a collect sink — run it and read
- * its output; and open the nexmark-q3 template (a regular join), see both of its inputs, run it.
+ * its output; and open the nexmark-q3 template (a regular join), see both of its inputs, run it: the run view's
+ * pipeline graph names the join's two inputs and attaches each side's edge to its own handle.
  */
 import { expect, type Page, test } from '@playwright/test';
 import { openNewFromTemplate, shoot } from './test-support';
@@ -135,6 +136,26 @@ test('open the nexmark-q3 template: the join shows both inputs, and it runs', as
   await expect(output).toBeVisible({ timeout: 90_000 });
   await expect(output.getByRole('columnheader', { name: 'city' })).toBeVisible();
   await expect(output.getByRole('row').nth(1)).toBeVisible();
+  // The run view's pipeline graph: the join names its two inputs, and each side's edge ends at its own handle.
+  const graph = page.getByRole('region', { name: 'Pipeline' });
+  await expect(
+    graph.getByRole('article', {
+      name: /^Auction ⋈ seller \(Left input from Key by seller; Right input from Key by person\): /,
+    }),
+  ).toBeVisible();
+  const join = graph.locator('.react-flow__node[data-id="sellers"]');
+  await expect(join.locator('.react-flow__handle.target')).toHaveCount(2);
+  await expect(join.locator('.react-flow__handle[data-handleid="left"]')).toHaveAttribute(
+    'title',
+    'Left input',
+  );
+  await expect(join.locator('.react-flow__handle[data-handleid="right"]')).toHaveAttribute(
+    'title',
+    'Right input',
+  );
+  // React Flow draws an edge only once it finds the handle it names; each side's edge is there.
+  await expect(graph.locator('.react-flow__edge[data-id="bySeller->sellers:left"]')).toHaveCount(1);
+  await expect(graph.locator('.react-flow__edge[data-id="byPerson->sellers:right"]')).toHaveCount(1);
   await shoot(page, 'joins-04-q3-run', { dark: false });
   await stopJob(page);
 });

@@ -109,5 +109,7 @@ describe.each(examples)('exactly-once: %s', (name) => {
     expect(events.some((e) => e.type === 'checkpoint-completed')).toBe(true);
     // With thousands of rows before the failure, the restart resumes from a checkpoint, not from scratch.
     if (total > 3000) expect(events.some((e) => e.type === 'restored')).toBe(true);
-  });
+    // A minute of transactions per user in risk-control's OVER, ten seconds of impressions and clicks in
+    // ad-clicks' interval join: copied in full at every checkpoint (each millisecond) — over 20 s on a busy machine.
+  }, 120_000);
 });

@@ -154,4 +154,16 @@ describe('golden scripts', () => {
     await expect(sessions.sql).toMatchFileSnapshot('__snapshots__/recommendations.sql');
     await expect(ticker.sql).toMatchFileSnapshot('__snapshots__/stock-monitoring.sql');
   });
+
+  it("ad-clicks (an inner interval join with lowerBoundMs 0 keeps the clicks' event time for the window) and risk-control (OVER with a RANGE frame)", async () => {
+    const ads = exportFlinkSql(load('ad-clicks'), { baseDir: baseDir('ad-clicks') });
+    const risk = exportFlinkSql(load('risk-control'), { baseDir: baseDir('risk-control') });
+    if (!ads.ok) throw new Error(JSON.stringify(ads.problems));
+    if (!risk.ok) throw new Error(JSON.stringify(risk.problems));
+    expect(ads.sql).toContain("AND r.__rowtime BETWEEN l.__rowtime AND l.__rowtime + INTERVAL '10' SECOND");
+    expect(ads.sql).toContain('r.__rowtime AS __rowtime');
+    expect(risk.sql).toContain('RANGE BETWEEN INTERVAL');
+    await expect(ads.sql).toMatchFileSnapshot('__snapshots__/ad-clicks.sql');
+    await expect(risk.sql).toMatchFileSnapshot('__snapshots__/risk-control.sql');
+  });
 });

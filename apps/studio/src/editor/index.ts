@@ -212,6 +212,7 @@ export {
   HANDLE_MAIN,
   HANDLE_RIGHT,
   handlesOf,
+  handleTop,
   isJoinKind,
   type JobMeta,
   type JoinInput,

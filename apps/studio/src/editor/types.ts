@@ -71,6 +71,14 @@ export function handlesOf(kind: NodeKind): { inputs: TargetHandleId[]; outputs: 
 }
 
 /**
+ * Where handle `index` of `count` on one side of a node sits (CSS `top`): evenly spread when there are several
+ * (a join's `left` above `right`, a window's `main` above `late`), the middle (undefined) when there is one.
+ */
+export function handleTop(index: number, count: number): string | undefined {
+  return count > 1 ? `${((index + 1) * 100) / (count + 1)}%` : undefined;
+}
+
+/**
  * The id of the edge `from → to` (on `port`, into `input`). Node ids hold only letters, digits, `_` and
  * `-`, so `->` and `:` keep these ids unambiguous: `a->b`, `w:late->b`, `k->j:left`.
  */

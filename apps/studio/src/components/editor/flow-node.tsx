@@ -7,6 +7,7 @@ import {
   HANDLE_IN,
   HANDLE_LATE,
   handlesOf,
+  handleTop,
   isJoinKind,
   isWarning,
   KIND_LABELS,
@@ -35,7 +36,7 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
       }`}
     >
       {inputs.map((h, i) => {
-        const top = inputs.length > 1 ? `${((i + 1) * 100) / (inputs.length + 1)}%` : undefined;
+        const top = handleTop(i, inputs.length);
         const side = h === HANDLE_IN ? null : h;
         return (
           <Fragment key={h}>
@@ -77,7 +78,7 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
         {nodeSummary({ id, type, data } as FlowNode, graph)}
       </div>
       {outputs.map((h, i) => {
-        const top = outputs.length > 1 ? `${((i + 1) * 100) / (outputs.length + 1)}%` : undefined;
+        const top = handleTop(i, outputs.length);
         return (
           <Fragment key={h}>
             <Handle

@@ -206,8 +206,8 @@ describe('helpers', () => {
     expect(graph.nodes.map((n) => nodeSummary(n))).toEqual([
       'datagen · txnId, ts, userId, amount, merchant',
       'by userId',
-      'sliding 1 min every 10 s · total, txns, largest',
-      'total > 4000',
+      'over range 1 min preceding · spend1m, txns1m, largest1m',
+      'spend1m > 4000',
       'collect',
     ]);
     expect(nodeSummary(createNode('source.file', { x: 0, y: 0 }, []))).toBe('file · data/input.txt');
@@ -220,6 +220,9 @@ describe('helpers', () => {
     const window = (assigner: Record<string, unknown>) =>
       withData(createNode('window', { x: 0, y: 0 }, []), { assigner, aggregates: { count: 'COUNT(*)' } });
     expect(nodeSummary(window({ type: 'tumbling' }))).toBe('tumbling (size not set) · count');
+    expect(nodeSummary(window({ type: 'sliding', sizeMs: 60_000, slideMs: 10_000 }))).toBe(
+      'sliding 1 min every 10 s · count',
+    );
     expect(nodeSummary(window({ type: 'sliding', sizeMs: 60_000 }))).toBe(
       'sliding 1 min every (slide not set) · count',
     );
