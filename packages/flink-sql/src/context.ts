@@ -1,8 +1,8 @@
 /**
  * What the translation of one node needs from the exporter: the relations written so far, fresh names, notes
- * and refusals, views, expressions and aggregates. export.ts implements it; the sources (sources.ts), sinks
- * (sinks.ts), windows (windows.ts), joins (joins.ts) and Flink SQL's stateful operators (over.ts, rank.ts) are
- * written against it so that they live in modules of their own.
+ * and refusals, views, expressions and aggregates. export.ts implements it; the SET statements (settings.ts),
+ * sources (sources.ts), sinks (sinks.ts), windows (windows.ts), joins (joins.ts) and Flink SQL's stateful
+ * operators (over.ts, rank.ts) are written against it so that they live in modules of their own.
  */
 import type { Edge, JobNode, NodeInfo, RowSchema, SpecAnalysis, WindowNode } from '@flowstate/spec';
 import { type TranslatedExpr, UnsupportedExpression } from './expr';
@@ -62,7 +62,7 @@ export interface ExportContext {
   /** Registers the relation of a node written as a table (a source), not with view(). */
   setRelation(id: string, rel: Relation): void;
   /** Appends a finished statement (its notes and comment included) to its section of the script. */
-  statement(section: 'sources' | 'views' | 'sinks' | 'inserts', text: string): void;
+  statement(section: 'settings' | 'sources' | 'views' | 'sinks' | 'inserts', text: string): void;
   /** `CREATE TEMPORARY VIEW <id>` with the node's notes and a comment; registers the node's relation. */
   view(info: NodeInfo, comment: string, body: string, rel: Omit<Relation, 'name'>): void;
   /** Another view (a step of the node's translation), written before the node's own. */
