@@ -4,6 +4,9 @@
  *
  * Timestamps are ISO 8601 strings (UTC). A job spec in a request is accepted as any JSON (`SpecInputSchema`)
  * and checked by `validateSpec` from `@flowstate/spec`, whose problems come back in a 422's `details`.
+ *
+ * (One file: it is the whole REST contract, one section per resource, kept in one place so that the server,
+ * the studio and openapi.ts read the same list of shapes.)
  */
 import {
   CheckpointKindSchema,

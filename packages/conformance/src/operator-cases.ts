@@ -6,6 +6,9 @@
  * source's out-of-orderness within its watermark bound — so no row is late anywhere (a row's time is more than
  * one step ahead of its own source's watermark, and an operator's watermark is the smaller of its inputs'), and
  * what each engine emits does not depend on how the two inputs interleave.
+ *
+ * (One file: it is one table of cases, one entry per operator variant, built from the few source and spec
+ * helpers above it; it is long because the cases are many, not because it does many things.)
  */
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';

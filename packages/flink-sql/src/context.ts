@@ -1,9 +1,10 @@
 /**
  * What the translation of one node needs from the exporter: the relations written so far, fresh names, notes
- * and refusals, views, expressions and aggregates. export.ts implements it; the joins (joins.ts) and Flink SQL's
- * stateful operators (over.ts, rank.ts) are written against it so that they live in modules of their own.
+ * and refusals, views, expressions and aggregates. export.ts implements it; the SET statements (settings.ts),
+ * sources (sources.ts), sinks (sinks.ts), windows (windows.ts), joins (joins.ts) and Flink SQL's stateful
+ * operators (over.ts, rank.ts) are written against it so that they live in modules of their own.
  */
-import type { Edge, JobNode, NodeInfo, RowSchema, SpecAnalysis } from '@flowstate/spec';
+import type { Edge, JobNode, NodeInfo, RowSchema, SpecAnalysis, WindowNode } from '@flowstate/spec';
 import { type TranslatedExpr, UnsupportedExpression } from './expr';
 import type { ExportOptions } from './types';
 
@@ -38,6 +39,12 @@ export interface ExportContext {
   /** The hidden event-time attribute's name (every relation uses the same one). */
   readonly rowtimeCol: string;
   readonly proctimeCol: string;
+  /** The hidden row index column of a datagen source's sequence/timestamp generators. */
+  readonly rowIndexCol: string;
+  /** Whether the sources get a processing-time attribute (a processing-time window, a deduplication by arrival). */
+  readonly needsProctime: boolean;
+  /** Sources declared with a PRIMARY KEY: the versioned tables of temporal joins (temporal.ts). */
+  readonly primaryKeys: ReadonlyMap<string, string[]>;
   /** `table.exec.state.ttl` in ms (0: not set): the deduplications' stateTtlMs. */
   readonly jobStateTtlMs: number;
   /** A name no node, field or other hidden column uses. */
@@ -52,6 +59,10 @@ export interface ExportContext {
   /** The relation of a set of edges into a node: the one upstream's, or a union view of several. */
   relationOf(info: NodeInfo, edges: readonly Edge[], viewName: string): Relation;
   inputRelation(info: NodeInfo): Relation;
+  /** Registers the relation of a node written as a table (a source), not with view(). */
+  setRelation(id: string, rel: Relation): void;
+  /** Appends a finished statement (its notes and comment included) to its section of the script. */
+  statement(section: 'settings' | 'sources' | 'views' | 'sinks' | 'inserts', text: string): void;
   /** `CREATE TEMPORARY VIEW <id>` with the node's notes and a comment; registers the node's relation. */
   view(info: NodeInfo, comment: string, body: string, rel: Omit<Relation, 'name'>): void;
   /** Another view (a step of the node's translation), written before the node's own. */
@@ -59,8 +70,16 @@ export interface ExportContext {
   /** `a, b, __rowtime` — the columns of a relation plus its hidden ones. */
   selectList(rel: Relation, prefix?: string): string[];
   expr(info: NodeInfo, text: string, schema: RowSchema, path: string, what: string): TranslatedExpr;
-  /** `AGG(x) AS name` per aggregate (refusals reported; throws when any is refused). */
-  aggregates(info: NodeInfo, aggregates: Record<string, string>, schema: RowSchema): string[];
+  /**
+   * `AGG(x) AS name` per aggregate (refusals reported; throws when any is refused). With `window`, also refuses
+   * what that window's kind cannot merge.
+   */
+  aggregates(
+    info: NodeInfo,
+    aggregates: Record<string, string>,
+    schema: RowSchema,
+    window?: WindowNode,
+  ): string[];
   /** Key fields of a one-input node's keyed input. */
   keyOf(info: NodeInfo): string[];
   /** An interval literal of `ms`, or a `duration-too-long` refusal at `path` (and a throw). */
@@ -71,6 +90,10 @@ export interface ExportContext {
 export function refused(): never {
   throw new UnsupportedExpression('refused', 'refused');
 }
+
+/** Text that goes into a `--` comment: one line. */
+// Also no ';' in comments: a SQL client that splits a script on ';' must not end a statement inside one.
+export const oneLine = (text: string): string => text.replaceAll(/\s*[\r\n]+\s*/g, ' ').replaceAll(';', ',');
 
 export const label = (node: JobNode): string => `${node.kind} '${node.id}'`;
 

@@ -24,29 +24,25 @@ import {
   type JobNode,
   type NodeInfo,
   type RowSchema,
-  type SourceNode,
   type SpecAnalysis,
-  sourceSchema,
   validateSpec,
+  type WindowNode,
 } from '@flowstate/spec';
-import { type ExportContext, keepBigint, label, type Relation, refused } from './context';
-import { sqlType, translateAggregate, translateExpr, UnsupportedExpression } from './expr';
+import { type ExportContext, keepBigint, label, oneLine, type Relation, refused } from './context';
+import { translateAggregate, translateExpr, UnsupportedExpression } from './expr';
 import { writeIntervalJoin, writeRegularJoin, writeTemporalJoin, writeWindowJoin } from './joins';
 import { writeOver } from './over';
 import { writeDeduplicate, writeTopN } from './rank';
-import { epochMillis, ident, interval, option, resolvePath, str } from './sql';
+import { writeSettings } from './settings';
+import { writeSink } from './sinks';
+import { writeSource } from './sources';
+import { ident, interval } from './sql';
 import { versionedSources } from './temporal';
 import type { ExportNote, ExportOptions, ExportProblem, ExportResult } from './types';
+import { writeWindow } from './windows';
 
-/** Text that goes into a `--` comment: one line. */
-// Also no ';' in comments: a SQL client that splits a script on ';' must not end a statement inside one.
-const oneLine = (text: string): string => text.replaceAll(/\s*[\r\n]+\s*/g, ' ').replaceAll(';', ',');
 const pointer = (...segments: PropertyKey[]): string =>
   segments.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-
-const DEFAULT_CHANGELOG_FORMAT = 'debezium-json';
-/** datagen `rows-per-second` for Flowstate's 0 (as fast as possible); Flink's default would be 10,000. */
-const UNLIMITED_ROWS_PER_SECOND = 1_000_000_000;
 
 class Exporter implements ExportContext {
   readonly problems: ExportProblem[] = [];
@@ -64,11 +60,11 @@ class Exporter implements ExportContext {
   private readonly taken: Set<string>;
   readonly rowtimeCol: string;
   readonly proctimeCol: string;
-  private readonly rowIndexCol: string;
+  readonly rowIndexCol: string;
   /** Whether the sources get a processing-time attribute (a processing-time window, a deduplication by arrival). */
-  private readonly needsProctime: boolean;
+  readonly needsProctime: boolean;
   /** Sources declared with a PRIMARY KEY: the versioned tables of temporal joins (temporal.ts). */
-  private readonly primaryKeys: Map<string, string[]>;
+  readonly primaryKeys: Map<string, string[]>;
 
   constructor(
     readonly analysis: SpecAnalysis,
@@ -142,7 +138,7 @@ class Exporter implements ExportContext {
   }
 
   run(): string {
-    this.writeSettings();
+    writeSettings(this);
     for (const id of this.analysis.order) {
       const info = this.info(id);
       this.checkEdges(info);
@@ -154,123 +150,6 @@ class Exporter implements ExportContext {
       }
     }
     return this.assemble();
-  }
-
-  // ------------------------------------------------------------------------------------------ settings
-
-  private writeSettings(): void {
-    const { settings } = this.analysis.spec;
-    const set = (key: string, value: string, comment?: string): void => {
-      this.settings.push(
-        `${this.takeNotes()}${comment ? `-- ${oneLine(comment)}\n` : ''}SET ${option(key, value)};`,
-      );
-    };
-    set('execution.runtime-mode', 'streaming');
-    set('parallelism.default', String(settings.parallelism));
-    set('pipeline.max-parallelism', String(settings.maxParallelism));
-    set(
-      'table.local-time-zone',
-      'UTC',
-      'Flowstate timestamps are UTC epoch milliseconds; window bounds are read back in UTC.',
-    );
-    set(
-      'table.exec.mini-batch.enabled',
-      'false',
-      'Every input row updates a rolling aggregate at once, as in Flowstate (no mini-batch buffering).',
-    );
-    const sources = this.analysis.spec.nodes.filter((n): n is SourceNode => n.kind === 'source');
-    const watermarked = sources.filter((s) => s.watermark !== undefined);
-    if (watermarked.length > 0) {
-      const rows = [...new Set(watermarked.map((s) => s.watermark!.emitEveryRows))];
-      if (rows.some((r) => r !== 1)) {
-        this.note(
-          undefined,
-          `Flowstate emits a source's watermark every ${rows.join('/')} rows (emitEveryRows); Flink's watermark assigner emits it on every increase (pipeline.auto-watermark-interval 0), as emitEveryRows 1 would, so a row that is on time in Flowstate because the watermark lagged can be late in Flink`,
-        );
-      }
-      // WatermarkAssignerOperator (flink-table-runtime) emits as soon as `currentWatermark - lastWatermark >
-      // watermarkInterval`: with 0 that is every increase, deterministic instead of every 200 ms.
-      set(
-        'pipeline.auto-watermark-interval',
-        '0 ms',
-        'Emit the watermark on every increase (WatermarkAssignerOperator), not every 200 ms of wall-clock time.',
-      );
-      const idle = [...new Set(watermarked.map((s) => s.watermark!.idleTimeoutMs).filter((ms) => ms > 0))];
-      if (idle.length > 0) {
-        const ms = Math.min(...idle);
-        if (idle.length > 1 || watermarked.some((s) => s.watermark!.idleTimeoutMs === 0)) {
-          this.note(
-            undefined,
-            `Flink SQL has one idle timeout for all sources (table.exec.source.idle-timeout); the sources' idleTimeoutMs differ (${[...new Set(watermarked.map((s) => s.watermark!.idleTimeoutMs))].join(', ')}), ${ms} ms is used for all`,
-          );
-        }
-        set('table.exec.source.idle-timeout', `${ms} ms`);
-      }
-    }
-    set(
-      'state.backend.type',
-      settings.stateBackend === 'disk' ? 'rocksdb' : 'hashmap',
-      settings.stateBackend === 'disk'
-        ? 'stateBackend "disk": RocksDB (needs flink-statebackend-rocksdb).'
-        : undefined,
-    );
-    const cp = settings.checkpointing;
-    if (cp.intervalMs > 0) {
-      set('execution.checkpointing.interval', `${cp.intervalMs} ms`);
-      set('execution.checkpointing.timeout', `${cp.timeoutMs} ms`);
-      set('execution.checkpointing.min-pause', `${cp.minPauseMs} ms`);
-      set('execution.checkpointing.num-retained', String(cp.retained));
-      set('execution.checkpointing.tolerable-failed-checkpoints', String(cp.tolerableFailures));
-    }
-    const restart = settings.restart;
-    switch (restart.strategy) {
-      case 'none':
-        set('restart-strategy.type', 'none');
-        break;
-      case 'fixed-delay':
-        set('restart-strategy.type', 'fixed-delay');
-        set('restart-strategy.fixed-delay.attempts', String(restart.maxAttempts));
-        set('restart-strategy.fixed-delay.delay', `${restart.delayMs} ms`);
-        break;
-      case 'exponential-backoff':
-        this.note(
-          undefined,
-          "Flink's exponential-delay strategy fails the job after attempts-before-reset-backoff restarts without a stable period between them (reset-backoff-threshold, default 1 h); Flowstate after maxAttempts restarts in all",
-        );
-        set('restart-strategy.type', 'exponential-delay');
-        set('restart-strategy.exponential-delay.initial-backoff', `${restart.delayMs} ms`);
-        if (restart.maxDelayMs !== undefined)
-          set('restart-strategy.exponential-delay.max-backoff', `${restart.maxDelayMs} ms`);
-        if (restart.backoffMultiplier !== undefined)
-          set('restart-strategy.exponential-delay.backoff-multiplier', String(restart.backoffMultiplier));
-        set('restart-strategy.exponential-delay.jitter-factor', '0.0');
-        set('restart-strategy.exponential-delay.attempts-before-reset-backoff', String(restart.maxAttempts));
-        break;
-    }
-    if (this.jobStateTtlMs > 0) {
-      const affected = this.analysis.spec.nodes.filter(
-        (n) => n.kind === 'aggregate' || n.kind === 'temporalJoin',
-      );
-      if (affected.length > 0) {
-        this.note(
-          undefined,
-          `table.exec.state.ttl (${this.jobStateTtlMs} ms, the deduplication's stateTtlMs) applies to every stateful operator of the Flink job: the state of ${affected.map((n) => label(n)).join(', ')} expires after ${this.jobStateTtlMs} ms without an update too, where Flowstate keeps it`,
-        );
-      }
-      set(
-        'table.exec.state.ttl',
-        `${this.jobStateTtlMs} ms`,
-        "The deduplication's stateTtlMs (processing time, as Flowstate's): Flink SQL has no per-query TTL for a deduplication.",
-      );
-    }
-    if (settings.rowErrors === 'skip') {
-      this.note(
-        undefined,
-        'settings.rowErrors is "skip": Flowstate skips and counts a row that does not parse or whose expression fails at run time (division by zero, a failed CAST); Flink fails the job (then the restart strategy applies)',
-      );
-    }
-    const pending = this.takeNotes();
-    if (pending) this.settings.push(pending.trimEnd());
   }
 
   // ------------------------------------------------------------------------------------------ edges
@@ -301,7 +180,7 @@ class Exporter implements ExportContext {
     }
     switch (node.kind) {
       case 'source':
-        this.writeSource(info, node);
+        writeSource(this, info, node);
         break;
       case 'keyBy':
         if (info.inputs.length > 1) this.relations.set(node.id, this.unionView(info, info.inputs, node.id));
@@ -317,13 +196,13 @@ class Exporter implements ExportContext {
         this.writeFlatMap(info, node);
         break;
       case 'window':
-        this.writeWindow(info, node);
+        writeWindow(this, info, node);
         break;
       case 'aggregate':
         this.writeAggregate(info, node);
         break;
       case 'sink':
-        this.writeSink(info, node);
+        writeSink(this, info, node);
         break;
       case 'intervalJoin':
         writeIntervalJoin(this, info, node);
@@ -405,6 +284,14 @@ class Exporter implements ExportContext {
       `${this.takeNotes()}-- ${label(info.node)}: the union of ${inputs.length} inputs\nCREATE TEMPORARY VIEW ${ident(name)} AS\n${selects.join('\nUNION ALL\n')};`,
     );
     return rel;
+  }
+
+  setRelation(id: string, rel: Relation): void {
+    this.relations.set(id, rel);
+  }
+
+  statement(section: 'settings' | 'sources' | 'views' | 'sinks' | 'inserts', text: string): void {
+    this[section].push(text);
   }
 
   /** `a, b, __rowtime` — the columns of a relation plus its hidden columns. */
@@ -534,7 +421,7 @@ class Exporter implements ExportContext {
     info: NodeInfo,
     aggregates: Record<string, string>,
     schema: RowSchema,
-    window?: Extract<JobNode, { kind: 'window' }>,
+    window?: WindowNode,
   ): string[] {
     const out: string[] = [];
     let failed = false;
@@ -595,554 +482,6 @@ class Exporter implements ExportContext {
         windowBounds: null,
         updatingFrom: node.id,
       },
-    );
-  }
-
-  private writeWindow(info: NodeInfo, node: Extract<JobNode, { kind: 'window' }>): void {
-    let input = this.inputRelation(info);
-    if (input.updatingFrom !== null) {
-      this.refuse(
-        'window-after-update',
-        node,
-        this.path(info),
-        `${label(node)} reads the updates of rolling aggregate '${input.updatingFrom}': Flink's window TVFs take insert-only input; window the original rows instead`,
-      );
-      throw new UnsupportedExpression('refused', 'refused');
-    }
-    const event = node.time === 'event';
-    const timeCol = event ? input.rowtime : input.proctime;
-    if (timeCol === null) {
-      this.refuse(
-        'no-time-attribute',
-        node,
-        this.path(info, 'time'),
-        event && input.rowtimeLost !== undefined
-          ? `${label(node)}: a window needs an event-time attribute, and its input has none in the exported SQL: ${input.rowtimeLost}`
-          : `${label(node)}: its input has no ${event ? 'event-time' : 'processing-time'} attribute in the exported SQL (a ${event ? 'processing-time window' : 'window'} upstream replaces it); window the rows before that window`,
-      );
-      throw new UnsupportedExpression('refused', 'refused');
-    }
-    if (info.inputs.length > 1) {
-      // The TVF's TABLE argument must name a table or view: inputRelation made the union view already.
-    }
-    const key = this.keyOf(info);
-    const a = node.assigner;
-    const dur = (ms: number, field: string): string => {
-      const text = interval(ms);
-      if (text === undefined) {
-        this.refuse(
-          'duration-too-long',
-          node,
-          this.path(info, 'assigner', field),
-          `${label(node)}: ${field} ${ms} is 100 days or longer, which a Flink SQL interval literal cannot hold here; use a shorter window`,
-        );
-        throw new UnsupportedExpression('refused', 'refused');
-      }
-      return text;
-    };
-    let tvf: string;
-    /** Sessions keyed by several fields: the ROW column that holds the key, and the view that adds it. */
-    let sessionKey: string | null = null;
-    let tvfInput = input.name;
-    /** A sliding window whose size is not a multiple of its slide: the group-window `HOP(rowtime, slide, size)`. */
-    let groupWindow: string | null = null;
-    switch (a.type) {
-      case 'tumbling':
-        tvf = `TUMBLE(TABLE ${ident(input.name)}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.sizeMs, 'sizeMs')}${a.offsetMs > 0 ? `, ${dur(a.offsetMs, 'offsetMs')}` : ''})`;
-        break;
-      case 'sliding':
-        if (a.sizeMs % a.slideMs !== 0) {
-          // The HOP window TVF requires size = k × slide. Flink's group-window HOP (GROUP BY HOP(…), the
-          // table runtime's WindowOperator) does not, and fires and drops late rows per window as the TVF
-          // does, but it has neither an offset ("HOP window with alignment is not supported yet") nor a
-          // processing-time variant here: only an event-time window without offset can take that road.
-          if (a.offsetMs > 0 || !event) {
-            this.refuse(
-              'hop-size-not-multiple',
-              node,
-              this.path(info, 'assigner', 'sizeMs'),
-              `${label(node)}: sizeMs ${a.sizeMs} is not a multiple of slideMs ${a.slideMs}; Flink's HOP window TVF requires it ("HOP table function based aggregate requires size must be an integral multiple of slide"), and its group-window HOP, which does not, has no ${a.offsetMs > 0 ? 'offset ("HOP window with alignment is not supported yet")' : 'processing-time form in this export'}: make sizeMs a multiple of slideMs${a.offsetMs > 0 ? ' or drop the offset' : ''}`,
-            );
-            throw new UnsupportedExpression('refused', 'refused');
-          }
-          groupWindow = `HOP(${ident(timeCol)}, ${dur(a.slideMs, 'slideMs')}, ${dur(a.sizeMs, 'sizeMs')})`;
-        }
-        tvf = `HOP(TABLE ${ident(input.name)}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.slideMs, 'slideMs')}, ${dur(a.sizeMs, 'sizeMs')}${a.offsetMs > 0 ? `, ${dur(a.offsetMs, 'offsetMs')}` : ''})`;
-        break;
-      case 'session': {
-        // Flink 1.19+ session TVF: the key partitions the sessions (set semantics), as Flowstate's keyed sessions.
-        let partition = ident(key[0]!);
-        if (key.length > 1) {
-          // A key of several fields partitions by one ROW column instead of `PARTITION BY (a, b)`: a view over
-          // a session TVF with a parenthesized PARTITION BY list fails when another statement expands it
-          // (Flink 2.3: "SqlValidatorException: Column 'b' not found in any table"), and the planner only
-          // makes a window aggregate of it when the GROUP BY keys are exactly the partition keys.
-          sessionKey = this.fresh('__session_key');
-          const keyed = this.fresh(`${info.id}_keyed`);
-          const rowType = key.map((k) => `${ident(k)} ${sqlType(input.types[k]!)}`).join(', ');
-          this.views.push(
-            `${this.takeNotes()}-- ${label(node)}: its input with the key (${key.join(', ')}) as one ROW column to partition the sessions by\nCREATE TEMPORARY VIEW ${ident(keyed)} AS\nSELECT ${[...this.selectList(input), `CAST(ROW(${key.map(ident).join(', ')}) AS ROW<${rowType}>) AS ${ident(sessionKey)}`].join(', ')}\nFROM ${ident(input.name)};`,
-          );
-          partition = ident(sessionKey);
-          tvfInput = keyed;
-        }
-        tvf = `SESSION(TABLE ${ident(tvfInput)} PARTITION BY ${partition}, DESCRIPTOR(${ident(timeCol)}), ${dur(a.gapMs, 'gapMs')})`;
-        break;
-      }
-    }
-    const aggs = this.aggregates(info, node.aggregates, input.types, node);
-    if (!event) {
-      this.note(
-        node.id,
-        'processing-time window (PROCTIME()): which rows share a window depends on when they arrive, in Flink as in Flowstate, so results of the two engines are not comparable row for row',
-      );
-    } else if (node.allowedLatenessMs > 0) {
-      this.note(
-        node.id,
-        `allowedLatenessMs ${node.allowedLatenessMs} is not applied: Flink's window TVF aggregation fires each window once when the watermark passes window_end - 1 and drops rows that arrive after that; Flowstate updates and re-fires the window for rows up to ${node.allowedLatenessMs} ms late`,
-      );
-    }
-    if (event) {
-      // Flowstate's window fires when the watermark reaches window_end - 1, and rows whose windows all have
-      // window_end - 1 <= watermark are late. Flink's slicing window operator fires a window when
-      // currentProgress >= windowEnd - 1 (TimeWindowUtil.isWindowFired) and drops a row when the last
-      // window of its slice has fired (SliceAssigner.getLastWindowEnd): the same rule.
-    }
-    const keyCols = key.map(ident);
-    const groupKey = sessionKey !== null ? [ident(sessionKey)] : keyCols;
-    const inner = [
-      ...groupKey,
-      'window_start',
-      'window_end',
-      ...(event ? [`window_time AS ${ident(this.rowtimeCol)}`] : []),
-      ...aggs,
-    ];
-    const outer = [
-      ...(sessionKey !== null ? key.map((k) => `${ident(sessionKey!)}.${ident(k)} AS ${ident(k)}`) : keyCols),
-      `${epochMillis('window_start')} AS window_start`,
-      a.type === 'session'
-        ? `${epochMillis('window_end')} AS window_end`
-        : `${epochMillis('window_start')} + ${a.sizeMs} AS window_end`,
-      ...Object.keys(node.aggregates).map(ident),
-      ...(event ? [ident(this.rowtimeCol)] : []),
-    ];
-    // The raw bounds, hidden: window properties a Window Top-N downstream partitions by.
-    const windowBounds =
-      event && groupWindow === null && this.analysis.spec.nodes.some((n) => n.kind === 'topN')
-        ? { start: this.fresh('__window_start'), end: this.fresh('__window_end') }
-        : null;
-    if (windowBounds)
-      outer.push(`window_start AS ${ident(windowBounds.start)}`, `window_end AS ${ident(windowBounds.end)}`);
-    const groupBy = [...groupKey, 'window_start', 'window_end', ...(event ? ['window_time'] : [])];
-    const windowText =
-      a.type === 'session'
-        ? `session window, gap ${a.gapMs} ms`
-        : a.type === 'tumbling'
-          ? `tumbling window of ${a.sizeMs} ms${a.offsetMs ? `, offset ${a.offsetMs} ms` : ''}`
-          : `sliding window of ${a.sizeMs} ms every ${a.slideMs} ms${a.offsetMs ? `, offset ${a.offsetMs} ms` : ''}`;
-    input = { ...input };
-    if (groupWindow !== null) {
-      // HOP_START is the window's start (TIMESTAMP(3)), HOP_ROWTIME its window_end - 1 ms as a rowtime.
-      const args = groupWindow.slice('HOP('.length, -1);
-      const legacyInner = [
-        ...keyCols,
-        `HOP_START(${args}) AS window_start`,
-        `HOP_ROWTIME(${args}) AS ${ident(this.rowtimeCol)}`,
-        ...aggs,
-      ];
-      this.view(
-        info,
-        `${windowText} (event time) as a group window, GROUP BY HOP(…) (the HOP window TVF needs the size to be a multiple of the slide); window bounds as epoch milliseconds, window_end - 1 ms carried on as the rows' event time`,
-        `SELECT\n  ${outer.join(',\n  ')}\nFROM (\n  SELECT ${legacyInner.join(', ')}\n  FROM ${ident(input.name)}\n  GROUP BY ${[...keyCols, groupWindow].join(', ')}\n)`,
-        {
-          columns: Object.keys(info.outputSchema),
-          types: info.outputSchema,
-          rowtime: this.rowtimeCol,
-          proctime: null,
-          windowBounds: null,
-          updatingFrom: null,
-        },
-      );
-      return;
-    }
-    this.view(
-      info,
-      `${windowText} (${node.time} time); window bounds as epoch milliseconds, window_time (window_end - 1 ms) carried on as the rows' event time`,
-      `SELECT\n  ${outer.join(',\n  ')}\nFROM (\n  SELECT ${inner.join(', ')}\n  FROM TABLE(\n    ${tvf}\n  )\n  GROUP BY ${groupBy.join(', ')}\n)`,
-      {
-        columns: Object.keys(info.outputSchema),
-        types: info.outputSchema,
-        rowtime: event ? this.rowtimeCol : null,
-        ...(event ? {} : { rowtimeLost: `processing-time window '${node.id}' replaces the event time` }),
-        proctime: null,
-        windowBounds,
-        updatingFrom: null,
-      },
-    );
-  }
-
-  // ------------------------------------------------------------------------------------------ sources
-
-  private sourcePath(info: NodeInfo, path: string, at: string): string | undefined {
-    const resolved = resolvePath(this.options.baseDir, path);
-    if (resolved === undefined) {
-      this.refuse(
-        'relative-path',
-        info.node,
-        at,
-        `${label(info.node)}: the path '${path}' is relative and no base directory was given: pass options.baseDir (the CLI passes the spec file's directory) or use an absolute path`,
-      );
-    }
-    return resolved;
-  }
-
-  private writeSource(info: NodeInfo, node: SourceNode): void {
-    const schema = sourceSchema(node) ?? info.outputSchema;
-    const fields = Object.keys(schema);
-    const override = this.options.sourceOverrides?.[node.id];
-    const columns: string[] = [];
-    const withOptions: string[] = [];
-    /** field → SQL of its value (computed columns are inlined into the rowtime expression). */
-    const valueSql = new Map<string, string>(fields.map((f) => [f, ident(f)]));
-    let comment: string;
-    const c = node.connector;
-    if (override !== undefined) {
-      const path = this.sourcePath(info, override.path, pointer('nodes', info.index, 'connector'));
-      if (path === undefined) return;
-      comment = `replaced by the JSON lines file ${override.path} (sourceOverrides)`;
-      for (const f of fields) columns.push(`${ident(f)} ${sqlType(schema[f]!)}`);
-      withOptions.push(option('connector', 'filesystem'), option('path', path), option('format', 'json'));
-    } else if (c.type === 'nexmark') {
-      this.refuse(
-        'nexmark-source',
-        node,
-        this.path(info, 'connector'),
-        `${label(node)}: there is no Nexmark connector for Flink SQL in Maven Central (and its generator is not seeded), so the source cannot be exported as it is: materialize the rows to a JSON lines file and pass it in options.sourceOverrides (flowstate export: --source ${node.id}=FILE)`,
-      );
-      return;
-    } else if (c.type === 'file') {
-      const path = this.sourcePath(info, c.path, this.path(info, 'connector', 'path'));
-      if (path === undefined) return;
-      if (c.format === 'csv') {
-        this.refuse(
-          'csv-source',
-          node,
-          this.path(info, 'connector', 'format'),
-          `${label(node)}: Flink's csv format reads every line as a row and maps columns by position, so the header line of the file would be read as data: convert the file to jsonl (format "jsonl") or pass a JSON lines file in options.sourceOverrides`,
-        );
-        return;
-      }
-      for (const f of fields) columns.push(`${ident(f)} ${sqlType(schema[f]!)}`);
-      withOptions.push(option('connector', 'filesystem'), option('path', path));
-      if (c.format === 'text') {
-        comment = `the lines of ${c.path} (raw format: one STRING column per line)`;
-        withOptions.push(option('format', 'raw'));
-        this.note(node.id, "a line ending in \\r\\n keeps its \\r in Flink's raw format; Flowstate drops it");
-      } else {
-        comment = `JSON lines from ${c.path}`;
-        withOptions.push(option('format', 'json'));
-      }
-    } else {
-      comment = 'generated rows (datagen)';
-      if (!this.datagen(info, node, c, schema, columns, withOptions, valueSql)) return;
-    }
-
-    let proctime: string | null = null;
-    if (this.needsProctime) {
-      proctime = this.proctimeCol;
-      columns.push(`${ident(proctime)} AS PROCTIME()`);
-    }
-    const wm = node.watermark;
-    let rowtime: string | null = null;
-    if (wm) {
-      rowtime = this.rowtimeCol;
-      const delayMs = wm.maxOutOfOrdernessMs + 1;
-      const delay = interval(delayMs);
-      if (delay === undefined) {
-        this.refuse(
-          'duration-too-long',
-          node,
-          this.path(info, 'watermark', 'maxOutOfOrdernessMs'),
-          `${label(node)}: maxOutOfOrdernessMs ${wm.maxOutOfOrdernessMs} is 100 days or longer, which a Flink SQL interval literal cannot hold here; lower it`,
-        );
-        return;
-      }
-      columns.push(
-        `-- the event time: ${wm.timestampField} (epoch milliseconds) as a TIMESTAMP_LTZ(3) time attribute\n  ${ident(rowtime)} AS TO_TIMESTAMP_LTZ(${valueSql.get(wm.timestampField)}, 3)`,
-      );
-      // Flowstate's watermark is max - maxOutOfOrdernessMs - 1 (WatermarkStrategy.forBoundedOutOfOrderness,
-      // BoundedOutOfOrdernessWatermarks.onPeriodicEmit). A SQL WATERMARK expression is evaluated per row and
-      // the operator emits the largest value seen (WatermarkAssignerOperator / GeneratedWatermarkGeneratorSupplier
-      // take max(expression) and emit it as is), so `rowtime - INTERVAL` gives max - delay: the delay is
-      // maxOutOfOrdernessMs + 1 ms to fire windows at exactly the same watermark.
-      columns.push(
-        `-- watermark = largest timestamp - ${wm.maxOutOfOrdernessMs} ms - 1 ms, as Flowstate's (and forBoundedOutOfOrderness)\n  WATERMARK FOR ${ident(rowtime)} AS ${ident(rowtime)} - ${delay}`,
-      );
-    }
-    const pk = this.primaryKeys.get(node.id);
-    if (pk !== undefined) {
-      columns.push(
-        `-- the versioned table of a temporal join: one version per key and time (insert-only rows, NOT ENFORCED)\n  PRIMARY KEY (${pk.map(ident).join(', ')}) NOT ENFORCED`,
-      );
-    }
-    this.sources.push(
-      `${this.takeNotes()}-- ${label(node)}: ${oneLine(comment)}\nCREATE TABLE ${ident(node.id)} (\n  ${columns.join(',\n  ')}\n) WITH (\n  ${withOptions.join(',\n  ')}\n);`,
-    );
-    this.relations.set(node.id, {
-      name: node.id,
-      columns: fields,
-      types: schema,
-      rowtime,
-      proctime,
-      windowBounds: null,
-      updatingFrom: null,
-    });
-  }
-
-  /**
-   * datagen: Flink's connector has `sequence` and `random` generators per field, unseeded. Flowstate's
-   * sequence and timestamp generators are computed columns over one hidden row index (a Flink sequence
-   * 0..count-1), so they are exact; `choice` is a CASE over a hidden random column with the same
-   * distribution; random values, the seed and the timestamp jitter cannot be reproduced (notes).
-   */
-  private datagen(
-    info: NodeInfo,
-    node: SourceNode,
-    c: Extract<SourceNode['connector'], { type: 'datagen' }>,
-    schema: RowSchema,
-    columns: string[],
-    withOptions: string[],
-    valueSql: Map<string, string>,
-  ): boolean {
-    const row = ident(this.rowIndexCol);
-    withOptions.push(option('connector', 'datagen'));
-    const rate = c.rowsPerSecond === 0 ? UNLIMITED_ROWS_PER_SECOND : Math.ceil(c.rowsPerSecond);
-    if (c.rowsPerSecond === 0) {
-      withOptions.push(
-        `-- Flowstate's rowsPerSecond 0: as fast as possible\n  ${option('rows-per-second', String(rate))}`,
-      );
-    } else {
-      if (rate !== c.rowsPerSecond)
-        this.note(
-          node.id,
-          `rowsPerSecond ${c.rowsPerSecond} is rounded up to ${rate} (Flink takes whole rows per second)`,
-        );
-      withOptions.push(option('rows-per-second', String(rate)));
-    }
-    if (c.count !== undefined) withOptions.push(option('number-of-rows', String(c.count)));
-    const needsIndex = Object.values(c.fields).some((g) => g.kind === 'sequence' || g.kind === 'timestamp');
-    if (needsIndex) {
-      if (c.count === undefined) {
-        this.refuse(
-          'unbounded-sequence',
-          node,
-          this.path(info, 'connector', 'count'),
-          `${label(node)}: its sequence/timestamp generators are computed from a Flink sequence generator, which needs an end (and materializes its range); set "count" to export an unbounded datagen, or use sourceOverrides`,
-        );
-        return false;
-      }
-      columns.push(
-        `-- row index i = 0, 1, 2, ... (Flowstate's row number, the generators below are computed from it)\n  ${row} BIGINT`,
-      );
-      withOptions.push(
-        option(`fields.${this.rowIndexCol}.kind`, 'sequence'),
-        option(`fields.${this.rowIndexCol}.start`, '0'),
-        option(`fields.${this.rowIndexCol}.end`, String(Math.max(c.count - 1, 0))),
-      );
-    }
-    let random = false;
-    let choiceIndex = 0;
-    for (const [field, type] of Object.entries(schema)) {
-      const g = c.fields[field];
-      if (g === undefined) continue;
-      const f = ident(field);
-      const sqlT = sqlType(type);
-      switch (g.kind) {
-        case 'sequence': {
-          const span = g.end !== undefined ? `MOD(${row}, ${g.end - g.start + 1})` : row;
-          const sql = `CAST(${g.start} + ${span} AS ${sqlT})`;
-          columns.push(`${f} AS ${sql}`);
-          valueSql.set(field, sql);
-          break;
-        }
-        case 'timestamp': {
-          const sql = `CAST(${g.startMs} + ${row} * ${g.stepMs} AS BIGINT)`;
-          columns.push(`${f} AS ${sql}`);
-          valueSql.set(field, sql);
-          if (g.maxJitterMs > 0) {
-            this.note(
-              node.id,
-              `field '${field}': the timestamp generator's random jitter (maxJitterMs ${g.maxJitterMs}) is not reproduced: Flink's rows are start + i × ${g.stepMs} ms, in order`,
-            );
-          }
-          break;
-        }
-        case 'random': {
-          random = true;
-          columns.push(`${f} ${sqlT}`);
-          const key = (k: string) => `fields.${field}.${k}`;
-          withOptions.push(option(key('kind'), 'random'));
-          if (type === 'string') {
-            withOptions.push(option(key('length'), String(g.length ?? 8)));
-            this.note(
-              node.id,
-              `field '${field}': Flink's random strings use other characters than Flowstate's`,
-            );
-          } else if (type === 'int') {
-            withOptions.push(
-              option(key('min'), String(Math.ceil(g.min))),
-              option(key('max'), String(Math.floor(g.max))),
-            );
-          } else {
-            withOptions.push(option(key('min'), String(g.min)), option(key('max'), String(g.max)));
-          }
-          if (g.nullRate !== undefined && g.nullRate > 0)
-            withOptions.push(option(key('null-rate'), String(g.nullRate)));
-          break;
-        }
-        case 'choice': {
-          random = true;
-          const hidden = this.fresh(`__choice${choiceIndex++}`);
-          const h = ident(hidden);
-          const value = (v: string | number | boolean): string =>
-            typeof v === 'string' ? str(v) : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v);
-          let sql: string;
-          if (g.weights === undefined) {
-            columns.push(`${h} BIGINT`);
-            withOptions.push(
-              option(`fields.${hidden}.kind`, 'random'),
-              option(`fields.${hidden}.min`, '0'),
-              option(`fields.${hidden}.max`, String(g.values.length - 1)),
-            );
-            const whens = g.values.slice(0, -1).map((v, i) => `WHEN ${i} THEN ${value(v)}`);
-            sql = `CASE ${h} ${whens.join(' ')} ELSE ${value(g.values[g.values.length - 1]!)} END`;
-          } else {
-            // Weighted: a uniform DOUBLE in [0, total) picks the value whose cumulative weight range holds it.
-            const total = g.weights.reduce((s, w) => s + w, 0);
-            columns.push(`${h} DOUBLE`);
-            withOptions.push(
-              option(`fields.${hidden}.kind`, 'random'),
-              option(`fields.${hidden}.min`, '0'),
-              option(`fields.${hidden}.max`, String(total)),
-            );
-            let cumulative = 0;
-            const whens: string[] = [];
-            g.values.forEach((v, i) => {
-              const w = g.weights![i] ?? 0;
-              if (w <= 0) return;
-              cumulative += w;
-              whens.push(`WHEN ${h} < ${cumulative} THEN ${value(v)}`);
-            });
-            const lastIndex = g.weights.reduce((last, w, i) => (w > 0 ? i : last), 0);
-            sql = `CASE ${whens.slice(0, -1).join(' ')} ELSE ${value(g.values[lastIndex]!)} END`;
-            if (whens.length === 1) sql = value(g.values[lastIndex]!);
-          }
-          if (type !== 'string' && type !== 'bool') sql = `CAST(${sql} AS ${sqlT})`;
-          columns.push(`${f} AS ${sql}`);
-          valueSql.set(field, sql);
-          break;
-        }
-      }
-    }
-    if (random) {
-      this.note(
-        node.id,
-        `random and choice values are Flink's own (unseeded random generators): the same distributions as Flowstate's, not the same rows (seed ${c.seed} is not applied)`,
-      );
-    }
-    if (this.analysis.spec.settings.parallelism > 1 && needsIndex) {
-      this.note(
-        node.id,
-        "with parallelism > 1 Flink's sequence generator gives each subtask a contiguous part of the row indexes, so rows arrive in another order than Flowstate's",
-      );
-    }
-    return true;
-  }
-
-  // ------------------------------------------------------------------------------------------ sinks
-
-  private writeSink(info: NodeInfo, node: Extract<JobNode, { kind: 'sink' }>): void {
-    const input = this.inputRelation(info);
-    const schema = input.types;
-    const columns = input.columns.map((f) => `${ident(f)} ${sqlType(schema[f]!)}`);
-    const withOptions: string[] = [];
-    const updating = input.updatingFrom !== null;
-    const c = node.connector;
-    const changelog = this.options.changelogFormat ?? DEFAULT_CHANGELOG_FORMAT;
-    let comment = '';
-    const filesystem = (path: string, format: 'json' | 'csv'): void => {
-      withOptions.push(option('connector', 'filesystem'), option('path', path));
-      if (updating) {
-        comment = `${comment}, the rows are updates of rolling aggregate '${input.updatingFrom}', and Flink's filesystem sink takes only insert-only rows in plain ${format}, so they are written as a changelog (${changelog})`;
-        withOptions.push(option('format', changelog));
-        this.note(
-          node.id,
-          `an updating result (rolling aggregate '${input.updatingFrom}') is written in the ${changelog} changelog format (each update as a retraction of the key's previous row and the new row), where Flowstate writes each update as a plain ${format === 'json' ? 'JSON line' : 'CSV row'}`,
-        );
-      } else {
-        withOptions.push(option('format', format));
-      }
-    };
-    switch (c.type) {
-      case 'collect': {
-        if (this.options.collectAs === 'filesystem') {
-          const dir = resolvePath(this.options.baseDir, this.options.collectDir ?? '.');
-          if (dir === undefined) {
-            this.refuse(
-              'invalid-option',
-              node,
-              this.path(info, 'connector'),
-              `${label(node)}: collectAs "filesystem" needs an absolute collectDir (or a baseDir)`,
-            );
-            return;
-          }
-          comment = `collected rows, as JSON lines in ${dir}/${node.id}`;
-          filesystem(`${dir.replace(/\/$/, '')}/${node.id}`, 'json');
-        } else {
-          comment = "collected rows, printed (Flink's print connector)";
-          withOptions.push(option('connector', 'print'), option('print-identifier', node.id));
-          if (updating) this.updatesPrinted(node.id, input.updatingFrom!);
-        }
-        break;
-      }
-      case 'console':
-        comment = "one line per row on standard output (Flink's print connector)";
-        withOptions.push(option('connector', 'print'), option('print-identifier', node.id));
-        this.note(
-          node.id,
-          "Flink's print connector writes rows as '<id>> +I[v1, v2]', not as Flowstate's JSON lines",
-        );
-        if (updating) this.updatesPrinted(node.id, input.updatingFrom!);
-        break;
-      case 'blackhole':
-        comment = 'rows are counted and dropped';
-        withOptions.push(option('connector', 'blackhole'));
-        break;
-      case 'file': {
-        const path = this.sourcePath(info, c.path, this.path(info, 'connector', 'path'));
-        if (path === undefined) return;
-        comment = `${c.format === 'csv' ? 'CSV' : 'JSON lines'} files in ${c.path} (part files become visible when a checkpoint completes, or at the end of input)`;
-        if (c.format === 'csv')
-          this.note(
-            node.id,
-            "Flink's csv format writes no header line; Flowstate's csv files start with one",
-          );
-        filesystem(path, c.format === 'csv' ? 'csv' : 'json');
-        break;
-      }
-    }
-    this.sinks.push(
-      `${this.takeNotes()}-- ${label(node)}: ${oneLine(comment.replace(/^; /, ''))}\nCREATE TABLE ${ident(node.id)} (\n  ${columns.join(',\n  ')}\n) WITH (\n  ${withOptions.join(',\n  ')}\n);`,
-    );
-    this.inserts.push(
-      `INSERT INTO ${ident(node.id)}\nSELECT ${input.columns.map(ident).join(', ')} FROM ${ident(input.name)};`,
-    );
-  }
-
-  private updatesPrinted(nodeId: string, from: string): void {
-    this.note(
-      nodeId,
-      `the rows are updates of rolling aggregate '${from}': Flink prints a key's previous row as -U and the new one as +U, where Flowstate emits each update as a row; the last row per key is the same`,
     );
   }
 

@@ -7,6 +7,9 @@
  * A job's worker outlives the job's end so that its final state and output can still be read; the most
  * recently ended `maxEndedWorkers` jobs keep theirs, older ones are released (their queries then answer
  * NOT_RUNNING; their last metrics stay available).
+ *
+ * (One file: it is one class, and its commands, queries and worker callbacks all read and change the same job
+ * records, workers and lifecycle transitions.)
  */
 
 import { stat } from 'node:fs/promises';

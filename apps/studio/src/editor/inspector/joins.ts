@@ -7,6 +7,9 @@
  * A join has no key of its own: each side is keyed by the keyBy before it (Flink's `keyBy(...)` on each
  * stream, or the equality in SQL's `ON`). So the form shows each side's key, and edits it in that keyBy
  * (`sideKeyBy`) — the key fields a person sets for the join live where the spec keeps them.
+ *
+ * (One file: the forms, the reading and writing of their pseudo fields and the canvas summaries are of the same
+ * seven node kinds and change together when one of them does.)
  */
 import type { NodeKind, Problem } from '@flowstate/spec';
 import { formatDuration } from '../../lib/format';
