@@ -13,8 +13,10 @@ import type { CheckpointBarrier } from '../runtime/elements';
 import type { Execution } from '../runtime/execution';
 import type { OperatorSnapshot } from '../runtime/operator';
 import { SourceTask, type Task } from '../runtime/task';
+import type { IncrementalKeyedStateSnapshot } from '../state/disk/DiskKeyedStateBackend';
 import type { Clock, Timers } from '../time/index';
 import type { CheckpointCoordinator, CompletedCheckpoint, PendingCheckpoint } from './coordinator';
+import { sharedFileContent } from './incremental';
 import { stateFileContent } from './state-file';
 import type {
   CheckpointMetadata,
@@ -22,6 +24,7 @@ import type {
   CheckpointWriter,
   NodeCounters,
   OperatorStateRef,
+  SharedStateRef,
   SubtaskStateRef,
 } from './storage/index';
 
@@ -177,7 +180,30 @@ export class CheckpointIO {
           await timers.yield();
           if (f.aborted) throw new Error('checkpoint aborted');
         }
-        const data = handle.result();
+        let data = handle.result();
+        const inc = (handle as Partial<IncrementalKeyedStateSnapshot>).incremental;
+        if (inc !== undefined) {
+          // Incremental: the keyed state goes to a shared file (full or delta) that later checkpoints refer to;
+          // this checkpoint's own file keeps the timers and the state names.
+          const shared = sharedFileContent(s.nodeId, s.subtask, data, inc);
+          const name = `${s.nodeId}-${s.subtask}-chk${f.id}-${inc.mode}-${Math.random().toString(36).slice(2, 10)}.state`;
+          const sf = await writer.writeSharedFile(name, shared.chunks);
+          const sref: SharedStateRef = {
+            name: sf.name,
+            size: sf.size,
+            sha256: sf.sha256,
+            checkpointId: f.id,
+            full: inc.mode === 'full',
+            keyGroupIndex: shared.keyGroups.map((g, i) => {
+              const start = sf.offsets[i + 1]!;
+              const end = sf.offsets[i + 2] ?? sf.size;
+              return [g, start, end - start] as [number, number, number];
+            }),
+          };
+          inc.written(sref);
+          ref.shared = [...inc.base, sref];
+          data = { ...data, states: data.states.map((st) => ({ ...st, byKeyGroup: [] })) };
+        }
         const content = stateFileContent(s.nodeId, s.subtask, data, s.timers);
         const file = await writer.writeStateFile(`op-${s.nodeId}-${s.subtask}.state`, content.chunks);
         if (content.longestChunkMs > f.stepMs) f.stepMs = content.longestChunkMs;
@@ -229,6 +255,20 @@ export class CheckpointIO {
       (a, o) => a + o.subtasks.reduce((b, s) => b + (s.file?.size ?? 0), 0),
       0,
     );
+    // Incremental checkpoints: what the state consists of (shared files included) vs what this one wrote.
+    let fullSize = stateBytes;
+    let incrementalSize = stateBytes;
+    let incremental = false;
+    const seen = new Set<string>();
+    for (const o of operators)
+      for (const s of o.subtasks)
+        for (const sh of s.shared ?? []) {
+          incremental = true;
+          if (seen.has(sh.name)) continue;
+          seen.add(sh.name);
+          fullSize += sh.size;
+          if (sh.checkpointId === p.checkpointId) incrementalSize += sh.size;
+        }
     const metadata: CheckpointMetadata = {
       formatVersion: 1,
       jobId: this.host.jobId,
@@ -242,6 +282,7 @@ export class CheckpointIO {
       operators,
       counters: this.countersOf(f),
       totalSize: stateBytes,
+      ...(incremental ? { fullSize, incrementalSize } : {}),
       spec: this.host.spec,
     };
     const written = await writer.finalize(metadata);

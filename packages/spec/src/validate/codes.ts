@@ -37,7 +37,6 @@ export const PROBLEM_CODES = [
   'generator-type-mismatch',
   'invalid-generator',
   'parallelism-exceeds-max',
-  'unsupported-state-backend',
   'warning/size-not-multiple-of-slide',
   'warning/no-late-rows',
   'warning/unknown-layout-node',
