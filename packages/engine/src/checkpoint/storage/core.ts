@@ -185,6 +185,8 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
     const counts = new Map<string, number>();
     const entries = await io.listDir(io.checkpointPath(jobId, SHARED_DIR));
     for (const e of entries ?? []) if (!e.isDirectory) counts.set(e.name, 0);
+    // no shared files (heap backend only): nothing to count, no need to read every checkpoint's metadata
+    if (counts.size === 0) return counts;
     for (const { listing } of await listInternal(jobId)) {
       if (listing.metadata === undefined) continue;
       for (const name of sharedFilesOf(listing.metadata).keys())
