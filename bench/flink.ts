@@ -1,12 +1,24 @@
 /**
- * Benchmark: Flowstate against Apache Flink as a speed peer — Nexmark q0, q1, q2 (lib/nexmark-queries.ts) on
- * the embedded engine and on a local Flink 2.3 (one JVM, @flowstate/flink-local) in the same run on this
- * machine, at parallelism 1 and 2, two ways:
+ * Benchmark: Flowstate against Apache Flink as a speed peer — Nexmark q0, q1, q2 (lib/nexmark-queries.ts) and
+ * the joins q3, q5, q7, q8 (the examples, examples/nexmark-q3 … q8) on the embedded engine and on a local
+ * Flink 2.3 (one JVM, @flowstate/flink-local) in the same run on this machine, at parallelism 1 and 2, two ways:
  *
- * (a) generation in-process: Flowstate's `nexmark` bid source against Flink SQL's `datagen` connector
- *     producing the same columns from a sequence field (see generatedFlinkSql);
- * (b) the same materialized JSON lines file of bids, read by both (Flowstate's `file` source; Flink's
- *     filesystem connector with the json format, through the export's sourceOverrides).
+ * (a) generation in-process (q0–q2 only): Flowstate's `nexmark` bid source against Flink SQL's `datagen`
+ *     connector producing the same columns from a sequence field (see generatedFlinkSql);
+ * (b) the same materialized JSON lines files (bids; persons and auctions for q3 and q8), written once by
+ *     Flowstate's generator and read by both (Flowstate's `file` source; Flink's filesystem connector with the
+ *     json format, through the export's sourceOverrides). The Flink SQL is the export's (`@flowstate/flink-sql`,
+ *     what `flowstate export --to flink-sql` writes) of the same spec.
+ *
+ * The joins have no (a): Flink SQL's datagen generates each table on its own (random or sequence fields), so
+ * keys that match across two tables, or Nexmark's hot auctions and sellers, exist only if the SQL re-implements
+ * Nexmark's key model in arithmetic — a second generator whose rows differ from Flowstate's, so the two engines
+ * would do different join work and no result could be compared.
+ *
+ *   --queries q0,q3,…   which queries (default all: q0,q1,q2,q3,q5,q7,q8)
+ *   --inputs file       which inputs: generated, file (default both; the joins always read files)
+ *   --join-rows S,L     the joins' small and large input rows (default 200000,800000; a multiple of 4)
+ *   --runs N            timed runs per size (default 3; the median is taken)
  *
  * Each figure is a steady-state rate: every configuration runs a small and a large input (median of RUNS runs
  * each), and the rate is the difference in rows over the difference in time, so start-up (Flink: planning,
@@ -32,8 +44,9 @@ import {
 } from '@flowstate/flink-local';
 import { materializeSource, planFlinkJob, runFlinkJob } from '@flowstate/flink-run';
 import { exportFlinkSql } from '@flowstate/flink-sql';
-import { NEXMARK_SCHEMAS, type SourceNode } from '@flowstate/spec';
+import { NEXMARK_SCHEMAS, type NexmarkTable, type SourceNode } from '@flowstate/spec';
 import { banner, check, collectGarbage, QUICK, report, si, stats } from './lib/measure';
+import { exampleSpec, JOIN_QUERIES, type JoinQuery, tables } from './lib/nexmark-joins';
 import { QUERIES, type Query, querySpec } from './lib/nexmark-queries';
 
 const SEED = 42;
@@ -41,12 +54,78 @@ const SEED = 42;
 const GEN_SIZES = QUICK ? [200_000, 800_000] : [1_000_000, 4_000_000];
 /** The JSON lines file (b): small and large number of bids (~190 bytes a line). */
 const FILE_SIZES = QUICK ? [100_000, 400_000] : [500_000, 2_000_000];
-const RUNS = QUICK ? 1 : 3;
+/**
+ * The joins' files (b): small and large number of input rows (bids for q5 and q7; persons and auctions, 1 : 3, for
+ * q3 and q8 — the Nexmark stream those come from is 50/46 resp. 50/4 times as many events).
+ */
+const JOIN_SIZES = numbers('join-rows', 2) ?? (QUICK ? [50_000, 200_000] : [200_000, 800_000]);
+const RUNS = numbers('runs', 1)?.[0] ?? (QUICK ? 1 : 3);
 const PARALLELISMS = [1, 2] as const;
 const GOAL = 3;
 const fmtRate = (n: number): string => (Number.isFinite(n) ? si(n) : 'n/a ');
+const fmtRatio = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a');
 
 type Mode = 'generated' | 'file';
+type AnyQuery = Query | JoinQuery;
+const ALL_QUERIES: readonly AnyQuery[] = [...QUERIES, ...JOIN_QUERIES];
+const MODES: readonly Mode[] = ['generated', 'file'];
+const isJoin = (q: AnyQuery): q is JoinQuery => (JOIN_QUERIES as readonly string[]).includes(q);
+
+/** `--name=value` or `--name value`. */
+function option(name: string): string | undefined {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${name}`) return argv[i + 1];
+    if (argv[i]!.startsWith(`--${name}=`)) return argv[i]!.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+/** `--name a,b`: `count` positive integers (ascending), or undefined when not given. */
+function numbers(name: string, count: number): number[] | undefined {
+  const given = option(name);
+  if (given === undefined) return undefined;
+  const xs = given.split(',').map((x) => Number(x.replaceAll('_', '')));
+  if (
+    xs.length !== count ||
+    xs.some((x, i) => !Number.isInteger(x) || x <= 0 || (i > 0 && x <= xs[i - 1]!))
+  ) {
+    console.error(
+      `--${name}: ${count} positive integer(s) expected, ascending and comma-separated, got ${given}`,
+    );
+    process.exit(2);
+  }
+  return xs;
+}
+
+/** A comma-separated choice among `all` (in `all`'s order), or all of them. */
+function choice<T extends string>(name: string, all: readonly T[]): T[] {
+  const given = option(name);
+  if (given === undefined) return [...all];
+  const items = given
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x);
+  const unknown = items.filter((x) => !(all as readonly string[]).includes(x));
+  if (unknown.length > 0 || items.length === 0) {
+    console.error(`--${name}: unknown ${unknown.join(', ') || '(empty)'}; one or more of ${all.join(', ')}`);
+    process.exit(2);
+  }
+  return all.filter((x) => items.includes(x));
+}
+
+const SELECTED = choice('queries', ALL_QUERIES);
+const INPUTS = choice('inputs', MODES);
+
+/** Rows of each table a join query reads for `rows` input rows. */
+function joinCounts(q: JoinQuery, rows: number): Partial<Record<NexmarkTable, number>> {
+  if (tables(q).includes('bid')) return { bid: rows };
+  check(
+    rows % 4 === 0,
+    `${q}: ${rows} input rows do not split 1 : 3 into persons and auctions (a multiple of 4)`,
+  );
+  return { person: rows / 4, auction: (rows * 3) / 4 };
+}
 type Engine = 'flowstate' | 'flink';
 interface Sample {
   wallMs: number;
@@ -160,11 +239,77 @@ function fileFlinkSql(q: Query, file: string, p: number): string {
   return r.sql;
 }
 
+/** A join query's spec (the example) at `rows` input rows into `sink`, each source as `source(node id, table, count)`. */
+function joinSpec(
+  q: JoinQuery,
+  rows: number,
+  sink: Record<string, unknown>,
+  p: number,
+  source: (table: NexmarkTable, count: number) => Record<string, unknown>,
+) {
+  const spec = exampleSpec(q);
+  const counts = joinCounts(q, rows);
+  for (const n of spec.nodes) {
+    if (n.kind === 'source') {
+      const table = n.connector!.table as NexmarkTable;
+      Object.assign(n, source(table, counts[table]!));
+    }
+    if (n.kind === 'sink') n.connector = sink;
+  }
+  spec.name = `bench-nexmark-${q}`;
+  spec.settings = { parallelism: p };
+  return spec;
+}
+
+/** (b) on Flink for a join: the example's spec exported, its sources read from the JSON lines files. */
+function joinFlinkSql(q: JoinQuery, rows: number, p: number): string {
+  const overrides: Record<string, { path: string; format: 'jsonl' }> = {};
+  const spec = joinSpec(q, rows, { type: 'blackhole' }, p, (table, count) => ({
+    connector: { type: 'nexmark', table, eventsPerSecond: 0, count, seed: SEED },
+  }));
+  for (const n of spec.nodes)
+    if (n.kind === 'source') {
+      const c = n.connector as { table: NexmarkTable; count: number };
+      overrides[n.id] = { path: fileOf(c.table, c.count), format: 'jsonl' };
+    }
+  const r = exportFlinkSql(spec, { baseDir: '/', sourceOverrides: overrides });
+  if (!r.ok) throw new Error(`export refused: ${JSON.stringify(r.problems)}`);
+  return r.sql;
+}
+
+/** (b) on Flowstate for a join: the example's spec, its sources read from the JSON lines files. */
+function joinFlowstateSpec(q: JoinQuery, rows: number, sink: Record<string, unknown>, p: number) {
+  return joinSpec(q, rows, sink, p, (table, count) => ({
+    connector: { type: 'file', path: fileOf(table, count), format: 'jsonl' },
+    schema: { ...NEXMARK_SCHEMAS[table] },
+  }));
+}
+
+// The JSON lines files of (b), materialized once each by Flowstate's own generator (on first use).
+let work = '';
+const files = new Map<string, string>();
+function fileOf(table: NexmarkTable, count: number): string {
+  const key = `${table}-${count}`;
+  let file = files.get(key);
+  if (file === undefined) {
+    file = path.join(work, `${key}.jsonl`);
+    const connector = { type: 'nexmark', table, eventsPerSecond: 0, count, seed: SEED } as const;
+    const node = { id: table, kind: 'source', connector } as SourceNode;
+    const t0 = performance.now();
+    materializeSource(node, NEXMARK_SCHEMAS[table], file, { baseDir: work });
+    console.log(
+      `   materialized ${count.toLocaleString('en')} ${table} rows to ${path.basename(file)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    files.set(key, file);
+  }
+  return file;
+}
+
 // ------------------------------------------------------------------------------------------ main
 
 interface Row {
   mode: Mode;
-  q: Query;
+  q: AnyQuery;
   p: number;
   rate: Record<Engine, { wall: number; cpu: number }>;
 }
@@ -200,31 +345,67 @@ async function main(): Promise<void> {
       .spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })
       .stdout.trim(),
   );
-  const work = mkdtempSync(path.join(tmpdir(), 'flowstate-bench-flink-'));
+  work = mkdtempSync(path.join(tmpdir(), 'flowstate-bench-flink-'));
   flink = await startLocalFlink({ launcher: prep.launcher });
   gateway = new FlinkGatewayClient(flink.gatewayUrl);
   try {
-    banner('flink: Nexmark q0/q1/q2, Flowstate vs Flink 2.3 (local, one JVM), parallelism 1 and 2', [
-      `${cpus().length} × ${cpus()[0]?.model ?? '?'}; Flink ${flink.flinkVersion} started in ${(flink.startupMs / 1000).toFixed(1)} s`,
-      `(a) generated in-process: ${GEN_SIZES.map((n) => n.toLocaleString('en')).join(' and ')} bids; (b) JSON lines file: ${FILE_SIZES.map((n) => n.toLocaleString('en')).join(' and ')} bids`,
-      `steady state = Δrows / Δtime between the two sizes, median of ${RUNS} run(s) each; per core = rows per CPU-second`,
-    ]);
-
-    // The files of (b), materialized once by Flowstate's own generator.
-    const files = FILE_SIZES.map((n) => {
-      const file = path.join(work, `bids-${n}.jsonl`);
-      const node = { id: 'bids', kind: 'source', connector: nexmarkConnector(n) } as SourceNode;
-      materializeSource(node, NEXMARK_SCHEMAS.bid, file, { baseDir: work });
-      return file;
-    });
-    const lengths = stringLengths(files[0]!);
-    console.log(
-      `   bid strings on average: channel ${lengths.channel}, url ${lengths.url}, extra ${lengths.extra} characters (Flink's generated strings in (a) have these lengths)`,
+    const simple = SELECTED.filter((q) => !isJoin(q));
+    const joins = SELECTED.filter(isJoin);
+    const n = (sizes: number[]) => sizes.map((x) => x.toLocaleString('en')).join(' and ');
+    banner(
+      `flink: Nexmark ${SELECTED.join('/')}, Flowstate vs Flink 2.3 (local, one JVM), parallelism 1 and 2`,
+      [
+        `${cpus().length} × ${cpus()[0]?.model ?? '?'}; Flink ${flink.flinkVersion} started in ${(flink.startupMs / 1000).toFixed(1)} s`,
+        ...(simple.length > 0
+          ? [
+              `${simple.join('/')}: ${INPUTS.includes('generated') ? `(a) generated in-process: ${n(GEN_SIZES)} bids; ` : ''}${INPUTS.includes('file') ? `(b) JSON lines file: ${n(FILE_SIZES)} bids` : ''}`,
+            ]
+          : []),
+        ...(joins.length > 0 && INPUTS.includes('file')
+          ? [
+              `${joins.join('/')}: (b) JSON lines files only (no generated mode for joins: see the header of bench/flink.ts): ${n(JOIN_SIZES)} input rows (bids; persons + auctions 1 : 3)`,
+            ]
+          : []),
+        `steady state = Δrows / Δtime between the two sizes, median of ${RUNS} run(s) each; per core = rows per CPU-second`,
+      ],
     );
 
-    // Validity: each query on the small file, on both engines, collected: the same rows.
-    for (const q of QUERIES) {
-      const spec = querySpec(q, fileSource(files[0]!), { type: 'collect', maxRows: 10_000_000 });
+    // What runs: (mode, query) pairs. The joins have no generated mode.
+    const plan: Array<{ mode: Mode; q: AnyQuery }> = [];
+    for (const mode of INPUTS)
+      for (const q of SELECTED) if (!(isJoin(q) && mode === 'generated')) plan.push({ mode, q });
+
+    const sizesOf = (mode: Mode, q: AnyQuery) =>
+      isJoin(q) ? JOIN_SIZES : mode === 'generated' ? GEN_SIZES : FILE_SIZES;
+    const flowstateSpec = (mode: Mode, q: AnyQuery, i: number, sink: Record<string, unknown>, p: number) => {
+      const sizes = sizesOf(mode, q);
+      if (isJoin(q)) return joinFlowstateSpec(q, sizes[i]!, sink, p);
+      return querySpec(
+        q,
+        mode === 'generated'
+          ? { connector: nexmarkConnector(sizes[i]!) }
+          : fileSource(fileOf('bid', sizes[i]!)),
+        sink,
+        { parallelism: p },
+      );
+    };
+    let lengths: Record<'channel' | 'url' | 'extra', number> | undefined;
+    const flinkSql = (mode: Mode, q: AnyQuery, i: number, p: number) => {
+      const sizes = sizesOf(mode, q);
+      if (isJoin(q)) return joinFlinkSql(q, sizes[i]!, p);
+      if (mode === 'file') return fileFlinkSql(q, fileOf('bid', sizes[i]!), p);
+      if (lengths === undefined) {
+        lengths = stringLengths(fileOf('bid', FILE_SIZES[0]!));
+        console.log(
+          `   bid strings on average: channel ${lengths.channel}, url ${lengths.url}, extra ${lengths.extra} characters (Flink's generated strings in (a) have these lengths)`,
+        );
+      }
+      return generatedFlinkSql(q, sizes[i]!, p, lengths);
+    };
+
+    // Validity: each query on the small file(s), on both engines, collected: the same rows.
+    for (const q of SELECTED) {
+      const spec = flowstateSpec('file', q, 0, { type: 'collect', maxRows: 10_000_000 }, 1);
       const job = Job.fromSpec(spec, { writeConsole: () => {} });
       const res = await job.run();
       check(res.status === 'finished', `Flowstate ${q}: ${res.error?.message ?? ''}`);
@@ -241,49 +422,37 @@ async function main(): Promise<void> {
         `${q}: Flowstate and Flink differ (${a.length} vs ${b.length} rows)`,
       );
       console.log(
-        `   ${q}: Flowstate and Flink give the same ${a.length.toLocaleString('en')} rows on the small file`,
+        `   ${q}: Flowstate and Flink give the same ${a.length.toLocaleString('en')} rows on the small file${isJoin(q) ? 's' : ''}`,
       );
     }
 
     const table: Row[] = [];
-    for (const mode of ['generated', 'file'] as const) {
-      const sizes = mode === 'generated' ? GEN_SIZES : FILE_SIZES;
-      for (const q of QUERIES) {
-        for (const p of PARALLELISMS) {
-          const samples: Record<Engine, Sample[][]> = { flowstate: [[], []], flink: [[], []] };
-          // Warm-up (JIT, planner): one small run each, not counted.
-          const flowstateSpec = (i: number) =>
-            querySpec(
-              q,
-              mode === 'generated' ? { connector: nexmarkConnector(sizes[i]!) } : fileSource(files[i]!),
-              { type: 'blackhole' },
-              { parallelism: p },
-            );
-          const flinkSql = (i: number) =>
-            mode === 'generated'
-              ? generatedFlinkSql(q, sizes[i]!, p, lengths)
-              : fileFlinkSql(q, files[i]!, p);
-          await flowstateRun(flowstateSpec(0));
-          await flinkRun(flinkSql(0));
-          for (let r = 0; r < RUNS; r++) {
-            for (const i of [0, 1]) {
-              const expected = q === 'q2' ? undefined : sizes[i];
-              samples.flowstate[i]!.push(await flowstateRun(flowstateSpec(i), expected));
-              samples.flink[i]!.push(await flinkRun(flinkSql(i)));
-            }
+    for (const { mode, q } of plan) {
+      const sizes = sizesOf(mode, q);
+      for (const p of PARALLELISMS) {
+        const samples: Record<Engine, Sample[][]> = { flowstate: [[], []], flink: [[], []] };
+        const blackhole = { type: 'blackhole' };
+        // Warm-up (JIT, planner): one small run each, not counted.
+        await flowstateRun(flowstateSpec(mode, q, 0, blackhole, p));
+        await flinkRun(flinkSql(mode, q, 0, p));
+        for (let r = 0; r < RUNS; r++) {
+          for (const i of [0, 1]) {
+            const expected = q === 'q0' || q === 'q1' ? sizes[i] : undefined;
+            samples.flowstate[i]!.push(await flowstateRun(flowstateSpec(mode, q, i, blackhole, p), expected));
+            samples.flink[i]!.push(await flinkRun(flinkSql(mode, q, i, p)));
           }
-          const row: Row = {
-            mode,
-            q,
-            p,
-            rate: { flowstate: steady(samples.flowstate, sizes), flink: steady(samples.flink, sizes) },
-          };
-          table.push(row);
-          console.log(
-            `   ${mode.padEnd(9)} ${q} p${p}: Flowstate ${fmtRate(row.rate.flowstate.wall)}rows/s (${fmtRate(row.rate.flowstate.cpu)}rows per CPU-s), ` +
-              `Flink ${fmtRate(row.rate.flink.wall)}rows/s (${fmtRate(row.rate.flink.cpu)}rows per CPU-s)`,
-          );
         }
+        const row: Row = {
+          mode,
+          q,
+          p,
+          rate: { flowstate: steady(samples.flowstate, sizes), flink: steady(samples.flink, sizes) },
+        };
+        table.push(row);
+        console.log(
+          `   ${mode.padEnd(9)} ${q} p${p}: Flowstate ${fmtRate(row.rate.flowstate.wall)}rows/s (${fmtRate(row.rate.flowstate.cpu)}rows per CPU-s), ` +
+            `Flink ${fmtRate(row.rate.flink.wall)}rows/s (${fmtRate(row.rate.flink.cpu)}rows per CPU-s)`,
+        );
       }
     }
 
@@ -307,8 +476,8 @@ async function main(): Promise<void> {
       `${fmtRate(r.rate.flink.wall)}`,
       `${fmtRate(r.rate.flowstate.cpu)}`,
       `${fmtRate(r.rate.flink.cpu)}`,
-      `${(r.rate.flowstate.cpu / r.rate.flink.cpu).toFixed(2)}×`,
-      `${(r.rate.flowstate.wall / r.rate.flink.wall).toFixed(2)}×`,
+      fmtRatio(r.rate.flowstate.cpu / r.rate.flink.cpu),
+      fmtRatio(r.rate.flowstate.wall / r.rate.flink.wall),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
     const fmt = (cells: string[]) => `   | ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
@@ -317,13 +486,14 @@ async function main(): Promise<void> {
     for (const l of lines) console.log(fmt(l));
     for (const r of table) {
       const ratio = r.rate.flowstate.cpu / r.rate.flink.cpu;
+      // The goal (>= 3× per core) is q0–q2's; the joins are measured without one.
+      const goal = isJoin(r.q) ? {} : { goal: `>= ${GOAL}`, met: ratio >= GOAL };
       report({
         bench: 'flink',
         metric: `${r.mode === 'generated' ? '(a)' : '(b)'} ${r.q} p${r.p} Flowstate/Flink per core`,
         value: ratio,
         unit: '×',
-        goal: `>= ${GOAL}`,
-        met: ratio >= GOAL,
+        ...goal,
         note: `Flowstate ${fmtRate(r.rate.flowstate.cpu)}rows per CPU-s, Flink ${fmtRate(r.rate.flink.cpu)}rows per CPU-s; wall ${fmtRate(r.rate.flowstate.wall)} vs ${fmtRate(r.rate.flink.wall)}rows/s`,
       });
     }

@@ -27,6 +27,7 @@ import {
   stats,
   type Timing,
 } from './lib/measure';
+import { runJoinQueries } from './lib/nexmark-joins';
 import { QUERIES, type Query, querySpec } from './lib/nexmark-queries';
 
 const BIDS = QUICK ? 100_000 : 5_000_000;
@@ -183,6 +184,8 @@ async function main(): Promise<void> {
       note: `ratio to generator ${ratio.toFixed(3)} (by CPU time ${(cpuRate / cpu('generator').median).toFixed(3)})`,
     });
   }
+
+  await runJoinQueries(RUNS);
 }
 
 await main();

@@ -23,11 +23,11 @@ const BENCHES: Record<string, { file: string; what: string }> = {
   },
   nexmark: {
     file: 'nexmark.ts',
-    what: 'Nexmark q0/q1/q2 on the bid generator, rows/s per core (goal >= 1M rows/s), ratio to the generator',
+    what: 'Nexmark q0/q1/q2 on the bid generator (goal >= 1M rows/s) and the joins q3/q5/q7/q8 (goals 1M/500k/500k/1M), per core, ratio to the generator',
   },
   flink: {
     file: 'flink.ts',
-    what: 'Nexmark q0/q1/q2 on Flowstate and on a local Flink, parallelism 1 and 2, generated and from a JSONL file: steady-state rows/s, ratio per core (goal >= 3)',
+    what: 'Nexmark q0/q1/q2 (generated and JSONL) and joins q3/q5/q7/q8 (JSONL) on Flowstate and on a local Flink, p 1 and 2: steady-state rows/s, ratio per core (goal >= 3 on q0-q2)',
   },
   'state-bytes': {
     file: 'state-bytes.ts',
@@ -55,12 +55,22 @@ const BENCHES: Record<string, { file: string; what: string }> = {
   },
 };
 
+/** Flags with a value: `pnpm bench flink --queries q3,q5 --inputs file`. */
+const VALUE_FLAGS = ['--queries', '--inputs', '--join-rows', '--runs'];
+
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDir);
 
 function usage(): string {
   const lines = Object.entries(BENCHES).map(([n, b]) => `  ${n.padEnd(16)} ${b.what}`);
-  return `usage: pnpm bench [name …] [--quick]\n\nbenchmarks:\n${lines.join('\n')}\n`;
+  return (
+    `usage: pnpm bench [name …] [--quick] [flink: --queries q0,q3,… --inputs generated,file --join-rows S,L --runs N]\n\n` +
+    `  --queries    flink: which Nexmark queries (q0,q1,q2,q3,q5,q7,q8; default all)\n` +
+    `  --inputs     flink: generated, file (default both; the joins read files only)\n` +
+    `  --join-rows  flink: the joins' small and large input rows (default 200000,800000)\n` +
+    `  --runs       flink: timed runs per size, median taken (default 3)\n\n` +
+    `benchmarks:\n${lines.join('\n')}\n`
+  );
 }
 
 function runChild(name: string, flags: string[]): Promise<{ code: number; figures: Figure[] }> {
@@ -104,9 +114,16 @@ async function main(): Promise<number> {
     process.stdout.write(usage());
     return 0;
   }
-  const flags = args.filter((a) => a.startsWith('--'));
-  const unknownFlags = flags.filter((f) => f !== '--quick');
-  const names = args.filter((a) => !a.startsWith('--'));
+  // Flags passed on to the benchmarks: --quick, and flink's VALUE_FLAGS (given as `--x=v` or `--x v`).
+  const flags: string[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUE_FLAGS.includes(a) && i + 1 < args.length) flags.push(`${a}=${args[++i]}`);
+    else if (a.startsWith('--')) flags.push(a);
+    else names.push(a);
+  }
+  const unknownFlags = flags.filter((f) => f !== '--quick' && !VALUE_FLAGS.includes(f.split('=')[0]!));
   const unknown = names.filter((n) => !(n in BENCHES));
   if (unknown.length > 0 || unknownFlags.length > 0) {
     process.stderr.write(

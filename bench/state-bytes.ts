@@ -15,6 +15,12 @@
  * after the last row went in, before the end of input fires the window), int keys: the window's state
  * plus its per-key end-of-window timers.
  *
+ * A fourth figure: heap bytes per row buffered by an interval join (issue 13) — 1M left rows (int key, 1,000
+ * distinct keys, one timestamp, three fields: `k`, `n`, `ts`) held in the join's left buffer, no right row and
+ * the watermark below their interval's end, so nothing is emitted or cleaned; measured after the last row went
+ * in, minus the same job with one row. This counts the row object itself, its buffer entry, the per-timestamp
+ * bucket and map entry and the key's cleanup timer.
+ *
  * Needs `node --expose-gc` (run.ts spawns it so). The job's keys in state are confirmed through
  * `job.metrics()` and `job.stateBackends(nodeId)` while the job is held.
  */
@@ -96,6 +102,70 @@ async function heapDelta(c: Case, keys: number): Promise<number> {
   return after - before;
 }
 
+function joinSpec(rows: number) {
+  const gen = (id: string, count: number) => ({
+    id,
+    kind: 'source',
+    connector: {
+      type: 'datagen',
+      count,
+      rowsPerSecond: 0,
+      seed: 1,
+      fields: {
+        n: { kind: 'sequence', start: 0 },
+        k: { kind: 'sequence', start: 0, end: 999 },
+        ts: { kind: 'timestamp', startMs: 1_700_000_000_000, stepMs: 0, maxJitterMs: 0 },
+      },
+    },
+    schema: { n: 'int', k: 'int', ts: 'timestamp' },
+    watermark: { timestampField: 'ts', maxOutOfOrdernessMs: 0 },
+  });
+  return {
+    specVersion: 1,
+    name: 'bench-state-bytes-interval-join',
+    settings: { parallelism: 1 },
+    nodes: [
+      gen('left', rows),
+      gen('right', 0),
+      { id: 'lk', kind: 'keyBy', key: ['k'] },
+      { id: 'rk', kind: 'keyBy', key: ['k'] },
+      {
+        id: 'j',
+        kind: 'intervalJoin',
+        lowerBoundMs: 0,
+        upperBoundMs: 60_000,
+        fields: { n: 'l.n', m: 'r.n' },
+      },
+      { id: 'out', kind: 'sink', connector: { type: 'blackhole' } },
+    ],
+    edges: [
+      { from: 'left', to: 'lk' },
+      { from: 'right', to: 'rk' },
+      { from: 'lk', to: 'j', input: 'left' },
+      { from: 'rk', to: 'j', input: 'right' },
+      { from: 'j', to: 'out' },
+    ],
+  };
+}
+
+/** Heap growth while an interval join holds `rows` left rows in its buffer. */
+async function joinHeapDelta(rows: number): Promise<number> {
+  const before = heapUsedAfterGc();
+  const job = Job.fromSpec(joinSpec(rows), { writeConsole: () => {} });
+  job.open();
+  const seen = () => job.metrics().nodes.find((n) => n.nodeId === 'j')!.recordsIn;
+  while (seen() < rows) check(job.round(), 'the job stopped before all rows were in');
+  const after = heapUsedAfterGc();
+  const keys = job.stateBackends('j').reduce((n, b) => n + b.numKeys(), 0);
+  check(
+    keys === Math.min(rows, 1000),
+    `expected ${Math.min(rows, 1000)} keys in the join's state, found ${keys}`,
+  );
+  check(job.metrics().nodes.find((n) => n.nodeId === 'out')!.recordsIn === 0, 'the join emitted rows');
+  job.dispose();
+  return after - before;
+}
+
 async function main(): Promise<void> {
   banner('state-bytes: heap bytes per key of a COUNT(*) state', [
     `${KEYS.toLocaleString('en')} rows into ${KEYS.toLocaleString('en')} keys vs the same rows into 1 key; ${SAMPLES} samples each, after a warm-up`,
@@ -137,6 +207,25 @@ async function main(): Promise<void> {
       ...(c.goal ? { goal: `<= ${GOAL}`, met: st.median <= GOAL } : {}),
     });
   }
+
+  const label = 'interval join, per buffered row (3-field row included)';
+  await joinHeapDelta(KEYS);
+  await joinHeapDelta(1);
+  const perRow: number[] = [];
+  for (let s = 0; s < SAMPLES; s++) {
+    const one = await joinHeapDelta(1);
+    const many = await joinHeapDelta(KEYS);
+    const b = (many - one) / (KEYS - 1);
+    perRow.push(b);
+    console.log(
+      `   ${label}, sample ${s + 1}: Δheap 1 row ${(one / 1024).toFixed(0)} KiB, ${KEYS.toLocaleString('en')} rows ${(many / 1048576).toFixed(1)} MiB → ${b.toFixed(1)} bytes/row`,
+    );
+  }
+  const st = stats(perRow);
+  console.log(
+    `   ${label}: median ${st.median.toFixed(1)} bytes/row (min ${st.min.toFixed(1)}, max ${st.max.toFixed(1)})`,
+  );
+  report({ bench: 'state-bytes', metric: `bytes/row, ${label}`, value: st.median, unit: 'B' });
 }
 
 await main();

@@ -4,7 +4,7 @@
  * state of its final checkpoint — each saying where it comes from, in words. Screenshots, light and dark.
  */
 import { expect, test } from '@playwright/test';
-import { countOf, restartServer, shoot, wordsOfWordCount } from './test-support';
+import { countOf, openNewWordCount, restartServer, shoot, wordsOfWordCount } from './test-support';
 
 test('a finished word count keeps its totals, output and state after a server restart', async ({ page }) => {
   test.skip(!!process.env.E2E_BASE_URL, 'restarting the server needs the app the config starts');
@@ -12,14 +12,11 @@ test('a finished word count keeps its totals, output and state after a server re
   const words = wordsOfWordCount().length;
   const the = countOf('the');
 
+  // Create a pipeline from the template (the editor opens with it), then run it from the list (newest first).
   await page.goto('/');
-  const pipelines = page.getByRole('region', { name: 'Your pipelines' });
-  await expect(pipelines.getByText('Loading pipelines…')).toHaveCount(0);
-  const runs = page.getByRole('button', { name: 'Run word-count', exact: true });
-  const before = await runs.count();
-  await page.getByRole('button', { name: 'Create pipeline from word-count', exact: true }).click();
-  await expect(runs).toHaveCount(before + 1);
-  await runs.first().click();
+  await openNewWordCount(page);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Run word-count', exact: true }).first().click();
   await expect(page).toHaveURL(/\/jobs\/[A-Za-z0-9_-]+$/);
   await expect(page.getByRole('group', { name: 'Status' })).toHaveText(/finished$/);
 

@@ -137,13 +137,15 @@ test('stop with savepoint, change an aggregate and add a node, run version 2 fro
   const rowOf = (node: string) => report.getByRole('row').filter({ hasText: node });
   await expect(rowOf('Trades')).toContainText('Restored');
   await expect(rowOf('Last and high per symbol')).toContainText('Restored');
+  // The template's OVER (a 5-s moving average per symbol) keeps its rows too.
+  await expect(rowOf('Moving average over 5 s')).toContainText('Restored');
   await expect(rowOf('Volume per symbol')).toContainText('Cannot be restored');
   await expect(rowOf('Volume per symbol')).toContainText(
     'aggregates: volume = SUM(volume) → volume = MAX(volume)',
   );
   await expect(rowOf('Ticker copy')).toContainText('Starts empty');
   await expect(dialog.getByRole('status')).toHaveText(
-    `savepoint ${savepointId} cannot be restored as it is: the state of 'volumes' (incompatible) has no compatible node in the new spec — allow non-restored state to drop it (4 nodes restore their state, 1 node starts empty)`,
+    `savepoint ${savepointId} cannot be restored as it is: the state of 'volumes' (incompatible) has no compatible node in the new spec — allow non-restored state to drop it (6 nodes restore their state, 1 node starts empty)`,
   );
   const run = dialog.getByRole('button', { name: `Run version 2 from savepoint ${savepointId}` });
   await expect(run).toBeDisabled();
@@ -154,7 +156,7 @@ test('stop with savepoint, change an aggregate and add a node, run version 2 fro
   await dialog.getByRole('checkbox', { name: /^Drop the state that cannot be restored/ }).check();
   await expect(rowOf('Volume per symbol')).toContainText('Dropped');
   await expect(dialog.getByRole('status')).toHaveText(
-    `savepoint ${savepointId}: 4 nodes restore their state, 1 node starts empty; the state of 'volumes' (incompatible) is dropped (allowNonRestoredState)`,
+    `savepoint ${savepointId}: 6 nodes restore their state, 1 node starts empty; the state of 'volumes' (incompatible) is dropped (allowNonRestoredState)`,
   );
   await shoot(page, 'upgrade-02-accepted', { fullPage: false });
   await run.click();

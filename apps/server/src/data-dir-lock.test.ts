@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDataDir } from '../test/helpers';
+import { tempDataDir } from '../test/test-support';
 import { LOCK_FILE, lockDataDir } from './data-dir-lock';
 
 describe('lockDataDir', () => {

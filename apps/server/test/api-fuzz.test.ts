@@ -8,7 +8,7 @@
 import { ERROR_STATUS, ErrorBodySchema } from '@flowstate/api';
 import { Prng } from '@flowstate/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countingSpec, startServer, type TestServer, tempDataDir, waitFor } from './helpers';
+import { countingSpec, startServer, type TestServer, tempDataDir, waitFor } from './test-support';
 
 const SEED = 20261207;
 const REQUESTS = 6000;

@@ -16,7 +16,7 @@ import {
   tempDataDir,
   throwingSpec,
   waitFor,
-} from './helpers';
+} from './test-support';
 
 describe('bad input', () => {
   const data = tempDataDir();

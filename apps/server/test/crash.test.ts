@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Job } from '@flowstate/engine';
 import { Prng } from '@flowstate/spec';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Api, sleep, tempDataDir, waitFor } from './helpers';
+import { Api, sleep, tempDataDir, waitFor } from './test-support';
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const KILLS = 6;

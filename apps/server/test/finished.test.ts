@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobManager } from '../src/jobs/index';
-import { startServer, type TestServer, tempDataDir, waitFor } from './helpers';
+import { startServer, type TestServer, tempDataDir, waitFor } from './test-support';
 
 const COUNT = 2000;
 const KEEP = 50;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureFlinkBuilt, getJob, type LocalFlink, startLocalFlink } from '@flowstate/flink-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer, tempDataDir, waitFor } from './helpers';
+import { startServer, type TestServer, tempDataDir, waitFor } from './test-support';
 
 const log = (m: string) => process.stderr.write(`[flink-deploy] ${m}\n`);
 const prep = ensureFlinkBuilt({ log });

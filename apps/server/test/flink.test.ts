@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/env';
 import { INTERRUPTED_SUBMIT } from '../src/services/flink-deploy';
-import { startServer, type TestServer, tempDataDir } from './helpers';
+import { startServer, type TestServer, tempDataDir } from './test-support';
 
 const examplesDir = path.join(REPO_ROOT, 'examples');
 const cliBin = path.join(REPO_ROOT, 'apps/cli/bin/flowstate.mjs');

@@ -17,7 +17,7 @@ import {
   type TestSocket,
   tempDataDir,
   waitFor,
-} from './helpers';
+} from './test-support';
 
 describe('a pipeline from creation to a restore after a server restart', () => {
   const data = tempDataDir();

@@ -1,7 +1,7 @@
 /** The OpenAPI document is generated from the route table and covers every route the server registered. */
 import { openApiPath, routes } from '@flowstate/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer, tempDataDir } from './helpers';
+import { startServer, type TestServer, tempDataDir } from './test-support';
 
 describe('GET /api/openapi.json', () => {
   const data = tempDataDir();

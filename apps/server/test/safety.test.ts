@@ -18,7 +18,7 @@ import {
   type TestServer,
   tempDataDir,
   waitFor,
-} from './helpers';
+} from './test-support';
 
 /** A text file source → collect sink, reading `p`; or a datagen → file sink writing to `p`. */
 function fileSpec(p: string, as: 'source' | 'sink' = 'source') {

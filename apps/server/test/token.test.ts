@@ -1,6 +1,6 @@
 /** With FLOWSTATE_TOKEN set, REST (health excepted) needs the bearer token and sockets need auth.token. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ask, openSocket, startServer, type TestServer, tempDataDir } from './helpers';
+import { ask, openSocket, startServer, type TestServer, tempDataDir } from './test-support';
 
 const TOKEN = 'correct-horse-battery';
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobManager } from '../src/jobs/index';
-import { byKey, countingSpec, startServer, type TestServer, tempDataDir, waitFor } from './helpers';
+import { byKey, countingSpec, startServer, type TestServer, tempDataDir, waitFor } from './test-support';
 
 type Spec = ReturnType<typeof countingSpec>;
 

@@ -106,3 +106,8 @@ export function withoutRepeatedUpdates(rows: readonly Row[], key: readonly strin
   }
   return out;
 }
+
+/** The rows with only the given fields (the others dropped). */
+export function project(rows: readonly Row[], fields: readonly string[]): Row[] {
+  return rows.map((r) => Object.fromEntries(fields.map((f) => [f, r[f] ?? null])));
+}

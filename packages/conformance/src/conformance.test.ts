@@ -1,6 +1,7 @@
 /**
- * The Flink conformance suite: every example (the golden tests' specs) and the engine's window fuzz cases for
- * seeds 1–60, each run on Flowstate and on one local Apache Flink (one JVM for all cases) over the same input
+ * The Flink conformance suite: every example (the golden tests' specs), hand-written cases for the joins and
+ * Flink SQL's stateful operators (operator-cases.ts) and the engine's window fuzz cases for seeds 1–60, each run
+ * on Flowstate and on one local Apache Flink (one JVM for all cases) over the same input
  * files, outputs compared (suite.ts, compare.ts). Every case's outcome is pinned below: equal, or equal given
  * the deliberate differences it needs (differences.ts, docs/flink.md), or not run because the export refuses
  * it for a documented reason. Skipped, with the reason printed, when Java 17 and Maven are missing and cannot
@@ -15,13 +16,14 @@ import { connectGateway, type FlinkConnection } from '@flowstate/flink-run';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleCases, fuzzCases, REPO_ROOT } from './cases';
 import type { DifferenceId } from './differences';
+import { operatorCases } from './operator-cases';
 import { type CaseResult, runConformanceCase } from './suite';
 
 const log = (m: string) => process.stderr.write(`[conformance] ${m}\n`);
 const prep = ensureFlinkBuilt({ log });
 if (!prep.ok) log(`Flink conformance suite SKIPPED: ${prep.reason}`);
 
-const CASES = [...exampleCases(), ...fuzzCases()];
+const CASES = [...exampleCases(), ...operatorCases(), ...fuzzCases()];
 /** Each case's sinks, but those fed by a window's late port. */
 const SINKS = new Map(
   CASES.map((c) => {
@@ -49,6 +51,14 @@ const EXPECTED: Record<string, DifferenceId[]> = {
   'example stock-monitoring': [],
   'example word-count': [],
   'example word-count-windowed': [],
+  'example nexmark-q3': [],
+  'example nexmark-q5': [],
+  'example nexmark-q7': [],
+  'example nexmark-q8': [],
+  'over with late rows': ['over-late-rows'],
+  'top-n row_number with ties': ['top-n-ties'],
+  'joins keyed by two fields, sides that are unions': ['temporal-versions-order'],
+  'interval join with a late row': ['interval-join-late-rows'],
   'fuzz seed 1': ['allowed-lateness'],
   'fuzz seed 2': ['late-port'],
   'fuzz seed 3': ['unchanged-update'],
@@ -84,17 +94,29 @@ const EXPECTED: Record<string, DifferenceId[]> = {
 };
 const NOT_RUN: ReadonlySet<DifferenceId> = new Set(['hop-size-not-multiple', 'first-last-value-merge']);
 
+/**
+ * Cases whose outputs differ because of a Flowstate bug (Flink is the reference where JOB-SPEC fixes nothing
+ * else), pinned until the engine is fixed: the sink that differs and what differs (docs/flink.md, "Conformance").
+ */
+const KNOWN_BUGS: Record<string, { sink: string; why: string }> = {};
+
 function summaryLine(results: CaseResult[]): string {
   const ran = results.filter((r) => r.ranOnFlink);
   const equal = ran.filter((r) => r.verdict === 'equal');
   const documented = ran.filter((r) => r.verdict === 'documented');
   const notRun = results.filter((r) => !r.ranOnFlink);
-  const other = results.filter((r) => r.verdict === 'different' || r.verdict === 'failed');
+  const bugs = results.filter((r) => r.verdict === 'different' && KNOWN_BUGS[r.name] !== undefined);
+  const other = results.filter(
+    (r) => (r.verdict === 'different' && KNOWN_BUGS[r.name] === undefined) || r.verdict === 'failed',
+  );
   const list = (rs: CaseResult[]) => rs.map((r) => `${r.name} (${r.differences.join(', ')})`).join('; ');
   return (
     `conformance: ${results.length} cases, ${ran.length} compared on Flowstate and Flink: ${equal.length} equal, ` +
     `${documented.length} equal given documented differences [${list(documented)}]; ` +
     `${notRun.length} not run, refused by the export for documented differences [${list(notRun)}]` +
+    (bugs.length > 0
+      ? `; ${bugs.length} different because of known Flowstate bugs [${bugs.map((r) => r.name).join('; ')}]`
+      : '') +
     (other.length > 0 ? `; ${other.length} DIFFERENT or FAILED [${other.map((r) => r.name).join(', ')}]` : '')
   );
 }
@@ -151,14 +173,22 @@ describe.skipIf(!prep.ok)('Flowstate and Flink give the same results', () => {
   }, 60_000);
 
   it('knows every case', () => {
-    expect(CASES.length).toBe(68);
+    expect(CASES.length).toBe(12 + 38 + 60);
     const names = new Set(CASES.map((c) => c.name));
     expect(Object.keys(EXPECTED).filter((n) => !names.has(n))).toEqual([]);
+    expect(Object.keys(KNOWN_BUGS).filter((n) => !names.has(n))).toEqual([]);
   });
 
   it.each(CASES.map((c) => c.name))('%s', (name) => {
     const r = results.get(name);
     if (r === undefined) throw new Error(`${name} did not run`);
+    const bug = KNOWN_BUGS[name];
+    if (bug !== undefined) {
+      // Still different, and only where the bug says.
+      expect(r.verdict, `${name}: ${r.detail ?? ''}`).toBe('different');
+      expect(r.detail).toMatch(new RegExp(`^sink '${bug.sink}': `));
+      return;
+    }
     const expected = EXPECTED[name] ?? [];
     const notRun = expected.some((d) => NOT_RUN.has(d));
     const outcome = { verdict: r.verdict, differences: r.differences, ranOnFlink: r.ranOnFlink };

@@ -11,7 +11,11 @@ export type DifferenceId =
   | 'watermark-before-epoch'
   | 'unchanged-update'
   | 'hop-size-not-multiple'
-  | 'first-last-value-merge';
+  | 'first-last-value-merge'
+  | 'over-late-rows'
+  | 'top-n-ties'
+  | 'temporal-versions-order'
+  | 'interval-join-late-rows';
 
 /** The export's refusal codes that a deliberate difference explains (the case is then not run on Flink). */
 export const REFUSALS: Readonly<Record<string, DifferenceId>> = {
@@ -93,6 +97,45 @@ export const DIFFERENCES: Readonly<Record<DifferenceId, DeliberateDifference>> =
     flink: [
       'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/functions/aggregate/FirstValueAggFunction.java (accumulate, retract, no merge)',
       'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/functions/aggregate/LastValueAggFunction.java',
+    ],
+  },
+  'over-late-rows': {
+    id: 'over-late-rows',
+    what: "rows that arrive behind the watermark at an OVER aggregation with a RANGE frame: Flowstate drops a row at or before the last time it emitted for the key (JOB-SPEC: late rows are dropped); Flink's RowTimeRangeBoundedPrecedingFunction compares with its lastTriggeringTs, which every event-time timer of the key sets — also the state-cleanup timers it registers at a row's time + 1.5 × the frame + 1 — and which is reset to 0 when such a cleanup timer clears the key's state, so Flink drops some late rows Flowstate keeps and keeps (with a frame of only themselves) some that Flowstate drops. On rows that are not late both compute the same frames (the ROWS function has no event-time cleanup timers, and its late rule is Flowstate's)",
+    handling:
+      "both engines run again on the input without the rows that arrive behind their source's watermark, and those outputs must be equal (the difference is confined to late rows)",
+    flink: [
+      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/over/RowTimeRangeBoundedPrecedingFunction.java (processElement: `triggeringTs > lastTriggeringTs`, lastTriggeringTs 0 when absent; registerCleanupTimer: timer at `timestamp + (long) (precedingOffset * 1.5) + 1`; onTimer: a cleanup timer clears lastTriggeringTsState, every other timer sets it to its time)',
+    ],
+  },
+  'top-n-ties': {
+    id: 'top-n-ties',
+    what: 'a row_number Top-N whose n-th place is tied: both engines keep tied rows in the order they reach the Top-N, which is the order the window upstream emits its keys in when it fires — an order neither engine defines across keys, and not the same in both — so they may keep different rows of the tie',
+    handling:
+      "the rows are compared on the fields that do not depend on which tied row is kept: the Top-N's key (window and partition), its orderBy fields and its rank",
+    flink: [
+      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/rank/window/combines/TopNRecordsCombiner.java (rows of equal sort keys are appended to a list in arrival order)',
+      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/rank/TopNBuffer.java',
+    ],
+  },
+  'temporal-versions-order': {
+    id: 'temporal-versions-order',
+    what: "a temporal join whose right input cannot carry its key as the source table's PRIMARY KEY (the source feeds other nodes too, a filter or a union is on the way, the key is computed): the export makes it a versioned view by deduplication (ROW_NUMBER() … ORDER BY rowtime DESC = 1, Flink's documented pattern), and Flink's row-time deduplication drops a row older than the newest row of its key so far — so a version that arrives after a newer one of its key is no version in Flink, while Flowstate keeps every row as the version at its time (as Flink does when the right input is a table with a primary key, which the export declares where it can)",
+    handling:
+      "both engines run again on the input without the right source's rows that are older than an earlier row of their key, and those outputs must be equal",
+    flink: [
+      "flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/deduplicate/utils/DeduplicateFunctionHelper.java (shouldKeepCurrentRow: keep-last keeps a row only when its rowtime is >= the kept one's)",
+      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/join/temporal/TemporalRowTimeJoinOperator.java (processElement2: every right row is kept as the version at its time, rightState.put(rowTime, row))',
+    ],
+  },
+  'interval-join-late-rows': {
+    id: 'interval-join-late-rows',
+    what: "a row that arrives behind the watermark at an interval join: Flowstate drops it (as DataStream's IntervalJoinOperator, KeyedStream.intervalJoin, which JOB-SPEC names), Flink SQL's interval join never checks lateness — it joins the row with the other side's rows it still keeps (expired lazily, by watermark) and caches it while the other side's time allows",
+    handling:
+      "both engines run again on the input without the rows that arrive behind their source's watermark, and those outputs must be equal; the case that shows it takes both sides from one source, so that which row is late does not depend on how two sources interleave",
+    flink: [
+      'flink-table/flink-table-runtime/src/main/java/org/apache/flink/table/runtime/operators/join/interval/TimeIntervalJoin.java (processElement1/2: no lateness check; rows are joined against the cache, cached while `rightOperatorTime < rightQualifiedUpperBound`, expired by calExpirationTime)',
+      'flink-streaming-java/src/main/java/org/apache/flink/streaming/api/operators/co/IntervalJoinOperator.java (DataStream: processElement drops a row with `isLate(ourTimestamp)`)',
     ],
   },
 };

@@ -13,7 +13,7 @@
  *    is accepted only if one set of them makes the outputs equal. A late edge cannot be exported at all, so
  *    Flink runs without it and only the main outputs are compared.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Job, type Row } from '@flowstate/engine';
 import type { WindowFuzzRules } from '@flowstate/engine/testing';
@@ -25,7 +25,13 @@ import {
   runFlinkJob,
 } from '@flowstate/flink-run';
 import { type JobNode, type JobSpec, type SpecAnalysis, validateSpec } from '@flowstate/spec';
-import { compareMultisets, compareSequences, type Difference, withoutRepeatedUpdates } from './compare';
+import {
+  compareMultisets,
+  compareSequences,
+  type Difference,
+  project,
+  withoutRepeatedUpdates,
+} from './compare';
 import { type DifferenceId, REFUSALS } from './differences';
 
 export interface ConformanceCase {
@@ -167,13 +173,25 @@ export async function runConformanceCase(c: ConformanceCase, ctx: CaseContext): 
     },
     (node) => (node.kind === 'sink' ? { ...node, connector: { ...COLLECT } } : node),
   );
-  const planned = planFlinkJob(flinkSpec, {
-    baseDir: c.baseDir,
-    workDir: path.join(ctx.workDir, 'flink'),
-    sourceFiles,
-    jobName: `conformance: ${c.name}`,
-  });
-  if (!planned.ok) {
+  const runFlink = async (files: Record<string, string>, tag: string) => {
+    const planned = planFlinkJob(flinkSpec, {
+      baseDir: c.baseDir,
+      workDir: path.join(ctx.workDir, tag),
+      sourceFiles: files,
+      jobName: `conformance: ${c.name}${tag === 'flink' ? '' : ` (${tag})`}`,
+    });
+    if (!planned.ok) return planned;
+    const t0 = performance.now();
+    const flink = await runFlinkJob(planned.plan, ctx.connection, {
+      baseDir: c.baseDir,
+      timeoutMs: ctx.timeoutMs ?? 120_000,
+    });
+    result.flinkMs += performance.now() - t0;
+    return { ok: true as const, flink, notes: planned.plan.notes };
+  };
+  const first = await runFlink(sourceFiles, 'flink');
+  if (!first.ok) {
+    const planned = first;
     result.detail = `the export refused the spec: ${planned.problems.map((p) => `node '${p.nodeId ?? ''}': ${p.message}`).join('; ')}`;
     const explained = planned.problems.map((p) => REFUSALS[p.code]);
     if (explained.every((id) => id !== undefined)) {
@@ -183,12 +201,7 @@ export async function runConformanceCase(c: ConformanceCase, ctx: CaseContext): 
     }
     return result;
   }
-  const t0 = performance.now();
-  const flink = await runFlinkJob(planned.plan, ctx.connection, {
-    baseDir: c.baseDir,
-    timeoutMs: ctx.timeoutMs ?? 120_000,
-  });
-  result.flinkMs = performance.now() - t0;
+  const flink = first.flink;
   if (flink.status !== 'FINISHED') {
     result.detail = `the Flink job ${flink.status}: ${flink.rootCause ?? ''}`;
     return result;
@@ -206,8 +219,58 @@ export async function runConformanceCase(c: ConformanceCase, ctx: CaseContext): 
   const model = c.model;
   if (model && compareMultisets(model.rows({}), model.rows({ minWatermark: 0 })) !== null)
     applicable.push('watermark-before-epoch');
+  if (base.nodes.some((n) => n.kind === 'over' && n.precedingMs !== undefined))
+    applicable.push('over-late-rows');
+  if (base.nodes.some((n) => n.kind === 'intervalJoin')) applicable.push('interval-join-late-rows');
+  const ties = topNTies(analysis);
+  if (ties.size > 0) applicable.push('top-n-ties');
 
-  const variant = (ids: DifferenceId[]): Variant => ({
+  const versions = temporalVersionSources(analysis, first.notes);
+  if (versions.size > 0) applicable.push('temporal-versions-order');
+
+  // Differences confined to some input rows: both engines run again on the input without them (once per set).
+  const reruns = new Map<string, { files: Record<string, string>; flink: typeof flink }>();
+  const rerun = async (ids: DifferenceId[]) => {
+    const tag = ids.join('+');
+    const done = reruns.get(tag);
+    if (done !== undefined) return done;
+    const files: Record<string, string> = { ...sourceFiles };
+    mkdirSync(path.join(ctx.workDir, 'sources'), { recursive: true });
+    for (const n of base.nodes) {
+      if (n.kind !== 'source') continue;
+      const shared =
+        n.connector.type === 'file' && n.connector.format === 'jsonl'
+          ? path.resolve(c.baseDir, n.connector.path)
+          : undefined;
+      const input = files[n.id] ?? shared;
+      if (input === undefined) continue;
+      let from = input;
+      if (
+        (ids.includes('over-late-rows') || ids.includes('interval-join-late-rows')) &&
+        n.watermark !== undefined
+      ) {
+        const to = path.join(ctx.workDir, 'sources', `${n.id}.on-time.jsonl`);
+        writeOnTime(from, to, n.watermark);
+        from = to;
+      }
+      const key = versions.get(n.id);
+      if (ids.includes('temporal-versions-order') && key !== undefined && n.watermark !== undefined) {
+        const to = path.join(ctx.workDir, 'sources', `${n.id}.in-order.jsonl`);
+        writeVersionsInOrder(from, to, key, n.watermark.timestampField);
+        from = to;
+      }
+      if (from !== input) files[n.id] = from;
+    }
+    const again = await runFlink(files, `flink-${tag}`);
+    if (!again.ok) throw new Error(`${c.name}: the export refused the rewritten input`);
+    if (again.flink.status !== 'FINISHED')
+      throw new Error(`${c.name}: the Flink job on the rewritten input ${again.flink.status}`);
+    const r = { files, flink: again.flink };
+    reruns.set(tag, r);
+    return r;
+  };
+
+  const variant = (ids: DifferenceId[], files: Record<string, string> | null): Variant => ({
     ids,
     normalizeUpdates: ids.includes('unchanged-update'),
     spec: mapNodes(base, (node) => {
@@ -215,17 +278,29 @@ export async function runConformanceCase(c: ConformanceCase, ctx: CaseContext): 
         return { ...node, allowedLatenessMs: 0 };
       if (node.kind === 'source' && node.watermark && ids.includes('watermark-every-row'))
         return { ...node, watermark: { ...node.watermark, emitEveryRows: 1 } };
+      if (node.kind === 'source' && files?.[node.id] !== undefined && node.connector.type === 'file')
+        return { ...node, connector: { ...node.connector, path: files[node.id]! } };
       return node;
     }),
   });
 
-  const compareAll = (flowstate: Map<string, Row[]>, normalizeUpdates: boolean) => {
+  const compareAll = (
+    flowstate: Map<string, Row[]>,
+    normalizeUpdates: boolean,
+    flinkSinks = flink.sinks,
+    projectTies = false,
+  ) => {
     const comparisons: SinkComparison[] = [];
     let first: Difference | null = null;
     let firstSink = '';
-    for (const sink of flink.sinks) {
-      const flinkRows = sink.rows ?? [];
+    for (const sink of flinkSinks) {
+      let flinkRows = sink.rows ?? [];
       let ours = flowstate.get(sink.nodeId) ?? [];
+      const tieFields = projectTies ? ties.get(sink.nodeId) : undefined;
+      if (tieFields !== undefined) {
+        flinkRows = project(flinkRows, tieFields);
+        ours = project(ours, tieFields);
+      }
       let how = 'multiset of rows';
       let diff: Difference | null;
       const key = sink.updating ? updateKey(analysis, sink.nodeId) : null;
@@ -262,12 +337,19 @@ export async function runConformanceCase(c: ConformanceCase, ctx: CaseContext): 
       });
       cmp = compareAll(new Map([[model.sink, rows]]), false);
     } else {
-      const vr = variant(ids);
+      const rewrites = ids.filter((id) => INPUT_REWRITES.has(id));
+      const late = rewrites.length > 0 ? await rerun(rewrites) : null;
+      const vr = variant(ids, late?.files ?? null);
       const t1 = performance.now();
       const flowstate = await runFlowstate(vr.spec, c.baseDir);
       result.flowstateMs += performance.now() - t1;
       if (ids.length === 0) flowstateAsIs = flowstate;
-      cmp = compareAll(flowstate, vr.normalizeUpdates);
+      cmp = compareAll(
+        flowstate,
+        vr.normalizeUpdates,
+        late?.flink.sinks ?? flink.sinks,
+        ids.includes('top-n-ties'),
+      );
     }
     if (ids.length === 0) result.comparisons = cmp.comparisons;
     if (cmp.first === null) {
@@ -284,4 +366,119 @@ export async function runConformanceCase(c: ConformanceCase, ctx: CaseContext): 
   result.verdict = 'different';
   result.detail = `${firstDifference}${applicable.length > 0 ? ` (also with the deliberate differences ${applicable.join(', ')} applied)` : ''}`;
   return result;
+}
+
+/**
+ * Copies a JSON lines source file without the rows that arrive behind the source's watermark (a row at or
+ * before `max timestamp so far − maxOutOfOrdernessMs − 1`, the watermark emitted every `emitEveryRows` rows):
+ * the input neither engine can call late anywhere downstream.
+ */
+export function writeOnTime(
+  from: string,
+  to: string,
+  watermark: { timestampField: string; maxOutOfOrdernessMs: number; emitEveryRows: number },
+): void {
+  const lines = readFileSync(from, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  let max = Number.NEGATIVE_INFINITY;
+  let wm = Number.NEGATIVE_INFINITY;
+  let since = 0;
+  const out: string[] = [];
+  for (const line of lines) {
+    const ts = (JSON.parse(line) as Record<string, unknown>)[watermark.timestampField];
+    if (typeof ts !== 'number') continue;
+    if (ts > wm) out.push(line);
+    if (ts > max) max = ts;
+    if (++since >= watermark.emitEveryRows) {
+      since = 0;
+      wm = Math.max(wm, max - watermark.maxOutOfOrdernessMs - 1);
+    }
+  }
+  writeFileSync(to, out.map((l) => `${l}\n`).join(''));
+}
+
+/**
+ * Sinks fed by a row_number Top-N (through filters): sink → the fields that are the same whichever tied rows a
+ * Top-N keeps — its key (the window and partition), its orderBy fields and its rank.
+ */
+function topNTies(analysis: SpecAnalysis): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const info of analysis.nodes.values()) {
+    if (info.node.kind !== 'sink') continue;
+    let up = analysis.nodes.get(info.inputs[0]!.from)!;
+    while (up.node.kind === 'filter' && up.inputs.length === 1) up = analysis.nodes.get(up.inputs[0]!.from)!;
+    const top = up.node;
+    if (top.kind !== 'topN' || top.function !== 'row_number') continue;
+    const key = analysis.nodes.get(up.inputs[0]!.from)!.keyFields ?? [];
+    out.set(info.id, [
+      ...new Set([...key, ...top.orderBy.map((o) => o.field), ...(top.rankField ? [top.rankField] : [])]),
+    ]);
+  }
+  return out;
+}
+
+/** The differences that rerun both engines on a rewritten input. */
+const INPUT_REWRITES: ReadonlySet<DifferenceId> = new Set([
+  'over-late-rows',
+  'interval-join-late-rows',
+  'temporal-versions-order',
+]);
+
+/**
+ * Temporal joins whose versioned table the export made by deduplication (its note says so) and whose right side
+ * is one source's rows with the key fields as they are: source → its key columns.
+ */
+function temporalVersionSources(
+  analysis: SpecAnalysis,
+  notes: ReadonlyArray<{ nodeId?: string; message: string }>,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const info of analysis.nodes.values()) {
+    if (info.node.kind !== 'temporalJoin' || info.sides === undefined) continue;
+    if (!notes.some((n) => n.nodeId === info.id && n.message.includes('versioned table by deduplication')))
+      continue;
+    const right = info.inputs.filter((e) => e.input === 'right');
+    if (right.length !== 1) continue;
+    let key = [...info.sides.right.keyFields];
+    let up = analysis.nodes.get(right[0]!.from)!;
+    let ok = true;
+    while (up.node.kind !== 'source' && ok) {
+      const n = up.node;
+      if (n.kind === 'map') {
+        key = key.map((k) => /^`?([A-Za-z_][A-Za-z0-9_]*)`?$/.exec(n.fields[k]?.trim() ?? '')?.[1] ?? '');
+        ok = key.every((k) => k !== '');
+      } else ok = n.kind === 'filter' || n.kind === 'keyBy';
+      ok &&= up.inputs.length === 1;
+      if (ok) up = analysis.nodes.get(up.inputs[0]!.from)!;
+    }
+    if (ok) out.set(up.id, key);
+  }
+  return out;
+}
+
+/**
+ * Copies a JSON lines source file without the rows older than an earlier row with the same key (the versions
+ * a deduplicated versioned view drops): then every version arrives in time order per key.
+ */
+export function writeVersionsInOrder(
+  from: string,
+  to: string,
+  key: readonly string[],
+  timeField: string,
+): void {
+  const newest = new Map<string, number>();
+  const out: string[] = [];
+  for (const line of readFileSync(from, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const row = JSON.parse(line) as Record<string, unknown>;
+    const k = JSON.stringify(key.map((f) => row[f] ?? null));
+    const ts = row[timeField];
+    if (typeof ts !== 'number') continue;
+    const seen = newest.get(k);
+    if (seen !== undefined && ts < seen) continue;
+    newest.set(k, ts);
+    out.push(line);
+  }
+  writeFileSync(to, out.map((l) => `${l}\n`).join(''));
 }

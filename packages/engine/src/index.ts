@@ -8,7 +8,11 @@ export {
   RestoreCompatibilityError,
   type RestoreCompatibilityOptions,
 } from './checkpoint/compatibility';
-export type { CompletedCheckpoint, PendingCheckpoint } from './checkpoint/coordinator';
+export type {
+  CheckpointTriggerResult,
+  CompletedCheckpoint,
+  PendingCheckpoint,
+} from './checkpoint/coordinator';
 export { CheckpointCoordinator } from './checkpoint/coordinator';
 export {
   CheckpointInspectionError,
@@ -17,8 +21,33 @@ export {
 } from './checkpoint/inspect';
 export * from './checkpoint/storage/index';
 export * from './connectors/index';
+export {
+  AlignedWindowAssigner,
+  createWindowAssigner,
+  EventTimeSessionWindows,
+  MergingWindowAssigner,
+  ProcessingTimeSessionWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  WindowAssigner,
+  type WindowAssignerContext,
+} from './operators/windowing/assigners';
+export { type MergeCallback, TimeWindow } from './operators/windowing/time-window';
+export {
+  EventTimeTrigger,
+  ProcessingTimeTrigger,
+  Trigger,
+  type TriggerContext,
+  TriggerResult,
+} from './operators/windowing/triggers';
 export type { JobVertex, Partitioning, PhysicalEdge, PhysicalPlan } from './plan/plan';
 export { buildPlan, explainPlan } from './plan/plan';
+export {
+  type BarrierHandlerState,
+  CheckpointBarrierHandler,
+} from './runtime/barrier-handler';
 export { CollectStore } from './runtime/collect';
 export type { CheckpointBarrier, RecordBatch, Row, StreamElement } from './runtime/elements';
 export { MAX_WATERMARK, NO_TIMESTAMP } from './runtime/elements';
@@ -34,6 +63,14 @@ export type {
   StateChanges,
 } from './runtime/job';
 export { InjectedFailure, Job, JobSpecError, StateQueryError } from './runtime/job';
-export type { OperatorRestore, OperatorSnapshot, RowError, StreamOperator } from './runtime/operator';
+export type {
+  OperatorRestore,
+  OperatorSnapshot,
+  OperatorStateEntry,
+  OperatorStateType,
+  RowError,
+  StreamOperator,
+} from './runtime/operator';
+export { OperatorStateError } from './runtime/operator';
 export * from './state/index';
 export * from './time/index';

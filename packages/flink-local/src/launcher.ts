@@ -117,7 +117,14 @@ export async function startLocalFlink(options: StartLocalFlinkOptions = {}): Pro
     launcher = prep.launcher;
   }
   const workDir = mkdtempSync(join(tmpdir(), 'flowstate-flink-'));
-  const flinkConfig = { ...DEFAULT_FLINK_CONFIG, ...options.flinkConfig };
+  const flinkConfig = {
+    ...DEFAULT_FLINK_CONFIG,
+    // Checkpoints on disk in the JVM's work dir: the default JobManager storage keeps them in memory and fails a
+    // checkpoint whose state is over 5 MB ("Asynchronous task checkpoint failed"), as a window join's soon is.
+    'execution.checkpointing.storage': 'filesystem',
+    'execution.checkpointing.dir': `file://${join(workDir, 'checkpoints')}`,
+    ...options.flinkConfig,
+  };
   const args = [
     ...DEFAULT_JVM_FLAGS,
     ...FLINK_JAVA17_FLAGS,

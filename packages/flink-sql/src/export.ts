@@ -20,6 +20,7 @@
  */
 import {
   type Edge,
+  hasEventTime,
   type JobNode,
   type NodeInfo,
   type RowSchema,
@@ -28,25 +29,15 @@ import {
   sourceSchema,
   validateSpec,
 } from '@flowstate/spec';
+import { type ExportContext, keepBigint, label, type Relation, refused } from './context';
 import { sqlType, translateAggregate, translateExpr, UnsupportedExpression } from './expr';
+import { writeIntervalJoin, writeRegularJoin, writeTemporalJoin, writeWindowJoin } from './joins';
+import { writeOver } from './over';
+import { writeDeduplicate, writeTopN } from './rank';
 import { epochMillis, ident, interval, option, resolvePath, str } from './sql';
+import { versionedSources } from './temporal';
 import type { ExportNote, ExportOptions, ExportProblem, ExportResult } from './types';
 
-/** What a node's rows are in SQL: a table or view name, its columns, and what kind of stream it is. */
-interface Relation {
-  name: string;
-  /** The Flowstate fields, in order. */
-  columns: string[];
-  types: RowSchema;
-  /** The hidden event-time attribute column, when every source upstream has a watermark. */
-  rowtime: string | null;
-  /** The hidden processing-time attribute column (only in jobs with a processing-time window). */
-  proctime: string | null;
-  /** The id of the rolling aggregate upstream whose updates this stream carries, if any. */
-  updatingFrom: string | null;
-}
-
-const label = (node: JobNode): string => `${node.kind} '${node.id}'`;
 /** Text that goes into a `--` comment: one line. */
 // Also no ';' in comments: a SQL client that splits a script on ';' must not end a statement inside one.
 const oneLine = (text: string): string => text.replaceAll(/\s*[\r\n]+\s*/g, ' ').replaceAll(';', ',');
@@ -57,7 +48,7 @@ const DEFAULT_CHANGELOG_FORMAT = 'debezium-json';
 /** datagen `rows-per-second` for Flowstate's 0 (as fast as possible); Flink's default would be 10,000. */
 const UNLIMITED_ROWS_PER_SECOND = 1_000_000_000;
 
-class Exporter {
+class Exporter implements ExportContext {
   readonly problems: ExportProblem[] = [];
   readonly notes: ExportNote[] = [];
   private readonly noteKeys = new Set<string>();
@@ -71,14 +62,17 @@ class Exporter {
   private pending: string[] = [];
   private readonly relations = new Map<string, Relation>();
   private readonly taken: Set<string>;
-  private readonly rowtimeCol: string;
-  private readonly proctimeCol: string;
+  readonly rowtimeCol: string;
+  readonly proctimeCol: string;
   private readonly rowIndexCol: string;
-  private readonly hasProcessingWindow: boolean;
+  /** Whether the sources get a processing-time attribute (a processing-time window, a deduplication by arrival). */
+  private readonly needsProctime: boolean;
+  /** Sources declared with a PRIMARY KEY: the versioned tables of temporal joins (temporal.ts). */
+  private readonly primaryKeys: Map<string, string[]>;
 
   constructor(
-    private readonly analysis: SpecAnalysis,
-    private readonly options: ExportOptions,
+    readonly analysis: SpecAnalysis,
+    readonly options: ExportOptions,
   ) {
     const names = new Set<string>();
     for (const info of analysis.nodes.values()) {
@@ -90,25 +84,42 @@ class Exporter {
     this.rowtimeCol = this.fresh('__rowtime');
     this.proctimeCol = this.fresh('__proctime');
     this.rowIndexCol = this.fresh('__row');
-    this.hasProcessingWindow = analysis.spec.nodes.some(
-      (n) => n.kind === 'window' && n.time === 'processing',
+    this.needsProctime = analysis.spec.nodes.some(
+      (n) =>
+        (n.kind === 'window' && n.time === 'processing') ||
+        (n.kind === 'deduplicate' && !hasEventTime(analysis, n.id)),
     );
+    this.primaryKeys = versionedSources(analysis, options);
+    const ttls = [
+      ...new Set(
+        analysis.spec.nodes.flatMap((n) =>
+          n.kind === 'deduplicate' && n.stateTtlMs > 0 ? [n.stateTtlMs] : [],
+        ),
+      ),
+    ];
+    this.jobStateTtlMs = ttls[0] ?? 0;
   }
 
+  /**
+   * `table.exec.state.ttl` (0: not set): a deduplication's stateTtlMs — Flink SQL has no per-query TTL for a
+   * deduplication (the STATE_TTL hint is for joins and group aggregations), so it is the job's.
+   */
+  readonly jobStateTtlMs: number;
+
   /** A name no node or field uses (Flink identifiers are case-insensitive). */
-  private fresh(base: string): string {
+  fresh(base: string): string {
     let name = base;
     for (let i = 1; this.taken.has(name.toLowerCase()); i++) name = `${base}${i}`;
     this.taken.add(name.toLowerCase());
     return name;
   }
 
-  private refuse(code: string, node: JobNode | undefined, path: string, message: string): void {
+  refuse(code: string, node: JobNode | undefined, path: string, message: string): void {
     this.problems.push({ code, ...(node ? { nodeId: node.id } : {}), path, message });
   }
 
   /** Records a note (once per node and text) and queues its `-- note:` line for the next statement. */
-  private note(nodeId: string | undefined, message: string): void {
+  note(nodeId: string | undefined, message: string): void {
     const key = `${nodeId ?? ''}\u0000${message}`;
     if (this.noteKeys.has(key)) return;
     this.noteKeys.add(key);
@@ -116,17 +127,17 @@ class Exporter {
     this.pending.push(`-- note: ${nodeId !== undefined ? `${nodeId}: ` : ''}${oneLine(message)}`);
   }
 
-  private takeNotes(): string {
+  takeNotes(): string {
     const lines = this.pending;
     this.pending = [];
     return lines.length > 0 ? `${lines.join('\n')}\n` : '';
   }
 
-  private info(id: string): NodeInfo {
+  info(id: string): NodeInfo {
     return this.analysis.nodes.get(id)!;
   }
 
-  private path(info: NodeInfo, ...rest: PropertyKey[]): string {
+  path(info: NodeInfo, ...rest: PropertyKey[]): string {
     return pointer('nodes', info.index, ...rest);
   }
 
@@ -236,6 +247,22 @@ class Exporter {
         set('restart-strategy.exponential-delay.attempts-before-reset-backoff', String(restart.maxAttempts));
         break;
     }
+    if (this.jobStateTtlMs > 0) {
+      const affected = this.analysis.spec.nodes.filter(
+        (n) => n.kind === 'aggregate' || n.kind === 'temporalJoin',
+      );
+      if (affected.length > 0) {
+        this.note(
+          undefined,
+          `table.exec.state.ttl (${this.jobStateTtlMs} ms, the deduplication's stateTtlMs) applies to every stateful operator of the Flink job: the state of ${affected.map((n) => label(n)).join(', ')} expires after ${this.jobStateTtlMs} ms without an update too, where Flowstate keeps it`,
+        );
+      }
+      set(
+        'table.exec.state.ttl',
+        `${this.jobStateTtlMs} ms`,
+        "The deduplication's stateTtlMs (processing time, as Flowstate's): Flink SQL has no per-query TTL for a deduplication.",
+      );
+    }
     if (settings.rowErrors === 'skip') {
       this.note(
         undefined,
@@ -277,7 +304,7 @@ class Exporter {
         this.writeSource(info, node);
         break;
       case 'keyBy':
-        if (info.inputs.length > 1) this.relations.set(node.id, this.unionView(info, node.id));
+        if (info.inputs.length > 1) this.relations.set(node.id, this.unionView(info, info.inputs, node.id));
         else this.relations.set(node.id, this.inputRelation(info));
         break;
       case 'filter':
@@ -298,22 +325,57 @@ class Exporter {
       case 'sink':
         this.writeSink(info, node);
         break;
+      case 'intervalJoin':
+        writeIntervalJoin(this, info, node);
+        break;
+      case 'windowJoin':
+        writeWindowJoin(this, info, node);
+        break;
+      case 'temporalJoin':
+        writeTemporalJoin(this, info, node);
+        break;
+      case 'join':
+        writeRegularJoin(this, info, node);
+        break;
+      case 'over':
+        writeOver(this, info, node);
+        break;
+      case 'topN':
+        writeTopN(this, info, node);
+        break;
+      case 'deduplicate':
+        writeDeduplicate(this, info, node);
+        break;
+      default: {
+        const unknown: never = node;
+        this.refuse(
+          'unsupported-node',
+          unknown,
+          this.path(info),
+          `${label(unknown)}: the Flink SQL export does not know this node kind`,
+        );
+        refused();
+      }
     }
   }
 
   /** The relation of a node's input: its one upstream's, or a union view of several. */
-  private inputRelation(info: NodeInfo): Relation {
-    if (info.inputs.length === 1) {
-      const rel = this.relations.get(info.inputs[0]!.from);
+  inputRelation(info: NodeInfo): Relation {
+    return this.relationOf(info, info.inputs, `${info.id}_union`);
+  }
+
+  relationOf(info: NodeInfo, edges: readonly Edge[], viewName: string): Relation {
+    if (edges.length === 1) {
+      const rel = this.relations.get(edges[0]!.from);
       if (rel === undefined) throw new UnsupportedExpression('upstream', 'upstream refused');
       return rel;
     }
-    return this.unionView(info, this.fresh(`${info.id}_union`));
+    return this.unionView(info, edges, this.fresh(viewName));
   }
 
   /** A view of several inputs' rows (UNION ALL, columns in the first input's order). */
-  private unionView(info: NodeInfo, name: string): Relation {
-    const inputs = info.inputs.map((e: Edge) => {
+  private unionView(info: NodeInfo, edges: readonly Edge[], name: string): Relation {
+    const inputs = edges.map((e: Edge) => {
       const rel = this.relations.get(e.from);
       if (rel === undefined) throw new UnsupportedExpression('upstream', 'upstream refused');
       return rel;
@@ -322,6 +384,7 @@ class Exporter {
     const rowtime = inputs.every((r) => r.rowtime !== null) ? this.rowtimeCol : null;
     const proctime = inputs.every((r) => r.proctime !== null) ? this.proctimeCol : null;
     const updatingFrom = inputs.find((r) => r.updatingFrom !== null)?.updatingFrom ?? null;
+    const rowtimeLost = inputs.find((r) => r.rowtimeLost !== undefined)?.rowtimeLost;
     const selects = inputs.map((rel) => {
       const cols = [...first.columns.map(ident)];
       if (rowtime) cols.push(ident(rel.rowtime!));
@@ -331,26 +394,31 @@ class Exporter {
     const rel: Relation = {
       name,
       columns: first.columns,
-      types: info.inputSchema ?? first.types,
+      types: first.types,
       rowtime,
+      ...(rowtime === null && rowtimeLost !== undefined ? { rowtimeLost } : {}),
       proctime,
+      windowBounds: null,
       updatingFrom,
     };
     this.views.push(
-      `${this.takeNotes()}-- ${label(info.node)}: the union of its ${inputs.length} inputs\nCREATE TEMPORARY VIEW ${ident(name)} AS\n${selects.join('\nUNION ALL\n')};`,
+      `${this.takeNotes()}-- ${label(info.node)}: the union of ${inputs.length} inputs\nCREATE TEMPORARY VIEW ${ident(name)} AS\n${selects.join('\nUNION ALL\n')};`,
     );
     return rel;
   }
 
-  /** `a, b, __rowtime` — the columns of a relation plus its hidden time attributes. */
-  private selectList(rel: Relation, prefix = ''): string[] {
+  /** `a, b, __rowtime` — the columns of a relation plus its hidden columns. */
+  selectList(rel: Relation, prefix = ''): string[] {
     const cols = rel.columns.map((c) => prefix + ident(c));
     if (rel.rowtime) cols.push(prefix + ident(rel.rowtime));
     if (rel.proctime) cols.push(prefix + ident(rel.proctime));
+    if (rel.windowBounds) {
+      cols.push(prefix + ident(rel.windowBounds.start), prefix + ident(rel.windowBounds.end));
+    }
     return cols;
   }
 
-  private view(info: NodeInfo, comment: string, body: string, rel: Omit<Relation, 'name'>): void {
+  view(info: NodeInfo, comment: string, body: string, rel: Omit<Relation, 'name'>): void {
     const name = info.id;
     this.views.push(
       `${this.takeNotes()}-- ${label(info.node)}: ${oneLine(comment)}\nCREATE TEMPORARY VIEW ${ident(name)} AS\n${body};`,
@@ -358,7 +426,13 @@ class Exporter {
     this.relations.set(info.id, { ...rel, name });
   }
 
-  private expr(info: NodeInfo, text: string, schema: RowSchema, path: string, what: string) {
+  extraView(info: NodeInfo, name: string, comment: string, body: string): void {
+    this.views.push(
+      `${this.takeNotes()}-- ${label(info.node)}: ${oneLine(comment)}\nCREATE TEMPORARY VIEW ${ident(name)} AS\n${body};`,
+    );
+  }
+
+  expr(info: NodeInfo, text: string, schema: RowSchema, path: string, what: string) {
     try {
       const translated = translateExpr(text, schema);
       for (const n of translated.notes) this.note(info.id, `${what}: ${n}`);
@@ -369,6 +443,20 @@ class Exporter {
       }
       throw e;
     }
+  }
+
+  duration(info: NodeInfo, ms: number, path: string, what: string): string {
+    const text = interval(ms);
+    if (text === undefined) {
+      this.refuse(
+        'duration-too-long',
+        info.node,
+        path,
+        `${label(info.node)}: ${what} ${ms} is 100 days or longer, which a Flink SQL interval literal cannot hold here; use a shorter one`,
+      );
+      refused();
+    }
+    return text;
   }
 
   // ------------------------------------------------------------------------------------------ transforms
@@ -391,12 +479,8 @@ class Exporter {
     for (const [field, text] of Object.entries(node.fields)) {
       try {
         const t = this.expr(info, text, input.types, this.path(info, 'fields', field), `field '${field}'`);
-        const isField = text.trim() === field || /^`?[A-Za-z_][A-Za-z0-9_]*`?$/.test(text.trim());
         // CHAR_LENGTH, POSITION and small int literals are INT in Flink: keep Flowstate's int as BIGINT.
-        const sql =
-          (t.type === 'int' || t.type === 'timestamp') && !isField && !/^CAST\(.* AS BIGINT\)$/.test(t.sql)
-            ? `CAST(${t.sql} AS BIGINT)`
-            : t.sql;
+        const sql = keepBigint(t, text);
         items.push(`${sql} AS ${ident(field)}`);
       } catch (e) {
         if (!(e instanceof UnsupportedExpression)) throw e;
@@ -406,10 +490,16 @@ class Exporter {
     if (failed) throw new UnsupportedExpression('refused', 'refused');
     if (input.rowtime) items.push(ident(input.rowtime));
     if (input.proctime) items.push(ident(input.proctime));
+    // A window's bounds stay its bounds (for a Window Top-N downstream) when the map copies them as they are.
+    const copied = (f: string) => node.fields[f]?.trim() === f;
+    const windowBounds =
+      input.windowBounds && copied('window_start') && copied('window_end') ? input.windowBounds : null;
+    if (windowBounds) items.push(ident(windowBounds.start), ident(windowBounds.end));
     this.view(info, 'map', `SELECT\n  ${items.join(',\n  ')}\nFROM ${ident(input.name)}`, {
       ...input,
       columns: Object.keys(info.outputSchema),
       types: info.outputSchema,
+      windowBounds,
     });
   }
 
@@ -422,6 +512,10 @@ class Exporter {
     cols.push(`${ident(outAlias)}.${ident(node.as)}`);
     if (input.rowtime) cols.push(`${ident(inAlias)}.${ident(input.rowtime)}`);
     if (input.proctime) cols.push(`${ident(inAlias)}.${ident(input.proctime)}`);
+    if (input.windowBounds) {
+      cols.push(`${ident(inAlias)}.${ident(input.windowBounds.start)}`);
+      cols.push(`${ident(inAlias)}.${ident(input.windowBounds.end)}`);
+    }
     this.view(
       info,
       `one row per element of ${node.explode}`,
@@ -431,12 +525,12 @@ class Exporter {
   }
 
   /** Key fields of a window's or aggregate's input (validation guarantees a keyed stream). */
-  private keyOf(info: NodeInfo): string[] {
+  keyOf(info: NodeInfo): string[] {
     const up = this.info(info.inputs[0]!.from);
     return up.keyFields ?? [];
   }
 
-  private aggregates(
+  aggregates(
     info: NodeInfo,
     aggregates: Record<string, string>,
     schema: RowSchema,
@@ -496,7 +590,9 @@ class Exporter {
         columns: Object.keys(info.outputSchema),
         types: info.outputSchema,
         rowtime: null,
+        rowtimeLost: `rolling aggregate '${node.id}' is an updating result, which has no event time in Flink SQL`,
         proctime: null,
+        windowBounds: null,
         updatingFrom: node.id,
       },
     );
@@ -520,7 +616,9 @@ class Exporter {
         'no-time-attribute',
         node,
         this.path(info, 'time'),
-        `${label(node)}: its input has no ${event ? 'event-time' : 'processing-time'} attribute in the exported SQL (a ${event ? 'processing-time window' : 'window'} upstream replaces it); window the rows before that window`,
+        event && input.rowtimeLost !== undefined
+          ? `${label(node)}: a window needs an event-time attribute, and its input has none in the exported SQL: ${input.rowtimeLost}`
+          : `${label(node)}: its input has no ${event ? 'event-time' : 'processing-time'} attribute in the exported SQL (a ${event ? 'processing-time window' : 'window'} upstream replaces it); window the rows before that window`,
       );
       throw new UnsupportedExpression('refused', 'refused');
     }
@@ -628,6 +726,13 @@ class Exporter {
       ...Object.keys(node.aggregates).map(ident),
       ...(event ? [ident(this.rowtimeCol)] : []),
     ];
+    // The raw bounds, hidden: window properties a Window Top-N downstream partitions by.
+    const windowBounds =
+      event && groupWindow === null && this.analysis.spec.nodes.some((n) => n.kind === 'topN')
+        ? { start: this.fresh('__window_start'), end: this.fresh('__window_end') }
+        : null;
+    if (windowBounds)
+      outer.push(`window_start AS ${ident(windowBounds.start)}`, `window_end AS ${ident(windowBounds.end)}`);
     const groupBy = [...groupKey, 'window_start', 'window_end', ...(event ? ['window_time'] : [])];
     const windowText =
       a.type === 'session'
@@ -654,6 +759,7 @@ class Exporter {
           types: info.outputSchema,
           rowtime: this.rowtimeCol,
           proctime: null,
+          windowBounds: null,
           updatingFrom: null,
         },
       );
@@ -667,7 +773,9 @@ class Exporter {
         columns: Object.keys(info.outputSchema),
         types: info.outputSchema,
         rowtime: event ? this.rowtimeCol : null,
+        ...(event ? {} : { rowtimeLost: `processing-time window '${node.id}' replaces the event time` }),
         proctime: null,
+        windowBounds,
         updatingFrom: null,
       },
     );
@@ -740,7 +848,7 @@ class Exporter {
     }
 
     let proctime: string | null = null;
-    if (this.hasProcessingWindow) {
+    if (this.needsProctime) {
       proctime = this.proctimeCol;
       columns.push(`${ident(proctime)} AS PROCTIME()`);
     }
@@ -771,6 +879,12 @@ class Exporter {
         `-- watermark = largest timestamp - ${wm.maxOutOfOrdernessMs} ms - 1 ms, as Flowstate's (and forBoundedOutOfOrderness)\n  WATERMARK FOR ${ident(rowtime)} AS ${ident(rowtime)} - ${delay}`,
       );
     }
+    const pk = this.primaryKeys.get(node.id);
+    if (pk !== undefined) {
+      columns.push(
+        `-- the versioned table of a temporal join: one version per key and time (insert-only rows, NOT ENFORCED)\n  PRIMARY KEY (${pk.map(ident).join(', ')}) NOT ENFORCED`,
+      );
+    }
     this.sources.push(
       `${this.takeNotes()}-- ${label(node)}: ${oneLine(comment)}\nCREATE TABLE ${ident(node.id)} (\n  ${columns.join(',\n  ')}\n) WITH (\n  ${withOptions.join(',\n  ')}\n);`,
     );
@@ -780,6 +894,7 @@ class Exporter {
       types: schema,
       rowtime,
       proctime,
+      windowBounds: null,
       updatingFrom: null,
     });
   }

@@ -19,6 +19,7 @@ import {
   type Expr,
   type FieldType,
   formatExpr,
+  type JoinScope,
   type LiteralExpr,
   parseAggregate,
   type RowSchema,
@@ -125,16 +126,19 @@ export function javaReplacement(js: string): string | undefined {
 const REGEX_NOTE =
   'regular expressions run as Java regular expressions in Flink and as JavaScript ones in Flowstate; patterns using only common syntax (classes, quantifiers, groups, anchors) behave the same';
 
+/** A field of an expression as it is, or what to write instead (a join's sides, a window join's bounds). */
+export type FieldReplacer = (field: Extract<Expr, { kind: 'field' }>) => Expr | undefined;
+
 /** Rewrites one checked expression tree for Flink; collects notes; throws UnsupportedExpression. */
-function rewrite(node: Expr, notes: Set<string>): Expr {
-  const r = (e: Expr): Expr => rewrite(e, notes);
+function rewrite(node: Expr, notes: Set<string>, replace?: FieldReplacer): Expr {
+  const r = (e: Expr): Expr => rewrite(e, notes, replace);
   switch (node.kind) {
     case 'literal':
       // 1.5 is a DECIMAL literal in Flink (exact arithmetic); Flowstate floats are IEEE doubles.
       if (node.literalType === 'float') return cast(node, 'float');
       return node;
     case 'field':
-      return node;
+      return replace?.(node) ?? node;
     case 'unary':
       return { ...node, operand: r(node.operand) };
     case 'binary': {
@@ -294,6 +298,23 @@ export function translateExpr(text: string, schema: RowSchema): TranslatedExpr {
   if (!checked.ok) throw new Error(`expression did not check although the spec validated: ${text}`);
   const notes = new Set<string>();
   const ast = rewrite(checked.expr.ast, notes);
+  return {
+    sql: formatExpr(ast, { alsoQuote }),
+    type: checked.expr.type as TranslatedExpr['type'],
+    notes: [...notes],
+  };
+}
+
+/**
+ * Translates an expression of a join's output over its two rows (`l.name`, `r.name`; `join.extra` for a
+ * window join's bounds). Fields print as `l.name` / `r.name` (the join's SQL aliases its inputs `l` and `r`),
+ * or as `replace` says.
+ */
+export function translateJoinExpr(text: string, join: JoinScope, replace?: FieldReplacer): TranslatedExpr {
+  const checked = checkExpression(text, {}, { join });
+  if (!checked.ok) throw new Error(`expression did not check although the spec validated: ${text}`);
+  const notes = new Set<string>();
+  const ast = rewrite(checked.expr.ast, notes, replace);
   return {
     sql: formatExpr(ast, { alsoQuote }),
     type: checked.expr.type as TranslatedExpr['type'],

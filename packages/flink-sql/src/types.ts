@@ -59,6 +59,11 @@ export const EXPORT_PROBLEM_CODES = [
   'duration-too-long',
   'relative-path',
   'invalid-option',
+  'unsupported-node',
+  'after-update',
+  'topn-not-window',
+  'unsupported-rank',
+  'state-ttl',
 ] as const;
 
 export type ExportResult =

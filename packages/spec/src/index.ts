@@ -1,5 +1,6 @@
 /** @flowstate/spec — the job spec contract: schema, validation, analysis and the expression language. */
 
+export * from './analysis';
 export * from './bounds';
 export * from './expr/index';
 export * from './job';

@@ -46,7 +46,17 @@ export const isTerminalStatus = (s: JobStatus): boolean => TERMINAL_JOB_STATUSES
 // ------------------------------------------------------------------------------------------ node kinds
 
 /** Node kinds that hold keyed state: what state queries, subscriptions and the state view read. */
-export const STATEFUL_NODE_KINDS: readonly NodeKind[] = ['window', 'aggregate'];
+export const STATEFUL_NODE_KINDS: readonly NodeKind[] = [
+  'window',
+  'aggregate',
+  'intervalJoin',
+  'windowJoin',
+  'temporalJoin',
+  'join',
+  'over',
+  'topN',
+  'deduplicate',
+];
 
 /** Whether a node holds keyed state (see {@link STATEFUL_NODE_KINDS}). */
 export function hasKeyedState(node: Pick<JobNode, 'kind'>): boolean {

@@ -262,6 +262,86 @@ export const SinkNodeSchema = z.strictObject({
   connector: SinkConnectorSchema,
 });
 
+// ------------------------------------------------------------ two-input joins and Flink SQL's stateful operators
+
+export const JOIN_TYPES = ['inner', 'left', 'right', 'full'] as const;
+
+/** A join's output: field → expression over the two rows (`l.name`, `r.name`); absent = left fields, then right. */
+export const JoinFieldsSchema = z
+  .record(z.string().min(1), z.string().min(1, 'an output field needs an expression'))
+  .refine((f) => Object.keys(f).length > 0, 'fields needs at least one output field')
+  .optional();
+
+/** `KeyedStream.intervalJoin` / SQL interval join: r.ts within [l.ts + lowerBoundMs, l.ts + upperBoundMs]. */
+export const IntervalJoinNodeSchema = z.strictObject({
+  ...nodeBase,
+  kind: z.literal('intervalJoin'),
+  lowerBoundMs: z.number().int('lowerBoundMs must be a whole number of milliseconds'),
+  upperBoundMs: z.number().int('upperBoundMs must be a whole number of milliseconds'),
+  type: z.enum(JOIN_TYPES).default('inner'),
+  fields: JoinFieldsSchema,
+});
+
+/** SQL window join (`WindowJoinOperator`): pairs with equal keys in the same tumbling or sliding window. */
+export const WindowJoinNodeSchema = z.strictObject({
+  ...nodeBase,
+  kind: z.literal('windowJoin'),
+  assigner: z.discriminatedUnion('type', [TumblingAssignerSchema, SlidingAssignerSchema]),
+  type: z.enum(JOIN_TYPES).default('inner'),
+  fields: JoinFieldsSchema,
+});
+
+/** SQL `FOR SYSTEM_TIME AS OF` (`TemporalRowTimeJoinOperator`): the right side is a versioned table. */
+export const TemporalJoinNodeSchema = z.strictObject({
+  ...nodeBase,
+  kind: z.literal('temporalJoin'),
+  type: z.enum(['inner', 'left']).default('inner'),
+  fields: JoinFieldsSchema,
+});
+
+/** SQL regular inner join (`StreamingJoinOperator`): every pair with equal keys, each side kept per key until its TTL. */
+export const RegularJoinNodeSchema = z.strictObject({
+  ...nodeBase,
+  kind: z.literal('join'),
+  type: z.enum(['inner']).default('inner'),
+  stateTtlMs: durationMs('stateTtlMs').default(0).describe('0 keeps rows forever'),
+  fields: JoinFieldsSchema,
+});
+
+/** SQL `OVER (PARTITION BY key ORDER BY rowtime RANGE|ROWS … PRECEDING)`: one output row per input row. */
+export const OverNodeSchema = z.strictObject({
+  ...nodeBase,
+  kind: z.literal('over'),
+  aggregates: AggregatesSchema,
+  /** RANGE frame: the key's rows with ts in [row.ts − precedingMs, row.ts]. */
+  precedingMs: durationMs('precedingMs').optional(),
+  /** ROWS frame: this row and the N before it. */
+  precedingRows: z.number().int('precedingRows must be a whole number').min(0).optional(),
+});
+
+export const TOPN_FUNCTIONS = ['row_number', 'rank', 'dense_rank'] as const;
+
+/** SQL Window Top-N (`WindowRankOperator`): the rows of each key (window included) whose rank is ≤ n. */
+export const TopNNodeSchema = z.strictObject({
+  ...nodeBase,
+  kind: z.literal('topN'),
+  n: z.number().int().min(1, 'n must be at least 1').max(100_000),
+  orderBy: z
+    .array(z.strictObject({ field: z.string().min(1), direction: z.enum(['asc', 'desc']).default('asc') }))
+    .min(1, 'topN needs at least one orderBy field'),
+  function: z.enum(TOPN_FUNCTIONS).default('row_number'),
+  /** Adds the rank as an int field of this name. */
+  rankField: z.string().min(1).optional(),
+});
+
+/** SQL deduplication keeping the first row per key (ROW_NUMBER … = 1). */
+export const DeduplicateNodeSchema = z.strictObject({
+  ...nodeBase,
+  kind: z.literal('deduplicate'),
+  keep: z.enum(['first']).default('first'),
+  stateTtlMs: durationMs('stateTtlMs').default(0).describe('0 keeps the keys seen forever'),
+});
+
 export const NODE_KINDS = [
   'source',
   'map',
@@ -271,6 +351,13 @@ export const NODE_KINDS = [
   'window',
   'aggregate',
   'sink',
+  'intervalJoin',
+  'windowJoin',
+  'temporalJoin',
+  'join',
+  'over',
+  'topN',
+  'deduplicate',
 ] as const;
 export const NodeSchema = z.discriminatedUnion('kind', [
   SourceNodeSchema,
@@ -281,14 +368,28 @@ export const NodeSchema = z.discriminatedUnion('kind', [
   WindowNodeSchema,
   AggregateNodeSchema,
   SinkNodeSchema,
+  IntervalJoinNodeSchema,
+  WindowJoinNodeSchema,
+  TemporalJoinNodeSchema,
+  RegularJoinNodeSchema,
+  OverNodeSchema,
+  TopNNodeSchema,
+  DeduplicateNodeSchema,
 ]);
 
+/** The node kinds with two inputs: their edges say which side they feed (`input`). */
+export const JOIN_KINDS = ['intervalJoin', 'windowJoin', 'temporalJoin', 'join'] as const;
+export type JoinKind = (typeof JOIN_KINDS)[number];
+
 export const PORTS = ['late'] as const;
+export const JOIN_INPUTS = ['left', 'right'] as const;
 export const EdgeSchema = z.strictObject({
   from: z.string().min(1),
   to: z.string().min(1),
   /** `late` takes a window's late rows; absent = the main output. */
   port: z.enum(PORTS).optional(),
+  /** Into a join: the side this edge feeds. */
+  input: z.enum(JOIN_INPUTS).optional(),
 });
 
 export const PositionSchema = z.strictObject({ x: z.number(), y: z.number() });
@@ -326,6 +427,14 @@ export type KeyByNode = NodeOfKind<'keyBy'>;
 export type WindowNode = NodeOfKind<'window'>;
 export type AggregateNode = NodeOfKind<'aggregate'>;
 export type SinkNode = NodeOfKind<'sink'>;
+export type IntervalJoinNode = NodeOfKind<'intervalJoin'>;
+export type WindowJoinNode = NodeOfKind<'windowJoin'>;
+export type TemporalJoinNode = NodeOfKind<'temporalJoin'>;
+export type RegularJoinNode = NodeOfKind<'join'>;
+export type JoinNode = NodeOfKind<JoinKind>;
+export type OverNode = NodeOfKind<'over'>;
+export type TopNNode = NodeOfKind<'topN'>;
+export type DeduplicateNode = NodeOfKind<'deduplicate'>;
 export type Edge = z.output<typeof EdgeSchema>;
 export type SourceConnector = z.output<typeof SourceConnectorSchema>;
 export type SinkConnector = z.output<typeof SinkConnectorSchema>;

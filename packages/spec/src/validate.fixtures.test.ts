@@ -223,12 +223,52 @@ const INVALID: Record<string, Expected> = {
     nodeId: 'counts',
     message: /parallelism 8 is larger than settings.maxParallelism \(4\)/,
   },
+  'invalid-input': {
+    codes: ['invalid-input'],
+    path: '/edges/4/input',
+    nodeId: 'out',
+    message:
+      /^edge 4 says it feeds the left input of sink 'out', but only a join has two inputs: remove "input"$/,
+  },
+  'missing-join-side': {
+    codes: ['missing-join-side'],
+    path: '/edges/3',
+    nodeId: 'joined',
+    message:
+      /^edge 3 goes into intervalJoin 'joined' without saying which side it feeds: add "input": "left" or "input": "right"$/,
+  },
+  'join-key-mismatch': {
+    codes: ['join-key-mismatch'],
+    path: '/nodes/4',
+    nodeId: 'joined',
+    message:
+      /key field 1 is 'id' \(int\) on the left and 'channel' \(string\) on the right, which cannot be equal/,
+  },
+  'invalid-bounds': {
+    codes: ['invalid-bounds'],
+    path: '/nodes/4/lowerBoundMs',
+    nodeId: 'joined',
+    message: /lowerBoundMs \(5000\) is after upperBoundMs \(-5000\)/,
+  },
+  'over-frame': {
+    codes: ['over-frame'],
+    path: '/nodes/2',
+    nodeId: 'recent',
+    message: /over 'recent' needs exactly one frame: keep only one of "precedingMs" .* or "precedingRows"/,
+  },
+  'topn-key': {
+    codes: ['topn-key'],
+    path: '/nodes/4',
+    nodeId: 'top3',
+    message:
+      /its input must be keyed by window_start and window_end too \(it is keyed by \[auction\]\): key by \[window_start, window_end, auction\]/,
+  },
   'schema-invalid-kind': {
     codes: ['schema/invalid_union'],
     path: '/nodes/1/kind',
     nodeId: 'words',
     message:
-      /^unknown node kind 'flatmap': use one of source, map, filter, flatMap, keyBy, window, aggregate, sink \(did you mean 'flatMap'\?\)$/,
+      /^unknown node kind 'flatmap': use one of source, map, filter, flatMap, keyBy, window, aggregate, sink, intervalJoin, windowJoin, temporalJoin, join, over, topN, deduplicate \(did you mean 'flatMap'\?\)$/,
   },
   'schema-unknown-property': {
     codes: ['schema/unrecognized_keys', 'schema/invalid_type'],

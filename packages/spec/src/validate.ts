@@ -82,7 +82,14 @@ export function validateSpec(input: unknown): ValidationResult {
   for (const index of order) {
     const node = spec.nodes[index]!;
     const info = derived.get(index);
-    if (info?.output == null || (node.kind !== 'source' && info.input === null)) {
+    const sides = info?.sides;
+    const joinKnown =
+      sides !== undefined &&
+      sides.left.schema !== null &&
+      sides.right.schema !== null &&
+      sides.left.key !== null &&
+      sides.right.key !== null;
+    if (info?.output == null || (node.kind !== 'source' && info.input === null && !joinKnown)) {
       // Every unknown schema stems from a reported error; reaching here would be a bug in validation.
       throw new Error(`validateSpec: no schema derived for node '${node.id}' although no error was found`);
     }
@@ -93,6 +100,14 @@ export function validateSpec(input: unknown): ValidationResult {
       inputs: graph.ins[index]!.map((ref) => ref.edge),
       outputs: graph.outs[index]!.map((ref) => ref.edge),
       inputSchema: node.kind === 'source' ? null : info.input,
+      ...(joinKnown
+        ? {
+            sides: {
+              left: { schema: sides.left.schema!, keyFields: sides.left.key! },
+              right: { schema: sides.right.schema!, keyFields: sides.right.key! },
+            },
+          }
+        : {}),
       outputSchema: info.output,
       ...(node.kind === 'window' && info.late != null ? { lateSchema: info.late } : {}),
       keyFields: info.key,

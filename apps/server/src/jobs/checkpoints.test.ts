@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { cursorOf, type Key } from '@flowstate/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobManager, JobManagerError, type StatePage } from './index';
-import { recordEvents, tempDataDir, unboundedSpec, waitFor } from './test-util';
+import { recordEvents, tempDataDir, unboundedSpec, waitFor } from './test-support';
 
 const trades = (p: StatePage) =>
   Object.fromEntries(p.entries.map((e) => [String(e.key), (e.value as { trades: number }).trades]));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobManager, JobManagerError } from './index';
-import { recordEvents, tempDataDir, throwingSpec, unboundedSpec, waitFor } from './test-util';
+import { recordEvents, tempDataDir, throwingSpec, unboundedSpec, waitFor } from './test-support';
 
 const codeOf = (p: Promise<unknown>) =>
   p.then(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobManager, JobManagerError } from './index';
-import { boundedSpec, KEYS, recordEvents, tempDataDir, unboundedSpec, waitFor } from './test-util';
+import { boundedSpec, KEYS, recordEvents, tempDataDir, unboundedSpec, waitFor } from './test-support';
 
 /** Real workers, real engine, a temp data dir. */
 describe('JobManager: running jobs', () => {

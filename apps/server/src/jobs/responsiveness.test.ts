@@ -1,7 +1,7 @@
 import { Job } from '@flowstate/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobManager } from './index';
-import { boundedSpec, recordEvents, tempDataDir } from './test-util';
+import { boundedSpec, recordEvents, tempDataDir } from './test-support';
 
 const ROWS = 200_000;
 

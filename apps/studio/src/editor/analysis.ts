@@ -20,7 +20,7 @@ import {
   validateSpec,
 } from '@flowstate/spec';
 import { specWithoutLayout } from './convert';
-import { type FlowGraph, isRecord } from './types';
+import { type FlowGraph, HANDLE_LATE, isJoinKind, isRecord, type JoinInput } from './types';
 
 export type { NodeSchemas };
 
@@ -146,6 +146,55 @@ export function fieldsAvailableTo(graph: FlowGraph, nodeId: string): AvailableFi
   return toOptions(node.type === 'source' ? schemas.output : schemas.input);
 }
 
+/** What one input of a join brings, as far as it is known. */
+export interface JoinSide {
+  /** The side's fields; `null` when nothing is connected to it or its schema is not known. */
+  fields: AvailableField[] | null;
+  /** Its key fields (left key field i joins right key field i); `null` when not keyed or not known. */
+  key: string[] | null;
+  /** The nodes feeding it. */
+  from: string[];
+}
+
+/** The fields a window join adds itself (after `window_start`, `window_end` of its window). */
+export const WINDOW_JOIN_FIELDS: readonly AvailableField[] = [
+  { name: 'window_start', type: 'timestamp' },
+  { name: 'window_end', type: 'timestamp' },
+];
+
+/**
+ * A join's two inputs: what the edges into its `left` and `right` handles bring. From the spec package's
+ * analysis when the canvas is valid (`sides`), else from what flows out of the nodes feeding each side
+ * (the first one whose schema is known; a union's inputs have the same schema when valid).
+ */
+export function joinSidesOf(graph: FlowGraph, nodeId: string): Record<JoinInput, JoinSide> {
+  const analysis = analyzeGraph(graph);
+  const from = (side: JoinInput) =>
+    graph.edges.filter((e) => e.target === nodeId && e.targetHandle === side).map((e) => e.source);
+  const exact = analysis.analysis?.nodes.get(nodeId)?.sides;
+  if (exact !== undefined) {
+    return {
+      left: { fields: toOptions(exact.left.schema), key: exact.left.keyFields, from: from('left') },
+      right: { fields: toOptions(exact.right.schema), key: exact.right.keyFields, from: from('right') },
+    };
+  }
+  const side = (which: JoinInput): JoinSide => {
+    const edges = graph.edges.filter((e) => e.target === nodeId && e.targetHandle === which);
+    let fields: AvailableField[] | null = null;
+    let key: string[] | null = null;
+    for (const e of edges) {
+      const up = analysis.schemas.get(e.source);
+      const schema = e.sourceHandle === HANDLE_LATE ? (up?.late ?? null) : (up?.output ?? null);
+      if (schema != null && fields === null) {
+        fields = toOptions(schema);
+        key = e.sourceHandle === HANDLE_LATE ? null : (up?.key ?? null);
+      }
+    }
+    return { fields, key, from: edges.map((e) => e.source) };
+  };
+  return { left: side('left'), right: side('right') };
+}
+
 /** The fields a node emits on its main output. */
 export function outputFieldsOf(graph: FlowGraph, nodeId: string): AvailableField[] {
   return toOptions(analyzeGraph(graph).schemas.get(nodeId)?.output);
@@ -196,12 +245,17 @@ export function expressionProblem(
   const analysis = analyzeGraph(graph);
   const input = analysis.schemas.get(nodeId)?.input ?? null;
   const isAggregate = fieldPath[0] === 'aggregates';
+  const join = isJoinKind(node.type) && fieldPath[0] === 'fields' ? joinScope(graph, nodeId) : undefined;
   const checked =
-    input === null
-      ? parseExpression(text)
-      : isAggregate
-        ? parseAggregate(text, input)
-        : checkExpression(text, input);
+    join !== undefined
+      ? join === null
+        ? parseExpression(text)
+        : checkExpression(text, {}, { join })
+      : input === null
+        ? parseExpression(text)
+        : isAggregate
+          ? parseAggregate(text, input)
+          : checkExpression(text, input);
   if (!checked.ok) {
     const e = checked.errors[0]!;
     return { message: e.message, column: e.column, start: e.start, end: e.end, code: e.code };
@@ -216,6 +270,23 @@ export function expressionProblem(
     start: column - 1,
     end: problem.column === undefined ? text.length : column,
     code: problem.code,
+  };
+}
+
+/** A join's expression scope (each side's schema, a window join's bounds), or null while a side is unknown. */
+function joinScope(
+  graph: FlowGraph,
+  nodeId: string,
+): { left: RowSchema; right: RowSchema; extra?: RowSchema } | null {
+  const sides = joinSidesOf(graph, nodeId);
+  if (sides.left.fields === null || sides.right.fields === null) return null;
+  const schema = (fields: readonly AvailableField[]): RowSchema =>
+    Object.fromEntries(fields.map((f) => [f.name, f.type]));
+  const windowJoin = graph.nodes.find((n) => n.id === nodeId)?.type === 'windowJoin';
+  return {
+    left: schema(sides.left.fields),
+    right: schema(sides.right.fields),
+    ...(windowJoin ? { extra: schema(WINDOW_JOIN_FIELDS) } : {}),
   };
 }
 

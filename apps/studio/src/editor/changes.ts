@@ -192,7 +192,7 @@ export function renameChanges(graph: FlowGraph, id: string, newId: string): Grap
     ...touched.map(
       ({ edge, index }): GraphChange => ({
         type: 'addEdge',
-        edge: makeEdge(rename(edge.source), rename(edge.target), edge.sourceHandle),
+        edge: makeEdge(rename(edge.source), rename(edge.target), edge.sourceHandle, edge.targetHandle),
         index,
       }),
     ),

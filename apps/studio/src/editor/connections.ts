@@ -3,9 +3,14 @@
  * `isValidConnection` asks, and what `connect` answers).
  *
  * The structural rules (no self loop, no cycle, a source takes no input, a sink has no output, `late`
- * only from a window, no repeated edge) are plain graph facts, checked here with reasons worded for a
- * connection being drawn; the tests check that each of them is a rule the spec package reports too.
- * Whether a window or rolling aggregate gets a keyed stream is the spec package's call: it analyses
+ * only from a window, `left` / `right` only into a join, no repeated edge) are plain graph facts, checked
+ * here with reasons worded for a connection being drawn; the tests check that each of them is a rule the
+ * spec package reports too. A connection into a join without a side (a test, a keyboard connection) takes
+ * the side that has no input yet. A join side takes one edge: the spec allows a union on a side (several
+ * edges), but the canvas asks for it before the keyBy, as Flink writes it (`a.union(b).keyBy(…)`), so that a
+ * connection dropped on an occupied side is a mistake it can refuse with a reason; a spec that has a union
+ * on a join side still imports and shows as written. Whether a keyed node (window, rolling aggregate, OVER, Top-N,
+ * deduplicate, each side of a join) gets a keyed stream is the spec package's call: it analyses
  * the graph as it would be with the new edge (each node reduced to a stand-in of its kind, so a half
  * filled form elsewhere does not hide the answer), and a `not-keyed` problem refuses the connection
  * with the spec's own message.
@@ -16,10 +21,16 @@ import {
   type FlowEdge,
   type FlowGraph,
   type FlowNode,
+  HANDLE_IN,
   HANDLE_LATE,
+  HANDLE_LEFT,
   HANDLE_MAIN,
+  HANDLE_RIGHT,
+  isJoinKind,
+  type JoinInput,
   makeEdge,
   type SourceHandleId,
+  type TargetHandleId,
 } from './types';
 
 /** React Flow's `Connection` (and `Edge`) fit this. */
@@ -36,6 +47,9 @@ export type ConnectionRefusal =
   | 'source-has-input'
   | 'sink-has-output'
   | 'invalid-port'
+  | 'invalid-input'
+  | 'missing-join-side'
+  | 'join-side-taken'
   | 'duplicate-edge'
   | 'cycle'
   | 'not-keyed';
@@ -49,10 +63,33 @@ export function connectionPort(connection: ConnectionLike): string {
   return connection.sourceHandle ?? HANDLE_MAIN;
 }
 
-/** The canvas edge a valid connection becomes. */
-export function connectionToEdge(connection: ConnectionLike): FlowEdge {
-  return makeEdge(connection.source, connection.target, connectionPort(connection) as SourceHandleId);
+/**
+ * The target handle a connection goes into: the one it names, else — into a join — the first side with no
+ * edge yet (`null` when both have one: the person must choose), else `in`.
+ */
+export function connectionInput(graph: FlowGraph, connection: ConnectionLike): string | null {
+  const named = connection.targetHandle;
+  if (named !== null && named !== undefined && named !== '') return named;
+  const target = graph.nodes.find((n) => n.id === connection.target);
+  if (target === undefined || !isJoinKind(target.type)) return HANDLE_IN;
+  const fed = (side: JoinInput) => graph.edges.some((e) => e.target === target.id && e.targetHandle === side);
+  return !fed(HANDLE_LEFT) ? HANDLE_LEFT : !fed(HANDLE_RIGHT) ? HANDLE_RIGHT : null;
 }
+
+/** The canvas edge a valid connection becomes (`graph` tells a join's free side when none is named). */
+export function connectionToEdge(connection: ConnectionLike, graph?: FlowGraph): FlowEdge {
+  const input =
+    graph === undefined ? (connection.targetHandle ?? HANDLE_IN) : connectionInput(graph, connection);
+  return makeEdge(
+    connection.source,
+    connection.target,
+    connectionPort(connection) as SourceHandleId,
+    (input ?? HANDLE_IN) as TargetHandleId,
+  );
+}
+
+const ONE_STREAM =
+  'a join side reads one stream; to join several on one side, connect them all into the keyBy before it (a union)';
 
 /** Whether `connection` may be added to `graph`, and if not, why. */
 export function checkConnection(graph: FlowGraph, connection: ConnectionLike): ConnectionCheck {
@@ -85,11 +122,43 @@ export function checkConnection(graph: FlowGraph, connection: ConnectionLike): C
       `only a window has a 'late' output, and ${label(source)} is not a window: connect its main output`,
     );
   }
-  const edge = connectionToEdge(connection);
+  const input = connectionInput(graph, connection);
+  const join = isJoinKind(target.type);
+  if (join && input === null) {
+    return refuse(
+      'missing-join-side',
+      `${label(target)} already has a left and a right input: ${ONE_STREAM}`,
+    );
+  }
+  if (join && input !== HANDLE_LEFT && input !== HANDLE_RIGHT) {
+    return refuse(
+      'missing-join-side',
+      `${label(target)} has two inputs: connect to its left or its right handle`,
+    );
+  }
+  const taken = join
+    ? graph.edges.find((e) => e.target === target.id && e.targetHandle === input)
+    : undefined;
+  if (taken !== undefined) {
+    return refuse(
+      'join-side-taken',
+      taken.source === source.id && connectionPort(connection) === taken.sourceHandle
+        ? `'${source.id}' is already the ${input} input of ${label(target)}`
+        : `the ${input} input of ${label(target)} already takes '${taken.source}': ${ONE_STREAM}`,
+    );
+  }
+  if (!join && input !== HANDLE_IN) {
+    return refuse(
+      'invalid-input',
+      `only a join has a '${input}' input, and ${label(target)} is not a join: connect to its input`,
+    );
+  }
+  const edge = connectionToEdge(connection, graph);
   if (graph.edges.some((e) => e.id === edge.id)) {
+    const side = join ? ` (${input} input)` : '';
     return refuse(
       'duplicate-edge',
-      `'${source.id}' is already connected to '${target.id}'${port === HANDLE_LATE ? ' (late rows)' : ''}: every row would arrive twice`,
+      `'${source.id}' is already connected to '${target.id}'${port === HANDLE_LATE ? ' (late rows)' : ''}${side}: every row would arrive twice`,
     );
   }
   const path = pathBetween(graph, target.id, source.id);
@@ -153,6 +222,18 @@ function standIn(node: FlowNode): FlowNode {
         return { aggregates: { n: 'COUNT(*)' } };
       case 'sink':
         return { connector: { type: 'blackhole' } };
+      case 'intervalJoin':
+        return { lowerBoundMs: 0, upperBoundMs: 0 };
+      case 'windowJoin':
+        return { assigner: { type: 'tumbling', sizeMs: 1000 } };
+      case 'temporalJoin':
+      case 'join':
+      case 'deduplicate':
+        return {};
+      case 'over':
+        return { aggregates: { n: 'COUNT(*)' }, precedingRows: 0 };
+      case 'topN':
+        return { n: 1, orderBy: [{ field: 'x' }] };
     }
   })();
   return { ...node, data } as FlowNode;

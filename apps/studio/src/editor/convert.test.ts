@@ -7,8 +7,8 @@ import { HANDLE_LATE } from './types';
 const examples = loadExamples();
 
 describe('spec ⇄ graph', () => {
-  it('finds all eight examples', () => {
-    expect(examples.map((e) => e.name)).toHaveLength(8);
+  it('finds all twelve examples', () => {
+    expect(examples.map((e) => e.name)).toHaveLength(12);
   });
 
   it.each(examples.map((e) => [e.name, e] as const))(
@@ -47,7 +47,10 @@ describe('spec ⇄ graph', () => {
     expect(graph.settings?.parallelism).toBe(1);
   });
 
-  it.each(examples.map((e) => [e.name, e] as const))(
+  // The join examples are laid out by hand: each join's two inputs in rows 200 px apart, left above right
+  // (ad-clicks: the impressions' other branch, to the window, in a row above).
+  const handLaid = new Set(['ad-clicks', 'nexmark-q3', 'nexmark-q7', 'nexmark-q8']);
+  it.each(examples.filter((e) => !handLaid.has(e.name)).map((e) => [e.name, e] as const))(
     'auto-lays out examples/%s without a layout as its layout was written',
     (_, example) => {
       const { layout, ...withoutLayout } = example.spec;
@@ -94,7 +97,7 @@ describe('importSpec', () => {
   it.each([
     ['not an object', [], 'a job spec is a JSON object'],
     ['no nodes', { name: 'x' }, 'no "nodes" array'],
-    ['unknown kind', { name: 'x', nodes: [{ id: 'a', kind: 'join' }] }, 'kind "join"'],
+    ['unknown kind', { name: 'x', nodes: [{ id: 'a', kind: 'union' }] }, 'kind "union"'],
     [
       'duplicate id',
       {

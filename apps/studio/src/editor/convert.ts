@@ -1,6 +1,6 @@
 /**
  * Spec ⇄ canvas. `graphToSpec(specToGraph(spec))` gives back the spec as written, key order included
- * (nodes as `{ id, kind, …fields }`, edges as `{ from, to, port? }`, top-level keys in the order of
+ * (nodes as `{ id, kind, …fields }`, edges as `{ from, to, port?, input? }`, top-level keys in the order of
  * JOB-SPEC.md), with `layout` written from the node positions.
  */
 import { type JobSpecInput, NODE_KINDS, type NodeKind } from '@flowstate/spec';
@@ -8,6 +8,7 @@ import { layoutPositions, NODE_HEIGHT, ROW_GAP } from './layout';
 import {
   type FlowEdge,
   type FlowGraph,
+  HANDLE_IN,
   HANDLE_LATE,
   HANDLE_MAIN,
   isRecord,
@@ -36,7 +37,12 @@ export function specToGraph(spec: JobSpecInput): FlowGraph {
     if (!ids.has(edge.from) || !ids.has(edge.to)) {
       throw new Error(`specToGraph: edge ${edge.from} → ${edge.to} joins a node that does not exist`);
     }
-    const e = makeEdge(edge.from, edge.to, edge.port === 'late' ? HANDLE_LATE : HANDLE_MAIN);
+    const e = makeEdge(
+      edge.from,
+      edge.to,
+      edge.port === 'late' ? HANDLE_LATE : HANDLE_MAIN,
+      edge.input ?? HANDLE_IN,
+    );
     if (edgeIds.has(e.id)) throw new Error(`specToGraph: edge ${edge.from} → ${edge.to} is repeated`);
     edgeIds.add(e.id);
     edges.push(e);
@@ -84,9 +90,10 @@ export function specWithoutLayout(graph: FlowGraph): JobSpecInput {
 }
 
 export function edgeToSpec(edge: FlowEdge): SpecEdgeInput {
-  return edge.sourceHandle === HANDLE_LATE
-    ? { from: edge.source, to: edge.target, port: 'late' }
-    : { from: edge.source, to: edge.target };
+  const spec: SpecEdgeInput = { from: edge.source, to: edge.target };
+  if (edge.sourceHandle === HANDLE_LATE) spec.port = 'late';
+  if (edge.targetHandle !== HANDLE_IN) spec.input = edge.targetHandle;
+  return spec;
 }
 
 export type ImportResult = { ok: true; spec: JobSpecInput } | { ok: false; reason: string };
@@ -123,7 +130,10 @@ export function importSpec(value: unknown): ImportResult {
       if (!ids.has(end)) return fail(`edge ${i} joins '${end}', but there is no node with that id`);
     }
     if (edge.port !== undefined && edge.port !== 'late') return fail(`edge ${i} has an unknown port`);
-    const key = JSON.stringify([edge.from, edge.to, edge.port ?? null]);
+    if (edge.input !== undefined && edge.input !== 'left' && edge.input !== 'right') {
+      return fail(`edge ${i} has "input" ${JSON.stringify(edge.input)}; use "left" or "right"`);
+    }
+    const key = JSON.stringify([edge.from, edge.to, edge.port ?? null, edge.input ?? null]);
     if (seen.has(key)) return fail(`edge ${i} repeats an earlier edge ${edge.from} → ${edge.to}`);
     seen.add(key);
   }

@@ -1,6 +1,7 @@
 import { type JobSpecInput, validateSpec } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import { createNode, newNodeId, PALETTE, PALETTE_ITEMS, type PaletteItem, paletteItem } from './palette';
+import { wiredSpec } from './test-support';
 import { nodeToSpec, type SpecNodeInput } from './types';
 
 const node = (item: PaletteItem, id: string): SpecNodeInput => ({
@@ -8,37 +9,42 @@ const node = (item: PaletteItem, id: string): SpecNodeInput => ({
   id,
 });
 
-/** The default datagen source → (keyBy →) item → the default sink. */
-function wired(item: PaletteItem): JobSpecInput {
-  const source = node(paletteItem('source.datagen')!, 'source1');
-  const sink = node(paletteItem('sink.collect')!, 'sink1');
-  const keyBy = { ...node(paletteItem('keyBy')!, 'keyBy1'), key: ['category'] };
-  const self = node(item, 'item');
-  const chain =
-    item.kind === 'source'
-      ? [self, sink]
-      : item.kind === 'sink'
-        ? [source, self]
-        : item.kind === 'window' || item.kind === 'aggregate'
-          ? [source, keyBy, self, sink]
-          : [source, self, sink];
-  return {
-    specVersion: 1,
-    name: `palette-${item.id}`,
-    nodes: chain,
-    edges: chain.slice(1).map((to, i) => ({ from: chain[i]!.id, to: to.id })),
-  };
-}
+/** The default datagen source → (keyBy →) item → the default sink (a join: a keyed source each side). */
+const wired = (item: PaletteItem): JobSpecInput => ({
+  ...wiredSpec(node(item, 'item')),
+  name: `palette-${item.id}`,
+});
 
 describe('palette', () => {
-  it('groups the node kinds as Sources, Transforms, Keyed, Windows, Sinks', () => {
-    expect(PALETTE.map((g) => g.label)).toEqual(['Sources', 'Transforms', 'Keyed', 'Windows', 'Sinks']);
+  it('groups the node kinds as Sources, Transforms, Keyed, Windows, Joins, Sinks', () => {
+    expect(PALETTE.map((g) => g.label)).toEqual([
+      'Sources',
+      'Transforms',
+      'Keyed',
+      'Windows',
+      'Joins',
+      'Sinks',
+    ]);
     expect(PALETTE.map((g) => [g.id, g.items.map((i) => i.kind)])).toEqual([
       ['sources', ['source', 'source', 'source']],
       ['transforms', ['map', 'filter', 'flatMap']],
-      ['keyed', ['keyBy', 'aggregate']],
+      ['keyed', ['keyBy', 'aggregate', 'over', 'topN', 'deduplicate']],
       ['windows', ['window', 'window', 'window']],
+      ['joins', ['intervalJoin', 'windowJoin', 'temporalJoin', 'join']],
       ['sinks', ['sink', 'sink', 'sink', 'sink']],
+    ]);
+    expect(
+      PALETTE_ITEMS.filter(
+        (i) => i.group === 'joins' || ['over', 'topN', 'deduplicate'].includes(i.kind),
+      ).map((i) => i.label),
+    ).toEqual([
+      'Over aggregate',
+      'Top-N',
+      'Deduplicate',
+      'Interval join',
+      'Window join',
+      'Temporal join',
+      'Regular join',
     ]);
     for (const item of PALETTE_ITEMS) {
       expect(item.label.length).toBeGreaterThan(0);

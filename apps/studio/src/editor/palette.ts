@@ -1,12 +1,13 @@
 /**
- * The palette: what a person can drag onto the canvas, grouped as Sources, Transforms, Keyed, Windows
- * and Sinks. Each item makes a node of one kind with a small default that works as it stands: the
- * default datagen source → (keyBy →) any item → the default sink is a valid spec. The transform
- * defaults refer to the default datagen source's fields (`id`, `category`, `amount`, `ts`); after
- * another source they show a problem naming the fields that are there. The one exception is the
- * keyBy: it starts with no key, because no key field can be right before its input is known (a
- * guessed one would show up checked in the key picker of a stream that has no such field); its form
- * asks for one.
+ * The palette: what a person can drag onto the canvas, grouped as Sources, Transforms, Keyed, Windows,
+ * Joins and Sinks. Each item makes a node of one kind with a small default that works as it stands: the
+ * default datagen source → (keyBy →) any item → the default sink is a valid spec (a Top-N after a window
+ * keyed by its bounds, a join with a keyed default source on each side). The transform, join and keyed
+ * defaults refer to the default datagen source's fields (`id`, `category`, `amount`, `ts`; a Top-N to the
+ * default window's `count`); after another source they show a problem naming the fields that are there.
+ * The one exception is the keyBy: it starts with no key, because no key field can be right before its
+ * input is known (a guessed one would show up checked in the key picker of a stream that has no such
+ * field); its form asks for one.
  */
 import type {
   FieldTypeName,
@@ -18,7 +19,7 @@ import type {
 } from '@flowstate/spec';
 import type { FlowNode, FlowNodeDataOf, XYPosition } from './types';
 
-export type PaletteGroupId = 'sources' | 'transforms' | 'keyed' | 'windows' | 'sinks';
+export type PaletteGroupId = 'sources' | 'transforms' | 'keyed' | 'windows' | 'joins' | 'sinks';
 
 export interface PaletteItem<K extends NodeKind = NodeKind> {
   /** Stable id, e.g. `source.datagen`, `window.tumbling`, `filter`. */
@@ -27,6 +28,8 @@ export interface PaletteItem<K extends NodeKind = NodeKind> {
   group: PaletteGroupId;
   label: string;
   description: string;
+  /** A glyph shown before the label (decorative: screen readers read the label). */
+  icon: string;
   /** A fresh copy of the node's default fields each call. */
   defaults: (defaults?: NodeDefaults) => FlowNodeDataOf<K>;
 }
@@ -151,6 +154,14 @@ export function defaultSource(
 
 const item = <K extends NodeKind>(i: PaletteItem<K>): PaletteItem => i as unknown as PaletteItem;
 
+/**
+ * A new join's output: over the default datagen source on both sides (keyed by category), a field from
+ * each side — a name on both sides must be qualified (`l.` / `r.`), and written once.
+ */
+export function defaultJoinFields(): Record<string, string> {
+  return { category: 'l.category', left_amount: 'l.amount', right_amount: 'r.amount' };
+}
+
 export const PALETTE: readonly PaletteGroup[] = [
   {
     id: 'sources',
@@ -159,6 +170,7 @@ export const PALETTE: readonly PaletteGroup[] = [
     items: [
       item({
         id: 'source.datagen',
+        icon: '✱',
         kind: 'source',
         group: 'sources',
         label: 'Datagen',
@@ -167,6 +179,7 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'source.file',
+        icon: '▤',
         kind: 'source',
         group: 'sources',
         label: 'File',
@@ -175,6 +188,7 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'source.nexmark',
+        icon: '◆',
         kind: 'source',
         group: 'sources',
         label: 'Nexmark',
@@ -190,6 +204,7 @@ export const PALETTE: readonly PaletteGroup[] = [
     items: [
       item({
         id: 'map',
+        icon: 'ƒ',
         kind: 'map',
         group: 'transforms',
         label: 'Map',
@@ -198,6 +213,7 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'filter',
+        icon: '▽',
         kind: 'filter',
         group: 'transforms',
         label: 'Filter',
@@ -206,6 +222,7 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'flatMap',
+        icon: '⇶',
         kind: 'flatMap',
         group: 'transforms',
         label: 'Flat map',
@@ -221,6 +238,7 @@ export const PALETTE: readonly PaletteGroup[] = [
     items: [
       item({
         id: 'keyBy',
+        icon: '#',
         kind: 'keyBy',
         group: 'keyed',
         label: 'Key by',
@@ -229,11 +247,45 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'aggregate',
+        icon: '∑',
         kind: 'aggregate',
         group: 'keyed',
         label: 'Rolling aggregate',
         description: 'Running aggregates per key, updated on every row',
         defaults: () => ({ aggregates: { count: 'COUNT(*)' } }),
+      }),
+      item({
+        id: 'over',
+        icon: '≈',
+        kind: 'over',
+        group: 'keyed',
+        label: 'Over aggregate',
+        description:
+          'Each row with aggregates over its key’s recent rows (SQL OVER … RANGE or ROWS PRECEDING), in event time',
+        defaults: () => ({ aggregates: { running_total: 'SUM(amount)' }, precedingMs: 60_000 }),
+      }),
+      item({
+        id: 'topN',
+        icon: '↧',
+        kind: 'topN',
+        group: 'keyed',
+        label: 'Top-N',
+        description:
+          'The best n rows of each window, by an order (after a window keyed by window_start, window_end)',
+        defaults: () => ({
+          n: 3,
+          orderBy: [{ field: 'count', direction: 'desc' as const }],
+          rankField: 'rank',
+        }),
+      }),
+      item({
+        id: 'deduplicate',
+        icon: '①',
+        kind: 'deduplicate',
+        group: 'keyed',
+        label: 'Deduplicate',
+        description: 'Each key’s first row, once (the earliest in event time when there is a watermark)',
+        defaults: () => ({}),
       }),
     ],
   },
@@ -244,6 +296,7 @@ export const PALETTE: readonly PaletteGroup[] = [
     items: [
       item({
         id: 'window.tumbling',
+        icon: '▮',
         kind: 'window',
         group: 'windows',
         label: 'Tumbling window',
@@ -252,6 +305,7 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'window.sliding',
+        icon: '⊞',
         kind: 'window',
         group: 'windows',
         label: 'Sliding window',
@@ -260,11 +314,59 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'window.session',
+        icon: '⋯',
         kind: 'window',
         group: 'windows',
         label: 'Session window',
         description: 'Windows of activity that close after a gap without rows',
         defaults: () => ({ assigner: defaultAssigner('session'), aggregates: { count: 'COUNT(*)' } }),
+      }),
+    ],
+  },
+  {
+    id: 'joins',
+    label: 'Joins',
+    description: 'Two keyed inputs, left and right, joined by key',
+    items: [
+      item({
+        id: 'intervalJoin',
+        icon: '⋈',
+        kind: 'intervalJoin',
+        group: 'joins',
+        label: 'Interval join',
+        description: 'Left and right rows with equal keys whose times are within bounds of each other',
+        defaults: () => ({ lowerBoundMs: -5000, upperBoundMs: 5000, fields: defaultJoinFields() }),
+      }),
+      item({
+        id: 'windowJoin',
+        icon: '⋈',
+        kind: 'windowJoin',
+        group: 'joins',
+        label: 'Window join',
+        description: 'Left and right rows with equal keys in the same tumbling or sliding window',
+        defaults: () => ({
+          assigner: { type: 'tumbling' as const, sizeMs: 10_000 },
+          fields: { ...defaultJoinFields(), window_start: 'window_start', window_end: 'window_end' },
+        }),
+      }),
+      item({
+        id: 'temporalJoin',
+        icon: '⋈',
+        kind: 'temporalJoin',
+        group: 'joins',
+        label: 'Temporal join',
+        description:
+          'Each left row with the version of its key’s right row that was current at its time (FOR SYSTEM_TIME AS OF)',
+        defaults: () => ({ fields: defaultJoinFields() }),
+      }),
+      item({
+        id: 'join',
+        icon: '⋈',
+        kind: 'join',
+        group: 'joins',
+        label: 'Regular join',
+        description: 'Every pair of left and right rows with equal keys, as soon as both have arrived',
+        defaults: () => ({ stateTtlMs: 3_600_000, fields: defaultJoinFields() }),
       }),
     ],
   },
@@ -275,6 +377,7 @@ export const PALETTE: readonly PaletteGroup[] = [
     items: [
       item({
         id: 'sink.collect',
+        icon: '⊡',
         kind: 'sink',
         group: 'sinks',
         label: 'Collect',
@@ -283,6 +386,7 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'sink.console',
+        icon: '›',
         kind: 'sink',
         group: 'sinks',
         label: 'Console',
@@ -291,6 +395,7 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'sink.file',
+        icon: '▤',
         kind: 'sink',
         group: 'sinks',
         label: 'File',
@@ -299,6 +404,7 @@ export const PALETTE: readonly PaletteGroup[] = [
       }),
       item({
         id: 'sink.blackhole',
+        icon: '●',
         kind: 'sink',
         group: 'sinks',
         label: 'Blackhole',
@@ -321,6 +427,13 @@ const KIND_DEFAULT_ITEM: Readonly<Record<NodeKind, string>> = {
   window: 'window.tumbling',
   aggregate: 'aggregate',
   sink: 'sink.collect',
+  intervalJoin: 'intervalJoin',
+  windowJoin: 'windowJoin',
+  temporalJoin: 'temporalJoin',
+  join: 'join',
+  over: 'over',
+  topN: 'topN',
+  deduplicate: 'deduplicate',
 };
 
 /** A palette item by its id, or the default item of a node kind. */
@@ -339,6 +452,13 @@ export const KIND_LABELS: Readonly<Record<NodeKind, string>> = {
   window: 'Window',
   aggregate: 'Aggregate',
   sink: 'Sink',
+  intervalJoin: 'Interval join',
+  windowJoin: 'Window join',
+  temporalJoin: 'Temporal join',
+  join: 'Join',
+  over: 'Over',
+  topN: 'Top-N',
+  deduplicate: 'Deduplicate',
 };
 
 /** A readable id not in `existingIds`: the kind and the smallest free number (`window1`, `window2`…). */

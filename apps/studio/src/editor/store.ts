@@ -311,7 +311,7 @@ export function createEditorStore(initial?: JobSpecInput, options: EditorOptions
       connect: (connection) => {
         const check = checkConnection(get().graph, connection);
         if (!check.ok) return check;
-        const edge = connectionToEdge(connection);
+        const edge = connectionToEdge(connection, get().graph);
         commit([{ type: 'addEdge', edge }]);
         return { ok: true, edgeId: edge.id };
       },

@@ -5,11 +5,12 @@
  * its `kind` (so React Flow picks the component by kind), and `data` holds every other field of the
  * spec node exactly as written (defaults may be omitted; while a form is being edited it may even be
  * invalid — validation says so, it is not prevented). An edge joins a source handle (`main`, or a
- * window's `late`) to the one input handle (`in`) of its target.
+ * window's `late`) to the one input handle (`in`) of its target — or, into a join, to its `left` or `right`
+ * handle: the spec edge's `input`.
  *
  * Only types are imported from `@xyflow/react`: this module has no React at run time.
  */
-import type { JobSpecInput, NodeKind } from '@flowstate/spec';
+import { JOIN_KINDS, type JobSpecInput, type NodeKind } from '@flowstate/spec';
 import type { Edge, Node, XYPosition } from '@xyflow/react';
 
 export type { XYPosition };
@@ -28,13 +29,17 @@ export type FlowNodeData = { [K in NodeKind]: FlowNodeDataOf<K> }[NodeKind];
 export type FlowNodeOf<K extends NodeKind> = Node<FlowNodeDataOf<K>, K>;
 export type FlowNode = { [K in NodeKind]: FlowNodeOf<K> }[NodeKind];
 
-/** Handle ids. Every node but a source has one input handle; every node but a sink a `main` output. */
+/** Handle ids. Every node but a source has one input handle (a join two); every node but a sink a `main` output. */
 export const HANDLE_IN = 'in';
 export const HANDLE_MAIN = 'main';
 /** A window's side output for late rows (the spec's `"port": "late"`). */
 export const HANDLE_LATE = 'late';
+/** A join's two inputs (the spec edge's `"input"`). */
+export const HANDLE_LEFT = 'left';
+export const HANDLE_RIGHT = 'right';
 export type SourceHandleId = typeof HANDLE_MAIN | typeof HANDLE_LATE;
-export type TargetHandleId = typeof HANDLE_IN;
+export type JoinInput = typeof HANDLE_LEFT | typeof HANDLE_RIGHT;
+export type TargetHandleId = typeof HANDLE_IN | JoinInput;
 
 export type FlowEdge = Edge & { sourceHandle: SourceHandleId; targetHandle: TargetHandleId };
 
@@ -52,30 +57,54 @@ export interface FlowGraph extends JobMeta {
   edges: FlowEdge[];
 }
 
+/** Whether a node kind has two inputs (`left`, `right`): the spec's join kinds. */
+export function isJoinKind(kind: string | undefined): boolean {
+  return (JOIN_KINDS as readonly string[]).includes(kind ?? '');
+}
+
 /** The handles a node of this kind shows, for the React node component. */
 export function handlesOf(kind: NodeKind): { inputs: TargetHandleId[]; outputs: SourceHandleId[] } {
   return {
-    inputs: kind === 'source' ? [] : [HANDLE_IN],
+    inputs: kind === 'source' ? [] : isJoinKind(kind) ? [HANDLE_LEFT, HANDLE_RIGHT] : [HANDLE_IN],
     outputs: kind === 'sink' ? [] : kind === 'window' ? [HANDLE_MAIN, HANDLE_LATE] : [HANDLE_MAIN],
   };
 }
 
 /**
- * The id of the edge `from → to` (on `port`). Node ids hold only letters, digits, `_` and `-`, so
- * `->` and `:` keep these ids unambiguous.
+ * Where handle `index` of `count` on one side of a node sits (CSS `top`): evenly spread when there are several
+ * (a join's `left` above `right`, a window's `main` above `late`), the middle (undefined) when there is one.
  */
-export function edgeId(from: string, to: string, port: SourceHandleId = HANDLE_MAIN): string {
-  return port === HANDLE_LATE ? `${from}:late->${to}` : `${from}->${to}`;
+export function handleTop(index: number, count: number): string | undefined {
+  return count > 1 ? `${((index + 1) * 100) / (count + 1)}%` : undefined;
 }
 
-/** A canvas edge from `from` to `to` on `port`. */
-export function makeEdge(from: string, to: string, port: SourceHandleId = HANDLE_MAIN): FlowEdge {
+/**
+ * The id of the edge `from → to` (on `port`, into `input`). Node ids hold only letters, digits, `_` and
+ * `-`, so `->` and `:` keep these ids unambiguous: `a->b`, `w:late->b`, `k->j:left`.
+ */
+export function edgeId(
+  from: string,
+  to: string,
+  port: SourceHandleId = HANDLE_MAIN,
+  input: TargetHandleId = HANDLE_IN,
+): string {
+  const head = port === HANDLE_LATE ? `${from}:late->${to}` : `${from}->${to}`;
+  return input === HANDLE_IN ? head : `${head}:${input}`;
+}
+
+/** A canvas edge from `from` to `to` on `port`, into the target's `input` handle (`in`, or a join's side). */
+export function makeEdge(
+  from: string,
+  to: string,
+  port: SourceHandleId = HANDLE_MAIN,
+  input: TargetHandleId = HANDLE_IN,
+): FlowEdge {
   return {
-    id: edgeId(from, to, port),
+    id: edgeId(from, to, port, input),
     source: from,
     target: to,
     sourceHandle: port,
-    targetHandle: HANDLE_IN,
+    targetHandle: input,
   };
 }
 

@@ -462,3 +462,84 @@ describe('checkRestoreCompatibility', () => {
     expect(r.ok).toBe(true);
   });
 });
+
+describe('checkRestoreCompatibility: a join', () => {
+  const side = (id: string, key: string, extra: Record<string, string> = {}): Node[] => [
+    {
+      id,
+      kind: 'source',
+      connector: {
+        type: 'datagen',
+        count: 100,
+        seed: id.length,
+        fields: {
+          ts: { kind: 'timestamp', startMs: 0, stepMs: 10 },
+          [key]: { kind: 'random', min: 1, max: 5 },
+        },
+      },
+      schema: { ts: 'timestamp', [key]: 'int' },
+      watermark: { timestampField: 'ts' },
+    },
+    ...(Object.keys(extra).length > 0
+      ? [{ id: `${id}Plus`, kind: 'map' as const, fields: extra } as Node]
+      : []),
+    { id: `${id}By`, kind: 'keyBy', key: [key] },
+  ];
+  const joinSpec = (o: { upperBoundMs?: number; rightExtra?: Record<string, string> } = {}) => {
+    const rightPlus = o.rightExtra !== undefined;
+    return {
+      specVersion: 1 as const,
+      name: 'join',
+      nodes: [
+        ...side('imps', 'ad'),
+        ...side('clicks', 'adId', o.rightExtra),
+        {
+          id: 'j',
+          kind: 'intervalJoin',
+          lowerBoundMs: 0,
+          upperBoundMs: o.upperBoundMs ?? 100,
+          fields: { ad: 'l.ad', lts: 'l.ts', rts: 'r.ts' },
+        } as Node,
+        { id: 'out', kind: 'sink', connector: { type: 'blackhole' } } as Node,
+      ],
+      edges: [
+        { from: 'imps', to: 'impsBy' },
+        ...(rightPlus
+          ? [
+              { from: 'clicks', to: 'clicksPlus' },
+              { from: 'clicksPlus', to: 'clicksBy' },
+            ]
+          : [{ from: 'clicks', to: 'clicksBy' }]),
+        { from: 'impsBy', to: 'j', input: 'left' as const },
+        { from: 'clicksBy', to: 'j', input: 'right' as const },
+        { from: 'j', to: 'out' },
+      ],
+    };
+  };
+  let joinCheckpoint: CheckpointMetadata;
+
+  beforeAll(async () => {
+    const storage = createMemoryCheckpointStorage();
+    const job = Job.fromSpec(joinSpec(), { checkpointStorage: storage, writeConsole: () => {} });
+    expect((await job.run()).status).toBe('finished');
+    joinCheckpoint = (await storage.list('join'))[0]!.metadata!;
+  });
+
+  it('its buffers restore into the same spec and across other bounds; another right-side row schema is refused', () => {
+    const same = checkRestoreCompatibility(analysis(joinSpec()), joinCheckpoint);
+    expect(same.nodes.find((n) => n.nodeId === 'j')).toMatchObject({ status: 'restored', action: 'restore' });
+    expect(same.ok).toBe(true);
+    const wider = checkRestoreCompatibility(analysis(joinSpec({ upperBoundMs: 500 })), joinCheckpoint);
+    expect(wider.nodes.find((n) => n.nodeId === 'j')).toMatchObject({
+      status: 'restored',
+      action: 'restore',
+    });
+    const widerRows = checkRestoreCompatibility(
+      analysis(joinSpec({ rightExtra: { ts: 'ts', adId: 'adId', score: 'adId * 2' } })),
+      joinCheckpoint,
+    );
+    const j = widerRows.nodes.find((n) => n.nodeId === 'j')!;
+    expect([j.status, j.action, widerRows.ok]).toEqual(['incompatible', 'refuse', false]);
+    expect(j.changes).toEqual(['right rows: ts timestamp, adId int → ts timestamp, adId int, score int']);
+  });
+});

@@ -11,7 +11,9 @@
  * - state for a node the new spec does not have is refused unless `allowNonRestoredState` drops it
  *   (`flink run -s … --allowNonRestoredState`, `execution.savepoint.ignore-unclaimed-state`);
  * - a node whose state layout changed — another kind; for windows and rolling aggregates other key fields or
- *   key types, other aggregates, another window assigner or time domain; a source whose connector changed so that
+ *   key types, other aggregates, another window assigner or time domain; for joins another key, row schema or
+ *   join type on either side (and a window join's window); for OVER, Top-N and deduplication another key or
+ *   input row schema (OVER: another frame kind; Top-N: another ranking, n or order); a source whose connector changed so that
  *   its positions mean nothing (another connector type, file path or format, Nexmark table); a sink whose
  *   connector changed (another type, a file sink's path or format) — is incompatible. Flink fails such a
  *   restore (its serializers cannot read the state); as there, the remedy is to let the node start over, which
@@ -21,6 +23,7 @@
  * Pure: no Node module, no I/O.
  */
 import {
+  hasKeyedState,
   type JobNode,
   type NodeRestore,
   parseAggregate,
@@ -28,6 +31,7 @@ import {
   type RestoreProblem,
   type SpecAnalysis,
   validateSpec,
+  type WindowAssigner,
 } from '@flowstate/spec';
 import { buildPlan, type PhysicalPlan } from '../plan/plan';
 import type { CheckpointMetadata } from './storage/types';
@@ -49,13 +53,11 @@ export interface RestoreCompatibilityOptions {
 function holdsState(node: JobNode): boolean {
   switch (node.kind) {
     case 'source':
-    case 'window':
-    case 'aggregate':
       return true;
     case 'sink':
       return node.connector.type === 'collect' || node.connector.type === 'file';
     default:
-      return false;
+      return hasKeyedState(node);
   }
 }
 
@@ -90,17 +92,9 @@ function layoutOf(analysis: SpecAnalysis, plan: PhysicalPlan, node: JobNode): La
       const info = analysis.nodes.get(node.id)!;
       const key = plan.operators.get(node.id)?.keyFields ?? [];
       const schema = info.inputSchema ?? {};
-      const out: Layout = [['key', key.map((f) => `${f} ${schema[f] ?? '?'}`).join(', ')]];
+      const out: Layout = [['key', fieldsWithTypes(key, schema)]];
       if (node.kind === 'window') {
-        const a = node.assigner;
-        out.push([
-          'window',
-          a.type === 'tumbling'
-            ? `tumbling ${ms(a.sizeMs)}${a.offsetMs ? `, offset ${ms(a.offsetMs)}` : ''}`
-            : a.type === 'sliding'
-              ? `sliding ${ms(a.sizeMs)} every ${ms(a.slideMs)}${a.offsetMs ? `, offset ${ms(a.offsetMs)}` : ''}`
-              : `session, gap ${ms(a.gapMs)}`,
-        ]);
+        out.push(['window', windowText(node.assigner)]);
         out.push(['time', `${node.time} time`]);
       }
       const aggs: string[] = [];
@@ -119,10 +113,57 @@ function layoutOf(analysis: SpecAnalysis, plan: PhysicalPlan, node: JobNode): La
       out.push(['aggregate types', types.join(', ')]);
       return out;
     }
+    case 'intervalJoin':
+    case 'windowJoin':
+    case 'temporalJoin':
+    case 'join': {
+      // Each side's buffered rows, by its key: what the operator can read back is the sides' rows and keys.
+      const sides = analysis.nodes.get(node.id)!.sides;
+      const out: Layout = [];
+      for (const side of ['left', 'right'] as const) {
+        const s = sides?.[side];
+        out.push([`${side} key`, s ? fieldsWithTypes(s.keyFields, s.schema) : '?']);
+        out.push([`${side} rows`, s ? fieldsWithTypes(Object.keys(s.schema), s.schema) : '?']);
+      }
+      out.push(['join type', node.type]);
+      if (node.kind === 'windowJoin') out.push(['window', windowText(node.assigner)]);
+      return out;
+    }
+    case 'over':
+    case 'topN':
+    case 'deduplicate': {
+      // Buffered input rows (OVER: the frame's rows; Top-N: the current top rows; deduplicate: the held row).
+      const info = analysis.nodes.get(node.id)!;
+      const key = plan.operators.get(node.id)?.keyFields ?? [];
+      const schema = info.inputSchema ?? {};
+      const out: Layout = [
+        ['key', fieldsWithTypes(key, schema)],
+        ['rows', fieldsWithTypes(Object.keys(schema), schema)],
+      ];
+      if (node.kind === 'over') out.push(['frame', node.precedingRows !== undefined ? 'ROWS' : 'RANGE']);
+      if (node.kind === 'topN')
+        out.push([
+          'ranking',
+          `${node.function} top ${node.n} by ${node.orderBy.map((o) => `${o.field} ${o.direction}`).join(', ')}`,
+        ]);
+      return out;
+    }
     default:
       return [];
   }
   return [];
+}
+
+function fieldsWithTypes(fields: readonly string[], schema: Readonly<Record<string, string>>): string {
+  return fields.map((f) => `${f} ${schema[f] ?? '?'}`).join(', ');
+}
+
+function windowText(a: WindowAssigner): string {
+  return a.type === 'tumbling'
+    ? `tumbling ${ms(a.sizeMs)}${a.offsetMs ? `, offset ${ms(a.offsetMs)}` : ''}`
+    : a.type === 'sliding'
+      ? `sliding ${ms(a.sizeMs)} every ${ms(a.slideMs)}${a.offsetMs ? `, offset ${ms(a.offsetMs)}` : ''}`
+      : `session, gap ${ms(a.gapMs)}`;
 }
 
 function analyze(spec: unknown): { analysis: SpecAnalysis; plan: PhysicalPlan } | null {

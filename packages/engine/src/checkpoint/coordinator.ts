@@ -62,7 +62,11 @@ export interface CoordinatorListener<H> {
   failJob?(reason: string): void;
 }
 
-export type TriggerResult = { ok: true; checkpointId: number } | { ok: false; reason: string };
+/**
+ * What `triggerCheckpoint` answers: the id the checkpoint got, or why none could start. (Not Flink's window
+ * `TriggerResult`, which is what a window `Trigger` decides: see operators/windowing/triggers.ts.)
+ */
+export type CheckpointTriggerResult = { ok: true; checkpointId: number } | { ok: false; reason: string };
 
 export class CheckpointCoordinator<H> {
   private nextId: number;
@@ -146,7 +150,10 @@ export class CheckpointCoordinator<H> {
    * Triggers a checkpoint now, or queues it behind the one in flight. Returns its id (ascending), or why
    * it cannot (no tasks, e.g. the job has ended).
    */
-  triggerCheckpoint(trigger: CheckpointTrigger, kind: CheckpointKind = 'checkpoint'): TriggerResult {
+  triggerCheckpoint(
+    trigger: CheckpointTrigger,
+    kind: CheckpointKind = 'checkpoint',
+  ): CheckpointTriggerResult {
     if (this.tasks.length === 0) return { ok: false, reason: 'the job has no running tasks to checkpoint' };
     const id = this.nextId++;
     if (this.pending) {

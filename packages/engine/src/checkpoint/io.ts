@@ -17,7 +17,7 @@ import type { IncrementalKeyedStateSnapshot } from '../state/disk/DiskKeyedState
 import type { Clock, Timers } from '../time/index';
 import type { CheckpointCoordinator, CompletedCheckpoint, PendingCheckpoint } from './coordinator';
 import { sharedFileContent } from './incremental';
-import { stateFileContent } from './state-file';
+import { binaryStateFileContent, type StateFileContent, stateFileContent } from './state-file';
 import type {
   CheckpointMetadata,
   CheckpointStorage,
@@ -162,13 +162,16 @@ export class CheckpointIO {
       if (s.operatorState !== undefined) ref.operatorState = s.operatorState;
       if (s.keyed) {
         const handle = s.keyed;
+        // A snapshot that can encode itself goes straight to binary sections (file format 2); any other
+        // is materialized to data and written as JSON lines (format 1).
+        const encode = handle.encodeStep !== undefined && handle.encoded !== undefined;
         // Steps sized to take ~STEP_TARGET_MS: short enough to keep processing pauses small, long enough
         // that the copy-on-write window (every write pays for it) closes soon.
         let budget = MATERIALIZE_STEP;
         let pace = 0; // entries per ms: the slowest pace seen (the longest pause is what counts)
         for (;;) {
           const t0 = timers.elapsed();
-          const done = handle.materializeStep(budget);
+          const done = encode ? handle.encodeStep!(budget) : handle.materializeStep(budget);
           const ms = timers.elapsed() - t0;
           if (ms > f.stepMs) f.stepMs = ms;
           if (done) break;
@@ -180,11 +183,12 @@ export class CheckpointIO {
           await timers.yield();
           if (f.aborted) throw new Error('checkpoint aborted');
         }
-        let data = handle.result();
+        let content: StateFileContent;
         const inc = (handle as Partial<IncrementalKeyedStateSnapshot>).incremental;
         if (inc !== undefined) {
-          // Incremental: the keyed state goes to a shared file (full or delta) that later checkpoints refer to;
-          // this checkpoint's own file keeps the timers and the state names.
+          // Incremental (disk backend): the keyed state goes to a shared file (full or delta) that later
+          // checkpoints refer to; this checkpoint's own file keeps the timers and the state names.
+          const data = handle.result();
           const shared = sharedFileContent(s.nodeId, s.subtask, data, inc);
           const name = `${s.nodeId}-${s.subtask}-chk${f.id}-${inc.mode}-${Math.random().toString(36).slice(2, 10)}.state`;
           const sf = await writer.writeSharedFile(name, shared.chunks);
@@ -202,13 +206,25 @@ export class CheckpointIO {
           };
           inc.written(sref);
           ref.shared = [...inc.base, sref];
-          data = { ...data, states: data.states.map((st) => ({ ...st, byKeyGroup: [] })) };
-        }
-        const content = stateFileContent(s.nodeId, s.subtask, data, s.timers);
+          // the own file in binary sections (format 2) like the heap backend's, with no entries: only timers
+          const own = {
+            maxParallelism: data.maxParallelism,
+            keyGroupRange: data.keyGroupRange,
+            states: data.states.map(({ name, kind, ttlMs }) => ({
+              name,
+              kind,
+              ...(ttlMs !== undefined ? { ttlMs } : {}),
+              byKeyGroup: [],
+            })),
+          };
+          content = binaryStateFileContent(s.nodeId, s.subtask, own, s.timers);
+        } else if (encode) content = binaryStateFileContent(s.nodeId, s.subtask, handle.encoded!(), s.timers);
+        else content = stateFileContent(s.nodeId, s.subtask, handle.result(), s.timers);
+        const keyGroupRange = content.header.keyGroupRange;
         const file = await writer.writeStateFile(`op-${s.nodeId}-${s.subtask}.state`, content.chunks);
         if (content.longestChunkMs > f.stepMs) f.stepMs = content.longestChunkMs;
         handle.release();
-        ref.keyGroupRange = data.keyGroupRange;
+        ref.keyGroupRange = keyGroupRange;
         ref.file = { name: file.name, size: file.size, sha256: file.sha256 };
         ref.keyGroupIndex = content.keyGroups.map((g, i) => {
           const start = file.offsets[i + 1]!;

@@ -3,7 +3,7 @@ import type { RestoreData } from '../runtime/execution';
 import type { OperatorRestore } from '../runtime/operator';
 import { KeyGroupRange, KeyGroupRangeAssignment } from '../state/index';
 import { readSharedChain } from './incremental';
-import { parseSections } from './state-file';
+import { parseBinarySections, parseHeader, parseSections } from './state-file';
 import type { LoadedCheckpoint, SubtaskStateRef } from './storage/index';
 
 const decoder = new TextDecoder();
@@ -60,11 +60,14 @@ export async function restoreDataFor(
 /** Reads the header and the sections of the key groups in `range` of one old subtask's state file. */
 async function readSections(cp: LoadedCheckpoint, s: SubtaskStateRef, range: KeyGroupRange) {
   const file = s.file!;
+  const name = `${cp.location.path}/${file.name}`;
   const index = s.keyGroupIndex ?? [];
   const firstOffset = index.length > 0 ? index[0]![1] : file.size;
   const header = decoder.decode(await cp.readStateFileRange(file.name, 0, firstOffset)).trimEnd();
+  const binary = parseHeader(name, header).format === 2;
   const wanted = index.filter(([g]) => range.contains(g));
   const lines: string[] = [];
+  const sections: Uint8Array[] = [];
   // Read contiguous runs of wanted sections in one go.
   let i = 0;
   while (i < wanted.length) {
@@ -72,9 +75,21 @@ async function readSections(cp: LoadedCheckpoint, s: SubtaskStateRef, range: Key
     while (j + 1 < wanted.length && wanted[j + 1]![1] === wanted[j]![1] + wanted[j]![2]) j++;
     const start = wanted[i]![1];
     const end = wanted[j]![1] + wanted[j]![2];
-    const text = decoder.decode(await cp.readStateFileRange(file.name, start, end - start));
-    for (const line of text.split('\n')) if (line.length > 0) lines.push(line);
+    const bytes = await cp.readStateFileRange(file.name, start, end - start);
+    if (binary) {
+      // binary sections are delimited by the index, not by newlines
+      for (let k = i; k <= j; k++) {
+        const [, off, len] = wanted[k]!;
+        if (off - start + len > bytes.length)
+          throw new Error(`${name}: section of key group ${wanted[k]![0]} is cut short`);
+        sections.push(bytes.subarray(off - start, off - start + len));
+      }
+    } else {
+      for (const line of decoder.decode(bytes).split('\n')) if (line.length > 0) lines.push(line);
+    }
     i = j + 1;
   }
-  return parseSections(`${cp.location.path}/${file.name}`, header, lines, range);
+  return binary
+    ? parseBinarySections(name, header, sections, range)
+    : parseSections(name, header, lines, range);
 }

@@ -1,7 +1,7 @@
 import type { DatagenSource } from '@flowstate/spec';
 import { describe, expect, it } from 'vitest';
 import { createSplitReader } from './index';
-import { FakeClock, readAll, testContext } from './test-util';
+import { FakeClock, readAll, testContext } from './test-support';
 import type { Row } from './types';
 
 const schema = {

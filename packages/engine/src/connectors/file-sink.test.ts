@@ -1,9 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SinkNodeSchema } from '@flowstate/spec';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFileSinkWriter, createSplitReader, formatCsvRow, formatJsonlRow } from './index';
-import { readAll, testContext } from './test-util';
+import { sinkHarness } from '../testing/harness';
+import { createSplitReader, formatCsvRow, formatJsonlRow } from './index';
+import { readAll, testContext } from './test-support';
 import type { Row, RowSchema } from './types';
 
 const base = mkdtempSync(join(tmpdir(), 'flowstate-file-sink-'));
@@ -21,32 +23,57 @@ const rows: Row[] = [
   { id: 7, name: 'ünïcödé ☃ 😀', score: 2.5, ok: true, ts: 8 },
 ];
 
-function roundTrip(format: 'jsonl' | 'csv', dir: string, input: Row[]): Row[] {
-  const w = createFileSinkWriter({ type: 'file', path: dir, format }, schema, {
-    subtask: 0,
-    baseDir: base,
-    jobName: 'j',
+/** A part file committed without checkpoints (at the end of input): `part-<subtask>-end-<uid>.<ext>`. */
+const PART = (subtask: number, ext: string) =>
+  new RegExp(`^part-${subtask}-end-[0-9a-z]{9}-[0-9a-z]{4}\\.${ext}$`);
+
+/**
+ * Runs the file sink (the two-phase `FileSink`) over `batches` in subtask `subtask` and commits its files as a
+ * job without checkpoints does at the end of input.
+ */
+function runSink(format: 'jsonl' | 'csv', dir: string, batches: Row[][], subtask = 0): void {
+  const node = SinkNodeSchema.parse({
+    id: 'out',
+    kind: 'sink',
+    connector: { type: 'file', path: dir, format },
   });
-  w.write(input.slice(0, 3));
-  w.flush();
-  w.write(input.slice(3));
-  w.close();
+  const h = sinkHarness(node, schema, { baseDir: base, subtask, parallelism: subtask + 1 });
+  for (const b of batches) h.processElements(b.map((r) => [r, 0]));
+  h.endInput();
+  const endOfInput = Number.MAX_SAFE_INTEGER;
+  h.operator.snapshotState(endOfInput);
+  h.operator.notifyCheckpointComplete(endOfInput);
+  h.operator.close();
+}
+
+function roundTrip(format: 'jsonl' | 'csv', dir: string, input: Row[]): Row[] {
+  runSink(format, dir, [input.slice(0, 3), input.slice(3)]);
   return readAll(
     createSplitReader({ type: 'file', path: dir, format }, schema, testContext({ baseDir: base })),
   );
 }
 
-describe('file sink writer', () => {
+/** The only file in `dir`. */
+function onlyFile(dir: string): string {
+  const files = readdirSync(join(base, dir));
+  expect(files).toHaveLength(1);
+  return files[0]!;
+}
+
+describe('file sink', () => {
   it('writes jsonl that reads back identically through the file source', () => {
     expect(roundTrip('jsonl', 'out-jsonl', rows)).toEqual(rows);
-    expect(readdirSync(join(base, 'out-jsonl'))).toEqual(['part-0-0.jsonl']);
-    const first = readFileSync(join(base, 'out-jsonl', 'part-0-0.jsonl'), 'utf8').split('\n')[0];
+    const file = onlyFile('out-jsonl');
+    expect(file).toMatch(PART(0, 'jsonl'));
+    const first = readFileSync(join(base, 'out-jsonl', file), 'utf8').split('\n')[0];
     expect(first).toBe('{"id":1,"name":"plain","score":1.5,"ok":true,"ts":1700000000000}');
   });
 
   it('writes csv (header, RFC 4180 quoting, NULL vs empty string) that reads back identically', () => {
     expect(roundTrip('csv', 'out-csv', rows)).toEqual(rows);
-    const text = readFileSync(join(base, 'out-csv', 'part-0-0.csv'), 'utf8');
+    const file = onlyFile('out-csv');
+    expect(file).toMatch(PART(0, 'csv'));
+    const text = readFileSync(join(base, 'out-csv', file), 'utf8');
     expect(text.split('\n').slice(0, 3)).toEqual([
       'id,name,score,ok,ts',
       '1,plain,1.5,true,1700000000000',
@@ -55,13 +82,41 @@ describe('file sink writer', () => {
     expect(text).toContain('\n,"",,true,5\n');
   });
 
-  it('numbers part files per subtask and never overwrites an earlier file', () => {
-    const ctx = (subtask: number) => ({ subtask, baseDir: base, jobName: 'j' });
-    const conn = { type: 'file' as const, path: join(base, 'parts', 'nested'), format: 'jsonl' as const };
-    createFileSinkWriter(conn, schema, ctx(0)).close();
-    createFileSinkWriter(conn, schema, ctx(0)).close();
-    createFileSinkWriter(conn, schema, ctx(3)).close();
-    expect(readdirSync(conn.path).sort()).toEqual(['part-0-0.jsonl', 'part-0-1.jsonl', 'part-3-0.jsonl']);
+  it('names part files per subtask and never overwrites an earlier file', () => {
+    const dir = join(base, 'parts', 'nested');
+    runSink('jsonl', dir, [rows.slice(0, 1)], 0);
+    runSink('jsonl', dir, [rows.slice(1, 2)], 0);
+    runSink('jsonl', dir, [rows.slice(2, 3)], 3);
+    const files = readdirSync(dir).sort();
+    expect(files).toHaveLength(3);
+    expect(files[0]).toMatch(PART(0, 'jsonl'));
+    expect(files[1]).toMatch(PART(0, 'jsonl'));
+    expect(files[2]).toMatch(PART(3, 'jsonl'));
+    expect(files.map((f) => readFileSync(join(dir, f), 'utf8'))).toEqual([
+      `${formatJsonlRow(rows[0]!, schema)}\n`,
+      `${formatJsonlRow(rows[1]!, schema)}\n`,
+      `${formatJsonlRow(rows[2]!, schema)}\n`,
+    ]);
+  });
+
+  it('refuses a checkpoint whose operator state is not a file sink state, naming the node and subtask', () => {
+    const node = SinkNodeSchema.parse({ id: 'out', kind: 'sink', connector: { type: 'file', path: 'x' } });
+    const h = sinkHarness(node, schema, { baseDir: base });
+    const restore = (state: unknown) =>
+      h.operator.restoreState({
+        checkpointId: 3,
+        keyed: [],
+        timers: [],
+        operatorStates: [{ subtask: 1, parallelism: 2, state }],
+      });
+    expect(() => restore({ watermark: 5 })).toThrowError(
+      "node 'out': the checkpointed operator state of subtask 1 is not a file sink's state ({ pending }): expected { pending: [...] }",
+    );
+    expect(() =>
+      restore({ pending: [{ tmp: '.part-0-a.inprogress', final: 7, checkpointId: 3, uid: 'a' }] }),
+    ).toThrowError(
+      `node 'out': the checkpointed operator state of subtask 1 is not a file sink's state ({ pending }): pending[0]: expected { tmp, final, checkpointId, uid }, got {"tmp":".part-0-a.inprogress","final":7,"checkpointId":3,"uid":"a"}`,
+    );
   });
 
   it('streams large outputs in chunks', () => {

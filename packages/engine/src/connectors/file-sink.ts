@@ -1,199 +1,221 @@
 /**
- * The `file` sink's writer (plain, not yet transactional) and the row formatters the console sink
- * shares.
- *
- * Each subtask writes `<dir>/part-<subtask>-<n>.<jsonl|csv>` (the directory is created; n is the
- * first number not already used by that subtask in the directory, so an earlier run's files are
- * never overwritten). Rows are buffered in memory and written with fs.writeSync in chunks of about
- * 1 MiB; `flush()` hands the buffer to the OS, `close()` flushes and closes the file.
- *
- * - jsonl: one JSON object per line with the schema's fields in the schema's order (fields the
- *   schema does not declare are left out; a missing value is `null`; NaN and ±Infinity are `null`,
- *   as JSON.stringify does).
- * - csv: a header line with the field names, then one line per row, fields quoted as RFC 4180 says
- *   (when they hold the delimiter, a quote, a line break or leading/trailing spaces; quotes doubled).
- *   NULL is an empty unquoted field and the empty string is `""`, so both survive a round trip
- *   through the file source. Lines end with `\n`.
+ * The `file` sink: Flink's two-phase-commit `FileSink`, writing part files with Node's `fs` — the engine's
+ * Node-only edge, like the file source. Rows are formatted by `formats.ts`.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
 import type { SinkConnector } from '@flowstate/spec';
-import type { Row, RowSchema } from './types';
+import { SinkOperator } from '../operators/sink-operator';
+import type { Row } from '../runtime/elements';
+import type { OperatorRestore, OperatorSnapshot, OperatorStateType } from '../runtime/operator';
+import { createJsonlFormatter, formatCsvHeader, formatCsvRow } from './formats';
 
 export type FileSinkConnector = Extract<SinkConnector, { type: 'file' }>;
 
-export interface FileSinkWriter {
-  write(rows: Row[]): void;
-  flush(): void;
-  close(): void;
+/** A part file written but not yet committed (in the checkpoint until its checkpoint completes). */
+export interface PendingFile {
+  /** In-progress name (starts with '.', so readers skip it). */
+  tmp: string;
+  /** Name it gets when committed (`part-<subtask>-c<checkpoint>-<uid>`); set at the barrier that covers it. */
+  final: string | null;
+  /** The checkpoint that covers it (null until the next checkpoint's barrier). */
+  checkpointId: number | null;
+  uid: string;
 }
 
-export interface FileSinkContext {
-  subtask: number;
-  baseDir: string;
-  jobName: string;
+/** What a file sink subtask keeps in a checkpoint: its pending part files. */
+export interface FileSinkState {
+  pending: PendingFile[];
 }
 
-const FLUSH_CHARS = 1 << 20;
-
-function jsonValue(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  switch (typeof v) {
-    case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'string':
-      return JSON.stringify(v);
-    case 'bigint':
-      return v.toString();
-    default:
-      return JSON.stringify(v) ?? 'null';
+function readPendingFile(p: unknown, i: number): PendingFile {
+  if (typeof p === 'object' && p !== null) {
+    const tmp = 'tmp' in p ? p.tmp : undefined;
+    const final = 'final' in p ? p.final : undefined;
+    const checkpointId = 'checkpointId' in p ? p.checkpointId : undefined;
+    const uid = 'uid' in p ? p.uid : undefined;
+    if (
+      typeof tmp === 'string' &&
+      (final === null || typeof final === 'string') &&
+      (checkpointId === null || typeof checkpointId === 'number') &&
+      typeof uid === 'string'
+    )
+      return { tmp, final, checkpointId, uid };
   }
+  throw new Error(`pending[${i}]: expected { tmp, final, checkpointId, uid }, got ${JSON.stringify(p)}`);
 }
 
-/** A function formatting a row as one JSON line (without the newline), fields in schema order. */
-export function createJsonlFormatter(fields: readonly string[]): (row: Row) => string {
-  const keys = fields.slice();
-  const prefixes = keys.map((k, i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`);
-  if (keys.length === 0) return () => '{}';
-  return (row) => {
-    let s = '';
-    for (let i = 0; i < keys.length; i++) s += prefixes[i]! + jsonValue(row[keys[i]!]);
-    return `${s}}`;
-  };
+const FILE_SINK_STATE: OperatorStateType<FileSinkState> = {
+  name: "file sink's state ({ pending })",
+  read(value) {
+    const pending =
+      typeof value === 'object' && value !== null && 'pending' in value ? value.pending : undefined;
+    if (!Array.isArray(pending)) throw new Error('expected { pending: [...] }');
+    return { pending: pending.map(readPendingFile) };
+  },
+};
+
+/** The checkpoint a committed part file belongs to (files committed without checkpoints have none). */
+const COMMITTED = /^part-\d+-c(\d+)-/;
+/** The "checkpoint" that commits at the end of input when checkpointing is off. */
+const END_OF_INPUT_COMMIT = Number.MAX_SAFE_INTEGER;
+
+let uidCounter = 0;
+/** Sortable, unique across processes: time in base 36, then a counter. */
+function partUid(): string {
+  return `${Date.now().toString(36).padStart(9, '0')}-${(uidCounter++).toString(36).padStart(4, '0')}`;
 }
 
-/** One row as a JSON line (without the newline), with the schema's fields in order. */
-export function formatJsonlRow(row: Row, schema: RowSchema | readonly string[]): string {
-  const fields = Array.isArray(schema) ? (schema as readonly string[]) : Object.keys(schema);
-  let s = '{';
-  for (let i = 0; i < fields.length; i++) {
-    const k = fields[i]!;
-    s += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${jsonValue(row[k])}`;
-  }
-  return `${s}}`;
-}
+/**
+ * `file`: exactly-once part files, Flink's two-phase-commit `FileSink`. Rows go to an in-progress file
+ * (`.part-…inprogress`, invisible to readers); at a checkpoint barrier it is flushed, fsync'd and becomes
+ * *pending* (recorded in the checkpoint); when that checkpoint completes it is renamed to `part-….<ext>`
+ * (committed, visible). A restore commits the pending files its checkpoint recorded (idempotently) and
+ * deletes every other in-progress file: rows written after the checkpoint never become visible.
+ * Without checkpoints, files are committed at the end of input.
+ */
+export class FileSink extends SinkOperator<FileSinkState> {
+  protected override readonly operatorStateType = FILE_SINK_STATE;
+  private dir = '';
+  private ext = 'jsonl';
+  private fd: number | null = null;
+  private current: PendingFile | null = null;
+  private buffer = '';
+  private pending: PendingFile[] = [];
+  private format!: (row: Row) => string;
+  private header = '';
 
-/** Quote a csv field when it has to be (RFC 4180). */
-export function csvQuote(text: string, delimiter = ','): string {
-  if (
-    text === '' ||
-    text.includes('"') ||
-    text.includes(delimiter) ||
-    text.includes('\n') ||
-    text.includes('\r') ||
-    text.trim() !== text
-  ) {
-    return `"${text.replaceAll('"', '""')}"`;
-  }
-  return text;
-}
-
-function csvValue(v: unknown, delimiter: string): string {
-  if (v === null || v === undefined) return '';
-  switch (typeof v) {
-    case 'number':
-      return Number.isFinite(v) ? String(v) : '';
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'string':
-      return csvQuote(v, delimiter);
-    default:
-      return csvQuote(typeof v === 'object' ? JSON.stringify(v) : String(v), delimiter);
-  }
-}
-
-/** One row as a csv line (without the newline), with the schema's fields in order. */
-export function formatCsvRow(row: Row, schema: RowSchema | readonly string[], delimiter = ','): string {
-  const fields = Array.isArray(schema) ? (schema as readonly string[]) : Object.keys(schema);
-  let s = '';
-  for (let i = 0; i < fields.length; i++) {
-    if (i > 0) s += delimiter;
-    s += csvValue(row[fields[i]!], delimiter);
-  }
-  return s;
-}
-
-/** The csv header line (without the newline). */
-export function formatCsvHeader(schema: RowSchema | readonly string[], delimiter = ','): string {
-  const fields = Array.isArray(schema) ? (schema as readonly string[]) : Object.keys(schema);
-  return fields.map((f) => csvQuote(f, delimiter)).join(delimiter);
-}
-
-function nextPartNumber(dir: string, subtask: number, ext: string): number {
-  const re = new RegExp(`^part-${subtask}-(\\d+)\\.${ext}$`);
-  let next = 0;
-  for (const name of readdirSync(dir)) {
-    const m = re.exec(name);
-    if (m) next = Math.max(next, Number(m[1]) + 1);
-  }
-  return next;
-}
-
-class PlainFileSinkWriter implements FileSinkWriter {
-  readonly path: string;
-  private fd: number;
-  private chunks: string[] = [];
-  private size = 0;
-  private readonly format: (row: Row) => string;
-
-  constructor(connector: FileSinkConnector, schema: RowSchema, ctx: FileSinkContext) {
-    const dir = isAbsolute(connector.path) ? connector.path : resolve(ctx.baseDir, connector.path);
-    mkdirSync(dir, { recursive: true });
-    const ext = connector.format;
-    this.path = join(dir, `part-${ctx.subtask}-${nextPartNumber(dir, ctx.subtask, ext)}.${ext}`);
-    this.fd = openSync(this.path, 'wx');
-    const fields = Object.keys(schema);
-    if (connector.format === 'csv') {
+  override open(): void {
+    const c = this.node.connector;
+    if (c.type !== 'file') throw new Error('not a file sink');
+    this.dir = this.ctx.files.resolve(c.path, 'write');
+    this.ext = c.format;
+    const fields = Object.keys(this.ctx.inputSchema);
+    if (c.format === 'csv') {
+      this.header = `${formatCsvHeader(fields)}\n`;
       this.format = (row) => formatCsvRow(row, fields);
-      this.push(`${formatCsvHeader(fields)}\n`);
     } else {
       this.format = createJsonlFormatter(fields);
     }
   }
 
-  private push(text: string): void {
-    this.chunks.push(text);
-    this.size += text.length;
-    if (this.size >= FLUSH_CHARS) this.flush();
+  protected write(rows: Row[]): void {
+    if (this.fd === null) {
+      // The directory is created with the first file: opening a job (or inspecting one) touches nothing.
+      mkdirSync(this.dir, { recursive: true });
+      const uid = partUid();
+      const tmp = `.part-${this.ctx.subtask}-${uid}.inprogress`;
+      this.current = { tmp, final: null, checkpointId: null, uid };
+      this.fd = openSync(path.join(this.dir, tmp), 'w');
+      this.buffer = this.header;
+    }
+    let s = '';
+    for (let i = 0; i < rows.length; i++) s += `${this.format(rows[i]!)}\n`;
+    this.buffer += s;
+    if (this.buffer.length > 1 << 16) this.flushBuffer();
   }
 
-  write(rows: Row[]): void {
-    if (this.fd < 0) throw new Error(`file sink: ${this.path} is closed`);
-    const format = this.format;
-    let part = '';
-    for (let i = 0; i < rows.length; i++) {
-      part += `${format(rows[i]!)}\n`;
-      if (part.length >= 65536) {
-        this.push(part);
-        part = '';
+  private flushBuffer(): void {
+    if (this.fd !== null && this.buffer.length > 0) writeSync(this.fd, this.buffer);
+    this.buffer = '';
+  }
+
+  /** Closes the in-progress file durably and makes it pending. */
+  private preCommit(): void {
+    if (this.fd === null || !this.current) return;
+    this.flushBuffer();
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = null;
+    this.pending.push(this.current);
+    this.current = null;
+  }
+
+  override snapshotState(checkpointId: number): OperatorSnapshot<FileSinkState> {
+    this.preCommit();
+    for (const p of this.pending) {
+      if (p.checkpointId !== null) continue;
+      p.checkpointId = checkpointId;
+      const epoch = checkpointId === END_OF_INPUT_COMMIT ? 'end' : `c${checkpointId}`;
+      p.final = `part-${this.ctx.subtask}-${epoch}-${p.uid}.${this.ext}`;
+    }
+    return {
+      nodeId: this.node.id,
+      subtask: this.ctx.subtask,
+      operatorState: { pending: this.pending.map((p) => ({ ...p })) },
+    };
+  }
+
+  override notifyCheckpointComplete(checkpointId: number): void {
+    this.pending = this.pending.filter((p) => {
+      if (p.checkpointId === null || p.checkpointId > checkpointId) return true;
+      this.commit(p);
+      return false;
+    });
+  }
+
+  private commit(p: PendingFile): void {
+    if (p.final === null)
+      throw new Error(`file sink '${this.node.id}': ${p.tmp} has no checkpoint to commit with`);
+    const tmp = path.join(this.dir, p.tmp);
+    const final = path.join(this.dir, p.final);
+    if (existsSync(tmp)) renameSync(tmp, final);
+    else if (!existsSync(final))
+      throw new Error(`file sink '${this.node.id}': pending file ${tmp} is gone and was never committed`);
+  }
+
+  protected override initializeState(r: OperatorRestore<FileSinkState>): void {
+    // Union: every subtask commits every pending file of the checkpoint (renames are idempotent), then drops
+    // all other in-progress files — they hold rows written after the checkpoint.
+    const keep = new Set<string>();
+    for (const o of r.operatorStates) {
+      for (const p of o.state.pending) {
+        this.commit(p);
+        keep.add(p.tmp);
       }
     }
-    if (part.length > 0) this.push(part);
+    if (!existsSync(this.dir)) return;
+    for (const name of readdirSync(this.dir)) {
+      if (name.startsWith('.part-') && name.endsWith('.inprogress') && !keep.has(name)) {
+        try {
+          unlinkSync(path.join(this.dir, name));
+        } catch {
+          // another subtask removed it first
+        }
+      }
+      // Files committed by checkpoints newer than the restored one hold rows that will be written again:
+      // move them aside (readers skip `_` names), so the output stays exactly-once. Nothing is deleted.
+      const m = COMMITTED.exec(name);
+      if (m && Number(m[1]) > r.checkpointId) {
+        const aside = path.join(this.dir, '_discarded');
+        mkdirSync(aside, { recursive: true });
+        try {
+          renameSync(path.join(this.dir, name), path.join(aside, name));
+        } catch {
+          // another subtask moved it first
+        }
+      }
+    }
   }
 
-  flush(): void {
-    if (this.chunks.length === 0 || this.fd < 0) return;
-    const data = Buffer.from(this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join(''), 'utf8');
-    this.chunks = [];
-    this.size = 0;
-    let off = 0;
-    while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
+  override endInput(): void {
+    this.preCommit();
   }
 
-  close(): void {
-    if (this.fd < 0) return;
-    this.flush();
-    closeSync(this.fd);
-    this.fd = -1;
+  override close(): void {
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
   }
-}
-
-export function createFileSinkWriter(
-  connector: FileSinkConnector,
-  schema: RowSchema,
-  ctx: FileSinkContext,
-): FileSinkWriter & { readonly path: string } {
-  return new PlainFileSinkWriter(connector, schema, ctx);
 }

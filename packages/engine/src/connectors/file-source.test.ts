@@ -5,7 +5,7 @@ import type { FileSource } from '@flowstate/spec';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFileReader } from './file-source';
 import { createSplitReader, RowParseError } from './index';
-import { readAll, testContext } from './test-util';
+import { readAll, testContext } from './test-support';
 import type { RowSchema, SplitContext } from './types';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowstate-file-source-'));

@@ -1,7 +1,7 @@
 /**
- * Connectors: the engine's data edges. Source split readers (datagen, file, nexmark) and the file
- * sink's writer. Readers are synchronous and pull-based; positions are JSON and go into
- * checkpoints. Only `file-source.ts` and `file-sink.ts` use Node's `fs`.
+ * Connectors: the engine's data edges. Source split readers (datagen, file, nexmark), the two-phase
+ * file sink and the row formatters. Readers are synchronous and pull-based; positions are JSON and go
+ * into checkpoints. Only `file-source.ts` and `file-sink.ts` use Node's `fs`.
  */
 import type { SourceConnector } from '@flowstate/spec';
 import { DatagenReader } from './datagen';
@@ -20,21 +20,14 @@ export {
   openFileAccess,
   specFileProblems,
 } from './file-access';
-export type { FileSinkConnector, FileSinkContext, FileSinkWriter } from './file-sink';
-export {
-  createFileSinkWriter,
-  createJsonlFormatter,
-  csvQuote,
-  formatCsvHeader,
-  formatCsvRow,
-  formatJsonlRow,
-} from './file-sink';
+export type { FileSinkConnector, FileSinkState, PendingFile } from './file-sink';
 export {
   createFileReader,
   DEFAULT_CHUNK_SIZE,
   DEFAULT_MAX_LINE_BYTES,
   type FileReaderOptions,
 } from './file-source';
+export { createJsonlFormatter, csvQuote, formatCsvHeader, formatCsvRow, formatJsonlRow } from './formats';
 export { NEXMARK_BASE_TIME, NexmarkGenerator } from './nexmark';
 export type { Row, RowErrorReport, SourcePosition, SplitContext, SplitReader } from './types';
 export { RowParseError } from './types';

@@ -9,7 +9,7 @@ import {
   NEXMARK_BASE_TIME,
   NexmarkGenerator,
 } from './nexmark';
-import { FakeClock, readAll, testContext } from './test-util';
+import { FakeClock, readAll, testContext } from './test-support';
 import type { Row } from './types';
 
 const source = (table: NexmarkTable, over: Partial<NexmarkSource> = {}): NexmarkSource => ({

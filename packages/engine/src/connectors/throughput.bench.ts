@@ -2,13 +2,14 @@
  * Throughput of the connectors on one core (not run by the tests):
  *   pnpm exec tsx packages/engine/src/connectors/throughput.bench.ts
  * Prints rows/s (best of several rounds) for datagen, the nexmark readers, the file source formats
- * and the file sink writer.
+ * and the file sink (the two-phase `FileSink`, committed at the end as a job without checkpoints does).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatagenSource, FileSource, NexmarkSource } from '@flowstate/spec';
-import { createFileSinkWriter } from './file-sink';
+import { type DatagenSource, type FileSource, type NexmarkSource, SinkNodeSchema } from '@flowstate/spec';
+import { Collector } from '../runtime/operator';
+import { sinkHarness } from '../testing/harness';
 import { createSplitReader, openFileAccess } from './index';
 import type { Row, RowSchema, SplitContext, SplitReader } from './types';
 
@@ -95,7 +96,7 @@ measure('nexmark bid', () => createSplitReader(nexmark('bid'), {}, ctx), 5_000_0
 measure('nexmark auction', () => createSplitReader(nexmark('auction'), {}, ctx), 2_000_000);
 measure('nexmark person', () => createSplitReader(nexmark('person'), {}, ctx), 2_000_000);
 
-// File formats: write 1M datagen rows with the sink writer, then read them back.
+// File formats: write 1M datagen rows with the file sink, then read them back.
 const dir = mkdtempSync(join(tmpdir(), 'flowstate-bench-'));
 try {
   const fileRows = 1_000_000;
@@ -103,14 +104,22 @@ try {
   const all: Row[] = [];
   while (source.read(4096, all) > 0) {}
   for (const format of ['jsonl', 'csv'] as const) {
-    const t0 = performance.now();
-    const w = createFileSinkWriter({ type: 'file', path: join(dir, format), format }, wideSchema, {
-      subtask: 0,
-      baseDir: dir,
-      jobName: 'bench',
+    const node = SinkNodeSchema.parse({
+      id: 'out',
+      kind: 'sink',
+      connector: { type: 'file', path: format, format },
     });
-    for (let i = 0; i < all.length; i += 1024) w.write(all.slice(i, i + 1024));
-    w.close();
+    const t0 = performance.now();
+    const sink = sinkHarness(node, wideSchema, { baseDir: dir }).operator;
+    const ts = new Array<number>(1024).fill(0);
+    for (let i = 0; i < all.length; i += 1024) {
+      const batch = all.slice(i, i + 1024);
+      sink.processBatch(batch, ts.slice(0, batch.length), new Collector());
+    }
+    sink.endInput(new Collector());
+    sink.snapshotState(Number.MAX_SAFE_INTEGER);
+    sink.notifyCheckpointComplete(Number.MAX_SAFE_INTEGER);
+    sink.close();
     const dt = (performance.now() - t0) / 1000;
     console.log(
       `${`file sink ${format} (7 fields)`.padEnd(44)} ${(fileRows / dt / 1e6).toFixed(2).padStart(6)} M rows/s`,

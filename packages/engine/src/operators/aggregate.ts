@@ -2,15 +2,25 @@ import type { AggregateNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import type { Collector } from '../runtime/operator';
-import { type Key, type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
+import {
+  AggregatingStateDescriptor,
+  type InternalAggregatingState,
+  type Key,
+  type StateTable,
+  VOID_NAMESPACE,
+} from '../state/index';
 import type { Acc } from './aggregates';
 import { KeyedOperator } from './keyed';
 
 /**
  * `aggregate`: rolling aggregation without windows, like Flink's `keyBy(...).sum(...)` — after every input row
- * it emits the key's updated aggregates. The accumulator lives in keyed ValueState.
+ * it emits the key's updated aggregates. The accumulator lives in keyed `AggregatingState` ('aggregate'),
+ * updated per row through Flink's `getInternal`/`updateInternal`: one lookup, the accumulator changed in
+ * place (or replaced, when it is a bare number), and it is at hand to emit.
  */
 export class RollingAggregateOperator extends KeyedOperator<AggregateNode> {
+  private state!: InternalAggregatingState<Row, Acc, Acc>;
+  /** The same state, read by key for the state view. */
   private table!: StateTable<Acc>;
 
   constructor(node: AggregateNode, ctx: RuntimeContext, keyFields: readonly string[]) {
@@ -19,8 +29,11 @@ export class RollingAggregateOperator extends KeyedOperator<AggregateNode> {
 
   override open(): void {
     super.open();
-    const aggs = this.aggs;
-    this.table = this.backend.getStateTable(new ValueStateDescriptor<Acc>('aggregate', { copy: aggs.copy }));
+    this.state = this.backend.getPartitionedState(
+      VOID_NAMESPACE,
+      new AggregatingStateDescriptor<Row, Acc, Acc>('aggregate', this.aggs),
+    );
+    this.table = this.state.getStateTable();
   }
 
   stateView(key: Key): unknown {
@@ -32,21 +45,22 @@ export class RollingAggregateOperator extends KeyedOperator<AggregateNode> {
   }
 
   processBatch(rows: Row[], ts: number[], out: Collector): void {
-    const { table, aggs, keys } = this;
+    const { state, aggs, keys, backend } = this;
     this.metrics.recordsIn += rows.length;
     const before = out.rows.length;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const key = keys.getKey(row);
-      const acc = table.getForUpdate(key, VOID_NAMESPACE);
+      backend.setCurrentKey(key);
+      const acc = state.getInternal();
       let next: Acc;
       try {
-        next = aggs.add(acc, row);
+        next = aggs.add(row, acc); // may throw: nothing has changed yet
       } catch (e) {
         this.rowFailed(e, row);
         continue;
       }
-      if (next !== acc) table.put(key, VOID_NAMESPACE, next);
+      if (next !== acc) state.updateInternal(next);
       const o: Row = {};
       keys.writeKeyFields(key, o);
       aggs.emit(next, o);

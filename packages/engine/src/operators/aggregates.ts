@@ -7,9 +7,11 @@ import {
   type RowSchema,
 } from '@flowstate/spec';
 import type { Row } from '../runtime/elements';
+import type { AggregateFunction } from '../state/index';
 
 /**
- * The SQL aggregates of a window/aggregate node, compiled once into accumulator operations.
+ * The SQL aggregates of a window/aggregate node, compiled once into Flink's `AggregateFunction` over rows,
+ * which the operators hand to an `AggregatingStateDescriptor`.
  *
  * Accumulators live in keyed state. A single numeric aggregate (the common `COUNT(*)`) keeps a bare number as
  * its accumulator — no object per key; otherwise the accumulator is an array with one or two slots per
@@ -129,13 +131,25 @@ function impl(name: string, call: AggregateCall): AggImpl {
   }
 }
 
-export interface AggregateOps {
+/**
+ * The compiled aggregates: an `AggregateFunction` whose accumulator is its own result (`emit` writes the
+ * aggregates' values into a row).
+ */
+export interface AggregateOps extends AggregateFunction<Row, Acc, Acc> {
   readonly names: readonly string[];
   readonly resultTypes: Readonly<Record<string, FieldType>>;
-  /** Adds one row to `acc` (undefined = a new accumulator); returns the accumulator to store. Throws what an argument expression throws, before changing anything. */
-  add(acc: Acc | undefined, row: Row): Acc;
+  /** A fresh accumulator (COUNT 0, the others NULL). */
+  createAccumulator(): Acc;
+  /**
+   * Adds one row to `acc` (undefined = a new accumulator); returns the accumulator to store (the same array
+   * updated in place, or a new bare value). Throws what an argument expression throws, before changing
+   * anything.
+   */
+  add(row: Row, acc: Acc | undefined): Acc;
   /** Merges `b` into `a` (session windows); returns the merged accumulator. */
   merge(a: Acc, b: Acc): Acc;
+  /** The accumulator itself: `emit` renders it. */
+  getResult(acc: Acc): Acc;
   /** Writes each aggregate's result into `out`. */
   emit(acc: Acc, out: Row): void;
   /** A deep copy (for copy-on-write snapshots). */
@@ -177,13 +191,18 @@ export function compileAggregates(
       names,
       resultTypes,
       scalar: true,
-      add(acc, row) {
+      createAccumulator() {
+        only.init(box, 0);
+        return box[0];
+      },
+      add(row, acc) {
         const v = fn === null ? undefined : fn(row);
         if (acc === undefined) only.init(box, 0);
         else box[0] = acc;
         only.add(box, 0, v);
         return box[0];
       },
+      getResult: (acc) => acc,
       merge(a, b) {
         const x = [a];
         only.merge(x, [b], 0);
@@ -201,7 +220,12 @@ export function compileAggregates(
     names,
     resultTypes,
     scalar: false,
-    add(acc, row) {
+    createAccumulator() {
+      const a = new Array(width);
+      for (let j = 0; j < n; j++) impls[j]!.init(a, offsets[j]!);
+      return a;
+    },
+    add(row, acc) {
       for (let j = 0; j < n; j++) {
         const f = impls[j]!.arg;
         args[j] = f === null ? undefined : f(row);
@@ -214,6 +238,7 @@ export function compileAggregates(
       for (let j = 0; j < n; j++) impls[j]!.add(a, offsets[j]!, args[j]);
       return a;
     },
+    getResult: (acc) => acc,
     merge(a, b) {
       const x = a as unknown[];
       for (let j = 0; j < n; j++) impls[j]!.merge(x, b as unknown[], offsets[j]!);

@@ -1,4 +1,4 @@
-import type { AggregateNode, WindowNode } from '@flowstate/spec';
+import type { JobNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import { AbstractStreamOperator, type OperatorRestore, type OperatorSnapshot } from '../runtime/operator';
@@ -11,9 +11,10 @@ import { rowFailed } from './row-errors';
 
 /**
  * Base of the operators on a keyed stream: a `KeyedStateBackend` over the subtask's key-group range, the key
- * selector, the compiled aggregates, and row-error handling.
+ * selector, the compiled aggregates (an `AggregateFunction` for an `AggregatingStateDescriptor`), and
+ * row-error handling. `S` is the operator's non-keyed state, if any.
  */
-export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extends AbstractStreamOperator<N> {
+export abstract class KeyedOperator<N extends JobNode, S = never> extends AbstractStreamOperator<N, S> {
   protected backend!: KeyedStateBackend;
   protected readonly keys: KeySelector;
   protected readonly aggs: AggregateOps;
@@ -22,7 +23,7 @@ export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extend
     node: N,
     protected readonly ctx: RuntimeContext,
     keyFields: readonly string[],
-    aggregates: Readonly<Record<string, string>>,
+    aggregates: Readonly<Record<string, string>> = {},
   ) {
     super(node);
     this.keys = keySelector(keyFields);
@@ -57,7 +58,7 @@ export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extend
     rowFailed(this, this.ctx, err, row);
   }
 
-  override snapshotState(checkpointId: number): OperatorSnapshot | null {
+  override snapshotState(checkpointId: number): OperatorSnapshot<S> | null {
     const timers = this.snapshotTimers();
     return {
       nodeId: this.node.id,
@@ -67,7 +68,7 @@ export abstract class KeyedOperator<N extends AggregateNode | WindowNode> extend
     };
   }
 
-  override restoreState(r: OperatorRestore): void {
+  protected override initializeState(r: OperatorRestore<S>): void {
     this.backend.restore(r.keyed);
     this.restoreTimers(r.timers);
   }

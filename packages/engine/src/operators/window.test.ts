@@ -243,4 +243,25 @@ describe('window state', () => {
     h.processWatermark(Number.POSITIVE_INFINITY);
     expect(h.takeOutput()).toEqual([{ k: 'a', v: 7, window_start: 0, window_end: 10, n: 1 }]);
   });
+
+  it('refuses a checkpoint whose operator state is not a window state, naming the node and subtask', () => {
+    const h = windowHarness(win({ assigner: { type: 'tumbling', sizeMs: 10 } }), schema, ['k']);
+    const restore = (state: unknown) =>
+      h.operator.restoreState({
+        checkpointId: 2,
+        keyed: [],
+        timers: [],
+        operatorStates: [
+          { subtask: 0, parallelism: 2, state: { watermark: 5 } },
+          { subtask: 1, parallelism: 2, state },
+        ],
+      });
+    expect(() => restore({ watermark: '9' })).toThrowError(
+      `node 'w': the checkpointed operator state of subtask 1 is not a window's state ({ watermark }): watermark: expected a number or null, got "9"`,
+    );
+    restore({ watermark: null }); // a subtask that had seen no watermark: the lowest wins
+    expect(h.operator.metrics.currentWatermark).toBe(Number.NEGATIVE_INFINITY);
+    restore({ watermark: 7 });
+    expect(h.operator.metrics.currentWatermark).toBe(5);
+  });
 });

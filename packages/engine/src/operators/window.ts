@@ -6,13 +6,30 @@ import {
   noteLateRowDropped,
   type OperatorRestore,
   type OperatorSnapshot,
+  type OperatorStateType,
   type WindowFigures,
 } from '../runtime/operator';
-import { type Key, type StateTable, ValueStateDescriptor, VOID_NAMESPACE } from '../state/index';
-import { InternalTimerServiceImpl, TimerQueue, type Triggerable } from '../time/index';
+import {
+  AggregatingStateDescriptor,
+  type InternalAggregatingState,
+  type InternalValueState,
+  type Key,
+  type StateTable,
+  ValueStateDescriptor,
+  VOID_NAMESPACE,
+} from '../state/index';
 import type { Acc } from './aggregates';
 import { KeyedOperator } from './keyed';
 import { RowProblem } from './row-errors';
+import {
+  type AlignedWindowAssigner,
+  createWindowAssigner,
+  MergingWindowAssigner,
+} from './windowing/assigners';
+import { TimeWindow } from './windowing/time-window';
+import type { Trigger } from './windowing/triggers';
+import { BatchAssignerContext, WindowTriggerContext } from './windowing/window-context';
+import { PerKeyWindowTimers, PerWindowTimers, type WindowTimerService } from './windowing/window-timers';
 
 /** One session window of a key with its accumulator (session windows merge, so they are kept per key). */
 interface Session {
@@ -21,74 +38,99 @@ interface Session {
   acc: Acc;
 }
 
+/** A window operator's non-keyed state: its watermark (null before the first), from which its timers follow. */
+export interface WindowOperatorState {
+  watermark: number | null;
+}
+
+const WINDOW_OPERATOR_STATE: OperatorStateType<WindowOperatorState> = {
+  name: "window's state ({ watermark })",
+  read(value) {
+    if (typeof value !== 'object' || value === null) throw new Error('expected an object');
+    const wm = 'watermark' in value ? value.watermark : undefined;
+    if (wm === undefined || wm === null) return { watermark: null };
+    if (typeof wm !== 'number')
+      throw new Error(`watermark: expected a number or null, got ${JSON.stringify(wm)}`);
+    return { watermark: wm };
+  },
+};
+
 /**
- * Flink's `WindowOperator` with the default trigger (`EventTimeTrigger` / `ProcessingTimeTrigger`) and an
- * incremental aggregate, for tumbling, sliding and (merging) session windows.
+ * Flink's `WindowOperator` with an incremental aggregate: a `WindowAssigner` puts each row in its windows, the
+ * assigner's default `Trigger` (`EventTimeTrigger` / `ProcessingTimeTrigger`) decides when a window fires,
+ * and a cleanup timer at `maxTimestamp + allowedLateness` purges it.
  *
- * - Window contents are accumulators in keyed state: tumbling/sliding windows in a table namespaced by the
- *   window's start (end = start + size), sessions as a per-key list (they merge, so their bounds change).
- * - A window fires when the watermark reaches `end - 1` (its `maxTimestamp`). Tumbling and sliding windows have
- *   one timer per window (not per key and window, as Flink's trigger registers them): every key of a window
- *   fires at the same time, so the timer walks the window's namespace in the state table, in the order the keys
- *   entered it — the order per-key timers would fire in. Sessions keep a timer per key and session, as their
- *   bounds are the key's own. A row that arrives after that but within
- *   `allowedLatenessMs` updates the window, which fires again at once (Flink's trigger returns FIRE when
- *   `maxTimestamp <= watermark`). State is purged by a cleanup timer at `maxTimestamp + allowedLateness`
- *   (a whole window at once: `removeNamespace`).
- * - A row is late when every window it belongs to has `maxTimestamp + allowedLateness <= watermark`: it goes to
- *   the `late` side output when an edge takes it, else it is dropped and counted.
+ * - State. Tumbling and sliding windows keep their contents as Flink does: an `AggregatingState`
+ *   ('window-contents') namespaced by window — the namespace is the window's start, as all windows of the
+ *   assigner have one size. Session windows keep a per-key list of sessions with their accumulators in a
+ *   `ValueState` ('session-windows'; it plays the part of Flink's `MergingWindowSet`): the heap state table is
+ *   namespace-major (one inner map per window, shared by all keys), so namespacing by each key's own session
+ *   bounds would cost a map per session.
+ * - Timers. Tumbling and sliding windows have one timer per window, not per key and window (`PerWindowTimers`:
+ *   every key of a window ends at the same time, and a trigger here sees no key); when it fires, the trigger
+ *   is asked once and a FIRE emits every key's result, in the order the keys entered the window. Sessions
+ *   keep timers per key and session (`PerKeyWindowTimers`).
+ * - A row is late when every window it belongs to has `maxTimestamp + allowedLateness <= watermark`: it goes
+ *   to the `late` side output when an edge takes it, else it is dropped and counted. A row for a window the
+ *   watermark has passed but within the lateness updates it, and the trigger fires it again at once.
  * - Results carry `window_end - 1` as their event timestamp, so windows can be cascaded.
  * - Processing-time windows fire on processing-time timers; at the end of input the open ones fire (a bounded
  *   job should show every result it computed).
  */
-export class WindowOperator extends KeyedOperator<WindowNode> {
+export class WindowOperator extends KeyedOperator<WindowNode, WindowOperatorState> {
+  protected override readonly operatorStateType = WINDOW_OPERATOR_STATE;
   private readonly eventTime: boolean;
-  private readonly lateness: number;
-  private readonly kind: 'tumbling' | 'sliding' | 'session';
-  private readonly size: number;
-  private readonly slide: number;
-  private readonly offset: number;
-  private readonly gap: number;
-  private windows!: StateTable<Acc>;
-  private sessions!: StateTable<Session[]>;
-  /** Session windows: timers per (key, session). */
-  private timers!: InternalTimerServiceImpl<number>;
-  /** Tumbling and sliding windows: timers per window (namespace = window start; the key is always null). */
-  private readonly windowTimers = new TimerQueue<number>();
-  /** The window whose timers were registered last: most new keys go into the same window. */
-  private lastTimerWindow = Number.NaN;
+  private readonly allowedLateness: number;
+  private readonly assigner: AlignedWindowAssigner | MergingWindowAssigner;
+  private readonly trigger: Trigger;
+  /**
+   * Tumbling and sliding windows: the contents per (key, window start) — the table of the 'window-contents'
+   * `AggregatingState`, used with the key and window at hand per row and a whole window at a time to fire,
+   * purge, restore and render it.
+   */
+  private windowContents!: StateTable<Acc>;
+  /** Session windows: each key's sessions, ordered by start (the table of the 'session-windows' `ValueState`). */
+  private sessionTable!: StateTable<Session[]>;
+  private timers!: WindowTimerService;
   private watermark = Number.NEGATIVE_INFINITY;
-  /** The collector of the call that is firing timers. */
+  /** The collector of the call that is emitting. */
   private out: Collector | null = null;
+  /** Flink's `WindowOperator.Context`: the key and window the trigger is asked about. */
+  private readonly triggerContext: WindowTriggerContext;
+  /** Processing-time assigners read the time of the batch being processed (one clock read per batch). */
+  private readonly assignerContext = new BatchAssignerContext();
 
   constructor(node: WindowNode, ctx: RuntimeContext, keyFields: readonly string[]) {
     super(node, ctx, keyFields, node.aggregates);
-    this.eventTime = node.time === 'event';
-    this.lateness = this.eventTime ? node.allowedLatenessMs : 0;
-    const a = node.assigner;
-    this.kind = a.type;
-    this.size = a.type === 'session' ? 0 : a.sizeMs;
-    this.slide = a.type === 'sliding' ? a.slideMs : this.size;
-    this.offset = a.type === 'session' ? 0 : a.offsetMs;
-    this.gap = a.type === 'session' ? a.gapMs : 0;
+    this.assigner = createWindowAssigner(node);
+    this.eventTime = this.assigner.isEventTime();
+    // Allowed lateness applies to event time only (Flink ignores it for processing-time windows).
+    this.allowedLateness = this.eventTime ? node.allowedLatenessMs : 0;
+    this.trigger = this.assigner.getDefaultTrigger();
+    this.triggerContext = new WindowTriggerContext(ctx.clock);
   }
 
   override open(): void {
     super.open();
     const aggs = this.aggs;
-    this.windows = this.backend.getStateTable(
-      new ValueStateDescriptor<Acc>('window-contents', { copy: aggs.copy }),
+    const windowState: InternalAggregatingState<Row, Acc, Acc> = this.backend.getOrCreateKeyedState(
+      new AggregatingStateDescriptor<Row, Acc, Acc>('window-contents', aggs),
     );
-    this.sessions = this.backend.getStateTable(
+    this.windowContents = windowState.getStateTable();
+    const sessionState: InternalValueState<Session[]> = this.backend.getOrCreateKeyedState(
       new ValueStateDescriptor<Session[]>('session-windows', {
         copy: (list) => list.map((s) => ({ start: s.start, end: s.end, acc: aggs.copy(s.acc) })),
       }),
     );
-    const fire: Triggerable<number> = {
-      onEventTime: (key, ns, time) => this.onTimer(key, ns, time),
-      onProcessingTime: (key, ns, time) => this.onTimer(key, ns, time),
-    };
-    this.timers = new InternalTimerServiceImpl<number>(this.backend, this.ctx.clock, fire);
+    this.sessionTable = sessionState.getStateTable();
+    this.timers =
+      this.assigner instanceof MergingWindowAssigner
+        ? new PerKeyWindowTimers(this.backend, this.ctx.clock, (key, ns, time, et) =>
+            this.onSessionTimer(key, ns, time, et),
+          )
+        : new PerWindowTimers((_key, ns, time, et) => this.onWindowTimer(ns, time, et));
+    this.triggerContext.timers = this.timers;
+    this.triggerContext.perKey = this.assigner instanceof MergingWindowAssigner;
   }
 
   stateView(key: Key): unknown {
@@ -98,40 +140,36 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
       this.aggs.emit(acc, o);
       windows.push(o);
     };
-    if (this.kind === 'session') {
-      for (const s of this.sessions.get(key, VOID_NAMESPACE) ?? []) add(s.start, s.end, s.acc);
+    const assigner = this.assigner;
+    if (assigner instanceof MergingWindowAssigner) {
+      for (const s of this.sessionTable.get(key, VOID_NAMESPACE) ?? []) add(s.start, s.end, s.acc);
     } else {
-      for (const ns of this.windows.namespaces()) {
-        const acc = this.windows.get(key, ns);
-        if (acc !== undefined) add(ns as number, (ns as number) + this.size, acc);
+      for (const ns of this.windowContents.namespaces()) {
+        const acc = this.windowContents.get(key, ns);
+        if (acc !== undefined) add(ns as number, (ns as number) + assigner.getSize(), acc);
       }
       windows.sort((a, b) => (a.window_start as number) - (b.window_start as number));
     }
     return windows.length > 0 ? { windows } : undefined;
   }
 
-  /** Flink's `TimeWindow.getWindowStartWithOffset`. */
-  private windowStart(ts: number, size: number): number {
-    const rem = (ts - this.offset) % size;
-    return rem < 0 ? ts - (rem + size) : ts - rem;
-  }
-
   processBatch(rows: Row[], ts: number[], out: Collector): void {
     this.out = out;
     this.metrics.recordsIn += rows.length;
     const before = out.rows.length;
-    const now = this.eventTime ? 0 : this.ctx.clock.now();
+    const eventTime = this.eventTime;
+    if (!eventTime) this.assignerContext.setCurrentProcessingTime(this.ctx.clock.now());
+    const merging = this.assigner instanceof MergingWindowAssigner;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const t = this.eventTime ? ts[i]! : now;
-      if (t === NO_TIMESTAMP) {
+      const t = ts[i]!;
+      if (eventTime && t === NO_TIMESTAMP) {
         this.missingTimestamp(row);
         continue;
       }
       const key = this.keys.getKey(row);
       try {
-        const assigned =
-          this.kind === 'session' ? this.addToSession(key, row, t) : this.addToWindows(key, row, t);
+        const assigned = merging ? this.processMerging(key, row, t) : this.processAligned(key, row, t);
         if (!assigned) this.lateRow(row, t);
       } catch (e) {
         this.rowFailed(e, row);
@@ -156,16 +194,22 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
     else noteLateRowDropped(this.metrics, t, this.watermark);
   }
 
+  /**
+   * What the run view shows of the windows: how many are open (sessions: per key; tumbling and sliding: per
+   * window, shared by its keys) and when the next one fires.
+   */
   windowFigures(): WindowFigures {
     let open = 0;
     let next: number | undefined;
-    if (this.kind === 'session') {
-      for (const key of this.sessions.keysOf(VOID_NAMESPACE))
-        open += this.sessions.get(key, VOID_NAMESPACE)!.length;
+    const assigner = this.assigner;
+    if (assigner instanceof MergingWindowAssigner) {
+      for (const key of this.sessionTable.keysOf(VOID_NAMESPACE))
+        open += this.sessionTable.get(key, VOID_NAMESPACE)!.length;
       next = this.eventTime ? this.timers.nextEventTime() : this.timers.nextProcessingTime();
     } else {
-      for (const ns of this.windows.namespaces()) {
-        const fireAt = (ns as number) + this.size - 1;
+      const size = assigner.getSize();
+      for (const ns of this.windowContents.namespaces()) {
+        const fireAt = (ns as number) + size - 1;
         open++;
         if (fireAt > this.watermark && (next === undefined || fireAt < next)) next = fireAt;
       }
@@ -173,175 +217,207 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
     return { openWindows: open, nextFireAt: next };
   }
 
-  /** Tumbling and sliding windows; false when the row was late for every window it belongs to. */
-  private addToWindows(key: Key, row: Row, t: number): boolean {
-    const { size, slide, windows, aggs } = this;
-    const wm = this.watermark;
+  /** Flink's `cleanupTime`: when a window's state goes (processing-time windows: at their end). */
+  private cleanupTime(w: TimeWindow): number {
+    return w.maxTimestamp() + this.allowedLateness;
+  }
+
+  /** Flink's `isWindowLate`: an event-time window whose cleanup time the watermark has reached. */
+  private isWindowLate(w: TimeWindow): boolean {
+    return this.eventTime && this.cleanupTime(w) <= this.watermark;
+  }
+
+  private registerCleanupTimer(w: TimeWindow): void {
+    const ctx = this.triggerContext;
+    if (this.eventTime) ctx.registerEventTimeTimer(this.cleanupTime(w));
+    else ctx.registerProcessingTimeTimer(this.cleanupTime(w));
+  }
+
+  private deleteCleanupTimer(w: TimeWindow): void {
+    const ctx = this.triggerContext;
+    if (this.eventTime) ctx.deleteEventTimeTimer(this.cleanupTime(w));
+    else ctx.deleteProcessingTimeTimer(this.cleanupTime(w));
+  }
+
+  /**
+   * Tumbling and sliding windows (Flink's `processElement`); false when the row was late for every window.
+   * Flink's `windowState.add(row)` is done on the state's table, with the key and window at hand: one lookup
+   * and no allocation per row (the state object's `add` costs a few percent of throughput here, measured),
+   * and the accumulator is ready to emit when the trigger fires.
+   */
+  private processAligned(key: Key, row: Row, t: number): boolean {
+    const windows = this.assigner.assignWindows(row, t, this.assignerContext);
+    const { windowContents, aggs, trigger, triggerContext, eventTime } = this;
+    triggerContext.key = key;
     let assigned = false;
-    // The argument expressions may throw: evaluate into a fresh accumulator first, so nothing half-changes.
-    let single: Acc | undefined;
-    let singleUsed = false;
-    for (let start = this.windowStart(t, slide); start > t - size; start -= slide) {
-      const maxTs = start + size - 1;
-      if (this.eventTime && maxTs + this.lateness <= wm) continue; // this window is late
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
+      const cleanupTime = w.maxTimestamp() + this.allowedLateness;
+      if (eventTime && cleanupTime <= this.watermark) continue; // Flink's isWindowLate
       assigned = true;
-      if (single === undefined) single = aggs.add(undefined, row);
-      const acc = windows.getForUpdate(key, start);
-      let next: Acc;
-      if (acc === undefined) {
-        // A fresh accumulator serves one window; a bare number can be shared.
-        next = aggs.scalar || !singleUsed ? single : aggs.add(undefined, row);
-        singleUsed = true;
-        windows.put(key, start, next);
-        this.registerWindowTimers(start, maxTs);
-      } else {
-        next = aggs.add(acc, row);
-        if (next !== acc) windows.put(key, start, next);
-      }
-      if (this.eventTime && maxTs <= wm) this.emit(key, start, start + size, next);
+      const ns = w.start;
+      const acc = windowContents.getForUpdate(key, ns);
+      const next = aggs.add(row, acc); // may throw (an argument expression): then before anything changed
+      if (next !== acc) windowContents.put(key, ns, next);
+      triggerContext.window = w;
+      const result = trigger.onElement(row, t, w, triggerContext);
+      if (result.isFire()) this.emit(key, w, next);
+      if (result.isPurge()) windowContents.remove(key, ns);
+      // Flink's registerCleanupTimer
+      if (eventTime) triggerContext.registerEventTimeTimer(cleanupTime);
+      else triggerContext.registerProcessingTimeTimer(cleanupTime);
     }
     return assigned;
   }
 
-  /** Tumbling and sliding windows: the end-of-window and cleanup timers of window `ns` (idempotent). */
-  private registerWindowTimers(ns: number, maxTs: number): void {
-    if (ns === this.lastTimerWindow) return;
-    this.lastTimerWindow = ns;
-    const q = this.windowTimers;
-    if (!this.eventTime) {
-      q.add(null, ns, maxTs);
-      return;
-    }
-    if (maxTs > this.watermark) q.add(null, ns, maxTs);
-    if (this.lateness > 0) q.add(null, ns, maxTs + this.lateness);
-  }
-
-  /** Session windows: the timers of the current key's session `ns`. */
-  private registerTimers(ns: number, maxTs: number): void {
-    if (!this.eventTime) {
-      this.timers.registerProcessingTimeTimer(ns, maxTs);
-      return;
-    }
-    if (maxTs > this.watermark) this.timers.registerEventTimeTimer(ns, maxTs);
-    if (this.lateness > 0) this.timers.registerEventTimeTimer(ns, maxTs + this.lateness);
-  }
-
-  private deleteTimers(ns: number, maxTs: number): void {
-    if (!this.eventTime) {
-      this.timers.deleteProcessingTimeTimer(ns, maxTs);
-      return;
-    }
-    this.timers.deleteEventTimeTimer(ns, maxTs);
-    if (this.lateness > 0) this.timers.deleteEventTimeTimer(ns, maxTs + this.lateness);
-  }
-
-  /** Session windows `[t, t + gap)`, merged with every window of the key they overlap or touch. */
-  private addToSession(key: Key, row: Row, t: number): boolean {
-    const { aggs, sessions } = this;
-    const list = sessions.getForUpdate(key, VOID_NAMESPACE);
-    let start = t;
-    let end = t + this.gap;
+  /**
+   * Session windows: the row's window `[t, t + gap)` merges with every session of the key it intersects
+   * (Flink's `MergingWindowSet.addWindow` with the assigner's `mergeWindows`). Sessions merge when they
+   * intersect (`TimeWindow.mergeWindows`) and a key's sessions never intersect one another, so only those
+   * the new window intersects — a run of the start-ordered list — go to `mergeWindows`. The row's
+   * accumulator is built first (an argument expression may throw: then nothing has changed), and the merged
+   * sessions fold into it in start order. The session list is read and changed on the state's table: one
+   * lookup per row.
+   */
+  private processMerging(key: Key, row: Row, t: number): boolean {
+    const assigner = this.assigner as MergingWindowAssigner;
+    const newWindow = assigner.assignWindows(row, t, this.assignerContext)[0]!;
+    const { aggs, trigger, triggerContext, sessionTable } = this;
+    const list = sessionTable.getForUpdate(key, VOID_NAMESPACE);
+    let result = newWindow;
     let first = -1;
     let count = 0;
-    if (list) {
+    if (list !== undefined) {
       for (let i = 0; i < list.length; i++) {
         const s = list[i]!;
-        // Flink's TimeWindow.intersects: this.start <= other.end && this.end >= other.start
-        if (s.start <= t + this.gap && s.end >= t) {
+        if (s.start <= newWindow.end && s.end >= newWindow.start) {
           if (first < 0) first = i;
           count++;
-          if (s.start < start) start = s.start;
-          if (s.end > end) end = s.end;
         }
       }
+      if (count > 0) {
+        const candidates = [newWindow];
+        for (let i = first; i < first + count; i++)
+          candidates.push(new TimeWindow(list[i]!.start, list[i]!.end));
+        assigner.mergeWindows(candidates, (_toBeMerged, mergeResult) => {
+          result = mergeResult;
+        });
+      }
     }
-    const maxTs = end - 1;
-    if (this.eventTime && maxTs + this.lateness <= this.watermark) return false;
-    let acc = aggs.add(undefined, row); // may throw: nothing has changed yet
-    this.backend.setCurrentKey(key);
-    const merged: Session = { start, end, acc };
-    if (list && count > 0) {
+    if (this.isWindowLate(result)) return false;
+    let acc = aggs.add(row, undefined);
+    const merged: Session = { start: result.start, end: result.end, acc };
+    this.backend.setCurrentKey(key); // the session timers are the key's
+    triggerContext.key = key;
+    if (list !== undefined && count > 0) {
       for (let i = first; i < first + count; i++) {
         const s = list[i]!;
         acc = aggs.merge(s.acc, acc);
-        this.deleteTimers(s.start, s.end - 1);
+        const old = new TimeWindow(s.start, s.end);
+        triggerContext.window = old;
+        trigger.clear(old, triggerContext);
+        this.deleteCleanupTimer(old);
       }
       merged.acc = acc;
+      triggerContext.window = result;
+      trigger.onMerge(result, triggerContext);
       list.splice(first, count, merged);
-    } else if (list) {
+    } else if (list !== undefined) {
       let at = 0;
-      while (at < list.length && list[at]!.start < start) at++;
+      while (at < list.length && list[at]!.start < result.start) at++;
       list.splice(at, 0, merged);
     } else {
-      sessions.put(key, VOID_NAMESPACE, [merged]);
+      sessionTable.put(key, VOID_NAMESPACE, [merged]);
     }
-    this.registerTimers(start, maxTs);
-    if (this.eventTime && maxTs <= this.watermark) this.emit(key, start, end, merged.acc);
+    triggerContext.window = result;
+    const fired = trigger.onElement(row, t, result, triggerContext);
+    this.registerCleanupTimer(result);
+    if (fired.isFire()) this.emit(key, result, merged.acc);
+    if (fired.isPurge()) this.purgeSession(key, list?.indexOf(merged) ?? 0);
     return true;
   }
 
-  private emit(key: Key, start: number, end: number, acc: Acc): void {
+  private emit(key: Key, w: TimeWindow, acc: Acc): void {
     const o: Row = {};
     this.keys.writeKeyFields(key, o);
-    o.window_start = start;
-    o.window_end = end;
+    o.window_start = w.start;
+    o.window_end = w.end;
     this.aggs.emit(acc, o);
-    this.out!.emit(o, end - 1);
+    this.out!.emit(o, w.maxTimestamp());
   }
 
-  /** The timer of tumbling/sliding window `ns` fired: emit every key's row at its end, purge it at cleanup time. */
-  private onWindowTimer(ns: number, time: number): void {
-    if (ns === this.lastTimerWindow) this.lastTimerWindow = Number.NaN; // a later key re-registers (processing time)
-    const maxTs = ns + this.size - 1;
-    const end = ns + this.size;
-    if (time === maxTs) this.windows.forEachIn(ns, (key, acc) => this.emit(key, ns, end, acc));
-    if (time === maxTs + this.lateness) this.windows.removeNamespace(ns);
+  /**
+   * A timer of tumbling/sliding window `ns` fired. The trigger is asked once for the whole window: it sees no
+   * key (a `TriggerContext` here has no keyed state), so its answer is the same for every key of the window.
+   * Firing emits each key's result in the order the keys entered the window (the order per-key timers would
+   * fire in); at the cleanup time the whole window goes (Flink's `clearAllState`, for all its keys at once).
+   */
+  private onWindowTimer(ns: number, time: number, eventTime: boolean): void {
+    const assigner = this.assigner as AlignedWindowAssigner;
+    const w = assigner.windowStartingAt(ns);
+    const { trigger, triggerContext, windowContents } = this;
+    triggerContext.key = null;
+    triggerContext.window = w;
+    triggerContext.timerFiring(eventTime, time);
+    const result = eventTime
+      ? trigger.onEventTime(time, w, triggerContext)
+      : trigger.onProcessingTime(time, w, triggerContext);
+    if (result.isFire()) windowContents.forEachIn(ns, (key, acc) => this.emit(key, w, acc));
+    const cleanup = eventTime === this.eventTime && time === this.cleanupTime(w);
+    if (result.isPurge() || cleanup) windowContents.removeNamespace(ns);
+    if (cleanup) trigger.clear(w, triggerContext);
+    triggerContext.timerDone();
   }
 
-  /** A timer of (key, session start) fired: emit the session at its end, purge it at its cleanup time. */
-  private onTimer(key: Key, ns: number, time: number): void {
-    const list = this.sessions.get(key, VOID_NAMESPACE);
-    if (!list) return;
-    const idx = list.findIndex((s) => s.start === ns);
-    if (idx < 0) return;
-    const s = list[idx]!;
-    const maxTs = s.end - 1;
-    if (time === maxTs) this.emit(key, s.start, s.end, s.acc);
-    if (time === maxTs + this.lateness) {
-      const l = this.sessions.getForUpdate(key, VOID_NAMESPACE)!;
-      l.splice(idx, 1);
-      if (l.length === 0) this.sessions.remove(key, VOID_NAMESPACE);
-    }
+  /** A timer of (key, session) fired: the trigger decides; at the cleanup time the session goes. */
+  private onSessionTimer(key: Key, ns: number, time: number, eventTime: boolean): void {
+    const list = this.sessionTable.get(key, VOID_NAMESPACE);
+    if (list === undefined) return;
+    const i = list.findIndex((x) => x.start === ns);
+    if (i < 0) return;
+    const s = list[i]!;
+    const w = new TimeWindow(s.start, s.end);
+    const { trigger, triggerContext } = this;
+    triggerContext.key = key;
+    triggerContext.window = w;
+    triggerContext.timerFiring(eventTime, time);
+    const result = eventTime
+      ? trigger.onEventTime(time, w, triggerContext)
+      : trigger.onProcessingTime(time, w, triggerContext);
+    if (result.isFire()) this.emit(key, w, s.acc);
+    const cleanup = eventTime === this.eventTime && time === this.cleanupTime(w);
+    if (result.isPurge() || cleanup) this.purgeSession(key, i);
+    if (cleanup) trigger.clear(w, triggerContext);
+    triggerContext.timerDone();
   }
 
-  /** Fires the tumbling/sliding window timers up to `time`. */
-  private fireWindows(time: number): void {
-    const q = this.windowTimers;
-    while (q.poll(time)) this.onWindowTimer(q.polledNamespace, q.polledTime);
+  /** Drops session `i` of `key` (Flink's `clearAllState` of a merging window: contents and window go). */
+  private purgeSession(key: Key, i: number): void {
+    const list = this.sessionTable.getForUpdate(key, VOID_NAMESPACE);
+    if (list === undefined) return;
+    list.splice(i, 1);
+    if (list.length === 0) this.sessionTable.remove(key, VOID_NAMESPACE);
   }
 
   override onProcessingTime(now: number, out: Collector): void {
     this.out = out;
     const before = out.rows.length;
-    if (this.kind === 'session') this.timers.advanceProcessingTime(now);
-    else this.fireWindows(now);
+    this.timers.advanceProcessingTime(now);
     this.metrics.recordsOut += out.rows.length - before;
   }
 
   override nextProcessingTime(): number | undefined {
-    if (this.eventTime) return undefined;
-    return this.kind === 'session' ? this.timers.nextProcessingTime() : this.windowTimers.peekTime();
+    return this.eventTime ? undefined : this.timers.nextProcessingTime();
   }
 
   override processWatermark(watermark: number, out: Collector): void {
     if (watermark <= this.watermark) return;
     this.watermark = watermark;
+    this.triggerContext.watermark = watermark;
     this.metrics.currentWatermark = watermark;
     this.out = out;
     const before = out.rows.length;
-    if (this.kind !== 'session') {
-      if (this.eventTime) this.fireWindows(watermark);
-    } else this.timers.advanceWatermark(watermark);
+    if (this.eventTime) this.timers.advanceWatermark(watermark);
     this.metrics.recordsOut += out.rows.length - before;
   }
 
@@ -349,8 +425,7 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
     if (this.eventTime) return; // the final watermark (+∞) has fired every window
     this.out = out;
     const before = out.rows.length;
-    if (this.kind === 'session') this.timers.advanceProcessingTime(Number.POSITIVE_INFINITY);
-    else this.fireWindows(Number.POSITIVE_INFINITY);
+    this.timers.advanceProcessingTime(Number.POSITIVE_INFINITY);
     this.metrics.recordsOut += out.rows.length - before;
   }
 
@@ -360,36 +435,40 @@ export class WindowOperator extends KeyedOperator<WindowNode> {
    * restore re-registers exactly the timers that had not fired — and late rows are judged as before. This
    * keeps the synchronous part of a checkpoint O(1) however many windows are open.
    */
-  override snapshotState(checkpointId: number): OperatorSnapshot | null {
+  override snapshotState(checkpointId: number): OperatorSnapshot<WindowOperatorState> | null {
     const s = super.snapshotState(checkpointId);
     return s
       ? { ...s, operatorState: { watermark: Number.isFinite(this.watermark) ? this.watermark : null } }
       : s;
   }
 
-  override restoreState(r: OperatorRestore): void {
-    super.restoreState(r);
+  protected override initializeState(r: OperatorRestore<WindowOperatorState>): void {
+    super.initializeState(r);
     // Every subtask of an operator holds the same watermark at an aligned barrier; take the lowest.
     let wm = Number.POSITIVE_INFINITY;
-    for (const o of r.operatorStates) {
-      const w = (o.state as { watermark?: number | null } | undefined)?.watermark;
-      wm = Math.min(wm, w === null || w === undefined ? Number.NEGATIVE_INFINITY : w);
-    }
+    for (const o of r.operatorStates) wm = Math.min(wm, o.state.watermark ?? Number.NEGATIVE_INFINITY);
     if (r.operatorStates.length === 0) wm = Number.NEGATIVE_INFINITY;
     this.watermark = wm;
     this.metrics.currentWatermark = wm;
-    const register = (key: Key, start: number, end: number) => {
-      this.backend.setCurrentKey(key);
-      this.registerTimers(start, end - 1);
+    const { trigger, triggerContext } = this;
+    triggerContext.watermark = wm;
+    const restore = (key: Key, w: TimeWindow) => {
+      triggerContext.key = key;
+      triggerContext.window = w;
+      trigger.onRestore(w, triggerContext);
+      this.registerCleanupTimer(w);
     };
-    if (this.kind === 'session') {
-      for (const key of this.sessions.keysOf(VOID_NAMESPACE)) {
-        for (const s of this.sessions.get(key, VOID_NAMESPACE) ?? []) register(key, s.start, s.end);
+    const assigner = this.assigner;
+    if (assigner instanceof MergingWindowAssigner) {
+      for (const key of this.sessionTable.keysOf(VOID_NAMESPACE)) {
+        this.backend.setCurrentKey(key);
+        for (const s of this.sessionTable.get(key, VOID_NAMESPACE) ?? [])
+          restore(key, new TimeWindow(s.start, s.end));
       }
     } else {
-      // One pair of timers per open window, whatever the number of keys in it.
-      for (const ns of this.windows.namespaces())
-        this.registerWindowTimers(ns as number, (ns as number) + this.size - 1);
+      // One set of timers per open window, whatever the number of keys in it.
+      for (const ns of this.windowContents.namespaces())
+        restore(null, assigner.windowStartingAt(ns as number));
     }
   }
 }

@@ -22,6 +22,8 @@ export interface LogicalEdge {
   partitioning: Partitioning;
   /** Hash edges: the key fields (from the keyBy the edge went through). */
   keyFields: readonly string[] | null;
+  /** Into a join: the side the edge feeds. */
+  input?: 'left' | 'right';
 }
 
 export interface LogicalOperator {
@@ -30,8 +32,10 @@ export interface LogicalOperator {
   parallelism: number;
   inputs: LogicalEdge[];
   outputs: LogicalEdge[];
-  /** For window/aggregate: the key fields of their keyed input. */
+  /** For keyed operators: the key fields of their keyed input (a join's: its left input's). */
   keyFields: readonly string[] | null;
+  /** For joins: each side's key fields (left key field i joins right key field i). */
+  sideKeys?: { left: readonly string[]; right: readonly string[] };
 }
 
 export interface JobVertex {
@@ -53,6 +57,8 @@ export interface PhysicalEdge {
   port: 'main' | 'late';
   partitioning: Partitioning;
   keyFields: readonly string[] | null;
+  /** Into a join: the side the edge feeds. */
+  input?: 'left' | 'right';
 }
 
 export interface PhysicalPlan {
@@ -87,36 +93,44 @@ export function buildPlan(analysis: SpecAnalysis, parallelismOverride?: number):
     });
   }
   /** Follows keyBy chains from an edge target; returns the operators reached with the key in force. */
-  const resolve = (
-    to: string,
-    key: readonly string[] | null,
-    out: Array<{ to: string; key: readonly string[] | null }>,
-  ) => {
+  type Target = { to: string; key: readonly string[] | null; input: 'left' | 'right' | undefined };
+  const resolve = (to: string, key: readonly string[] | null, input: Target['input'], out: Target[]) => {
     const info = analysis.nodes.get(to)!;
     if (info.node.kind !== 'keyBy') {
-      out.push({ to, key });
+      out.push({ to, key, input });
       return;
     }
-    for (const e of info.outputs) resolve(e.to, info.node.key, out);
+    for (const e of info.outputs) resolve(e.to, info.node.key, e.input, out);
   };
   for (const op of ops.values()) {
     const info = analysis.nodes.get(op.id)!;
     for (const e of info.outputs) {
-      const targets: Array<{ to: string; key: readonly string[] | null }> = [];
-      resolve(e.to, null, targets);
+      const targets: Target[] = [];
+      resolve(e.to, null, e.input, targets);
       for (const t of targets) {
         const target = ops.get(t.to)!;
         const port = e.port === 'late' ? 'late' : 'main';
         const partitioning: Partitioning =
           t.key !== null ? 'hash' : op.parallelism === target.parallelism ? 'forward' : 'rebalance';
-        const le: LogicalEdge = { from: op.id, to: t.to, port, partitioning, keyFields: t.key };
+        const le: LogicalEdge = {
+          from: op.id,
+          to: t.to,
+          port,
+          partitioning,
+          keyFields: t.key,
+          ...(t.input ? { input: t.input } : {}),
+        };
         op.outputs.push(le);
         target.inputs.push(le);
       }
     }
   }
   for (const op of ops.values()) {
-    if (hasKeyedState(op.node)) {
+    const sides = analysis.nodes.get(op.id)!.sides;
+    if (sides !== undefined) {
+      op.sideKeys = { left: sides.left.keyFields, right: sides.right.keyFields };
+      op.keyFields = sides.left.keyFields;
+    } else if (hasKeyedState(op.node)) {
       // The key of the keyed stream feeding it (a keyBy, possibly followed by filters), from the analysis.
       const first = analysis.nodes.get(op.id)!.inputs[0];
       op.keyFields = first ? (analysis.nodes.get(first.from)!.keyFields ?? null) : null;
@@ -169,6 +183,7 @@ export function buildPlan(analysis: SpecAnalysis, parallelismOverride?: number):
         partitioning:
           e.partitioning === 'forward' && a.parallelism !== b.parallelism ? 'rebalance' : e.partitioning,
         keyFields: e.keyFields,
+        ...(e.input ? { input: e.input } : {}),
       };
       a.outputs.push(pe);
       b.inputs.push(pe);
@@ -191,7 +206,9 @@ export function explainPlan(plan: PhysicalPlan): string {
     lines.push(`[${v.id}] ×${v.parallelism}: ${chain}`);
     for (const e of v.outputs) {
       const how = e.partitioning === 'hash' ? `hash(${e.keyFields!.join(', ')})` : e.partitioning;
-      lines.push(`    ${e.port === 'late' ? 'late ' : ''}─${how}→ [${e.to}]`);
+      lines.push(
+        `    ${e.port === 'late' ? 'late ' : ''}─${how}→ [${e.to}]${e.input ? ` (${e.input})` : ''}`,
+      );
     }
   }
   return lines.join('\n');

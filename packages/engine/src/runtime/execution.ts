@@ -1,10 +1,17 @@
-import type { JobNode, SourceNode, SpecAnalysis } from '@flowstate/spec';
+import { hasEventTime, type JobNode, type SourceNode, type SpecAnalysis } from '@flowstate/spec';
 import type { FileAccess } from '../connectors/file-access';
-import { createSplitReader, type RowErrorReport, type SourcePosition } from '../connectors/index';
+import { createSplitReader, type RowErrorReport } from '../connectors/index';
 import { RollingAggregateOperator } from '../operators/aggregate';
+import { DeduplicateOperator } from '../operators/deduplicate';
+import { IntervalJoinOperator } from '../operators/joins/interval-join';
+import { RegularJoinOperator } from '../operators/joins/regular-join';
+import { TemporalJoinOperator } from '../operators/joins/temporal-join';
+import { WindowJoinOperator } from '../operators/joins/window-join';
 import { KeyedOperator } from '../operators/keyed';
+import { OverOperator } from '../operators/over';
 import { createSinkOperator } from '../operators/sinks';
 import { FilterOperator, FlatMapOperator, MapOperator } from '../operators/stateless';
+import { TopNOperator } from '../operators/top-n';
 import { WindowOperator } from '../operators/window';
 import type { JobVertex, PhysicalPlan } from '../plan/plan';
 import type { StateBackendConfig } from '../state/backendFactory';
@@ -15,13 +22,13 @@ import type { CollectStore } from './collect';
 import { describeRow, type RuntimeContext } from './context';
 import type { Row } from './elements';
 import { InputGate } from './gate';
-import type { OperatorRestore, RowError, StreamOperator } from './operator';
+import { type OperatorRestore, type RowError, readOperatorState, type StreamOperator } from './operator';
+import { SOURCE_STATE, type SourceSplitState } from './source-state';
 import {
   OperatorChain,
   type SnapshotListener,
   type SourceMetrics,
   type SourceSplit,
-  type SourceSplitState,
   SourceTask,
   StreamTask,
   type Task,
@@ -92,11 +99,18 @@ export class Execution {
     // Channels: consumer vertex → subtask → its input channels; producer edge → subtask → writer's channels.
     const vertexById = new Map(plan.vertices.map((v) => [v.id, v]));
     const inputsOf = new Map<string, Channel[][]>();
-    for (const v of plan.vertices)
+    /** Parallel to inputsOf: the input (0 left/only, 1 right) each channel feeds. */
+    const sidesOf = new Map<string, number[][]>();
+    for (const v of plan.vertices) {
       inputsOf.set(
         v.id,
         Array.from({ length: v.parallelism }, () => []),
       );
+      sidesOf.set(
+        v.id,
+        Array.from({ length: v.parallelism }, () => []),
+      );
+    }
     const writerChannels: Channel[][][] = plan.edges.map((e) => {
       const from = vertexById.get(e.from)!;
       const to = vertexById.get(e.to)!;
@@ -108,6 +122,7 @@ export class Execution {
         for (const j of targets) {
           const ch = new Channel(`${e.fromOperator}[${i}]→${e.toOperator}[${j}]`, env.channelCapacity);
           inputsOf.get(to.id)![j]!.push(ch);
+          sidesOf.get(to.id)![j]!.push(e.input === 'right' ? 1 : 0);
           chans.push(ch);
         }
         perProducer.push(chans);
@@ -135,7 +150,7 @@ export class Execution {
         const chainOps: StreamOperator[] = [];
         for (const lop of v.operators) {
           if (lop.node.kind === 'source') continue;
-          let op = this.createOperator(lop.node, v, s, lop.keyFields);
+          let op = this.createOperator(lop.node, v, s, lop.keyFields, lop.sideKeys);
           if (env.wrapOperator) op = env.wrapOperator(op);
           // Opened here (state descriptors registered), then restored. Inspection opens keyed operators only.
           if (!env.inspectOnly || op instanceof KeyedOperator) {
@@ -181,7 +196,7 @@ export class Execution {
             chain,
             env.clock,
             env.onSnapshot,
-            new InputGate(inputsOf.get(v.id)![s]!),
+            new InputGate(inputsOf.get(v.id)![s]!, sidesOf.get(v.id)![s]!),
           );
         }
         this.subtasks.push({ vertex: v, index: s, task, operators });
@@ -234,16 +249,13 @@ export class Execution {
       ];
     }
     const all: SourceSplitState[] = [];
-    for (const o of r.operatorStates) {
-      const st = o.state as { splits?: SourceSplitState[] } | undefined;
-      if (st?.splits) all.push(...st.splits);
-    }
+    for (const o of r.operatorStates) all.push(...readOperatorState(SOURCE_STATE, node.id, o).state.splits);
     all.sort((a, b) => a.split - b.split);
     return all
       .filter((_, i) => i % v.parallelism === s)
       .map((st) => {
         const rd = reader(st.split, st.of);
-        rd.seek(st.position as SourcePosition);
+        rd.seek(st.position);
         return {
           split: st.split,
           of: st.of,
@@ -287,8 +299,13 @@ export class Execution {
     v: JobVertex,
     subtask: number,
     keyFields: readonly string[] | null,
+    sideKeys: { left: readonly string[]; right: readonly string[] } | undefined,
   ): StreamOperator {
     const ctx = this.context(node, v, subtask);
+    const sides = () => {
+      if (sideKeys === undefined) throw new Error(`internal: join '${node.id}' has no side keys in the plan`);
+      return [sideKeys.left, sideKeys.right] as const;
+    };
     switch (node.kind) {
       case 'map':
         return new MapOperator(node, ctx);
@@ -302,6 +319,20 @@ export class Execution {
         return new RollingAggregateOperator(node, ctx, keyFields ?? []);
       case 'sink':
         return createSinkOperator(node, ctx);
+      case 'intervalJoin':
+        return new IntervalJoinOperator(node, ctx, ...sides());
+      case 'windowJoin':
+        return new WindowJoinOperator(node, ctx, ...sides());
+      case 'temporalJoin':
+        return new TemporalJoinOperator(node, ctx, ...sides());
+      case 'join':
+        return new RegularJoinOperator(node, ctx, ...sides());
+      case 'over':
+        return new OverOperator(node, ctx, keyFields ?? []);
+      case 'topN':
+        return new TopNOperator(node, ctx, keyFields ?? []);
+      case 'deduplicate':
+        return new DeduplicateOperator(node, ctx, keyFields ?? [], hasEventTime(this.env.analysis, node.id));
       case 'source':
       case 'keyBy':
         throw new Error(`internal: ${node.kind} '${node.id}' is not a chained operator`);

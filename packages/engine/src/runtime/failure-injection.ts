@@ -4,7 +4,7 @@
  * Counters live across execution attempts: each failure fires once.
  */
 import { InjectedFailure } from './job-types';
-import type { StreamOperator } from './operator';
+import { isTwoInput, type StreamOperator } from './operator';
 
 export class FailureInjector {
   private readonly counters: Map<string, { afterRecords: number; seen: number; fired: boolean }>;
@@ -22,18 +22,23 @@ export class FailureInjector {
   wrap(op: StreamOperator): StreamOperator {
     const c = this.counters.get(op.node.id);
     if (!c) return op;
-    const inner = op.processBatch.bind(op);
-    op.processBatch = (rows, ts, out) => {
-      if (!c.fired && c.seen + rows.length >= c.afterRecords) {
-        const take = c.afterRecords - c.seen;
-        c.seen += take;
-        c.fired = true;
-        if (take > 0) inner(rows.slice(0, take), ts.slice(0, take), out);
-        throw new InjectedFailure(`injected failure in '${op.node.id}' after ${c.afterRecords} rows`);
-      }
-      c.seen += rows.length;
-      inner(rows, ts, out);
-    };
+    type Process = StreamOperator['processBatch'];
+    // Rows of both inputs of a two-input operator count together.
+    const counted =
+      (inner: Process): Process =>
+      (rows, ts, out) => {
+        if (!c.fired && c.seen + rows.length >= c.afterRecords) {
+          const take = c.afterRecords - c.seen;
+          c.seen += take;
+          c.fired = true;
+          if (take > 0) inner(rows.slice(0, take), ts.slice(0, take), out);
+          throw new InjectedFailure(`injected failure in '${op.node.id}' after ${c.afterRecords} rows`);
+        }
+        c.seen += rows.length;
+        inner(rows, ts, out);
+      };
+    op.processBatch = counted(op.processBatch.bind(op));
+    if (isTwoInput(op)) op.processBatch2 = counted(op.processBatch2.bind(op));
     return op;
   }
 }

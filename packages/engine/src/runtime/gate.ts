@@ -1,3 +1,4 @@
+import { CheckpointBarrierHandler } from './barrier-handler';
 import type { Channel } from './channel';
 import type { CheckpointBarrier, StreamElement } from './elements';
 
@@ -9,31 +10,39 @@ export type GateEvent =
 
 /**
  * The input side of a subtask: all channels from all producers (Flink's `InputGate` with
- * `StatusWatermarkValve` and `CheckpointBarrierHandler` for aligned checkpoints).
+ * `StatusWatermarkValve` and a `CheckpointBarrierHandler` for aligned checkpoints).
  *
  * - The combined watermark is the minimum over the channels that are neither idle nor ended; it is only
  *   reported when it advances. When every channel is idle, the gate reports idleness downstream.
- * - Aligned barriers: once a channel delivers the barrier of checkpoint n, it is blocked (its later records wait
- *   in the channel) until every other live channel has delivered barrier n; then `aligned` is reported and all
- *   channels are released.
+ * - Aligned barriers (`CheckpointBarrierHandler`): once a channel delivers the barrier of checkpoint n, it is
+ *   not read (its later records wait in the channel) until every other live channel has delivered barrier n;
+ *   then `aligned` is reported and all channels are read again.
  */
 export class InputGate {
   private readonly wm: number[];
   private readonly idle: boolean[];
   private readonly ended: boolean[];
-  private readonly blocked: boolean[];
   private endedCount = 0;
   private combined = Number.NEGATIVE_INFINITY;
   private allIdle = false;
   private rr = 0;
-  private aligning: CheckpointBarrier | null = null;
+  readonly barriers: CheckpointBarrierHandler;
 
-  constructor(readonly channels: Channel[]) {
+  /** Which input (0 = first/left, 1 = second/right) the records last handed out by `poll` came from. */
+  lastInput = 0;
+
+  /** `inputOf[i]`: the input channel i belongs to (a two-input task's); all 0 by default. */
+  constructor(
+    readonly channels: Channel[],
+    private readonly inputOf: readonly number[] = [],
+  ) {
     const n = channels.length;
     this.wm = new Array(n).fill(Number.NEGATIVE_INFINITY);
     this.idle = new Array(n).fill(false);
     this.ended = new Array(n).fill(false);
-    this.blocked = new Array(n).fill(false);
+    this.barriers = new CheckpointBarrierHandler(n, (barrier: CheckpointBarrier) =>
+      this.pending.push({ kind: 'aligned', barrier }),
+    );
   }
 
   get watermark(): number {
@@ -54,7 +63,7 @@ export class InputGate {
   /** True when some unblocked channel has an element waiting. */
   hasInput(): boolean {
     for (let i = 0; i < this.channels.length; i++) {
-      if (!this.blocked[i] && this.channels[i]!.size > 0) return true;
+      if (!this.barriers.isBlocked(i) && this.channels[i]!.size > 0) return true;
     }
     return false;
   }
@@ -69,7 +78,7 @@ export class InputGate {
     for (let k = 0; k < n; k++) {
       const i = this.rr;
       this.rr = i + 1 === n ? 0 : i + 1;
-      if (this.blocked[i]) continue;
+      if (this.barriers.isBlocked(i)) continue;
       const e = this.channels[i]!.poll();
       if (!e) continue;
       this.handle(i, e);
@@ -84,6 +93,7 @@ export class InputGate {
       case 'records':
         // Records on an idle channel make it active again, before they are delivered.
         if (this.idle[i]) this.setIdle(i, false);
+        this.lastInput = this.inputOf[i] ?? 0;
         this.pending.push(e);
         return;
       case 'watermark':
@@ -95,12 +105,12 @@ export class InputGate {
         this.setIdle(i, e.idle);
         return;
       case 'barrier':
-        this.onBarrier(i, e);
+        this.barriers.processBarrier(e, i);
         return;
       case 'end':
         this.ended[i] = true;
         this.endedCount++;
-        if (this.aligning) this.checkAligned();
+        this.barriers.processEndOfPartition(i);
         if (this.finished) {
           this.advance();
           this.pending.push({ kind: 'allEnded' });
@@ -146,30 +156,5 @@ export class InputGate {
     if (allIdle === this.allIdle) return;
     this.allIdle = allIdle;
     this.pending.push({ kind: 'status', idle: allIdle });
-  }
-
-  private onBarrier(i: number, b: CheckpointBarrier): void {
-    if (this.aligning && b.checkpointId < this.aligning.checkpointId) return; // stale (aborted)
-    if (this.aligning && b.checkpointId > this.aligning.checkpointId) {
-      // A newer checkpoint overtook an unfinished alignment: the old one is abandoned (the coordinator times it out).
-      this.release();
-    }
-    if (!this.aligning) {
-      this.aligning = b;
-    }
-    this.blocked[i] = true;
-    this.checkAligned();
-  }
-
-  private checkAligned(): void {
-    for (let i = 0; i < this.channels.length; i++) if (!this.ended[i] && !this.blocked[i]) return;
-    const barrier = this.aligning!;
-    this.release();
-    this.pending.push({ kind: 'aligned', barrier });
-  }
-
-  private release(): void {
-    this.aligning = null;
-    this.blocked.fill(false);
   }
 }

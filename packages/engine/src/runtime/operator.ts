@@ -91,27 +91,71 @@ export interface WindowFigures {
 /**
  * What an operator subtask hands over at a checkpoint barrier: the synchronous part of its snapshot. Keyed
  * state is a copy-on-write handle, materialized and written off the hot path; timers and operator state
- * (source positions, a sink's pending files) are small plain data.
+ * `S` (a window's watermark, source positions, a sink's pending files) are small plain JSON data, typed by
+ * the operator's `OperatorStateType<S>`.
  */
-export interface OperatorSnapshot {
+export interface OperatorSnapshot<S = unknown> {
   nodeId: string;
   subtask: number;
   keyed?: KeyedStateSnapshot;
   timers?: TimersSnapshotData;
-  operatorState?: unknown;
+  operatorState?: S;
+}
+
+/** The operator state one old subtask left in a checkpoint. */
+export interface OperatorStateEntry<S = unknown> {
+  subtask: number;
+  parallelism: number;
+  state: S;
 }
 
 /**
  * What an operator subtask restores from: the keyed state and timers of every old subtask whose key groups
  * overlap its own (already cut to its range), and the operator state of *all* old subtasks (Flink's union
- * redistribution: the operator takes its share).
+ * redistribution: the operator takes its share). As read from a checkpoint, operator states are `unknown`;
+ * `restoreState` checks them against the operator's `OperatorStateType` and hands `initializeState` them
+ * typed.
  */
-export interface OperatorRestore {
+export interface OperatorRestore<S = unknown> {
   /** The checkpoint restored (0: a restart from the beginning, with nothing restored). */
   checkpointId: number;
   keyed: KeyedStateSnapshotData[];
   timers: TimersSnapshotData[];
-  operatorStates: Array<{ subtask: number; parallelism: number; state: unknown }>;
+  operatorStates: Array<OperatorStateEntry<S>>;
+}
+
+/**
+ * The type of an operator class's non-keyed state in checkpoints (what Flink keeps in an operator's union
+ * `ListState`, with its serializer): a name for messages, and `read`, which checks what a checkpoint holds
+ * — JSON written by an earlier run — and returns it typed, or throws an `OperatorStateError`.
+ */
+export interface OperatorStateType<S> {
+  readonly name: string;
+  read(value: unknown): S;
+}
+
+/** A checkpoint's operator state is not what the operator restoring it keeps. */
+export class OperatorStateError extends Error {
+  readonly code = 'OPERATOR_STATE_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'OperatorStateError';
+  }
+}
+
+/** Reads one subtask's operator state with `type`, naming the node and subtask when it is not valid. */
+export function readOperatorState<S>(
+  type: OperatorStateType<S>,
+  nodeId: string,
+  entry: OperatorStateEntry,
+): OperatorStateEntry<S> {
+  try {
+    return { subtask: entry.subtask, parallelism: entry.parallelism, state: type.read(entry.state) };
+  } catch (e) {
+    throw new OperatorStateError(
+      `node '${nodeId}': the checkpointed operator state of subtask ${entry.subtask} is not a ${type.name}: ${(e as Error).message}`,
+    );
+  }
 }
 
 export interface StreamOperator {
@@ -138,9 +182,31 @@ export interface StreamOperator {
   windowFigures?(): WindowFigures;
 }
 
-/** Defaults for every hook, so an operator implements only what it does (Flink's `AbstractStreamOperator`). */
-export abstract class AbstractStreamOperator<N extends JobNode = JobNode> implements StreamOperator {
+/**
+ * An operator with two inputs (Flink's `TwoInputStreamOperator`): `processBatch` takes the rows of the first
+ * (left) input, `processBatch2` those of the second (right). Watermarks, barriers and the end of input come
+ * combined over both (the task's gate: the watermark is the minimum of the two sides, barriers align across all
+ * their channels).
+ */
+export interface TwoInputStreamOperator extends StreamOperator {
+  processBatch2(rows: Row[], ts: number[], out: Collector): void;
+}
+
+export function isTwoInput(op: StreamOperator): op is TwoInputStreamOperator {
+  return typeof (op as Partial<TwoInputStreamOperator>).processBatch2 === 'function';
+}
+
+/**
+ * Defaults for every hook, so an operator implements only what it does (Flink's `AbstractStreamOperator`).
+ * `S` is the operator's non-keyed state (`never` when it keeps none): it snapshots an `OperatorSnapshot<S>`
+ * and restores in `initializeState` from the checked states of every old subtask.
+ */
+export abstract class AbstractStreamOperator<N extends JobNode = JobNode, S = never>
+  implements StreamOperator
+{
   readonly metrics: OperatorMetrics = newOperatorMetrics();
+  /** The type of this operator's non-keyed state; null when it keeps none (a checkpoint's is then ignored). */
+  protected readonly operatorStateType: OperatorStateType<S> | null = null;
   constructor(readonly node: N) {}
   open(): void {}
   abstract processBatch(rows: Row[], ts: number[], out: Collector): void;
@@ -152,10 +218,17 @@ export abstract class AbstractStreamOperator<N extends JobNode = JobNode> implem
     return undefined;
   }
   endInput(_out: Collector): void {}
-  snapshotState(_checkpointId: number): OperatorSnapshot | null {
+  snapshotState(_checkpointId: number): OperatorSnapshot<S> | null {
     return null;
   }
-  restoreState(_r: OperatorRestore): void {}
+  /** Checks the checkpoint's operator states against `operatorStateType`, then `initializeState`. */
+  restoreState(r: OperatorRestore): void {
+    const type = this.operatorStateType;
+    const operatorStates = type ? r.operatorStates.map((o) => readOperatorState(type, this.node.id, o)) : [];
+    this.initializeState({ checkpointId: r.checkpointId, keyed: r.keyed, timers: r.timers, operatorStates });
+  }
+  /** Flink's `initializeState`: restores from a checkpoint, with every old subtask's operator state. */
+  protected initializeState(_r: OperatorRestore<S>): void {}
   notifyCheckpointComplete(_checkpointId: number): void {}
   close(): void {}
   numKeys(): number {

@@ -10,7 +10,14 @@ import {
   type StreamElement,
 } from './elements';
 import type { InputGate } from './gate';
-import { Collector, noteEventTimes, type OperatorSnapshot, type StreamOperator } from './operator';
+import {
+  Collector,
+  isTwoInput,
+  noteEventTimes,
+  type OperatorSnapshot,
+  type StreamOperator,
+} from './operator';
+import type { SourceSplitState, SourceState } from './source-state';
 import type { RecordWriter } from './writer';
 
 /**
@@ -28,6 +35,15 @@ export class OperatorChain {
     this.cols = operators.map(() => new Collector());
     if (lateWriters.length > 0 && this.cols.length > 0)
       this.cols[this.cols.length - 1]!.late = new Collector();
+  }
+
+  /** Rows of a two-input head operator's second input (the first's go through `pushRecords(0, …)`). */
+  pushRecords2(rows: Row[], ts: number[]): void {
+    const head = this.operators[0];
+    if (head === undefined || !isTwoInput(head))
+      throw new Error('internal: records for a second input of a one-input chain');
+    head.processBatch2(rows, ts, this.cols[0]!);
+    this.drain(0);
   }
 
   pushRecords(i: number, rows: Row[], ts: number[]): void {
@@ -224,7 +240,8 @@ export class StreamTask extends Task {
       switch (ev.kind) {
         case 'records':
           rows += ev.rows.length;
-          this.chain.pushRecords(0, ev.rows, ev.ts);
+          if (this.gate.lastInput === 1) this.chain.pushRecords2(ev.rows, ev.ts);
+          else this.chain.pushRecords(0, ev.rows, ev.ts);
           break;
         case 'watermark':
           this.chain.pushWatermark(0, ev.timestamp);
@@ -280,14 +297,6 @@ export interface SourceSplit {
   /** Largest event timestamp seen in this split. */
   maxTs: number;
   sinceWm: number;
-}
-
-/** What a source subtask keeps in a checkpoint: per split, where to resume and how far event time got. */
-export interface SourceSplitState {
-  split: number;
-  of: number;
-  position: unknown;
-  maxTs: number | null;
 }
 
 /**
@@ -354,7 +363,7 @@ export class SourceTask extends Task {
     this.suspendAfter = 0;
   }
 
-  protected override snapshotOwnState(): OperatorSnapshot {
+  protected override snapshotOwnState(): OperatorSnapshot<SourceState> {
     const splits: SourceSplitState[] = this.splits.map((s) => ({
       split: s.split,
       of: s.of,

@@ -11,7 +11,8 @@ import type {
   StateDescriptor,
   ValueStateDescriptor,
 } from './descriptors';
-import { type ChangeSink, HeapStateTable, type TableOverlay } from './HeapStateTable';
+import { HeapKeyedStateSnapshot } from './HeapKeyedStateSnapshot';
+import { type ChangeSink, HeapStateTable } from './HeapStateTable';
 import {
   HeapAggregatingState,
   HeapListState,
@@ -20,14 +21,12 @@ import {
   HeapValueState,
   type StateContext,
 } from './heapStates';
-import { type Key, type KeyGroupRange, KeyGroupRangeAssignment } from './keyGroups';
+import type { Key, KeyGroupRange } from './keyGroups';
 import {
-  type ColumnarEntries,
   type InternalKvState,
   type KeyedStateBackend,
   type KeyedStateSnapshot,
   type KeyedStateSnapshotData,
-  type KeyedStateSnapshotStateData,
   type ListKeysOptions,
   type ListKeysResult,
   type Namespace,
@@ -121,6 +120,15 @@ function codecFor(descriptor: StateDescriptor): StateCodec {
   return createCodec(descriptor.kind, descriptor.ttl?.ttlMs, descriptor.elementCopy);
 }
 
+/**
+ * Whether checkpointed values of kind `a` can be read as kind `b`: the same kind, or two kinds that store one
+ * value per key and namespace (value, reducing, aggregating). Window contents and rolling aggregates were
+ * value states before they became aggregating states; their checkpoints restore into the new kind.
+ */
+export function sameRepresentation(a: StateKind, b: StateKind): boolean {
+  return a === b || (a !== 'list' && a !== 'map' && b !== 'list' && b !== 'map');
+}
+
 export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
   readonly maxParallelism: number;
   readonly keyGroupRange: KeyGroupRange;
@@ -174,7 +182,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
       this.registrations.set(name, r);
       return r;
     }
-    if (r.table.kind !== descriptor.kind) {
+    // Restored data not claimed yet may be of another kind with the same stored values (see sameRepresentation).
+    const restoredAs = r.descriptor === undefined && sameRepresentation(r.table.kind, descriptor.kind);
+    if (!restoredAs && r.table.kind !== descriptor.kind) {
       throw new StateBackendError(
         'STATE_KIND_MISMATCH',
         `State '${name}' is a ${r.table.kind} state but was requested as ${descriptor.kind} state; give the new state another name`,
@@ -451,7 +461,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
   private tableForRestore(name: string, kind: StateKind, ttlMs: number | undefined): Registration {
     const r = this.registrations.get(name);
     if (r !== undefined) {
-      if (r.table.kind !== kind) {
+      if (!sameRepresentation(kind, r.table.kind)) {
         throw new StateBackendError(
           'STATE_KIND_MISMATCH',
           `Checkpointed state '${name}' is a ${kind} state but the job declares a ${r.table.kind} state of that name`,
@@ -481,126 +491,6 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
   /** @internal state tables by name, for tests and metrics. */
   tableOf(name: string): HeapStateTable<unknown> | undefined {
     return this.registrations.get(name)?.table;
-  }
-}
-
-interface SnapshotPart {
-  readonly table: HeapStateTable<unknown>;
-  readonly overlay: TableOverlay<unknown>;
-  readonly codec: StateCodec;
-  /** Entries by key group (sparse), columnar as they are materialized. */
-  buckets: Array<Bucket | undefined>;
-}
-
-/**
- * One key group's entries, written column by column as the snapshot materializes them: no object per entry
- * (which the garbage collector would pay for), and already the shape checkpoint files hold. `namespaces` is
- * only created when a second namespace shows up (non-windowed state has one).
- */
-interface Bucket {
-  keys: Key[];
-  values: unknown[];
-  namespace: Namespace;
-  namespaces: Namespace[] | undefined;
-}
-
-function bucketEntries(b: Bucket): ColumnarEntries {
-  if (b.namespaces !== undefined) return { keys: b.keys, values: b.values, namespaces: b.namespaces };
-  return b.namespace === undefined
-    ? { keys: b.keys, values: b.values }
-    : { keys: b.keys, values: b.values, namespace: b.namespace };
-}
-
-class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
-  private readonly parts: SnapshotPart[];
-  private index = 0;
-  private data: KeyedStateSnapshotData | undefined;
-  private released = false;
-
-  constructor(
-    private readonly backend: HeapKeyedStateBackend,
-    readonly checkpointId: number,
-    tables: HeapStateTable<unknown>[],
-  ) {
-    this.parts = tables.map((table) => ({
-      table,
-      overlay: table.addOverlay(),
-      codec: table.codec,
-      buckets: [],
-    }));
-  }
-
-  materializeStep(budget: number): boolean {
-    if (this.released) throw new Error(`Snapshot ${this.checkpointId} was released`);
-    if (this.data !== undefined) return true;
-    const maxP = this.backend.maxParallelism;
-    const now = this.backend.nowMs();
-    let remaining = Math.max(1, budget);
-    while (this.index < this.parts.length && remaining > 0) {
-      const part = this.parts[this.index] as SnapshotPart;
-      const { codec, buckets } = part;
-      remaining -= part.table.materializeStep(part.overlay, remaining, (key, ns, value, owned) => {
-        const snap = codec.toSnapshot(value, owned, now);
-        if (snap === SKIP) return;
-        const kg = KeyGroupRangeAssignment.assignToKeyGroup(key, maxP);
-        const bucket = buckets[kg];
-        if (bucket === undefined) {
-          buckets[kg] = { keys: [key], values: [snap], namespace: ns, namespaces: undefined };
-          return;
-        }
-        if (bucket.namespaces !== undefined) bucket.namespaces.push(ns);
-        else if (ns !== bucket.namespace) {
-          bucket.namespaces = new Array<Namespace>(bucket.keys.length).fill(bucket.namespace);
-          bucket.namespaces.push(ns);
-        }
-        bucket.keys.push(key);
-        bucket.values.push(snap);
-      });
-      if (part.overlay.done) {
-        part.table.removeOverlay(part.overlay);
-        this.index++;
-      }
-    }
-    if (this.index < this.parts.length) return false;
-    this.finish();
-    return true;
-  }
-
-  private finish(): void {
-    const states: KeyedStateSnapshotStateData[] = this.parts.map((p) => {
-      const byKeyGroup: KeyedStateSnapshotStateData['byKeyGroup'] = [];
-      p.buckets.forEach((bucket, kg) => {
-        if (bucket !== undefined) byKeyGroup.push([kg, bucketEntries(bucket)]);
-      });
-      p.buckets = [];
-      const st: KeyedStateSnapshotStateData = { name: p.table.name, kind: p.codec.kind, byKeyGroup };
-      if (p.codec.ttlMs !== undefined) st.ttlMs = p.codec.ttlMs;
-      return st;
-    });
-    const range = this.backend.keyGroupRange;
-    this.data = {
-      maxParallelism: this.backend.maxParallelism,
-      keyGroupRange: [range.startKeyGroup, range.endKeyGroup],
-      states,
-    };
-    this.backend.snapshotEnded(this);
-  }
-
-  result(): KeyedStateSnapshotData {
-    if (this.released) throw new Error(`Snapshot ${this.checkpointId} was released`);
-    if (this.data === undefined) this.materializeStep(Number.POSITIVE_INFINITY);
-    return this.data as KeyedStateSnapshotData;
-  }
-
-  release(): void {
-    if (this.released) return;
-    this.released = true;
-    for (const p of this.parts) {
-      p.table.removeOverlay(p.overlay);
-      p.buckets = [];
-    }
-    this.data = undefined;
-    this.backend.snapshotEnded(this);
   }
 }
 

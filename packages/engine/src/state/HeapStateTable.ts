@@ -1,30 +1,77 @@
 /**
  * The heap state table: all values of one state, namespace-major, with copy-on-write snapshots.
  *
- * Layout: `Map<Namespace, Map<Key, V>>`. Non-windowed state lives in one inner map (the void
- * namespace), i.e. effectively a flat `Map<Key, V>`; windowed state keeps one inner map per window,
- * so firing or purging a window touches one inner map. The last-used inner map is cached, so the
- * hot path (`get`/`put`/`getForUpdate`) is one `===` compare plus one `Map` operation, with no
- * allocation and no key-group hashing. Key groups are computed from the key only when snapshotting,
- * restoring or inspecting.
+ * Layout: `Map<Namespace, Slots<V>>`; a namespace's `Slots` hold its entries in the order they entered
+ * (key -> slot index, plus key and value arrays). Non-windowed state lives in one namespace (the void
+ * namespace); windowed state keeps one per window, so firing or purging a window touches one `Slots`.
+ * The last-used namespace is cached, so the hot path (`get`/`put`/`getForUpdate`) is one `===` compare plus
+ * one `Map` lookup, with no allocation and no key-group hashing. Key groups are computed from the key only
+ * when snapshotting, restoring or inspecting.
  *
- * Copy-on-write snapshots. `addOverlay()` (O(1)) starts a snapshot of this table. While at least
- * one overlay is active, the first write to a (key, namespace) — `put`, `remove`, `getForUpdate` —
- * saves the previous value (deep-copied) or "absent" (`undefined`) in every overlay that has not yet
- * pinned that entry. The snapshot iterator walks the live maps and reads overlay-else-live, so it
- * sees the state as of `addOverlay()`. To keep the iteration order of the live maps stable while
- * overlays exist, nothing is deleted from them: a removed entry becomes a tombstone (value
- * `undefined`, invisible to readers), a removed namespace is swapped for a fresh inner map (the old
- * one is handed to the overlays, frozen), and namespaces created after an overlay are marked new in
- * it (skipped, no per-key saves). Tombstones and empty namespaces are purged when the last overlay
- * goes away. Several overlays (overlapping snapshots) are independent: each pins its own values.
+ * Copy-on-write snapshots, per entry as Flink's `CopyOnWriteStateMap`. `addOverlay()` (O(1)) starts a
+ * snapshot of this table at a new epoch. The snapshot walks each namespace's slots in order, up to the slot
+ * count the namespace had when the snapshot began. A write to an existing entry — `put`, `remove`,
+ * `getForUpdate`/`getPinned` (in-place mutation) — saves a copy of the old value only for the running
+ * snapshots that have not yet passed that slot; new entries are appended past every snapshot's limit and
+ * need no saving; namespaces created after a snapshot began are skipped by it; a removed namespace is
+ * handed to the snapshots frozen and replaced by a fresh one. Removed entries leave holes, compacted when
+ * no snapshot is running. Several overlays (overlapping snapshots) are independent: each pins its own values.
  */
 import type { StateCodec } from './codec';
 import type { Key } from './keyGroups';
 import type { Namespace, StateTable } from './types';
 
-/** A namespace's live map; the value `undefined` is a tombstone (exists only while overlays exist). */
-export type InnerMap<V> = Map<Key, V | undefined>;
+/**
+ * One namespace's entries: `index` maps a key to its slot; `keys` and `vals` hold the entries by slot, in
+ * the order they entered (a `Map` keeps that order too, but cannot say where in it a key stands — which
+ * is what lets a snapshot tell the entries it has passed from those it has not). A removed entry leaves a
+ * hole (`vals[i] === undefined`, key dropped from `index`; a new write appends); holes are compacted away
+ * when they are half the slots and no snapshot is running.
+ */
+export class Slots<V> {
+  readonly index = new Map<Key, number>();
+  keys: Key[] = [];
+  vals: Array<V | undefined> = [];
+  holes = 0;
+  /** Snapshot epochs this namespace's slot count was recorded at (first append after each). */
+  marks: number[] | undefined = undefined;
+
+  constructor(
+    /** The table's snapshot epoch when this namespace was created (a snapshot of an earlier epoch skips it). */
+    readonly born: number,
+  ) {}
+
+  get live(): number {
+    return this.keys.length - this.holes;
+  }
+
+  /** Slots that existed when the snapshot of `epoch` began (appends go past it). */
+  limitAt(epoch: number): number {
+    const m = this.marks;
+    if (m !== undefined) for (let i = 0; i < m.length; i += 2) if (m[i]! >= epoch) return m[i + 1]!;
+    return this.keys.length;
+  }
+
+  /** Removes the holes, keeping the order (O(slots)). */
+  compact(): void {
+    const { keys, vals, index } = this;
+    let j = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const v = vals[i];
+      if (v === undefined) continue;
+      if (j !== i) {
+        const k = keys[i] as Key;
+        keys[j] = k;
+        vals[j] = v;
+        index.set(k, j);
+      }
+      j++;
+    }
+    keys.length = j;
+    vals.length = j;
+    this.holes = 0;
+  }
+}
 
 /** Receives the keys written to, when change tracking is on. */
 export interface ChangeSink {
@@ -34,12 +81,12 @@ export interface ChangeSink {
 
 /** What one overlay knows about one namespace. */
 class NsPin<V> {
-  /** Writes need no saving: the namespace did not exist at snapshot time, or it was fully materialized. */
+  /** Writes need no saving: the namespace was fully materialized. */
   skip = false;
-  /** The namespace's map as it was when `removeNamespace` swapped it out (frozen from then on). */
-  detached: InnerMap<V> | undefined = undefined;
-  /** Snapshot-time values of entries written since (`undefined` = absent at snapshot time). */
-  saved: Map<Key, V | undefined> | undefined = undefined;
+  /** The namespace's slots as they were when `removeNamespace` swapped them out (frozen from then on). */
+  detached: Slots<V> | undefined = undefined;
+  /** Snapshot-time values of slots written since, before the iteration reached them (`undefined` = absent). */
+  saved: Map<number, V | undefined> | undefined = undefined;
 }
 
 /** One snapshot's copy-on-write record and iteration cursor over one table. */
@@ -47,12 +94,19 @@ export class TableOverlay<V> {
   private readonly pins = new Map<Namespace, NsPin<V>>();
   private lastNs: Namespace = Number.NaN;
   private lastPin: NsPin<V> | undefined = undefined;
-  /** Iteration state. */
-  outerIt: Iterator<[Namespace, InnerMap<V>]> | undefined = undefined;
-  innerIt: Iterator<[Key, V | undefined]> | undefined = undefined;
+  /** Iteration state: the namespaces, and the one being walked (`inner`, slots `cursor` up to `limit`). */
+  outerIt: Iterator<[Namespace, Slots<V>]> | undefined = undefined;
+  inner: Slots<V> | undefined = undefined;
   innerNs: Namespace = Number.NaN;
   innerOwned = false;
+  cursor = 0;
+  limit = 0;
   done = false;
+
+  constructor(
+    /** The table's snapshot epoch this overlay began (namespaces born at or after it did not exist). */
+    readonly epoch: number,
+  ) {}
 
   pinOf(ns: Namespace): NsPin<V> | undefined {
     if (ns === this.lastNs) return this.lastPin;
@@ -84,17 +138,19 @@ export class TableOverlay<V> {
 }
 
 export class HeapStateTable<V> implements StateTable<V> {
-  private readonly outer = new Map<Namespace, InnerMap<V>>();
+  private readonly outer = new Map<Namespace, Slots<V>>();
   private lastNs: Namespace = Number.NaN;
-  private lastInner: InnerMap<V> | undefined = undefined;
+  private lastInner: Slots<V> | undefined = undefined;
   private liveCount = 0;
   /** Incremented whenever a (key, namespace) entry appears or disappears. */
   structVersion = 0;
   private readonly overlays: TableOverlay<V>[] = [];
-  /** Tombstoned keys per namespace (only while overlays exist). */
-  private readonly tombstones = new Map<Namespace, Set<Key>>();
-  /** Namespaces swapped for an empty map while overlays existed. */
-  private readonly emptyCandidates = new Set<Namespace>();
+  /** Incremented by every `addOverlay` (Flink's `stateVersion`). */
+  private epoch = 0;
+  /** Namespaces appended to or emptied while overlays existed (their marks and holes are settled by `purge`). */
+  private readonly touched = new Set<Slots<V>>();
+  /** Values copied for snapshots (a test and metrics hook: an entry is copied only if written before a running snapshot passed it). */
+  copies = 0;
 
   constructor(
     readonly name: string,
@@ -113,7 +169,7 @@ export class HeapStateTable<V> implements StateTable<V> {
 
   // ---------------------------------------------------------------- hot path
 
-  private innerOf(ns: Namespace): InnerMap<V> | undefined {
+  private innerOf(ns: Namespace): Slots<V> | undefined {
     if (ns === this.lastNs) return this.lastInner;
     const m = this.outer.get(ns);
     if (m !== undefined) {
@@ -123,21 +179,27 @@ export class HeapStateTable<V> implements StateTable<V> {
     return m;
   }
 
-  private innerOrCreate(ns: Namespace): InnerMap<V> {
+  private innerOrCreate(ns: Namespace): Slots<V> {
     let m = ns === this.lastNs ? this.lastInner : this.outer.get(ns);
-    if (m === undefined) {
-      m = new Map();
-      this.outer.set(ns, m);
-      for (const o of this.overlays) o.pinOrCreate(ns).skip = true;
-    }
+    if (m === undefined) m = this.createInner(ns);
     this.lastNs = ns;
     this.lastInner = m;
     return m;
   }
 
+  /** A new namespace (kept apart so that the per-row `put` stays small enough to inline). */
+  private createInner(ns: Namespace): Slots<V> {
+    // born at the current epoch: no running snapshot reads it (see `pin`, `materializeStep`)
+    const m = new Slots<V>(this.epoch);
+    this.outer.set(ns, m);
+    return m;
+  }
+
   get(key: Key, namespace: Namespace): V | undefined {
     const m = namespace === this.lastNs ? this.lastInner : this.innerOf(namespace);
-    return m === undefined ? undefined : m.get(key);
+    if (m === undefined) return undefined;
+    const i = m.index.get(key);
+    return i === undefined ? undefined : m.vals[i];
   }
 
   getForUpdate(key: Key, namespace: Namespace): V | undefined {
@@ -150,8 +212,10 @@ export class HeapStateTable<V> implements StateTable<V> {
   getPinned(key: Key, namespace: Namespace): V | undefined {
     const m = namespace === this.lastNs ? this.lastInner : this.innerOf(namespace);
     if (m === undefined) return undefined;
-    const v = m.get(key);
-    if (v !== undefined && this.overlays.length !== 0) this.pin(key, namespace, v);
+    const i = m.index.get(key);
+    if (i === undefined) return undefined;
+    const v = m.vals[i];
+    if (this.overlays.length !== 0) this.pin(m, i, namespace, v);
     return v;
   }
 
@@ -161,61 +225,91 @@ export class HeapStateTable<V> implements StateTable<V> {
       return;
     }
     const m = this.innerOrCreate(namespace);
-    if (this.overlays.length === 0) {
-      const size = m.size;
-      m.set(key, value);
-      if (m.size !== size) {
+    if (this.overlays.length !== 0) this.putPinned(m, key, namespace, value);
+    else {
+      const i = m.index.get(key);
+      if (i !== undefined) m.vals[i] = value;
+      else {
+        m.index.set(key, m.keys.length);
+        m.keys.push(key);
+        m.vals.push(value);
         this.liveCount++;
         this.structVersion++;
       }
-    } else {
-      const pre = m.get(key);
-      this.pin(key, namespace, pre);
-      if (pre === undefined) {
-        this.liveCount++;
-        this.structVersion++;
-        this.tombstones.get(namespace)?.delete(key);
-      }
-      m.set(key, value);
     }
     if (this.changes.enabled) this.changes.mark(key);
+  }
+
+  /** `put` while snapshots are in flight (kept apart so that `put` stays small enough to inline). */
+  private putPinned(m: Slots<V>, key: Key, namespace: Namespace, value: V): void {
+    const i = m.index.get(key);
+    if (i !== undefined) {
+      this.pin(m, i, namespace, m.vals[i]);
+      m.vals[i] = value;
+      return;
+    }
+    // a new entry goes past the slots of every running snapshot: nothing to save
+    this.markAppend(m);
+    m.index.set(key, m.keys.length);
+    m.keys.push(key);
+    m.vals.push(value);
+    this.liveCount++;
+    this.structVersion++;
   }
 
   remove(key: Key, namespace: Namespace): void {
     const m = namespace === this.lastNs ? this.lastInner : this.innerOf(namespace);
     if (m === undefined) return;
+    const i = m.index.get(key);
+    if (i === undefined) return;
+    if (this.overlays.length !== 0) this.pin(m, i, namespace, m.vals[i]);
+    m.index.delete(key);
+    m.vals[i] = undefined;
+    m.holes++;
     if (this.overlays.length === 0) {
-      if (!m.delete(key)) return;
-      if (m.size === 0) this.dropInner(namespace);
-    } else {
-      const pre = m.get(key);
-      if (pre === undefined) return;
-      this.pin(key, namespace, pre);
-      m.set(key, undefined);
-      let t = this.tombstones.get(namespace);
-      if (t === undefined) this.tombstones.set(namespace, (t = new Set()));
-      t.add(key);
-    }
+      if (m.live === 0) this.dropInner(namespace);
+      else if (m.holes > 16 && m.holes * 2 > m.keys.length) m.compact();
+    } else this.touched.add(m);
     this.liveCount--;
     this.structVersion++;
     if (this.changes.enabled) this.changes.mark(key);
   }
 
-  /** Saves the snapshot-time value of (key, ns) in every overlay that has not pinned it yet. */
-  private pin(key: Key, ns: Namespace, pre: V | undefined): void {
+  /** Records the slot count before the first append after the newest snapshot began. */
+  private markAppend(m: Slots<V>): void {
+    const marks = m.marks;
+    if (marks !== undefined && marks[marks.length - 2] === this.epoch) return;
+    if (m.born === this.epoch) return; // born after the newest snapshot began: no snapshot reads it
+    if (marks === undefined) m.marks = [this.epoch, m.keys.length];
+    else marks.push(this.epoch, m.keys.length);
+    this.touched.add(m);
+  }
+
+  /**
+   * Before slot `i` of namespace `ns` is written: every running snapshot that has not yet passed the slot
+   * (and that saw it, i.e. it existed when the snapshot began) keeps the slot's current value, copied once.
+   */
+  private pin(m: Slots<V>, i: number, ns: Namespace, pre: V | undefined): void {
     let copy: V | undefined;
     let copied = false;
     for (const o of this.overlays) {
+      if (m.born >= o.epoch) continue; // the namespace did not exist when the snapshot began
+      if (o.inner === m) {
+        if (i < o.cursor || i >= o.limit) continue; // passed, or appended since the snapshot began
+      } else if (i >= m.limitAt(o.epoch)) continue;
       const p = o.pinOrCreate(ns);
       if (p.skip || p.detached !== undefined) continue;
       let saved = p.saved;
       if (saved === undefined) p.saved = saved = new Map();
-      else if (saved.has(key)) continue;
+      else if (saved.has(i)) continue;
       if (!copied) {
-        copy = pre === undefined ? undefined : (this.codec.copy(pre) as V);
+        if (pre !== undefined) {
+          copy = this.codec.copy(pre) as V;
+          this.copies++;
+        }
         copied = true;
       }
-      saved.set(key, copy);
+      saved.set(i, copy);
     }
   }
 
@@ -230,41 +324,41 @@ export class HeapStateTable<V> implements StateTable<V> {
   // ---------------------------------------------------------------- namespaces
 
   *namespaces(): IterableIterator<Namespace> {
-    for (const [ns, m] of this.outer) {
-      if (m.size === 0) continue;
-      const t = this.tombstones.size === 0 ? undefined : this.tombstones.get(ns);
-      if (t !== undefined && t.size >= m.size) continue;
-      yield ns;
-    }
+    for (const [ns, m] of this.outer) if (m.live > 0) yield ns;
   }
 
   /** Live view of the keys with a value in `namespace`. */
   *keysOf(namespace: Namespace): IterableIterator<Key> {
     const m = this.outer.get(namespace);
     if (m === undefined) return;
-    for (const [k, v] of m) if (v !== undefined) yield k;
+    for (let i = 0; i < m.keys.length; i++) if (m.vals[i] !== undefined) yield m.keys[i] as Key;
   }
 
   forEachIn(namespace: Namespace, fn: (key: Key, value: V) => void): void {
     const m = this.outer.get(namespace);
     if (m === undefined) return;
-    for (const [k, v] of m) if (v !== undefined) fn(k, v);
+    const { keys, vals } = m;
+    for (let i = 0; i < keys.length; i++) {
+      const v = vals[i];
+      if (v !== undefined) fn(keys[i] as Key, v);
+    }
   }
 
   /** Live view of the (key, value) entries of `namespace`. */
   *entriesOf(namespace: Namespace): IterableIterator<[Key, V]> {
     const m = this.outer.get(namespace);
     if (m === undefined) return;
-    for (const e of m) if (e[1] !== undefined) yield e as [Key, V];
+    for (let i = 0; i < m.keys.length; i++) {
+      const v = m.vals[i];
+      if (v !== undefined) yield [m.keys[i] as Key, v];
+    }
   }
 
   removeNamespace(namespace: Namespace): void {
     const m = this.outer.get(namespace);
     if (m === undefined) return;
-    const t = this.tombstones.get(namespace);
-    const removed = m.size - (t?.size ?? 0);
-    if (removed > 0 && this.changes.enabled)
-      for (const [k, v] of m) if (v !== undefined) this.changes.mark(k);
+    const removed = m.live;
+    if (removed > 0 && this.changes.enabled) for (const k of m.index.keys()) this.changes.mark(k);
     this.liveCount -= removed;
     this.structVersion++;
     if (this.overlays.length === 0) {
@@ -272,13 +366,13 @@ export class HeapStateTable<V> implements StateTable<V> {
       return;
     }
     for (const o of this.overlays) {
+      if (m.born >= o.epoch) continue;
       const p = o.pinOrCreate(namespace);
       if (!p.skip && p.detached === undefined) p.detached = m;
     }
-    this.tombstones.delete(namespace);
-    const fresh: InnerMap<V> = new Map();
+    const fresh = new Slots<V>(this.epoch);
     this.outer.set(namespace, fresh);
-    this.emptyCandidates.add(namespace);
+    this.touched.add(fresh);
     this.lastNs = namespace;
     this.lastInner = fresh;
   }
@@ -296,7 +390,13 @@ export class HeapStateTable<V> implements StateTable<V> {
 
   /** Calls `fn` for every live entry. Do not write to the table from `fn`. */
   forEach(fn: (key: Key, namespace: Namespace, value: V) => void): void {
-    for (const [ns, m] of this.outer) for (const [k, v] of m) if (v !== undefined) fn(k, ns, v);
+    for (const [ns, m] of this.outer) {
+      const { keys, vals } = m;
+      for (let i = 0; i < keys.length; i++) {
+        const v = vals[i];
+        if (v !== undefined) fn(keys[i] as Key, ns, v);
+      }
+    }
   }
 
   /** Removes everything (snapshots in flight keep their view). */
@@ -308,18 +408,18 @@ export class HeapStateTable<V> implements StateTable<V> {
 
   /** Starts a copy-on-write snapshot of this table. O(1). */
   addOverlay(): TableOverlay<V> {
-    const o = new TableOverlay<V>();
+    const o = new TableOverlay<V>(++this.epoch);
     this.overlays.push(o);
     return o;
   }
 
-  /** Ends a snapshot's copy-on-write tracking; purges tombstones when it was the last one. */
+  /** Ends a snapshot's copy-on-write tracking; settles holes and marks when it was the last one. */
   removeOverlay(o: TableOverlay<V>): void {
     const i = this.overlays.indexOf(o);
     if (i < 0) return;
     this.overlays.splice(i, 1);
     o.outerIt = undefined;
-    o.innerIt = undefined;
+    o.inner = undefined;
     if (this.overlays.length === 0) this.purge();
   }
 
@@ -328,18 +428,14 @@ export class HeapStateTable<V> implements StateTable<V> {
   }
 
   private purge(): void {
-    for (const [ns, keys] of this.tombstones) {
-      const m = this.outer.get(ns);
-      if (m === undefined) continue;
-      for (const k of keys) if (m.get(k) === undefined) m.delete(k);
-      if (m.size === 0) this.outer.delete(ns);
+    let emptied = false;
+    for (const m of this.touched) {
+      m.marks = undefined;
+      if (m.live === 0) emptied = true;
+      else if (m.holes > 16 && m.holes * 2 > m.keys.length) m.compact();
     }
-    this.tombstones.clear();
-    for (const ns of this.emptyCandidates) {
-      const m = this.outer.get(ns);
-      if (m !== undefined && m.size === 0) this.outer.delete(ns);
-    }
-    this.emptyCandidates.clear();
+    this.touched.clear();
+    if (emptied) for (const [ns, m] of Array.from(this.outer)) if (m.live === 0) this.outer.delete(ns);
     this.lastNs = Number.NaN;
     this.lastInner = undefined;
   }
@@ -359,8 +455,8 @@ export class HeapStateTable<V> implements StateTable<V> {
     if (o.outerIt === undefined) o.outerIt = this.outer.entries();
     let n = 0;
     while (n < budget) {
-      let it = o.innerIt;
-      if (it === undefined) {
+      let m = o.inner;
+      if (m === undefined) {
         const r = o.outerIt.next();
         n++;
         if (r.done) {
@@ -371,30 +467,43 @@ export class HeapStateTable<V> implements StateTable<V> {
         const p = o.pinOf(ns);
         if (p?.skip) continue;
         const detached = p?.detached;
+        m = detached ?? r.value[1];
+        if (m.born >= o.epoch) continue; // created after the snapshot began
         o.innerNs = ns;
         o.innerOwned = detached !== undefined;
-        o.innerIt = it = (detached ?? r.value[1]).entries();
+        o.inner = m;
+        o.cursor = 0;
+        o.limit = m.limitAt(o.epoch);
       }
       const ns = o.innerNs;
       const owned = o.innerOwned;
       const saved = o.pinOf(ns)?.saved;
-      while (n < budget) {
-        const r = it.next();
-        if (r.done) {
-          o.innerIt = undefined;
-          // later writes to this namespace need no saving for this snapshot
-          o.pinOrCreate(ns).skip = true;
-          break;
+      const { keys, vals } = m;
+      const limit = o.limit;
+      let i = o.cursor;
+      const stop = Math.min(limit, i + (budget - n));
+      if (saved === undefined) {
+        for (; i < stop; i++) {
+          const v = vals[i];
+          if (v !== undefined) emit(keys[i] as Key, ns, v, owned);
         }
-        n++;
-        const key = r.value[0];
-        if (saved?.has(key)) {
-          const v = saved.get(key);
-          if (v !== undefined) emit(key, ns, v, true);
-        } else {
-          const v = r.value[1];
-          if (v !== undefined) emit(key, ns, v, owned);
+      } else {
+        for (; i < stop; i++) {
+          if (saved.has(i)) {
+            const v = saved.get(i);
+            if (v !== undefined) emit(keys[i] as Key, ns, v, true);
+          } else {
+            const v = vals[i];
+            if (v !== undefined) emit(keys[i] as Key, ns, v, owned);
+          }
         }
+      }
+      n += i - o.cursor;
+      o.cursor = i;
+      if (i >= limit) {
+        o.inner = undefined;
+        // later writes to this namespace need no saving for this snapshot
+        o.pinOrCreate(ns).skip = true;
       }
     }
     return n;

@@ -124,7 +124,7 @@ export class ReducingStateDescriptor<T> extends StateDescriptor<InternalReducing
 }
 
 export class AggregatingStateDescriptor<IN, ACC, OUT> extends StateDescriptor<
-  InternalAggregatingState<IN, OUT>,
+  InternalAggregatingState<IN, ACC, OUT>,
   ACC
 > {
   readonly kind = 'aggregating' as const;

@@ -14,7 +14,7 @@ import {
   ValueStateDescriptor,
   VOID_NAMESPACE,
 } from './index';
-import { entryId, flatten, newBackend, rng, sortedEntries } from './testUtil';
+import { entryId, flatten, newBackend, rng, sortedEntries } from './test-support';
 
 const KEYS: Key[] = [
   ...Array.from({ length: 24 }, (_, i) => `k${i}`),

@@ -9,7 +9,7 @@ import {
   ValueStateDescriptor,
   VOID_NAMESPACE,
 } from './index';
-import { entryTriples, newBackend } from './testUtil';
+import { entryTriples, newBackend } from './test-support';
 
 const countFn: AggregateFunction<number, { n: number; sum: number }, number> = {
   createAccumulator: () => ({ n: 0, sum: 0 }),
@@ -212,6 +212,106 @@ describe('AggregatingState', () => {
     backend.setCurrentKey('key-3');
     expect(s.get()).toBe(10);
     expect(backend.numKeys()).toBe(10);
+  });
+});
+
+describe('internal access of the state objects (what the operators use)', () => {
+  const sumFn: AggregateFunction<number, number[], number> = {
+    createAccumulator: () => [0, 0],
+    add: (v, acc) => {
+      acc[0]! += v;
+      acc[1]! += 1;
+      return acc;
+    },
+    getResult: (acc) => acc[0]!,
+    merge: (a, b) => [a[0]! + b[0]!, a[1]! + b[1]!],
+  };
+
+  it('getInternal hands out the stored accumulator for an update in place; updateInternal replaces it', () => {
+    const { backend } = newBackend();
+    const s = backend.getPartitionedState(VOID_NAMESPACE, new AggregatingStateDescriptor('sum', sumFn));
+    backend.setCurrentKey('k');
+    expect(s.getInternal()).toBeUndefined();
+    s.add(5);
+    const acc = s.getInternal()!;
+    expect(acc).toEqual([5, 1]);
+    acc[0] = 40;
+    expect(s.get()).toBe(40);
+    s.updateInternal([7, 3]);
+    expect(s.getInternal()).toEqual([7, 3]);
+    expect(s.get()).toBe(7);
+    s.updateInternal(undefined);
+    expect(s.get()).toBeUndefined();
+    expect(backend.numKeys()).toBe(0);
+  });
+
+  it('add and getInternal mark the key changed, also when the accumulator changes in place', () => {
+    const { backend } = newBackend();
+    const s = backend.getPartitionedState(VOID_NAMESPACE, new AggregatingStateDescriptor('sum', sumFn));
+    backend.setCurrentKey('a');
+    s.add(1);
+    backend.setChangeTracking(true);
+    s.add(2); // in place: no put
+    backend.setCurrentKey('b');
+    s.getInternal(); // nothing stored: nothing changed
+    expect(backend.drainChanges(10)).toEqual({ keys: ['a'], dropped: 0 });
+  });
+
+  it("getStateTable is the state's table: a whole namespace (window) at once", () => {
+    const { backend } = newBackend();
+    const s = backend.getOrCreateKeyedState(new AggregatingStateDescriptor('w', sumFn));
+    const t = s.getStateTable();
+    for (const [key, ns, v] of [
+      ['b', 10, 1],
+      ['a', 10, 2],
+      ['a', 20, 3],
+      ['b', 10, 4],
+    ] as const) {
+      backend.setCurrentKey(key);
+      s.setCurrentNamespace(ns);
+      s.add(v);
+    }
+    const seen: Array<[unknown, unknown]> = [];
+    t.forEachIn(10, (k, acc) => seen.push([k, acc]));
+    expect(seen).toEqual([
+      ['b', [5, 2]],
+      ['a', [2, 1]],
+    ]);
+    expect([...t.namespaces()]).toEqual([10, 20]);
+    t.removeNamespace(10);
+    backend.setCurrentKey('b');
+    s.setCurrentNamespace(10);
+    expect(s.get()).toBeUndefined();
+    expect(t.size()).toBe(1);
+    expect(backend.getStateTable(new AggregatingStateDescriptor('w', sumFn))).toBe(t);
+  });
+
+  it('list state: getInternal is the stored array, updateInternal stores one as it is', () => {
+    const { backend } = newBackend();
+    const s = backend.getPartitionedState(VOID_NAMESPACE, new ListStateDescriptor<number>('l'));
+    backend.setCurrentKey('k');
+    s.add(1);
+    s.getInternal()!.push(2);
+    expect([...s.get()]).toEqual([1, 2]);
+    const mine = [9];
+    s.updateInternal(mine);
+    expect(s.getInternal()).toBe(mine);
+    s.updateInternal([]);
+    expect([...s.get()]).toEqual([]);
+  });
+
+  it("with TTL, the table and a list's stored array are not reachable; a value's is", () => {
+    const { backend, clock } = newBackend();
+    const ttl = { ttlMs: 10 };
+    const list = backend.getOrCreateKeyedState(new ListStateDescriptor<number>('tl', { ttl }));
+    const agg = backend.getOrCreateKeyedState(new AggregatingStateDescriptor('ta', sumFn, { ttl }));
+    backend.setCurrentKey('k');
+    for (const f of [() => list.getStateTable(), () => agg.getStateTable(), () => list.getInternal()])
+      expect(f).toThrowError(expect.objectContaining({ code: 'STATE_TTL_UNSUPPORTED' }));
+    agg.add(3);
+    expect(agg.getInternal()).toEqual([3, 1]);
+    clock.advance(10);
+    expect(agg.getInternal()).toBeUndefined();
   });
 });
 

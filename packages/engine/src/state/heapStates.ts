@@ -27,6 +27,7 @@ import {
   type InternalValueState,
   type Namespace,
   StateBackendError,
+  type StateTable,
   VOID_NAMESPACE,
 } from './types';
 
@@ -79,10 +80,43 @@ abstract class AbstractHeapState<S> implements InternalKvState {
   clear(): void {
     this.table.remove(this.ctx.currentKey, this.ns);
   }
+
+  getStateTable(): StateTable<S> {
+    if (this.ttl !== undefined) throw this.ttlUnsupported('its state table is');
+    return this.table;
+  }
+
+  protected ttlUnsupported(what: string): StateBackendError {
+    return new StateBackendError(
+      'STATE_TTL_UNSUPPORTED',
+      `State '${this.table.name}' has a TTL; ${what} only reachable through the state object's methods`,
+    );
+  }
 }
 
 /** Value, reducing and aggregating state: one value per (key, namespace); with TTL stored as `{ v, ts }`. */
 abstract class SingleValueState<V> extends AbstractHeapState<unknown> {
+  /** Without TTL (else it throws) the table holds the values themselves. */
+  override getStateTable(): StateTable<V> {
+    return super.getStateTable() as StateTable<V>;
+  }
+
+  /** Flink's `getInternal`: the value, pinned for in-place mutation and marked changed. */
+  getInternal(): V | undefined {
+    const t = this.table;
+    const k = this.ctx.currentKey;
+    if (this.ttl === undefined) return t.getForUpdate(k, this.ns) as V | undefined;
+    const v = this.readForUpdate();
+    if (v !== undefined) t.getForUpdate(k, this.ns);
+    return v;
+  }
+
+  /** Flink's `updateInternal`; `undefined` clears. */
+  updateInternal(value: V | undefined): void {
+    if (value === undefined) this.clear();
+    else this.write(value);
+  }
+
   /** The visible value for a reader (expiry, update-on-read and copy-on-access handled). */
   protected read(): V | undefined {
     const t = this.table;
@@ -210,7 +244,7 @@ export class HeapReducingState<T> extends SingleValueState<T> implements Interna
 
 export class HeapAggregatingState<IN, ACC, OUT>
   extends SingleValueState<ACC>
-  implements InternalAggregatingState<IN, OUT>
+  implements InternalAggregatingState<IN, ACC, OUT>
 {
   private readonly fn: AggregateFunction<IN, ACC, OUT>;
 
@@ -229,6 +263,25 @@ export class HeapAggregatingState<IN, ACC, OUT>
   }
 
   add(value: IN): void {
+    if (this.ttl !== undefined) {
+      this.addWithTtl(value);
+      return;
+    }
+    // The per-row path of the window and aggregate operators: one lookup, and a write only when the
+    // accumulator is new or replaced (an accumulator updated in place was pinned and marked by getForUpdate).
+    const fn = this.fn;
+    const t = this.table;
+    const k = this.ctx.currentKey;
+    const ns = this.ns;
+    const acc = t.getForUpdate(k, ns) as ACC | undefined;
+    if (acc === undefined) t.put(k, ns, fn.add(value, fn.createAccumulator()));
+    else {
+      const next = fn.add(value, acc);
+      if (next !== acc) t.put(k, ns, next);
+    }
+  }
+
+  private addWithTtl(value: IN): void {
     const fn = this.fn;
     let acc = this.readForUpdate();
     if (acc === undefined) acc = fn.createAccumulator();
@@ -245,6 +298,24 @@ export class HeapAggregatingState<IN, ACC, OUT>
 export class HeapListState<T> extends AbstractHeapState<unknown[]> implements InternalListState<T> {
   constructor(ctx: StateContext, table: HeapStateTable<unknown[]>, descriptor: ListStateDescriptor<T>) {
     super(ctx, table, descriptor.ttl);
+  }
+
+  /** Without TTL (else it throws) the table holds the element arrays themselves. */
+  override getStateTable(): StateTable<T[]> {
+    return super.getStateTable() as StateTable<T[]>;
+  }
+
+  /** Flink's `getInternal`: the element array, pinned for in-place mutation and marked changed. No TTL. */
+  getInternal(): T[] | undefined {
+    if (this.ttl !== undefined) throw this.ttlUnsupported('its stored array is');
+    return this.table.getForUpdate(this.ctx.currentKey, this.ns) as T[] | undefined;
+  }
+
+  /** Flink's `updateInternal`: stores `values` as they are (not copied); `undefined` or `[]` clears. */
+  updateInternal(values: T[] | undefined): void {
+    if (this.ttl !== undefined) throw this.ttlUnsupported('its stored array is');
+    if (values === undefined || values.length === 0) this.clear();
+    else this.table.put(this.ctx.currentKey, this.ns, values);
   }
 
   get(): Iterable<T> {
@@ -333,6 +404,11 @@ export class HeapMapState<UK extends Key, UV>
   extends AbstractHeapState<Map<UK, unknown>>
   implements InternalMapState<UK, UV>
 {
+  /** Without TTL (else it throws) the table holds the maps themselves. */
+  override getStateTable(): StateTable<Map<UK, UV>> {
+    return super.getStateTable() as StateTable<Map<UK, UV>>;
+  }
+
   /** Live map of the current (key, namespace) after dropping expired entries (NeverReturnExpired only). */
   private liveMap(): Map<UK, unknown> | undefined {
     const t = this.table;

@@ -1,3 +1,4 @@
+export { BinaryFormatError, ByteReader, ByteWriter, decodeEntries, decodeValue, encodeValue } from './binary';
 export {
   type AggregateFunction,
   AggregatingStateDescriptor,
@@ -16,6 +17,7 @@ export {
   HeapKeyedStateBackend,
   type HeapKeyedStateBackendOptions,
 } from './HeapKeyedStateBackend';
+export { decodeEncodedEntries } from './HeapKeyedStateSnapshot';
 export { HeapStateTable } from './HeapStateTable';
 export {
   bitMix,
@@ -31,7 +33,10 @@ export { createOperatorStateBackend, evenSplitRange } from './OperatorStateBacke
 export {
   type AggregatingState,
   type ColumnarEntries,
+  type EncodedEntries,
+  type EncodedKeyedStateSnapshot,
   type InternalAggregatingState,
+  type InternalAppendingState,
   type InternalKvState,
   type InternalListState,
   type InternalMapState,

@@ -6,7 +6,7 @@ import {
   ValueStateDescriptor,
   VOID_NAMESPACE,
 } from './index';
-import { newBackend } from './testUtil';
+import { newBackend } from './test-support';
 
 function allPages(
   backend: ReturnType<typeof newBackend>['backend'],

@@ -11,7 +11,7 @@ import {
   ValueStateDescriptor,
   VOID_NAMESPACE,
 } from './index';
-import { entryId, flatten, newBackend, sortedEntries } from './testUtil';
+import { entryId, flatten, newBackend, sortedEntries } from './test-support';
 
 const COUNT = new ValueStateDescriptor<number>('count');
 
@@ -300,6 +300,36 @@ describe('copy-on-write snapshots', () => {
     expect(ttl3.value()).toBeUndefined();
   });
 
+  it('restores a value state into an aggregating state of the same name (one value per key either way)', () => {
+    const { backend } = newBackend();
+    backend.getStateTable(new ValueStateDescriptor<number>('window-contents')).put('a', 10, 3);
+    const data = backend.snapshot(1).result();
+    const count = new AggregatingStateDescriptor<unknown, number, number>('window-contents', {
+      createAccumulator: () => 0,
+      add: (_v, acc) => acc + 1,
+      getResult: (acc) => acc,
+      merge: (a, b) => a + b,
+    });
+    // Opened first (the descriptor registered), then restored — as an operator is.
+    const b2 = newBackend().backend;
+    const s = b2.getPartitionedState(10, count);
+    b2.restore([data]);
+    b2.setCurrentKey('a');
+    s.add('row');
+    expect(s.get()).toBe(4);
+    expect(
+      b2
+        .snapshot(2)
+        .result()
+        .states.map((st) => [st.name, st.kind]),
+    ).toEqual([['window-contents', 'aggregating']]);
+    // Restored first, claimed later.
+    const b3 = newBackend().backend;
+    b3.restore([data]);
+    b3.setCurrentKey('a');
+    expect(b3.getPartitionedState(10, count).get()).toBe(3);
+  });
+
   it('rejects a restore with another maxParallelism or kind', () => {
     const { backend } = newBackend({ maxParallelism: 128 });
     backend.getStateTable(COUNT).put('a', VOID_NAMESPACE, 1);
@@ -380,5 +410,117 @@ describe('restore with rescaling', () => {
     });
     expect(seen.size).toBe(keys.length);
     expect(restored.reduce((n, b) => n + b.numKeys(), 0)).toBe(keys.length);
+  });
+});
+
+describe('per-entry copy-on-write (an entry is copied only if written before the snapshot passed it)', () => {
+  const ACC = new ValueStateDescriptor<number[]>('acc');
+
+  function filled(n: number) {
+    const { backend } = newBackend();
+    const t = backend.getStateTable(ACC);
+    for (let i = 0; i < n; i++) t.put(`k${i}`, VOID_NAMESPACE, [i, i * 10]);
+    return { backend, t, table: backend.tableOf('acc')! };
+  }
+
+  const snapshotOf = (data: KeyedStateSnapshotData) => {
+    const out = new Map<string, unknown>();
+    for (const [id, v] of flatten(data)) out.set(JSON.parse(id)[1] as string, v);
+    return out;
+  };
+
+  for (const mode of ['materializeStep', 'encodeStep'] as const) {
+    it(`a write during a running snapshot is not seen by it (${mode})`, () => {
+      const { backend, t, table } = filled(10);
+      const snap = backend.snapshot(1);
+      t.getForUpdate('k3', VOID_NAMESPACE)![0] = 300; // in place
+      t.put('k5', VOID_NAMESPACE, [500, 5000]);
+      t.remove('k7', VOID_NAMESPACE);
+      t.put('new', VOID_NAMESPACE, [1, 1]);
+      expect(table.copies).toBe(3); // k3, k5, k7: one copy each; 'new' did not exist
+      while (!snap[mode]!(4)) t.getForUpdate('k3', VOID_NAMESPACE)![1]! += 1;
+      const got = snapshotOf(snap.result());
+      expect(got.size).toBe(10);
+      for (let i = 0; i < 10; i++) expect(got.get(`k${i}`)).toEqual([i, i * 10]);
+      expect(got.has('new')).toBe(false);
+      expect(table.copies).toBe(3); // k3 again: already saved
+      // the live state
+      expect(t.get('k3', VOID_NAMESPACE)![0]).toBe(300);
+      expect(t.get('k5', VOID_NAMESPACE)).toEqual([500, 5000]);
+      expect(t.get('k7', VOID_NAMESPACE)).toBeUndefined();
+      expect(t.get('new', VOID_NAMESPACE)).toEqual([1, 1]);
+      expect(t.size()).toBe(10);
+      expect(table.activeOverlays()).toBe(0);
+    });
+  }
+
+  it('does not copy keys the snapshot has passed, nor keys added after it began', () => {
+    const { backend, t, table } = filled(100);
+    const snap = backend.snapshot(1);
+    // step budget: 1 for entering the namespace, then one per slot → slots 0..49 passed
+    expect(snap.encodeStep!(51)).toBe(false);
+    for (let i = 0; i < 50; i++) t.getForUpdate(`k${i}`, VOID_NAMESPACE)![0] = -1;
+    for (let i = 0; i < 50; i++) t.put(`k${i}`, VOID_NAMESPACE, [-2, -2]);
+    expect(table.copies).toBe(0);
+    for (let i = 0; i < 20; i++) t.put(`added${i}`, VOID_NAMESPACE, [i, i]);
+    expect(table.copies).toBe(0);
+    for (let i = 50; i < 100; i++) t.getForUpdate(`k${i}`, VOID_NAMESPACE)![0] = -3;
+    expect(table.copies).toBe(50);
+    for (let i = 50; i < 100; i++) t.put(`k${i}`, VOID_NAMESPACE, [-4, -4]);
+    expect(table.copies).toBe(50); // each entry is copied once
+    const got = snapshotOf(snap.result());
+    expect(got.size).toBe(100);
+    for (let i = 0; i < 100; i++) expect(got.get(`k${i}`)).toEqual([i, i * 10]);
+    // once the snapshot is done, writes copy nothing
+    t.put('k1', VOID_NAMESPACE, [7, 7]);
+    t.getForUpdate('k99', VOID_NAMESPACE);
+    expect(table.copies).toBe(50);
+    expect(t.size()).toBe(120);
+  });
+
+  it('copies for the overlapping snapshot that has not passed an entry, once for both', () => {
+    const { backend, t, table } = filled(10);
+    const s1 = backend.snapshot(1);
+    expect(s1.encodeStep!(6)).toBe(false); // s1 passed k0..k4
+    t.put('k2', VOID_NAMESPACE, [222, 222]); // passed by s1: no copy
+    expect(table.copies).toBe(0);
+    const s2 = backend.snapshot(2); // sees k2 = [222, 222]
+    t.put('k1', VOID_NAMESPACE, [111, 111]); // s2 has not passed it: 1 copy
+    t.put('k8', VOID_NAMESPACE, [888, 888]); // neither has: 1 copy shared by both
+    expect(table.copies).toBe(2);
+    const r1 = snapshotOf(s1.result());
+    t.put('k9', VOID_NAMESPACE, [999, 999]); // s1 done, s2 not passed: 1 copy
+    expect(table.copies).toBe(3);
+    const r2 = snapshotOf(s2.result());
+    for (let i = 0; i < 10; i++) {
+      expect(r1.get(`k${i}`)).toEqual([i, i * 10]);
+      expect(r2.get(`k${i}`)).toEqual(i === 2 ? [222, 222] : [i, i * 10]);
+    }
+    expect(t.get('k1', VOID_NAMESPACE)).toEqual([111, 111]);
+    expect(t.get('k9', VOID_NAMESPACE)).toEqual([999, 999]);
+  });
+
+  it('a key removed and written again during a snapshot: the snapshot keeps the old value, the table the new one at the end', () => {
+    const { backend, t, table } = filled(5);
+    const snap = backend.snapshot(1);
+    t.remove('k1', VOID_NAMESPACE);
+    t.put('k1', VOID_NAMESPACE, [-1, -1]);
+    expect(table.copies).toBe(1);
+    expect(snapshotOf(snap.result()).get('k1')).toEqual([1, 10]);
+    expect([...t.keysOf(VOID_NAMESPACE)]).toEqual(['k0', 'k2', 'k3', 'k4', 'k1']);
+    expect(t.get('k1', VOID_NAMESPACE)).toEqual([-1, -1]);
+  });
+
+  it('removing most keys compacts the slots and keeps the order keys entered', () => {
+    const { t } = filled(1000);
+    for (let i = 0; i < 1000; i++) if (i % 4 !== 3) t.remove(`k${i}`, VOID_NAMESPACE);
+    const keys = [...t.keysOf(VOID_NAMESPACE)];
+    expect(keys).toHaveLength(250);
+    expect(keys.slice(0, 3)).toEqual(['k3', 'k7', 'k11']);
+    expect(keys.at(-1)).toBe('k999');
+    t.put('k0', VOID_NAMESPACE, [0, 0]);
+    expect([...t.keysOf(VOID_NAMESPACE)].at(-1)).toBe('k0');
+    for (let i = 3; i < 1000; i += 4) expect(t.get(`k${i}`, VOID_NAMESPACE)).toEqual([i, i * 10]);
+    expect(t.size()).toBe(251);
   });
 });

@@ -10,15 +10,40 @@ export const VOID_NAMESPACE: Namespace = '__void__';
 
 export type StateKind = 'value' | 'list' | 'map' | 'reducing' | 'aggregating';
 
-/** Implemented by every keyed state object: which namespace subsequent accesses address. */
-export interface InternalKvState {
+/**
+ * Implemented by every keyed state object: which namespace subsequent accesses address, and the table of all
+ * its values (`SV` is the stored value per key and namespace, see `StateDescriptor`).
+ */
+export interface InternalKvState<SV = unknown> {
   setCurrentNamespace(namespace: Namespace): void;
+  /**
+   * All values of this state, across keys and namespaces, for what Flink's operators do key by key but an
+   * operator here does for a whole namespace at once — a window operator firing or dropping one window for
+   * every key, restoring its timers from the open windows, rendering a key's windows. Throws for a state
+   * with TTL (its stored values carry timestamps).
+   */
+  getStateTable(): StateTable<SV>;
 }
 
 /** States whose values in several namespaces can be merged into one (session windows). */
-export interface InternalMergingState extends InternalKvState {
+export interface InternalMergingState<SV = unknown> extends InternalKvState<SV> {
   /** For the current key: merges the values of `sources` into `target` and removes them from `sources`. */
   mergeNamespaces(target: Namespace, sources: Iterable<Namespace>): void;
+}
+
+/**
+ * Flink's `InternalAppendingState` (list, reducing and aggregating state): raw access to the stored value of
+ * the current key and namespace — what an operator uses on its per-row path to update an accumulator in
+ * place with one lookup.
+ */
+export interface InternalAppendingState<SV> extends InternalMergingState<SV> {
+  /**
+   * The stored value (a list's array, a reducing state's value, an aggregating state's accumulator), safe to
+   * mutate in place: pinned against snapshots in flight, and the key is marked changed. Undefined when none.
+   */
+  getInternal(): SV | undefined;
+  /** Replaces the stored value; `undefined` clears it. */
+  updateInternal(value: SV | undefined): void;
 }
 
 export interface ValueState<T> {
@@ -63,16 +88,22 @@ export interface AggregatingState<IN, OUT> {
   clear(): void;
 }
 
-export interface InternalValueState<T> extends ValueState<T>, InternalKvState {}
-export interface InternalListState<T> extends ListState<T>, InternalMergingState {}
-export interface InternalMapState<UK extends Key, UV> extends MapState<UK, UV>, InternalKvState {}
-export interface InternalReducingState<T> extends ReducingState<T>, InternalMergingState {}
-export interface InternalAggregatingState<IN, OUT> extends AggregatingState<IN, OUT>, InternalMergingState {}
+export interface InternalValueState<T> extends ValueState<T>, InternalKvState<T> {}
+export interface InternalListState<T> extends ListState<T>, InternalAppendingState<T[]> {}
+export interface InternalMapState<UK extends Key, UV>
+  extends MapState<UK, UV>,
+    InternalKvState<Map<UK, UV>> {}
+export interface InternalReducingState<T> extends ReducingState<T>, InternalAppendingState<T> {}
+/** `ACC` is the accumulator: what the state stores per key and namespace. */
+export interface InternalAggregatingState<IN, ACC, OUT>
+  extends AggregatingState<IN, OUT>,
+    InternalAppendingState<ACC> {}
 
 /**
- * Direct access to one state's values, for the window and aggregate operators' hot paths: no state
- * object, no per-access allocation. Values are the stored representation (a `ListState`'s array, a
- * `MapState`'s `Map`, an `AggregatingState`'s accumulator). Not available for states with TTL.
+ * Direct access to one state's values across keys and namespaces (the heap `HeapStateTable` implements it):
+ * no state object, no per-access allocation. Values are the stored representation (a `ListState`'s array,
+ * a `MapState`'s `Map`, an `AggregatingState`'s accumulator). Reached through a state object's
+ * `getStateTable()` (or the backend's); not available for states with TTL.
  *
  * Values returned by `get` must not be mutated; mutate only what `getForUpdate` returned (it makes
  * the value safe with respect to snapshots in flight) and the change is then part of the state.
@@ -127,6 +158,26 @@ export interface KeyedStateSnapshotData {
   extra?: Record<string, unknown>;
 }
 
+/** One key group's entries of one state, binary: `count` (key, value) pairs as `ByteWriter` values. */
+export interface EncodedEntries {
+  count: number;
+  bytes: Uint8Array;
+  namespaces?: Namespace[];
+  namespace?: Namespace;
+}
+
+/** A keyed snapshot encoded for a checkpoint file (format 2): per state, per key group, a binary block. */
+export interface EncodedKeyedStateSnapshot {
+  maxParallelism: number;
+  keyGroupRange: [start: number, endInclusive: number];
+  states: Array<{
+    name: string;
+    kind: StateKind;
+    ttlMs?: number;
+    byKeyGroup: Array<[keyGroup: number, entries: EncodedEntries]>;
+  }>;
+}
+
 /**
  * A snapshot in progress. `snapshot()` pinned the state at that moment (copy-on-write); the data is
  * produced in chunks so the caller can interleave record processing with materialization.
@@ -137,6 +188,13 @@ export interface KeyedStateSnapshot {
   materializeStep(budget: number): boolean;
   /** The data; finishes materialization synchronously if needed. */
   result(): KeyedStateSnapshotData;
+  /**
+   * Instead of `materializeStep`: encodes up to about `budget` entries straight into binary blocks (no
+   * copies, no per-entry objects); returns true when done. A snapshot is either materialized or encoded.
+   */
+  encodeStep?(budget: number): boolean;
+  /** The blocks of an encoded snapshot; finishes encoding synchronously if needed. */
+  encoded?(): EncodedKeyedStateSnapshot;
   /** Stops copy-on-write tracking for this snapshot and drops its data. */
   release(): void;
 }
@@ -164,7 +222,7 @@ export interface KeyedStateBackend {
   getPartitionedState<S>(namespace: Namespace, descriptor: StateDescriptor<S>): S;
   /** The state object for `descriptor` (created in the void namespace; namespace not reset). */
   getOrCreateKeyedState<S>(descriptor: StateDescriptor<S>): S;
-  /** Fast internal path used by the window/aggregate operators (no per-access object creation). */
+  /** The table of `descriptor`'s state (as its state object's `getStateTable()`); not for states with TTL. */
   getStateTable<V>(descriptor: StateDescriptor<unknown, V>): StateTable<V>;
   /** Distinct keys over all states. */
   numKeys(): number;

@@ -1,11 +1,36 @@
-import type { AggregateNode, JobNode, RowSchema, SpecAnalysis, WindowNode } from '@flowstate/spec';
+import type {
+  AggregateNode,
+  DeduplicateNode,
+  JobNode,
+  JoinNode,
+  OverNode,
+  RowSchema,
+  SinkNode,
+  SpecAnalysis,
+  TopNNode,
+  WindowNode,
+} from '@flowstate/spec';
 import { openFileAccess } from '../connectors/file-access';
 import { RollingAggregateOperator } from '../operators/aggregate';
+import { DeduplicateOperator } from '../operators/deduplicate';
+import { IntervalJoinOperator } from '../operators/joins/interval-join';
+import { RegularJoinOperator } from '../operators/joins/regular-join';
+import { TemporalJoinOperator } from '../operators/joins/temporal-join';
+import { WindowJoinOperator } from '../operators/joins/window-join';
+import { OverOperator } from '../operators/over';
+import { createSinkOperator } from '../operators/sinks';
+import { TopNOperator } from '../operators/top-n';
 import { WindowOperator } from '../operators/window';
 import { CollectStore } from '../runtime/collect';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
-import { Collector, type OperatorRestore, type RowError, type StreamOperator } from '../runtime/operator';
+import {
+  Collector,
+  isTwoInput,
+  type OperatorRestore,
+  type RowError,
+  type StreamOperator,
+} from '../runtime/operator';
 import { KeyGroupRangeAssignment } from '../state/index';
 import { ManualClock } from '../time/index';
 
@@ -41,6 +66,14 @@ export class OperatorHarness {
 
   processElement(row: Row, ts: number): this {
     this.operator.processBatch([row], [ts], this.out);
+    this.drain();
+    return this;
+  }
+
+  /** A row of a two-input operator's second (right) input. */
+  processElement2(row: Row, ts: number): this {
+    if (!isTwoInput(this.operator)) throw new Error('processElement2: the operator has one input');
+    this.operator.processBatch2([row], [ts], this.out);
     this.drain();
     return this;
   }
@@ -105,6 +138,7 @@ function context(
   clock: ManualClock,
   errors: RowError[],
   opts: HarnessOptions,
+  analysis: SpecAnalysis = {} as SpecAnalysis,
 ): RuntimeContext {
   const maxP = opts.maxParallelism ?? 128;
   const parallelism = opts.parallelism ?? 1;
@@ -118,8 +152,8 @@ function context(
     maxParallelism: maxP,
     keyGroupRange: KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxP, parallelism, subtask),
     clock,
-    files: openFileAccess('.'),
-    analysis: {} as SpecAnalysis,
+    files: openFileAccess(opts.baseDir ?? '.'),
+    analysis,
     inputSchema,
     strict: opts.strict ?? false,
     reportRowError: (e) => errors.push(e),
@@ -136,6 +170,8 @@ export interface HarnessOptions {
   clock?: ManualClock;
   /** Whether a `late` edge takes late rows (default true); without one they are dropped and counted. */
   lateOutput?: boolean;
+  /** The directory relative paths of connectors resolve against (default: the working directory). */
+  baseDir?: string;
 }
 
 export function windowHarness(
@@ -159,5 +195,65 @@ export function aggregateHarness(
   const clock = opts.clock ?? new ManualClock(0);
   const errors: RowError[] = [];
   const op = new RollingAggregateOperator(node, context(node, inputSchema, clock, errors, opts), keyFields);
+  return Object.assign(new OperatorHarness(op, clock), { errors });
+}
+
+export function sinkHarness(
+  node: SinkNode,
+  inputSchema: RowSchema,
+  opts: HarnessOptions = {},
+): OperatorHarness {
+  const clock = opts.clock ?? new ManualClock(0);
+  const errors: RowError[] = [];
+  const op = createSinkOperator(node, context(node, inputSchema, clock, errors, opts));
+  return Object.assign(new OperatorHarness(op, clock, false), { errors });
+}
+
+/** Flink's `KeyedTwoInputStreamOperatorTestHarness`: a join, fed with `processElement` (left) and `processElement2` (right). */
+export function joinHarness(
+  node: JoinNode,
+  left: { schema: RowSchema; key: string[] },
+  right: { schema: RowSchema; key: string[] },
+  opts: HarnessOptions = {},
+): OperatorHarness {
+  const clock = opts.clock ?? new ManualClock(0);
+  const errors: RowError[] = [];
+  const sides = {
+    left: { schema: left.schema, keyFields: left.key },
+    right: { schema: right.schema, keyFields: right.key },
+  };
+  const analysis = { nodes: new Map([[node.id, { node, sides }]]) } as unknown as SpecAnalysis;
+  const ctx = context(node, {}, clock, errors, opts, analysis);
+  const op = (() => {
+    switch (node.kind) {
+      case 'intervalJoin':
+        return new IntervalJoinOperator(node, ctx, left.key, right.key);
+      case 'windowJoin':
+        return new WindowJoinOperator(node, ctx, left.key, right.key);
+      case 'temporalJoin':
+        return new TemporalJoinOperator(node, ctx, left.key, right.key);
+      case 'join':
+        return new RegularJoinOperator(node, ctx, left.key, right.key);
+    }
+  })();
+  return Object.assign(new OperatorHarness(op, clock), { errors });
+}
+
+/** A harness for the keyed one-input process operators: `over`, `topN`, `deduplicate`. */
+export function keyedHarness(
+  node: OverNode | TopNNode | DeduplicateNode,
+  inputSchema: RowSchema,
+  keyFields: string[],
+  opts: HarnessOptions & { eventTime?: boolean } = {},
+): OperatorHarness {
+  const clock = opts.clock ?? new ManualClock(0);
+  const errors: RowError[] = [];
+  const ctx = context(node, inputSchema, clock, errors, opts);
+  const op =
+    node.kind === 'over'
+      ? new OverOperator(node, ctx, keyFields)
+      : node.kind === 'topN'
+        ? new TopNOperator(node, ctx, keyFields)
+        : new DeduplicateOperator(node, ctx, keyFields, opts.eventTime ?? true);
   return Object.assign(new OperatorHarness(op, clock), { errors });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Key, KeyGroupRangeAssignment, type Namespace } from '../state/index';
-import { newBackend } from '../state/testUtil';
+import { newBackend } from '../state/test-support';
 import { InternalTimerServiceImpl, ManualClock, MIN_WATERMARK, TimerQueue, type Triggerable } from './index';
 
 type Fired = [kind: 'event' | 'proc', key: Key, ns: Namespace, time: number, currentKey: Key];

@@ -84,7 +84,9 @@ SELECT
   `views`,
   firstView,
   lastView,
-  __rowtime
+  __rowtime,
+  window_start AS __window_start,
+  window_end AS __window_end
 FROM (
   SELECT __session_key, window_start, window_end, window_time AS __rowtime, COUNT(*) AS `views`, MIN(ts) AS firstView, MAX(ts) AS lastView
   FROM TABLE(
@@ -95,9 +97,62 @@ FROM (
 
 -- filter 'interested': filter
 CREATE TEMPORARY VIEW interested AS
-SELECT userId, productId, window_start, window_end, `views`, firstView, lastView, __rowtime
+SELECT userId, productId, window_start, window_end, `views`, firstView, lastView, __rowtime, __window_start, __window_end
 FROM sessions
 WHERE `views` >= 3;
+
+-- map 'withCategory': map
+CREATE TEMPORARY VIEW withCategory AS
+SELECT
+  ts AS ts,
+  productId AS productId,
+  CASE WHEN productId <= 1007 THEN 'books' WHEN productId <= 1014 THEN 'games' ELSE 'garden' END AS category,
+  __rowtime
+FROM viewsOnly;
+
+-- window 'viewsPerMinute': tumbling window of 60000 ms (event time), window bounds as epoch milliseconds, window_time (window_end - 1 ms) carried on as the rows' event time
+CREATE TEMPORARY VIEW viewsPerMinute AS
+SELECT
+  category,
+  productId,
+  (UNIX_TIMESTAMP(DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss')) * 1000 + CAST(DATE_FORMAT(window_start, 'SSS') AS BIGINT)) AS window_start,
+  (UNIX_TIMESTAMP(DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm:ss')) * 1000 + CAST(DATE_FORMAT(window_start, 'SSS') AS BIGINT)) + 60000 AS window_end,
+  `views`,
+  __rowtime,
+  window_start AS __window_start1,
+  window_end AS __window_end1
+FROM (
+  SELECT category, productId, window_start, window_end, window_time AS __rowtime, COUNT(*) AS `views`
+  FROM TABLE(
+    TUMBLE(TABLE withCategory, DESCRIPTOR(__rowtime), INTERVAL '1' MINUTE)
+  )
+  GROUP BY category, productId, window_start, window_end, window_time
+);
+
+-- topN 'topProducts': the first 3 rows by views desc per window and key, numbered (Window Top-N, ROW_NUMBER)
+CREATE TEMPORARY VIEW topProducts_rows AS
+SELECT __window_start1, __window_end1, category, `views`, __rn
+FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY __window_start1, __window_end1, category ORDER BY `views` DESC NULLS LAST) AS __rn
+  FROM viewsPerMinute
+)
+WHERE __rn <= 3;
+
+-- topN 'topProducts': per tie among them (equal views), the first: its number is the tie's rank (Window Top-N of the Top-N)
+CREATE TEMPORARY VIEW topProducts_ranked AS
+SELECT __window_start1, __window_end1, category, `views`, __rn
+FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY __window_start1, __window_end1, category, `views` ORDER BY __rn ASC) AS __first
+  FROM topProducts_rows
+)
+WHERE __first = 1;
+
+-- topN 'topProducts': Window Top-N by rank: per window and category, the rows whose rank by views desc is at most 3, with it (Flink's Window Top-N has only ROW_NUMBER: a window join of the rows with their ranked values)
+CREATE TEMPORARY VIEW topProducts AS
+SELECT x.category, x.productId, x.window_start, x.window_end, x.`views`, y.__rn AS `rank`, x.__rowtime, x.__window_start1, x.__window_end1
+FROM viewsPerMinute AS x
+JOIN topProducts_ranked AS y
+ON x.__window_start1 = y.__window_start1 AND x.__window_end1 = y.__window_end1 AND x.category IS NOT DISTINCT FROM y.category AND x.`views` IS NOT DISTINCT FROM y.`views`;
 
 -- Sinks
 
@@ -115,7 +170,25 @@ CREATE TABLE `out` (
   'print-identifier' = 'out'
 );
 
--- Run
+-- sink 'topSellers': collected rows, printed (Flink's print connector)
+CREATE TABLE topSellers (
+  category STRING,
+  productId BIGINT,
+  window_start BIGINT,
+  window_end BIGINT,
+  `views` BIGINT,
+  `rank` BIGINT
+) WITH (
+  'connector' = 'print',
+  'print-identifier' = 'topSellers'
+);
 
-INSERT INTO `out`
-SELECT userId, productId, window_start, window_end, `views`, firstView, lastView FROM interested;
+-- Run (one job for all sinks)
+
+EXECUTE STATEMENT SET
+BEGIN
+  INSERT INTO `out`
+  SELECT userId, productId, window_start, window_end, `views`, firstView, lastView FROM interested;
+  INSERT INTO topSellers
+  SELECT category, productId, window_start, window_end, `views`, `rank` FROM topProducts;
+END;

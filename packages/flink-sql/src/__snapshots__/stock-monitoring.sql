@@ -70,6 +70,36 @@ SELECT symbol, LAST_VALUE(price) AS lastPrice, MAX(price) AS maxPrice, COUNT(*) 
 FROM trades
 GROUP BY symbol;
 
+-- note: movingAverage: rows that arrive behind the watermark: Flowstate drops a row at or before the last time it emitted for the key, Flink's RowTimeRangeBoundedPrecedingFunction compares with a last-triggered time that its state-cleanup timers also set and reset, so it drops some late rows Flowstate keeps and keeps some that Flowstate drops (rows on time get the same frames)
+-- over 'movingAverage': OVER aggregation: per key, each row with the aggregates of the rows of the last 5000 ms (RANGE frame, by event time)
+CREATE TEMPORARY VIEW movingAverage AS
+SELECT
+  ts,
+  symbol,
+  price,
+  volume,
+  AVG(price) OVER w AS avg5s,
+  MIN(price) OVER w AS low5s,
+  MAX(price) OVER w AS high5s,
+  COUNT(*) OVER w AS trades5s,
+  __rowtime
+FROM trades
+WINDOW w AS (PARTITION BY symbol ORDER BY __rowtime RANGE BETWEEN INTERVAL '5' SECOND PRECEDING AND CURRENT ROW);
+
+-- map 'deviation': map
+CREATE TEMPORARY VIEW deviation AS
+SELECT
+  ts AS ts,
+  symbol AS symbol,
+  price AS price,
+  ROUND(avg5s, 3) AS avg5s,
+  low5s AS low5s,
+  high5s AS high5s,
+  trades5s AS trades5s,
+  ROUND(100 * (price - avg5s) / avg5s, 2) AS deviationPct,
+  __rowtime
+FROM movingAverage;
+
 -- Sinks
 
 -- note: out: an updating result (rolling aggregate 'ticker') is written in the debezium-json changelog format (each update as a retraction of the key's previous row and the new row), where Flowstate writes each update as a plain JSON line
@@ -85,7 +115,28 @@ CREATE TABLE `out` (
   'format' = 'debezium-json'
 );
 
--- Run
+-- sink 'averages': collected rows, as JSON lines in /tmp/results/averages
+CREATE TABLE averages (
+  ts BIGINT,
+  symbol STRING,
+  price DOUBLE,
+  avg5s DOUBLE,
+  low5s DOUBLE,
+  high5s DOUBLE,
+  trades5s BIGINT,
+  deviationPct DOUBLE
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '/tmp/results/averages',
+  'format' = 'json'
+);
 
-INSERT INTO `out`
-SELECT symbol, lastPrice, maxPrice, trades FROM ticker;
+-- Run (one job for all sinks)
+
+EXECUTE STATEMENT SET
+BEGIN
+  INSERT INTO `out`
+  SELECT symbol, lastPrice, maxPrice, trades FROM ticker;
+  INSERT INTO averages
+  SELECT ts, symbol, price, avg5s, low5s, high5s, trades5s, deviationPct FROM deviation;
+END;

@@ -14,15 +14,24 @@ import {
   parseAggregate,
   type RowSchema,
 } from '../expr/index';
-import type { AggregateNode, JobNode, WindowNode } from '../schema';
+import {
+  type AggregateNode,
+  JOIN_KINDS,
+  type JobNode,
+  type JoinNode,
+  type OverNode,
+  type TopNNode,
+  type WindowNode,
+} from '../schema';
 import { label, type Reporter } from './codes';
 import type { EdgeRef, Graph } from './graph';
+import { deriveJoin, type JoinContext, type SideFlow } from './joins';
 import { pointer } from './pointer';
 import { fieldType, formatSchema, hasField, sameKey, sameSchema } from './schemas';
 import { didYouMean, list, quote } from './text';
 
 export interface Derived {
-  /** Merged input schema; `null` for sources and when unknown. */
+  /** Merged input schema; `null` for sources, joins (see `sides`) and when unknown. */
   input: RowSchema | null;
   /** Main output schema; `null` when unknown. */
   output: RowSchema | null;
@@ -30,6 +39,8 @@ export interface Derived {
   late?: RowSchema | null;
   /** Key fields of the main output, or `null` when not keyed. */
   key: string[] | null;
+  /** Joins: what each input brings. */
+  sides?: { left: SideFlow; right: SideFlow };
 }
 
 interface Incoming {
@@ -82,10 +93,23 @@ export function deriveSchemas(
   const derived = new Map<number, Derived>();
   const nodeAt = (i: number): JobNode => spec.nodes[i]!;
 
+  const joins: JoinContext = {
+    g,
+    derived,
+    r,
+    reportExprErrors: (errors, path, node, what) => reportExprErrors(r, errors, path, node, what),
+    checkWatermarks: (node, idx, from) => checkWatermarks(g, node, idx, sourceSchemas, r, broken, from),
+  };
+
   for (const idx of order) {
     const node = nodeAt(idx);
     if (node.kind === 'source') {
       derived.set(idx, { input: null, output: sourceSchemas.get(idx) ?? null, key: null });
+      continue;
+    }
+    if (isJoin(node)) {
+      const d = deriveJoin(joins, node, idx);
+      derived.set(idx, broken.has(idx) ? { ...d, output: null } : d);
       continue;
     }
 
@@ -128,6 +152,12 @@ export function deriveSchemas(
           : node.kind === 'filter' || node.kind === 'sink'
             ? inputKey
             : null;
+      if (KEYED_INPUT_KINDS.has(node.kind) && node.kind !== 'window' && node.kind !== 'aggregate') {
+        if (inputKey === null) {
+          r.add('not-keyed', pointer('nodes', idx), notKeyedMessage(g, idx, incoming), node.id);
+        }
+        if (node.kind === 'over') checkWatermarks(g, node, idx, sourceSchemas, r, broken);
+      }
       if (node.kind === 'window' || node.kind === 'aggregate') {
         if (inputKey === null) {
           r.add('not-keyed', pointer('nodes', idx), notKeyedMessage(g, idx, incoming), node.id);
@@ -265,12 +295,118 @@ export function deriveSchemas(
           checkWatermarks(g, node, idx, sourceSchemas, r, broken);
         break;
       }
+      case 'over': {
+        if (inputKey === null) {
+          r.add('not-keyed', pointer('nodes', idx), notKeyedMessage(g, idx, incoming), node.id);
+        }
+        checkWatermarks(g, node, idx, sourceSchemas, r, broken);
+        const frames = [node.precedingMs, node.precedingRows].filter((f) => f !== undefined).length;
+        if (frames !== 1) {
+          r.add(
+            'over-frame',
+            pointer('nodes', idx),
+            `${label(node)} needs exactly one frame: ${frames === 0 ? 'set' : 'keep only one of'} "precedingMs" (a RANGE frame: the key's rows of the last n ms) or "precedingRows" (a ROWS frame: this row and the n before it)`,
+            node.id,
+          );
+        }
+        derived.set(idx, { input, output: overOutput(node, idx, input, r), key: null });
+        break;
+      }
+      case 'topN': {
+        if (inputKey === null) {
+          r.add('not-keyed', pointer('nodes', idx), notKeyedMessage(g, idx, incoming), node.id);
+        } else if (!inputKey.includes('window_start') || !inputKey.includes('window_end')) {
+          r.add(
+            'topn-key',
+            pointer('nodes', idx),
+            `${label(node)} ranks the rows of each window: its input must be keyed by window_start and window_end too (it is keyed by [${inputKey.join(', ')}]): key by [window_start, window_end${inputKey
+              .filter((k) => !k.startsWith('window_'))
+              .map((k) => `, ${k}`)
+              .join('')}] after the window`,
+            node.id,
+          );
+        }
+        derived.set(idx, { input, output: topNOutput(node, idx, input, r), key: null });
+        break;
+      }
+      case 'deduplicate':
+        if (inputKey === null) {
+          r.add('not-keyed', pointer('nodes', idx), notKeyedMessage(g, idx, incoming), node.id);
+        }
+        derived.set(idx, { input, output: input, key: null });
+        break;
       case 'sink':
         derived.set(idx, { input, output: input, key: inputKey });
         break;
     }
   }
   return derived;
+}
+
+/** Node kinds whose input must be a keyed stream. */
+const KEYED_INPUT_KINDS: ReadonlySet<string> = new Set([
+  'window',
+  'aggregate',
+  'over',
+  'topN',
+  'deduplicate',
+]);
+
+const isJoin = (node: JobNode): node is JoinNode => (JOIN_KINDS as readonly string[]).includes(node.kind);
+
+/** OVER: every input field, then the aggregates (each checked against the input). */
+function overOutput(node: OverNode, idx: number, input: RowSchema | null, r: Reporter): RowSchema | null {
+  if (input === null) return null;
+  let output: Record<string, FieldType> | null = { ...input };
+  for (const [name, text] of Object.entries(node.aggregates)) {
+    const path = pointer('nodes', idx, 'aggregates', name);
+    const parsed = parseAggregate(text, input);
+    if (!parsed.ok) {
+      reportExprErrors(r, parsed.errors, path, node, `aggregate ${quote(name)}`);
+      output = null;
+      continue;
+    }
+    if (hasField(input, name)) {
+      r.add(
+        'duplicate-field',
+        path,
+        `${label(node)}, aggregate ${quote(name)}: the input already has a field ${quote(name)} (an OVER row keeps every input field): rename the aggregate`,
+        node.id,
+      );
+      output = null;
+      continue;
+    }
+    if (output !== null) output[name] = parsed.agg.resultType;
+  }
+  return output;
+}
+
+/** Top-N: the input rows, plus the rank when `rankField` asks for it; the orderBy fields must exist. */
+function topNOutput(node: TopNNode, idx: number, input: RowSchema | null, r: Reporter): RowSchema | null {
+  if (input === null) return null;
+  let ok = true;
+  const fields = Object.keys(input);
+  node.orderBy.forEach((o, i) => {
+    if (hasField(input, o.field)) return;
+    r.add(
+      'unknown-field',
+      pointer('nodes', idx, 'orderBy', i, 'field'),
+      `${label(node)}, orderBy: unknown field ${quote(o.field)}${didYouMean(o.field, fields)} (available: ${list(fields)})`,
+      node.id,
+    );
+    ok = false;
+  });
+  if (node.rankField !== undefined && hasField(input, node.rankField)) {
+    r.add(
+      'duplicate-field',
+      pointer('nodes', idx, 'rankField'),
+      `${label(node)}: rankField ${quote(node.rankField)} is already a field of the input: choose another name`,
+      node.id,
+    );
+    ok = false;
+  }
+  if (!ok) return null;
+  return node.rankField === undefined ? input : { ...input, [node.rankField]: 'int' };
 }
 
 /** Window and rolling aggregate: output = key fields, [window_start, window_end], aggregates. */
@@ -367,17 +503,21 @@ function notKeyedMessage(g: Graph, idx: number, incoming: readonly Incoming[]): 
   return `${base}: add a keyBy before it`;
 }
 
-/** Event time needs a watermark on every source upstream. */
-function checkWatermarks(
+/**
+ * Event time needs a watermark on every source upstream (of `from`: the node itself, or one side of a join).
+ * A window may switch to processing time instead; the other event-time kinds (joins, OVER) may not.
+ */
+export function checkWatermarks(
   g: Graph,
-  node: WindowNode,
+  node: JobNode,
   idx: number,
   sourceSchemas: ReadonlyMap<number, RowSchema | null>,
   r: Reporter,
   broken: ReadonlySet<number>,
+  from: readonly number[] = [idx],
 ): void {
-  const seen = new Set<number>([idx]);
-  const queue = [idx];
+  const seen = new Set<number>([idx, ...from]);
+  const queue = [...from];
   for (let head = 0; head < queue.length; head++) {
     for (const ref of g.ins[queue[head]!]!) {
       if (!seen.has(ref.from)) {
@@ -397,10 +537,11 @@ function checkWatermarks(
       fields.find((f) => schema[f] === 'timestamp') ??
       fields.find((f) => schema[f] === 'int' && (/^ts$|time|date|_at$/i.test(f) || /[a-z]At$/.test(f))) ??
       'ts';
+    const window = node.kind === 'window';
     r.add(
       'missing-watermark',
-      pointer('nodes', idx, 'time'),
-      `${label(node)} uses event time, but source ${quote(source.id)} has no watermark: add one on ${quote(source.id)} (e.g. "watermark": {"timestampField": "${ts}"}) or set "time": "processing"`,
+      window ? pointer('nodes', idx, 'time') : pointer('nodes', idx),
+      `${label(node)} uses event time, but source ${quote(source.id)} has no watermark: add one on ${quote(source.id)} (e.g. "watermark": {"timestampField": "${ts}"})${window ? ' or set "time": "processing"' : ''}`,
       node.id,
     );
   }

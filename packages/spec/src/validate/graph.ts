@@ -1,5 +1,5 @@
 /** Structural rules: node ids, edges, cycles, reachability, topological order. */
-import type { Edge, JobNode, JobSpec } from '../schema';
+import { type Edge, JOIN_INPUTS, JOIN_KINDS, type JobNode, type JobSpec } from '../schema';
 import { label, type Reporter } from './codes';
 import { pointer } from './pointer';
 import { didYouMean, list, quote } from './text';
@@ -82,6 +82,23 @@ export function buildGraph(spec: JobSpec, r: Reporter): Graph {
         source.id,
       );
     }
+    const intoJoin = (JOIN_KINDS as readonly string[]).includes(target.kind);
+    if (edge.input !== undefined && !intoJoin) {
+      r.add(
+        'invalid-input',
+        pointer('edges', index, 'input'),
+        `edge ${index} says it feeds the ${edge.input} input of ${label(target)}, but only a join has two inputs: remove "input"`,
+        target.id,
+      );
+    } else if (edge.input === undefined && intoJoin) {
+      r.add(
+        'missing-join-side',
+        pointer('edges', index),
+        `edge ${index} goes into ${label(target)} without saying which side it feeds: add "input": "left" or "input": "right"`,
+        target.id,
+      );
+      // The edge stays in the graph (its rows do reach the join); the side it lacks is the problem.
+    }
     if (target.kind === 'source') {
       r.add(
         'source-has-input',
@@ -100,7 +117,7 @@ export function buildGraph(spec: JobSpec, r: Reporter): Graph {
       );
       ok = false;
     }
-    const key = JSON.stringify([edge.from, edge.to, edge.port ?? null]);
+    const key = JSON.stringify([edge.from, edge.to, edge.port ?? null, edge.input ?? null]);
     const repeated = seen.get(key);
     if (repeated !== undefined) {
       r.add(
@@ -255,6 +272,20 @@ export function checkStructure(g: Graph, r: Reporter): number[] {
         `${label(node)} has no input: connect an edge into it from the node whose rows it should process`,
         node.id,
       );
+    } else if (
+      (JOIN_KINDS as readonly string[]).includes(node.kind) &&
+      // An edge without a side is already reported: it may be the missing side.
+      g.ins[i]!.every((ref) => ref.edge.input !== undefined)
+    ) {
+      for (const side of JOIN_INPUTS) {
+        if (g.ins[i]!.some((ref) => ref.edge.input === side)) continue;
+        r.add(
+          'missing-input',
+          pointer('nodes', i),
+          `${label(node)} has no ${side} input: connect an edge with "input": "${side}" into it`,
+          node.id,
+        );
+      }
     }
   }
 

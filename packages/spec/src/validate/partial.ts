@@ -17,6 +17,7 @@ import {
   EdgeSchema,
   type JobNode,
   type JobSpec,
+  JoinFieldsSchema,
   NODE_KINDS,
   NodeIdSchema,
   type NodeKind,
@@ -109,6 +110,8 @@ function standIn(kind: NodeKind, id: string, raw: Raw): JobNode {
   };
   const aggregates = AggregatesSchema.safeParse(raw.aggregates);
   const aggs = aggregates.success ? aggregates.data : {};
+  const parsedFields = JoinFieldsSchema.safeParse(raw.fields);
+  const fields = parsedFields.success && parsedFields.data !== undefined ? { fields: parsedFields.data } : {};
   switch (kind) {
     case 'source':
       return { ...base, kind, connector: { type: 'datagen', fields: {}, rowsPerSecond: 0, seed: 0 } };
@@ -135,6 +138,26 @@ function standIn(kind: NodeKind, id: string, raw: Raw): JobNode {
       return { ...base, kind, aggregates: aggs };
     case 'sink':
       return { ...base, kind, connector: { type: 'blackhole' } };
+    case 'intervalJoin':
+      return { ...base, kind, lowerBoundMs: 0, upperBoundMs: 0, type: 'inner', ...fields };
+    case 'windowJoin':
+      return {
+        ...base,
+        kind,
+        assigner: { type: 'tumbling', sizeMs: 1, offsetMs: 0 },
+        type: 'inner',
+        ...fields,
+      };
+    case 'temporalJoin':
+      return { ...base, kind, type: 'inner', ...fields };
+    case 'join':
+      return { ...base, kind, type: 'inner', stateTtlMs: 0, ...fields };
+    case 'over':
+      return { ...base, kind, aggregates: aggs, precedingRows: 0 };
+    case 'topN':
+      return { ...base, kind, n: 1, orderBy: [], function: 'row_number' };
+    case 'deduplicate':
+      return { ...base, kind, keep: 'first', stateTtlMs: 0 };
   }
 }
 
@@ -147,6 +170,8 @@ interface Incoming {
   schema: RowSchema | null;
   key: string[] | null;
   exact: boolean;
+  /** Into a join: the side the edge feeds. */
+  side?: 'left' | 'right';
 }
 
 const UNKNOWN: NodeSchemas = { input: null, output: null, key: null, exact: false };
@@ -166,9 +191,10 @@ export function partialSchemas(
     const node = g.spec.nodes[idx]!;
     const incoming: Incoming[] = g.ins[idx]!.map((ref) => {
       const up = byIndex.get(ref.from) ?? UNKNOWN;
+      const side = ref.edge.input !== undefined ? { side: ref.edge.input } : {};
       return ref.edge.port === 'late'
-        ? { schema: up.late ?? null, key: null, exact: up.exact }
-        : { schema: up.output, key: up.key, exact: up.exact };
+        ? { schema: up.late ?? null, key: null, exact: up.exact, ...side }
+        : { schema: up.output, key: up.key, exact: up.exact, ...side };
     });
     const d = derived.get(idx);
     const raw = broken.get(idx);
@@ -264,6 +290,44 @@ export function bestEffort(
         }
       }
       return result(output, null, late);
+    }
+    case 'over': {
+      if (input === null) return result(null, null);
+      const output: Record<string, FieldType> = { ...input };
+      if (isRecord(data.aggregates)) {
+        for (const [name, text] of Object.entries(data.aggregates)) {
+          if (typeof text !== 'string' || Object.hasOwn(output, name)) continue;
+          const agg = parseAggregate(text, input);
+          if (agg.ok) output[name] = agg.agg.resultType;
+        }
+      }
+      return result(output, null);
+    }
+    case 'topN': {
+      if (input === null) return result(null, null);
+      const rank = typeof data.rankField === 'string' && data.rankField !== '' ? data.rankField : undefined;
+      return result(rank === undefined ? { ...input } : { ...input, [rank]: 'int' }, null);
+    }
+    case 'deduplicate':
+      return result(input, null);
+    case 'intervalJoin':
+    case 'windowJoin':
+    case 'temporalJoin':
+    case 'join': {
+      // Without `fields`: every left field, then every right field (a window join adds its bounds); with
+      // `fields`, the expressions decide, which a broken node cannot be trusted to: unknown.
+      if (data.fields !== undefined) return result(null, null);
+      const sideSchema = (side: 'left' | 'right') => incoming.find((i) => i.side === side)?.schema ?? null;
+      const l = sideSchema('left');
+      const r = sideSchema('right');
+      if (l === null || r === null) return result(null, null);
+      const output: Record<string, FieldType> = { ...l };
+      for (const [f, t] of Object.entries(r)) if (!Object.hasOwn(output, f)) output[f] = t;
+      if (kind === 'windowJoin') {
+        output.window_start = 'timestamp';
+        output.window_end = 'timestamp';
+      }
+      return { input: null, output, key: null, exact: false };
     }
   }
 }

@@ -29,8 +29,13 @@ export interface NodeInfo {
   inputs: Edge[];
   /** Edges out of this node (port included). */
   outputs: Edge[];
-  /** The schema of the rows this node receives; `null` for sources. */
+  /** The schema of the rows this node receives; `null` for sources and joins (see `sides`). */
   inputSchema: RowSchema | null;
+  /** Joins: each input's schema and key fields (left key field i joins right key field i). */
+  sides?: {
+    left: { schema: RowSchema; keyFields: string[] };
+    right: { schema: RowSchema; keyFields: string[] };
+  };
   /** The schema of the rows on the main output; for sinks, their input schema. */
   outputSchema: RowSchema;
   /** Windows only: the schema of the `late` port (the window's input schema). */

@@ -1,12 +1,29 @@
 'use client';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { Fragment, type ReactNode, useContext } from 'react';
-import { type FlowNode, HANDLE_LATE, handlesOf, isWarning, KIND_LABELS, nodeSummary } from '../../editor';
-import { AnalysisContext } from './editor-context';
+import { useStore } from 'zustand';
+import {
+  type FlowNode,
+  HANDLE_IN,
+  HANDLE_LATE,
+  handlesOf,
+  handleTop,
+  isJoinKind,
+  isWarning,
+  KIND_LABELS,
+  nodeSummary,
+  sideLabel,
+} from '../../editor';
+import { AnalysisContext, useEditorStore } from './editor-context';
 
-/** One canvas node: kind and problem count, label, summary; an `in` target, a `main` (and a window's `late`) source. */
+/**
+ * One canvas node: kind and problem count, label, summary; an `in` target (a join: `left` above `right`,
+ * labelled), a `main` (and a window's `late`) source.
+ */
 export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) {
   const analysis = useContext(AnalysisContext);
+  // A join's summary names its condition, which the keyBys before it hold.
+  const graph = useStore(useEditorStore(), (s) => (isJoinKind(type) ? s.graph : undefined));
   const problems = analysis?.byNode.get(id) ?? [];
   const errors = problems.filter((p) => !isWarning(p)).length;
   const warnings = problems.length - errors;
@@ -18,17 +35,29 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
         selected ? 'border-accent ring-2 ring-accent/40' : 'border-border'
       }`}
     >
-      {inputs.map((h) => (
-        <Handle
-          key={h}
-          type="target"
-          position={Position.Left}
-          id={h}
-          // A handle is clicked (React Flow connects on click too) or dragged to connect: a button.
-          role="button"
-          aria-label={`${label} input`}
-        />
-      ))}
+      {inputs.map((h, i) => {
+        const top = handleTop(i, inputs.length);
+        const side = h === HANDLE_IN ? null : h;
+        return (
+          <Fragment key={h}>
+            <Handle
+              type="target"
+              position={Position.Left}
+              id={h}
+              // A handle is clicked (React Flow connects on click too) or dragged to connect: a button.
+              role="button"
+              aria-label={side === null ? `${label} input` : `${label} ${side} input`}
+              title={side === null ? undefined : sideLabel(type, side)}
+              style={top ? { top } : undefined}
+            />
+            {top && side !== null && (
+              <HandleLabel top={top} side="left">
+                {side}
+              </HandleLabel>
+            )}
+          </Fragment>
+        );
+      })}
       <div className="flex items-center justify-between gap-2 text-[11px] leading-4">
         <span className="font-medium uppercase tracking-wide text-muted">{KIND_LABELS[type] ?? type}</span>
         {errors > 0 && (
@@ -46,10 +75,10 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
         {label}
       </div>
       <div className="mt-0.5 truncate text-[13px] leading-snug text-muted">
-        {nodeSummary({ id, type, data } as FlowNode)}
+        {nodeSummary({ id, type, data } as FlowNode, graph)}
       </div>
       {outputs.map((h, i) => {
-        const top = outputs.length > 1 ? `${((i + 1) * 100) / (outputs.length + 1)}%` : undefined;
+        const top = handleTop(i, outputs.length);
         return (
           <Fragment key={h}>
             <Handle
@@ -68,13 +97,24 @@ export function FlowNodeView({ data, type, id, selected }: NodeProps<FlowNode>) 
   );
 }
 
-/** Which output a handle is, just outside the node above its edge (a window has two: results and late rows). */
-export function HandleLabel({ top, children }: { top: string; children: ReactNode }) {
+/**
+ * Which handle it is, just outside the node above its edge: a window's two outputs (results and late rows),
+ * a join's two inputs (left and right).
+ */
+export function HandleLabel({
+  top,
+  side = 'right',
+  children,
+}: {
+  top: string;
+  side?: 'left' | 'right';
+  children: ReactNode;
+}) {
   return (
     <span
       aria-hidden="true"
       style={{ top }}
-      className="pointer-events-none absolute left-full ml-2 -translate-y-full rounded bg-surface/90 px-0.5 font-mono text-[10px] leading-3 text-muted"
+      className={`pointer-events-none absolute ${side === 'right' ? 'left-full ml-2' : 'right-full mr-2'} -translate-y-full rounded bg-surface/90 px-0.5 font-mono text-[10px] leading-3 text-muted`}
     >
       {children}
     </span>

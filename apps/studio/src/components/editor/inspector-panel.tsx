@@ -10,6 +10,7 @@ import {
   type FormSection,
   fieldProblems,
   fieldsAvailableTo,
+  formFieldProblems,
   KIND_LABELS,
   nodeForm,
   problemText,
@@ -23,6 +24,7 @@ import { AggregatesEditor } from './fields/aggregates-editor';
 import { FilePathField } from './fields/file-path-field';
 import { GeneratorsEditor } from './fields/generators-editor';
 import { JobSettingsForm } from './fields/job-settings';
+import { GraphFact, JoinFieldsEditor, JoinSideField, OrderByEditor } from './fields/join-fields';
 import { KeyPicker } from './fields/key-picker';
 import { MapFieldsEditor } from './fields/map-fields-editor';
 import { SchemaEditor } from './fields/schema-editor';
@@ -126,6 +128,15 @@ function FieldInput({ node, field }: { node: FlowNode; field: FormField }) {
       return <AggregatesEditor node={node} field={field} />;
     case 'key-picker':
       return <KeyPicker node={node} field={field} />;
+    case 'join-side':
+      return <JoinSideField node={node} field={field} />;
+    case 'join-key':
+    case 'keyed-input':
+      return <GraphFact node={node} field={field} />;
+    case 'join-fields-editor':
+      return <JoinFieldsEditor node={node} field={field} />;
+    case 'order-by-editor':
+      return <OrderByEditor node={node} field={field} />;
     case 'values-list': {
       const value = readField(node, field.path);
       return (
@@ -149,7 +160,7 @@ function FieldInput({ node, field }: { node: FlowNode; field: FormField }) {
   const others =
     field.input === 'expression'
       ? []
-      : fieldProblems(graph, node.id, field.path).map((p) => problemText(p, field, form));
+      : formFieldProblems(graph, node.id, field).map((p) => problemText(p, field, form));
   const message =
     refusal ??
     (problem ? describeExpressionProblem(problem) : others.length > 0 ? others.join(' · ') : undefined);

@@ -6,7 +6,6 @@
  * spent blocked, coloured as Flink's web UI does). Read-only: nothing moves or connects here.
  */
 import type { JobDetail, JobMetrics } from '@flowstate/api';
-import type { JobSpecInput } from '@flowstate/spec';
 import {
   Background,
   Handle,
@@ -17,12 +16,14 @@ import {
   ReactFlowProvider,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, type ReactNode, useMemo, useRef } from 'react';
-import { HANDLE_LATE, handlesOf, importSpec, KIND_LABELS, specToGraph } from '../../editor';
+import { Fragment, memo, type ReactNode, useMemo, useRef } from 'react';
+import { KIND_LABELS } from '../../editor';
 import { formatCount, formatEventTime, formatRate } from '../../lib/format';
 import { compactPositions, type NodeFigures, nodeFigures, RUN_NODE_WIDTH } from '../../lib/graph-metrics';
+import { inputsSummary, type RunGraphNode, runGraph } from '../../lib/run-graph';
 import { type TimeFigures, timeFigures } from '../../lib/time-figures';
 import { useColorMode } from '../../lib/use-color-mode';
+import { HandleLabel } from '../editor/flow-node';
 import { EventTime } from '../ui/event-time';
 import { Card } from '../ui/feedback';
 
@@ -35,6 +36,9 @@ type GraphNodeData = {
   running: boolean;
   /** A keyBy's key fields: it is a partitioning between tasks, not an operator, so it has no figures. */
   key?: string[];
+  /** Its input handles (a join: left and right, with the nodes feeding each) and output handles. */
+  inputs: RunGraphNode['inputs'];
+  outputs: RunGraphNode['outputs'];
 };
 type GraphNode = Node<GraphNodeData, 'metrics'>;
 
@@ -58,10 +62,7 @@ export function JobGraph({ job, running }: { job: JobDetail; running: boolean })
     () => new Map((cur ? timeFigures(cur, 0) : []).map((f) => [f.nodeId, f.window])),
     [cur],
   );
-  const graph = useMemo(() => {
-    const imported = importSpec(job.spec);
-    return imported.ok ? specToGraph(imported.spec as JobSpecInput) : null;
-  }, [job.spec]);
+  const graph = useMemo(() => runGraph(job.spec), [job.spec]);
   const positions = useMemo(() => compactPositions(graph?.nodes ?? [], NODE_HEIGHT), [graph]);
   const rows = new Set([...positions.values()].map((p) => p.y)).size;
 
@@ -72,12 +73,14 @@ export function JobGraph({ job, running }: { job: JobDetail; running: boolean })
         type: 'metrics',
         position: positions.get(n.id) ?? n.position,
         data: {
-          label: (n.data as { name?: string }).name || n.id,
-          kind: n.type ?? 'node',
+          label: n.label,
+          kind: n.kind,
           figures: figures.get(n.id),
           window: windows.get(n.id) ?? null,
           running,
-          ...(n.type === 'keyBy' ? { key: ((n.data as { key?: string[] }).key ?? []).map(String) } : {}),
+          inputs: n.inputs,
+          outputs: n.outputs,
+          ...(n.key ? { key: n.key } : {}),
         },
       })),
     [graph, positions, figures, windows, running],
@@ -88,7 +91,7 @@ export function JobGraph({ job, running }: { job: JobDetail; running: boolean })
         ...e,
         animated: running && (figures.get(e.source)?.recordsOutPerSec ?? 0) > 0,
         // A window's late rows travel their own edge: say so on it.
-        ...(e.sourceHandle === HANDLE_LATE ? { label: 'late', labelStyle: { fontSize: 11 } } : {}),
+        ...(e.label ? { labelStyle: { fontSize: 11 } } : {}),
       })),
     [graph, figures, running],
   );
@@ -139,19 +142,21 @@ const LEVEL_CLASS = {
   high: 'bg-danger-soft text-danger',
 } as const;
 
-/** What the node's accessible name reads: every figure it shows. */
+/** What the node's accessible name reads: its name, a join's two inputs, then every figure it shows. */
 function summaryOf(data: GraphNodeData): string {
-  const { label, figures: f, window: w } = data;
-  if (!f)
-    return data.key
-      ? `${label}: rows are partitioned by ${data.key.join(', ')}`
-      : `${label}: no live figures`;
+  const sides = inputsSummary(data);
+  return `${data.label}${sides === null ? '' : ` (${sides})`}: ${figuresOf(data)}`;
+}
+
+function figuresOf(data: GraphNodeData): string {
+  const { figures: f, window: w } = data;
+  if (!f) return data.key ? `rows are partitioned by ${data.key.join(', ')}` : 'no live figures';
   const bp = f.backpressure;
   // A run that no longer runs moves no rows: its nodes show how many they moved in all.
   return [
     data.running
-      ? `${label}: ${formatRate(f.recordsInPerSec)} rows/s in, ${formatRate(f.recordsOutPerSec)} rows/s out`
-      : `${label}: ${formatCount(f.totalRecordsIn)} rows in, ${formatCount(f.totalRecordsOut)} rows out`,
+      ? `${formatRate(f.recordsInPerSec)} rows/s in, ${formatRate(f.recordsOutPerSec)} rows/s out`
+      : `${formatCount(f.totalRecordsIn)} rows in, ${formatCount(f.totalRecordsOut)} rows out`,
     f.watermark !== null ? `watermark ${formatEventTime(f.watermark)}` : null,
     f.idleInputs > 0 ? `${f.idleInputs} of ${f.inputs} inputs idle` : null,
     f.numKeys > 0 ? `${formatCount(f.numKeys)} keys` : null,
@@ -175,8 +180,7 @@ function Figure({ name, children, tone }: { name: string; children: ReactNode; t
 }
 
 function MetricsNode({ data }: NodeProps<GraphNode>) {
-  const { label, kind, figures: f, window: w } = data;
-  const { inputs, outputs } = handlesOf(kind as never);
+  const { label, kind, figures: f, window: w, inputs, outputs } = data;
   const bp = f?.backpressure ?? null;
   return (
     <article
@@ -185,7 +189,21 @@ function MetricsNode({ data }: NodeProps<GraphNode>) {
       className="rounded-lg border border-border bg-surface px-3 py-2 text-left shadow-sm"
     >
       {inputs.map((h) => (
-        <Handle key={h} type="target" position={Position.Left} id={h} isConnectable={false} />
+        <Fragment key={h.id}>
+          <Handle
+            type="target"
+            position={Position.Left}
+            id={h.id}
+            isConnectable={false}
+            title={h.name ?? undefined}
+            style={h.top ? { top: h.top } : undefined}
+          />
+          {h.top && h.side && (
+            <HandleLabel top={h.top} side="left">
+              {h.side}
+            </HandleLabel>
+          )}
+        </Fragment>
       ))}
       <div className="text-[10px] font-medium uppercase leading-4 tracking-wide text-muted">
         {(KIND_LABELS as Record<string, string>)[kind] ?? kind}
@@ -236,19 +254,16 @@ function MetricsNode({ data }: NodeProps<GraphNode>) {
       ) : (
         <p className="mt-1 text-xs text-muted">{data.running ? 'waiting for figures…' : 'not running'}</p>
       )}
-      {outputs.map((h, i) => {
-        const top = outputs.length > 1 ? `${((i + 1) * 100) / (outputs.length + 1)}%` : undefined;
-        return (
-          <Handle
-            key={h}
-            type="source"
-            position={Position.Right}
-            id={h}
-            isConnectable={false}
-            style={top ? { top } : undefined}
-          />
-        );
-      })}
+      {outputs.map((h) => (
+        <Handle
+          key={h.id}
+          type="source"
+          position={Position.Right}
+          id={h.id}
+          isConnectable={false}
+          style={h.top ? { top: h.top } : undefined}
+        />
+      ))}
     </article>
   );
 }

@@ -20,7 +20,17 @@ export type FieldInputType =
   | 'field-picker'
   | 'values-list'
   /** A file source's path: a text box, the files the server has to choose from, and an upload. */
-  | 'file-path';
+  | 'file-path'
+  /** A join's output fields: name → expression over `l.` / `r.`, with completion from each side's schema. */
+  | 'join-fields-editor'
+  /** A Top-N's order: rows of input field and direction. */
+  | 'order-by-editor'
+  /** One side of a join: where its rows come from, and the key picker of the keyBy that keys it. */
+  | 'join-side'
+  /** A join's condition, from the two sides' keys (read-only). */
+  | 'join-key'
+  /** The key a keyed operator's input is partitioned by (read-only). */
+  | 'keyed-input';
 
 export interface SelectOption {
   value: string;
@@ -54,6 +64,13 @@ export interface FormField {
   /** A select that switches the variant of the object it sits in (connector type, assigner type). */
   variant?: boolean;
   readOnly?: boolean;
+  /**
+   * Problems the spec reports on the node as a whole (its own pointer) with one of these codes are about
+   * this field: they show under it (an OVER's `over-frame` under its frame).
+   */
+  problemCodes?: readonly string[];
+  /** `join-side`: which side of the join. */
+  side?: 'left' | 'right';
 }
 
 export interface FormSection {

@@ -8,6 +8,7 @@ export * from './expressions';
 export * from './form-model';
 export * from './generators';
 export * from './job-form';
+export * from './joins';
 export * from './node-form';
 export * from './problems';
 export * from './records';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { jobMeta } from '../changes';
 import { specToGraph } from '../convert';
 import { createNode, PALETTE_ITEMS, paletteItem } from '../palette';
-import { loadExamples } from '../test-support';
+import { loadExamples, wiredSpec } from '../test-support';
 import { type FlowNode, type FlowNodeDataOf, nodeToSpec } from '../types';
 import {
   addSchemaField,
@@ -22,29 +22,8 @@ import {
 const errors = (spec: JobSpecInput) =>
   validateSpec(spec).problems.filter((p) => !p.code.startsWith('warning/'));
 
-/** The node wired between the default source (and a keyBy) and the default sink. */
-function wired(node: FlowNode): JobSpecInput {
-  const make = (item: string, id: string) => ({
-    ...nodeToSpec(createNode(item, { x: 0, y: 0 }, [])),
-    id,
-    ...(item === 'keyBy' ? { key: ['category'] } : {}),
-  });
-  const self = nodeToSpec(node);
-  const chain =
-    node.type === 'source'
-      ? [self, make('sink', 'sink1')]
-      : node.type === 'sink'
-        ? [make('source', 'source1'), self]
-        : node.type === 'window' || node.type === 'aggregate'
-          ? [make('source', 'source1'), make('keyBy', 'keyBy1'), self, make('sink', 'sink1')]
-          : [make('source', 'source1'), self, make('sink', 'sink1')];
-  return {
-    specVersion: 1,
-    name: 'inspector',
-    nodes: chain,
-    edges: chain.slice(1).map((to, i) => ({ from: chain[i]!.id, to: to.id })),
-  };
-}
+/** The node wired between the default source (and a keyBy; a source on each side of a join) and the default sink. */
+const wired = (node: FlowNode): JobSpecInput => wiredSpec(nodeToSpec(node));
 
 const withData = (node: FlowNode, data: unknown): FlowNode => ({ ...node, data }) as FlowNode;
 
@@ -224,11 +203,11 @@ describe('helpers', () => {
 
   it('summarizes nodes for the canvas', () => {
     const graph = specToGraph(loadExamples().find((e) => e.name === 'risk-control')!.spec);
-    expect(graph.nodes.map(nodeSummary)).toEqual([
+    expect(graph.nodes.map((n) => nodeSummary(n))).toEqual([
       'datagen · txnId, ts, userId, amount, merchant',
       'by userId',
-      'sliding 1 min every 10 s · total, txns, largest',
-      'total > 4000',
+      'over range 1 min preceding · spend1m, txns1m, largest1m',
+      'spend1m > 4000',
       'collect',
     ]);
     expect(nodeSummary(createNode('source.file', { x: 0, y: 0 }, []))).toBe('file · data/input.txt');
@@ -241,6 +220,9 @@ describe('helpers', () => {
     const window = (assigner: Record<string, unknown>) =>
       withData(createNode('window', { x: 0, y: 0 }, []), { assigner, aggregates: { count: 'COUNT(*)' } });
     expect(nodeSummary(window({ type: 'tumbling' }))).toBe('tumbling (size not set) · count');
+    expect(nodeSummary(window({ type: 'sliding', sizeMs: 60_000, slideMs: 10_000 }))).toBe(
+      'sliding 1 min every 10 s · count',
+    );
     expect(nodeSummary(window({ type: 'sliding', sizeMs: 60_000 }))).toBe(
       'sliding 1 min every (slide not set) · count',
     );

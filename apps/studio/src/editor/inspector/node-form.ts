@@ -7,7 +7,7 @@ import type { FieldTypeName, NodeKind } from '@flowstate/spec';
 import { formatDuration } from '../../lib/format';
 import { valueAtPath } from '../analysis';
 import { defaultAssigner, defaultSinkConnector, defaultSource, type NodeDefaults } from '../palette';
-import { type FlowNode, type FlowNodeData, isRecord } from '../types';
+import { type FlowGraph, type FlowNode, type FlowNodeData, isRecord } from '../types';
 import {
   GENERATORS_FIELD,
   SINK_CONNECTOR_FIELDS,
@@ -17,6 +17,7 @@ import {
   WATERMARK_SECTION,
 } from './connectors';
 import { type FormSection, f, GENERAL, ms, options } from './form-model';
+import { joinNodeForm, joinNodeSummary, readJoinField, writeJoinField } from './joins';
 import { pick, setIn } from './records';
 import { replaceSchema, type SourceData } from './schema-editing';
 import { AGGREGATES_FIELD, ASSIGNER_FIELDS, ASSIGNER_TYPES } from './windows';
@@ -196,12 +197,15 @@ export function nodeForm(node: FlowNode): FormSection[] {
           ],
         },
       ];
+    default:
+      return joinNodeForm(node) ?? [GENERAL];
   }
 }
 
 /** The value a form field shows. */
 export function readField(node: FlowNode, path: readonly string[]): unknown {
   if (path.length === 1 && path[0] === 'id') return node.id;
+  if (path[0]?.startsWith('$')) return readJoinField(node, path);
   return valueAtPath(node.data, path);
 }
 
@@ -223,6 +227,8 @@ export function writeField(
   }
   const data = node.data as Record<string, unknown>;
   const key = path.join('.');
+  const special = writeJoinField(node, path, value);
+  if (special !== undefined) return special as FlowNodeData;
   if (node.type === 'source' && key === 'connector.type') {
     const current = isRecord(data.connector) ? data.connector.type : undefined;
     if (current === value) return node.data;
@@ -263,8 +269,8 @@ export function writeField(
   return next as FlowNodeData;
 }
 
-/** A one-line summary of what a node does, for the canvas. */
-export function nodeSummary(node: FlowNode): string {
+/** A one-line summary of what a node does, for the canvas (with the graph, a join names its condition). */
+export function nodeSummary(node: FlowNode, graph?: FlowGraph): string {
   const data = node.data as Record<string, unknown>;
   const connector: Record<string, unknown> = isRecord(data.connector) ? data.connector : {};
   const names = (v: unknown) => (isRecord(v) ? Object.keys(v).join(', ') : '');
@@ -300,5 +306,7 @@ export function nodeSummary(node: FlowNode): string {
       return connector.type === 'file'
         ? `file · ${String(connector.path ?? '')}`
         : String(connector.type ?? '');
+    default:
+      return joinNodeSummary(node, graph) ?? '';
   }
 }

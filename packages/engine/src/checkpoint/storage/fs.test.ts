@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsCheckpointStorage } from './fs';
-import { metadataFor, writeCheckpoint } from './testUtil';
+import { metadataFor, writeCheckpoint } from './test-support';
 
 let base: string;
 beforeEach(async () => {

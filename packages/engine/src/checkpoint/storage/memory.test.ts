@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFsCheckpointStorage } from './fs';
 import { createMemoryCheckpointStorage, tamperWithMemoryCheckpoint } from './memory';
-import { writeCheckpoint } from './testUtil';
+import { writeCheckpoint } from './test-support';
 
 describe('memory checkpoint storage', () => {
   it('keys checkpoints as memory://<jobId>/<dir> and accepts paths with or without the scheme', async () => {

@@ -5,7 +5,7 @@ import {
   parseCheckpointMetadataText,
   serializeCheckpointMetadata,
 } from './metadata';
-import { metadataFor } from './testUtil';
+import { metadataFor } from './test-support';
 import { CheckpointCorruptedError, type CheckpointMetadata } from './types';
 
 const WHERE = '/data/checkpoints/job/chk-3';

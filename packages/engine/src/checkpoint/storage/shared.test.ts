@@ -1,6 +1,6 @@
 /** Shared files of incremental checkpoints: reference counting across retained checkpoints, checksums. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { harnesses, metadataFor, type StorageFixture } from './testUtil';
+import { harnesses, metadataFor, type StorageFixture } from './test-support';
 import { CheckpointCorruptedError, type SharedStateRef, type WrittenStateFile } from './types';
 
 const JOB = 'inc-job';

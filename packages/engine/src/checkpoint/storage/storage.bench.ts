@@ -12,7 +12,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFsCheckpointStorage, createMemoryCheckpointStorage } from './index';
-import { metadataFor } from './testUtil';
+import { metadataFor } from './test-support';
 import type { CheckpointStorage, WrittenStateFile } from './types';
 
 const MB = Number(globalThis.process?.argv[2] ?? 100);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { METADATA_FILE } from './layout';
 import type { MemoryTamper } from './memory';
 import { sha256Hex } from './sha256';
-import { harnesses, metadataFor, type StorageFixture, text, utf8, writeCheckpoint } from './testUtil';
+import { harnesses, metadataFor, type StorageFixture, text, utf8, writeCheckpoint } from './test-support';
 import {
   CheckpointCorruptedError,
   type CheckpointListing,

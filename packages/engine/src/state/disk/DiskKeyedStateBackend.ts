@@ -18,7 +18,7 @@ import type {
   StateDescriptor,
   ValueStateDescriptor,
 } from '../descriptors';
-import { compareKeys, cursorOf } from '../HeapKeyedStateBackend';
+import { compareKeys, cursorOf, sameRepresentation } from '../HeapKeyedStateBackend';
 import type { HeapStateTable } from '../HeapStateTable';
 import {
   HeapAggregatingState,
@@ -184,7 +184,9 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
       this.registrations.set(name, r);
       return r;
     }
-    if (r.table.kind !== descriptor.kind) {
+    // Restored data not claimed yet may be of another kind with the same stored values (see sameRepresentation).
+    const restoredAs = r.descriptor === undefined && sameRepresentation(r.table.kind, descriptor.kind);
+    if (!restoredAs && r.table.kind !== descriptor.kind) {
       throw new StateBackendError(
         'STATE_KIND_MISMATCH',
         `State '${name}' is a ${r.table.kind} state but was requested as ${descriptor.kind} state; give the new state another name`,
@@ -506,7 +508,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
   private tableForRestore(name: string, kind: StateKind, ttlMs: number | undefined): DiskStateTable<unknown> {
     const r = this.registrations.get(name);
     if (r !== undefined) {
-      if (r.table.kind !== kind) {
+      if (!sameRepresentation(kind, r.table.kind)) {
         throw new StateBackendError(
           'STATE_KIND_MISMATCH',
           `Checkpointed state '${name}' is a ${kind} state but the job declares a ${r.table.kind} state of that name`,

@@ -6,7 +6,7 @@ import { ManualClock } from '../../time/clock';
 import { ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor } from '../descriptors';
 import { HeapKeyedStateBackend } from '../HeapKeyedStateBackend';
 import { KeyGroupRange, KeyGroupRangeAssignment } from '../keyGroups';
-import { flatten } from '../testUtil';
+import { flatten } from '../test-support';
 import { VOID_NAMESPACE } from '../types';
 import { DiskKeyedStateBackend } from './DiskKeyedStateBackend';
 import { decodeKey, encodeKey, nsRange } from './keyLayout';

@@ -23,7 +23,19 @@ import { AddButton, DraftInput, FieldFooter, GroupLabel, IconButton } from './sh
  * A map's output fields: rows of output name and expression (with the expression's error inline, as
  * it is typed), moved up and down, added and removed. Each edit is one undo step.
  */
-export function MapFieldsEditor({ node, field }: { node: FlowNode; field: FormField }) {
+export function MapFieldsEditor({
+  node,
+  field,
+  add,
+  children,
+}: {
+  node: FlowNode;
+  field: FormField;
+  /** The fields with one more (default: the first input field not yet in the output). */
+  add?: (fields: Record<string, string>) => Record<string, string>;
+  /** More buttons beside "Add output field". */
+  children?: React.ReactNode;
+}) {
   const store = useEditorStore();
   const graph = useStore(store, (s) => s.graph);
   const data = node.data as Record<string, unknown>;
@@ -99,9 +111,16 @@ export function MapFieldsEditor({ node, field }: { node: FlowNode; field: FormFi
           );
         })}
       </ol>
-      <AddButton onClick={() => write(addMapField(fields, fieldsAvailableTo(graph, node.id)))}>
-        Add output field
-      </AddButton>
+      <div className="flex flex-wrap gap-1">
+        <AddButton
+          onClick={() =>
+            write(add === undefined ? addMapField(fields, fieldsAvailableTo(graph, node.id)) : add(fields))
+          }
+        >
+          Add output field
+        </AddButton>
+        {children}
+      </div>
       <FieldFooter
         problems={ownFieldProblems(graph, node.id, field.path).map((p) => p.message)}
         help={field.help}
