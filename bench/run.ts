@@ -37,6 +37,10 @@ const BENCHES: Record<string, { file: string; what: string }> = {
     file: 'checkpoint.ts',
     what: 'checkpoints: throughput with vs without, pause per checkpoint, duration, size and restore at 1M keys',
   },
+  'state-backends': {
+    file: 'state-backends.ts',
+    what: 'disk (LMDB) vs heap state backend: tumbling/rolling COUNT throughput (goal disk/heap >= 0.3), incremental checkpoint bytes at 1 % updates (goal <= 5 %), restore, a rolling COUNT larger than a 256 MB heap',
+  },
   'server-load': {
     file: 'server-load.ts',
     what: "200 socket.io clients on a job's state for 30 s: API p99 vs no clients, msgs and bytes per client, server memory",

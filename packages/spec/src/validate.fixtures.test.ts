@@ -223,12 +223,6 @@ const INVALID: Record<string, Expected> = {
     nodeId: 'counts',
     message: /parallelism 8 is larger than settings.maxParallelism \(4\)/,
   },
-  'unsupported-state-backend': {
-    codes: ['unsupported-state-backend'],
-    path: '/settings/stateBackend',
-    nodeId: undefined,
-    message: /^settings\.stateBackend "disk" is not available yet: .*set it to "heap"$/,
-  },
   'invalid-input': {
     codes: ['invalid-input'],
     path: '/edges/4/input',

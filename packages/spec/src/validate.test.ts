@@ -520,3 +520,11 @@ describe('problemsToText', () => {
     expect(problemsToText([])).toBe('');
   });
 });
+
+describe('settings.stateBackend', () => {
+  it('"disk" is accepted (the engine has a disk state backend)', () => {
+    const r = validateSpec(loadFixture('valid', 'disk-state-backend'));
+    expect(r.problems).toEqual([]);
+    expect(r.ok && r.spec.settings.stateBackend).toBe('disk');
+  });
+});

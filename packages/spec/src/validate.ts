@@ -40,7 +40,7 @@ import { type JobSpec, JobSpecSchema } from './schema';
 import { isWarning, Reporter } from './validate/codes';
 import { deriveSchemas } from './validate/flow';
 import { buildGraph, checkStructure } from './validate/graph';
-import { checkLayout, checkParallelism, checkSettings, checkWindow } from './validate/local';
+import { checkLayout, checkParallelism, checkWindow } from './validate/local';
 import { lenientSpec, partialSchemas } from './validate/partial';
 import { sortProblemsByDocumentOrder } from './validate/pointer';
 import { checkSource, sourceSchema } from './validate/sources';
@@ -124,7 +124,6 @@ function checkRules(spec: JobSpec, broken: ReadonlyMap<number, Record<string, un
   const graph = buildGraph(spec, r);
   const order = checkStructure(graph, r);
   checkParallelism(spec, r);
-  checkSettings(spec, r);
   const sourceSchemas = new Map<number, RowSchema | null>();
   for (const index of graph.members) {
     if (broken.has(index)) continue;

@@ -78,6 +78,9 @@ function row(job: string, l: CheckpointListing) {
     time: m ? new Date(m.timestamp).toISOString() : null,
     durationMs: m?.durationMs ?? null,
     sizeBytes: l.sizeBytes,
+    // incremental checkpoints (disk state backend): what the state consists of vs what this checkpoint wrote
+    ...(m?.fullSize !== undefined ? { fullSizeBytes: m.fullSize } : {}),
+    ...(m?.incrementalSize !== undefined ? { incrementalSizeBytes: m.incrementalSize } : {}),
     status: l.status,
     ...(l.error ? { error: l.error } : {}),
     path: l.location.path,
@@ -102,7 +105,9 @@ function table(all: Array<{ job: string; listing: CheckpointListing }>, io: CliI
       r.trigger ?? '—',
       r.time ?? '—',
       r.durationMs === null ? '—' : `${r.durationMs} ms`,
-      fmtBytes(r.sizeBytes),
+      r.incrementalSizeBytes !== undefined && r.fullSizeBytes !== undefined
+        ? `${fmtBytes(r.incrementalSizeBytes)} incremental / ${fmtBytes(r.fullSizeBytes)} full`
+        : fmtBytes(r.sizeBytes),
       r.status === 'completed' ? p.green('completed') : p.red(`invalid: ${r.error ?? ''}`),
     ];
   });

@@ -13,8 +13,10 @@ import type { CheckpointBarrier } from '../runtime/elements';
 import type { Execution } from '../runtime/execution';
 import type { OperatorSnapshot } from '../runtime/operator';
 import { SourceTask, type Task } from '../runtime/task';
+import type { IncrementalKeyedStateSnapshot } from '../state/disk/DiskKeyedStateBackend';
 import type { Clock, Timers } from '../time/index';
 import type { CheckpointCoordinator, CompletedCheckpoint, PendingCheckpoint } from './coordinator';
+import { sharedFileContent } from './incremental';
 import { binaryStateFileContent, type StateFileContent, stateFileContent } from './state-file';
 import type {
   CheckpointMetadata,
@@ -22,6 +24,7 @@ import type {
   CheckpointWriter,
   NodeCounters,
   OperatorStateRef,
+  SharedStateRef,
   SubtaskStateRef,
 } from './storage/index';
 
@@ -181,7 +184,41 @@ export class CheckpointIO {
           if (f.aborted) throw new Error('checkpoint aborted');
         }
         let content: StateFileContent;
-        if (encode) content = binaryStateFileContent(s.nodeId, s.subtask, handle.encoded!(), s.timers);
+        const inc = (handle as Partial<IncrementalKeyedStateSnapshot>).incremental;
+        if (inc !== undefined) {
+          // Incremental (disk backend): the keyed state goes to a shared file (full or delta) that later
+          // checkpoints refer to; this checkpoint's own file keeps the timers and the state names.
+          const data = handle.result();
+          const shared = sharedFileContent(s.nodeId, s.subtask, data, inc);
+          const name = `${s.nodeId}-${s.subtask}-chk${f.id}-${inc.mode}-${Math.random().toString(36).slice(2, 10)}.state`;
+          const sf = await writer.writeSharedFile(name, shared.chunks);
+          const sref: SharedStateRef = {
+            name: sf.name,
+            size: sf.size,
+            sha256: sf.sha256,
+            checkpointId: f.id,
+            full: inc.mode === 'full',
+            keyGroupIndex: shared.keyGroups.map((g, i) => {
+              const start = sf.offsets[i + 1]!;
+              const end = sf.offsets[i + 2] ?? sf.size;
+              return [g, start, end - start] as [number, number, number];
+            }),
+          };
+          inc.written(sref);
+          ref.shared = [...inc.base, sref];
+          // the own file in binary sections (format 2) like the heap backend's, with no entries: only timers
+          const own = {
+            maxParallelism: data.maxParallelism,
+            keyGroupRange: data.keyGroupRange,
+            states: data.states.map(({ name, kind, ttlMs }) => ({
+              name,
+              kind,
+              ...(ttlMs !== undefined ? { ttlMs } : {}),
+              byKeyGroup: [],
+            })),
+          };
+          content = binaryStateFileContent(s.nodeId, s.subtask, own, s.timers);
+        } else if (encode) content = binaryStateFileContent(s.nodeId, s.subtask, handle.encoded!(), s.timers);
         else content = stateFileContent(s.nodeId, s.subtask, handle.result(), s.timers);
         const keyGroupRange = content.header.keyGroupRange;
         const file = await writer.writeStateFile(`op-${s.nodeId}-${s.subtask}.state`, content.chunks);
@@ -234,6 +271,20 @@ export class CheckpointIO {
       (a, o) => a + o.subtasks.reduce((b, s) => b + (s.file?.size ?? 0), 0),
       0,
     );
+    // Incremental checkpoints: what the state consists of (shared files included) vs what this one wrote.
+    let fullSize = stateBytes;
+    let incrementalSize = stateBytes;
+    let incremental = false;
+    const seen = new Set<string>();
+    for (const o of operators)
+      for (const s of o.subtasks)
+        for (const sh of s.shared ?? []) {
+          incremental = true;
+          if (seen.has(sh.name)) continue;
+          seen.add(sh.name);
+          fullSize += sh.size;
+          if (sh.checkpointId === p.checkpointId) incrementalSize += sh.size;
+        }
     const metadata: CheckpointMetadata = {
       formatVersion: 1,
       jobId: this.host.jobId,
@@ -247,6 +298,7 @@ export class CheckpointIO {
       operators,
       counters: this.countersOf(f),
       totalSize: stateBytes,
+      ...(incremental ? { fullSize, incrementalSize } : {}),
       spec: this.host.spec,
     };
     const written = await writer.finalize(metadata);

@@ -2,6 +2,7 @@ import type { PhysicalPlan } from '../plan/plan';
 import type { RestoreData } from '../runtime/execution';
 import type { OperatorRestore } from '../runtime/operator';
 import { KeyGroupRange, KeyGroupRangeAssignment } from '../state/index';
+import { readSharedChain } from './incremental';
 import { parseBinarySections, parseHeader, parseSections } from './state-file';
 import type { LoadedCheckpoint, SubtaskStateRef } from './storage/index';
 
@@ -43,7 +44,10 @@ export async function restoreDataFor(
         const old = KeyGroupRange.of(s.keyGroupRange[0], s.keyGroupRange[1]);
         if (old.intersect(range).numberOfKeyGroups === 0) continue;
         const parsed = await readSections(cp, s, range);
-        r.keyed.push(parsed.keyed);
+        // incremental (disk backend): the keyed state is the chain of shared files; the file holds the timers
+        if (s.shared !== undefined && s.shared.length > 0)
+          r.keyed.push(await readSharedChain(cp, s.shared, s.keyGroupRange, range));
+        else r.keyed.push(parsed.keyed);
         r.timers.push(parsed.timers);
       }
       perSubtask.push(r);

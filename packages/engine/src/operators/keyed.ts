@@ -2,7 +2,8 @@ import type { JobNode } from '@flowstate/spec';
 import type { RuntimeContext } from '../runtime/context';
 import type { Row } from '../runtime/elements';
 import { AbstractStreamOperator, type OperatorRestore, type OperatorSnapshot } from '../runtime/operator';
-import { createHeapKeyedStateBackend, type Key, type KeyedStateBackend } from '../state/index';
+import { createKeyedStateBackend } from '../state/backendFactory';
+import type { Key, KeyedStateBackend } from '../state/index';
 import type { TimersSnapshotData } from '../time/index';
 import { type AggregateOps, compileAggregates } from './aggregates';
 import { type KeySelector, keySelector } from './keys';
@@ -30,10 +31,11 @@ export abstract class KeyedOperator<N extends JobNode, S = never> extends Abstra
   }
 
   override open(): void {
-    this.backend = createHeapKeyedStateBackend({
+    this.backend = createKeyedStateBackend(this.ctx.stateBackend, {
       maxParallelism: this.ctx.maxParallelism,
       keyGroupRange: this.ctx.keyGroupRange,
       nowMs: () => this.ctx.clock.now(),
+      label: `${this.node.id}-${this.ctx.subtask}`,
     });
   }
 
@@ -69,6 +71,14 @@ export abstract class KeyedOperator<N extends JobNode, S = never> extends Abstra
   protected override initializeState(r: OperatorRestore<S>): void {
     this.backend.restore(r.keyed);
     this.restoreTimers(r.timers);
+  }
+
+  /** Incremental backends use a completed checkpoint as the base of their next delta. */
+  override notifyCheckpointComplete(checkpointId: number): void {
+    super.notifyCheckpointComplete(checkpointId);
+    (
+      this.backend as { notifyCheckpointComplete?: (id: number) => void } | undefined
+    )?.notifyCheckpointComplete?.(checkpointId);
   }
 
   protected snapshotTimers(): TimersSnapshotData | undefined {

@@ -1,5 +1,6 @@
 import type { RowSchema, SpecAnalysis } from '@flowstate/spec';
 import type { FileAccess } from '../connectors/file-access';
+import type { StateBackendConfig } from '../state/backendFactory';
 import type { KeyGroupRange } from '../state/index';
 import type { Clock } from '../time/index';
 import type { CollectStore } from './collect';
@@ -22,6 +23,8 @@ export interface RuntimeContext {
   readonly inputSchema: RowSchema;
   /** `settings.rowErrors === 'fail'`: a bad row fails the job instead of being counted and skipped. */
   readonly strict: boolean;
+  /** Which keyed state backend keyed operators use (default: heap). */
+  readonly stateBackend?: StateBackendConfig;
   reportRowError(e: RowError): void;
   readonly collectStore: (nodeId: string) => CollectStore;
   readonly writeConsole: (line: string) => void;

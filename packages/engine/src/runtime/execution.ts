@@ -14,6 +14,7 @@ import { FilterOperator, FlatMapOperator, MapOperator } from '../operators/state
 import { TopNOperator } from '../operators/top-n';
 import { WindowOperator } from '../operators/window';
 import type { JobVertex, PhysicalPlan } from '../plan/plan';
+import type { StateBackendConfig } from '../state/backendFactory';
 import { KeyGroupRangeAssignment } from '../state/index';
 import type { Clock } from '../time/index';
 import { Channel } from './channel';
@@ -56,6 +57,8 @@ export interface ExecutionEnv {
   collectStore(nodeId: string): CollectStore;
   writeConsole(text: string): void;
   onSnapshot: SnapshotListener;
+  /** Which keyed state backend keyed operators use (default: heap). */
+  stateBackend?: StateBackendConfig;
   /** Restore keyed state only: no source reader, no sink or other operator opened (state inspection). */
   inspectOnly?: boolean;
   /** Test hook: wraps an operator (failure injection). */
@@ -284,6 +287,7 @@ export class Execution {
       analysis: env.analysis,
       inputSchema: info.inputSchema ?? info.outputSchema,
       strict: env.analysis.spec.settings.rowErrors === 'fail',
+      ...(env.stateBackend ? { stateBackend: env.stateBackend } : {}),
       reportRowError: (e) => env.reportRowError(e),
       collectStore: (id) => env.collectStore(id),
       writeConsole: (t) => env.writeConsole(t),

@@ -49,6 +49,15 @@ export interface JobOptions {
    * sinks); otherwise an in-memory storage is used, and checkpoints are on when the spec sets an interval.
    */
   checkpointStorage?: CheckpointStorage;
+  /** Overrides `settings.stateBackend`: 'heap' (default) or 'disk' (an embedded LMDB store per keyed subtask). */
+  stateBackend?: 'heap' | 'disk';
+  /**
+   * Disk state backend: the directory its stores go in (one subdirectory per keyed operator subtask, deleted when
+   * the job is disposed or the process exits). Default: `<os tmpdir>/flowstate-state/<jobId>`.
+   */
+  stateDir?: string;
+  /** Disk state backend: cache entries per state (default 65 536). */
+  stateCacheEntries?: number;
   /** Start from a checkpoint instead of from scratch. */
   restoreFrom?: RestoreTarget;
   /** Why the job starts from `restoreFrom`, as its `restored` event says (default "restored on start"). */

@@ -38,6 +38,7 @@ import {
 import { type FileAccess, openFileAccess } from '../connectors/file-access';
 import { KeyedOperator } from '../operators/keyed';
 import { buildPlan, type PhysicalPlan } from '../plan/plan';
+import { type StateBackendConfig, stateBackendOverride } from '../state/backendFactory';
 import type { Key, KeyedStateBackend } from '../state/index';
 import { type Clock, systemClock, systemTimers, type Timers } from '../time/index';
 import { CollectStore } from './collect';
@@ -107,6 +108,10 @@ export class Job {
 
   // ---------------------------------------------------------------------------------- running state
   private exec: Execution;
+  /** Which keyed state backend the operators use. */
+  private readonly stateBackend: StateBackendConfig;
+  /** Disk state backends alive (disposed with the execution they belong to, or the job). */
+  private readonly diskBackends = new Set<KeyedStateBackend>();
   /** Execution attempt (0, then one more per restart or restore): tags what each attempt writes. */
   private attempt = 0;
   private readonly collects = new Map<string, CollectStore>();
@@ -160,6 +165,15 @@ export class Job {
     this.allowNonRestoredState = opts.allowNonRestoredState === true;
     this.failures = new FailureInjector(opts.failures ?? []);
     this.plan = buildPlan(analysis, opts.parallelism);
+    const backendKind =
+      opts.stateBackend ?? stateBackendOverride() ?? analysis.spec.settings.stateBackend ?? 'heap';
+    this.stateBackend = {
+      kind: backendKind,
+      jobId: this.jobId,
+      ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
+      ...(opts.stateCacheEntries !== undefined ? { cacheEntries: opts.stateCacheEntries } : {}),
+      ...(backendKind === 'disk' ? { onCreated: (b: KeyedStateBackend) => this.diskBackends.add(b) } : {}),
+    };
     this.lifecycle = new JobLifecycle(this.clock, (e) => this.emit(e));
 
     const job = this;
@@ -243,8 +257,11 @@ export class Job {
   };
 
   private newExecution(restore?: RestoreData): Execution {
+    // The disk stores of the execution being replaced go (a restart or restore rebuilds state from a checkpoint).
+    if (this.exec !== undefined && this.diskBackends.size > 0) this.disposeKeyedState();
     const exec = new Execution(
       {
+        stateBackend: this.stateBackend,
         inspectOnly: this.inspectOnly,
         analysis: this.analysis,
         plan: this.plan,
@@ -708,6 +725,13 @@ export class Job {
   dispose(): void {
     this.cancel();
     this.state.close();
+    this.disposeKeyedState();
+  }
+
+  /** Disposes the keyed state of the current execution (deletes disk stores). */
+  private disposeKeyedState(): void {
     for (const op of this.exec.operators()) if (op instanceof KeyedOperator) op.dispose();
+    for (const b of this.diskBackends) b.dispose();
+    this.diskBackends.clear();
   }
 }

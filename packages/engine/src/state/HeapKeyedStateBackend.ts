@@ -125,7 +125,7 @@ function codecFor(descriptor: StateDescriptor): StateCodec {
  * value per key and namespace (value, reducing, aggregating). Window contents and rolling aggregates were
  * value states before they became aggregating states; their checkpoints restore into the new kind.
  */
-function sameRepresentation(a: StateKind, b: StateKind): boolean {
+export function sameRepresentation(a: StateKind, b: StateKind): boolean {
   return a === b || (a !== 'list' && a !== 'map' && b !== 'list' && b !== 'map');
 }
 

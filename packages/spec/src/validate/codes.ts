@@ -37,7 +37,6 @@ export const PROBLEM_CODES = [
   'generator-type-mismatch',
   'invalid-generator',
   'parallelism-exceeds-max',
-  'unsupported-state-backend',
   'invalid-input',
   'missing-join-side',
   'join-key-mismatch',

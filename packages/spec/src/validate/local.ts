@@ -65,20 +65,6 @@ export function checkWindow(g: Graph, node: WindowNode, index: number, r: Report
 }
 
 /** A node's parallelism (and the default) may not exceed maxParallelism, as in Flink. */
-/**
- * Settings that the shape allows but the engine cannot honour yet: `stateBackend: "disk"` (the on-disk backend
- * is not built; accepting it would run the job on the heap while saying otherwise).
- */
-export function checkSettings(spec: JobSpec, r: Reporter): void {
-  if (spec.settings.stateBackend === 'disk') {
-    r.add(
-      'unsupported-state-backend',
-      '/settings/stateBackend',
-      'settings.stateBackend "disk" is not available yet: this engine keeps keyed state on the heap; set it to "heap"',
-    );
-  }
-}
-
 export function checkParallelism(spec: JobSpec, r: Reporter): void {
   const max = spec.settings.maxParallelism;
   if (spec.settings.parallelism > max) {

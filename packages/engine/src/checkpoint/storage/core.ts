@@ -15,7 +15,12 @@ import {
   parseCheckpointDirName,
   stateFileNameProblem,
 } from './layout';
-import { parseCheckpointMetadataText, serializeCheckpointMetadata, stateFilesOf } from './metadata';
+import {
+  parseCheckpointMetadataText,
+  serializeCheckpointMetadata,
+  sharedFilesOf,
+  stateFilesOf,
+} from './metadata';
 import {
   CheckpointCorruptedError,
   type CheckpointKind,
@@ -77,7 +82,14 @@ export interface CheckpointStorageIO {
   writeFileAtomic(dir: string, tmpName: string, name: string, bytes: Uint8Array): Promise<void>;
   /** Removes a directory and everything in it; no error if it does not exist. */
   removeDir(path: string): Promise<void>;
+  /** Removes one file; no error if it does not exist. */
+  removeFile(dir: string, name: string): Promise<void>;
+  /** The job's shared directory (incremental checkpoints) of the checkpoint directory `dir`: its sibling `shared`. */
+  sharedPathOf(dir: string): string;
 }
+
+/** The directory, next to the checkpoints of a job, holding the files incremental checkpoints share. */
+export const SHARED_DIR = 'shared';
 
 interface Inspection {
   listing: CheckpointListing;
@@ -158,6 +170,42 @@ function compareNewestFirst(a: CheckpointListing, b: CheckpointListing): number 
 export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStorage {
   /** Directories an open writer of this storage is filling: never cleaned up, never overwritten. */
   const writing = new Set<string>();
+  /** Shared files open writers wrote or refer to (never collected while the writer is open), by job. */
+  const pinnedShared = new Map<string, Map<string, number>>();
+  const pin = (jobId: string, name: string, delta: number) => {
+    let m = pinnedShared.get(jobId);
+    if (m === undefined) pinnedShared.set(jobId, (m = new Map()));
+    const n = (m.get(name) ?? 0) + delta;
+    if (n <= 0) m.delete(name);
+    else m.set(name, n);
+  };
+
+  /** How many checkpoints with readable metadata refer to each file of the job's shared directory. */
+  async function sharedReferenceCounts(jobId: string): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const entries = await io.listDir(io.checkpointPath(jobId, SHARED_DIR));
+    for (const e of entries ?? []) if (!e.isDirectory) counts.set(e.name, 0);
+    // no shared files (heap backend only): nothing to count, no need to read every checkpoint's metadata
+    if (counts.size === 0) return counts;
+    for (const { listing } of await listInternal(jobId)) {
+      if (listing.metadata === undefined) continue;
+      for (const name of sharedFilesOf(listing.metadata).keys())
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** Deletes shared files no checkpoint refers to and no open writer pins. */
+  async function collectSharedFiles(jobId: string): Promise<string[]> {
+    const dir = io.checkpointPath(jobId, SHARED_DIR);
+    const removed: string[] = [];
+    for (const [name, n] of await sharedReferenceCounts(jobId)) {
+      if (n > 0 || pinnedShared.get(jobId)?.has(name)) continue;
+      await io.removeFile(dir, name);
+      removed.push(name);
+    }
+    return removed;
+  }
 
   /** Metadata + cheap checks (files present, sizes right); no hashing. */
   async function inspect(
@@ -261,6 +309,17 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
       if (entry === undefined) return invalid(missingFile(dir, ref.name), metadata);
       if (entry.size !== ref.size) return invalid(wrongSize(dir, ref.name, entry.size, ref.size), metadata);
     }
+    const shared = sharedFilesOf(metadata);
+    if (shared.size > 0) {
+      const sdir = io.sharedPathOf(dir);
+      const present = new Map((await io.listDir(sdir))?.map((e) => [e.name, e]) ?? []);
+      for (const ref of shared.values()) {
+        const entry = present.get(ref.name);
+        const name = `${SHARED_DIR}/${ref.name}`;
+        if (entry === undefined) return invalid(missingFile(dir, name), metadata);
+        if (entry.size !== ref.size) return invalid(wrongSize(dir, name, entry.size, ref.size), metadata);
+      }
+    }
     return {
       listing: { location: loc, status: 'completed', metadata, sizeBytes, modifiedAt: metaEntry.mtimeMs },
     };
@@ -334,6 +393,7 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
     };
 
     const loaded: LoadedCheckpoint = {
+      readSharedFileRange: () => Promise.reject(new Error('internal: not set')),
       location,
       metadata,
       async readStateFile(name) {
@@ -382,9 +442,60 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
         return bytes;
       },
     };
+    // Shared files (incremental checkpoints): in the job's shared directory, verified the same way.
+    const sharedRefs = sharedFilesOf(metadata);
+    const sdir = io.sharedPathOf(dir);
+    const sharedVerified = new Map<string, Promise<void>>();
+    const verifyShared = (ref: StateFileRef): Promise<void> => {
+      let p = sharedVerified.get(ref.name);
+      if (p === undefined) {
+        const name = `${SHARED_DIR}/${ref.name}`;
+        p = (async () => {
+          const h = await io.hashFile(sdir, ref.name);
+          if (h === undefined) throw missingFile(dir, name);
+          if (h.size !== ref.size) throw wrongSize(dir, name, h.size, ref.size);
+          if (h.sha256 !== ref.sha256) throw wrongHash(dir, name, h.sha256, ref.sha256);
+        })();
+        p.catch(() => {});
+        sharedVerified.set(ref.name, p);
+      }
+      return p;
+    };
+    loaded.readSharedFileRange = async (name, offset, length) => {
+      const ref = sharedRefs.get(name);
+      if (ref === undefined)
+        throw new CheckpointStorageError(
+          'UNKNOWN_STATE_FILE',
+          `checkpoint ${dir} refers to no shared file ${name}`,
+        );
+      if (
+        !Number.isSafeInteger(offset) ||
+        !Number.isSafeInteger(length) ||
+        offset < 0 ||
+        length < 0 ||
+        offset + length > ref.size
+      )
+        throw new CheckpointStorageError(
+          'INVALID_RANGE',
+          `range [${offset}, ${offset + length}) is outside shared file ${name} (${ref.size} bytes)`,
+        );
+      await verifyShared(ref);
+      if (length === 0) return new Uint8Array(0);
+      const bytes = await io.readRange(sdir, name, offset, length);
+      if (bytes.length !== length)
+        throw new CheckpointCorruptedError(
+          'CHECKPOINT_CORRUPTED',
+          dir,
+          `checkpoint ${dir} is corrupted: shared file ${name} became shorter after it was verified`,
+          `${SHARED_DIR}/${name}`,
+        );
+      return bytes;
+    };
     const ready =
       verify === 'eager'
-        ? mapPool([...refs.values()], VERIFY_CONCURRENCY, verifyStreaming).then(() => loaded)
+        ? mapPool([...refs.values()], VERIFY_CONCURRENCY, verifyStreaming)
+            .then(() => mapPool([...sharedRefs.values()], VERIFY_CONCURRENCY, verifyShared))
+            .then(() => loaded)
         : Promise.resolve(loaded);
     return ready;
   }
@@ -482,7 +593,19 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
       writing.delete(dir);
       throw e;
     }
-    return new Writer({ jobId, checkpointId, kind, path: dir }, io, () => writing.delete(dir));
+    const pinned: string[] = [];
+    return new Writer(
+      { jobId, checkpointId, kind, path: dir },
+      io,
+      () => {
+        writing.delete(dir);
+        for (const n of pinned.splice(0)) pin(jobId, n, -1);
+      },
+      (name) => {
+        pinned.push(name);
+        pin(jobId, name, 1);
+      },
+    );
   }
 
   return {
@@ -544,7 +667,11 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
         );
       }
       await io.removeDir(dir);
+      // shared files only this checkpoint referred to are not needed any more
+      await collectSharedFiles(location.jobId);
     },
+    sharedReferenceCounts,
+    collectSharedFiles,
     async cleanup(jobId, keep) {
       const removed: CheckpointLocation[] = [];
       for (const { listing, error } of await listInternal(jobId)) {
@@ -570,11 +697,43 @@ class Writer implements CheckpointWriter {
   private readonly inFlight = new Set<Promise<unknown>>();
   private finalizing: Promise<unknown> | undefined;
 
+  private readonly sharedWritten = new Map<string, WrittenStateFile>();
+
   constructor(
     readonly location: CheckpointLocation,
     private readonly io: CheckpointStorageIO,
     private readonly release: () => void,
+    /** Keeps a shared file from being collected while this writer is open. */
+    private readonly pinShared: (name: string) => void,
   ) {}
+
+  writeSharedFile(
+    name: string,
+    chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+  ): Promise<WrittenStateFile> {
+    if (this.state !== 'open') return Promise.reject(this.closed(`write shared ${name}`));
+    const problem = stateFileNameProblem(name);
+    if (problem !== undefined)
+      return Promise.reject(new CheckpointStorageError('INVALID_FILE_NAME', problem));
+    if (this.sharedWritten.has(name) || this.names.has(`shared/${name}`))
+      return Promise.reject(
+        new CheckpointStorageError('INVALID_FILE_NAME', `shared file ${name} was already written`),
+      );
+    this.names.add(`shared/${name}`);
+    this.pinShared(name);
+    const dir = this.io.checkpointPath(this.location.jobId, SHARED_DIR);
+    const p = this.io
+      .createDir(dir)
+      .then(() => this.io.writeFile(dir, name, chunks))
+      .then((ref) => {
+        this.sharedWritten.set(name, ref);
+        return ref;
+      });
+    const tracked = p.finally(() => this.inFlight.delete(tracked));
+    tracked.catch(() => {});
+    this.inFlight.add(tracked);
+    return p;
+  }
 
   private closed(action: string): CheckpointStorageError {
     return new CheckpointStorageError(
@@ -657,6 +816,13 @@ class Writer implements CheckpointWriter {
         );
       }
     }
+    for (const ref of sharedFilesOf(metadata).values()) {
+      const written = this.sharedWritten.get(ref.name);
+      if (written !== undefined && (written.size !== ref.size || written.sha256 !== ref.sha256))
+        throw mismatch(
+          `shared file ${ref.name} was written with ${written.size} bytes, the metadata says ${ref.size}`,
+        );
+    }
     const stateBytes = [...this.written.values()].reduce((n, f) => n + f.size, 0);
     // totalSize counts _metadata itself, whose length depends on totalSize's digits: iterate to the fixpoint.
     let bytes = textEncoder.encode(serializeCheckpointMetadata({ ...metadata, totalSize: stateBytes }));
@@ -686,6 +852,8 @@ class Writer implements CheckpointWriter {
     await Promise.allSettled([...this.inFlight]);
     try {
       await this.io.removeDir(this.location.path);
+      const sdir = this.io.checkpointPath(this.location.jobId, SHARED_DIR);
+      for (const name of this.sharedWritten.keys()) await this.io.removeFile(sdir, name);
     } finally {
       this.release();
     }

@@ -221,6 +221,14 @@ class FsIO implements CheckpointStorageIO {
   async removeDir(path: string): Promise<void> {
     await rm(path, { recursive: true, force: true });
   }
+
+  async removeFile(dir: string, name: string): Promise<void> {
+    await rm(join(dir, name), { force: true });
+  }
+
+  sharedPathOf(dir: string): string {
+    return join(dirname(dir), 'shared');
+  }
 }
 
 /** Checkpoint storage under `baseDir` (created on first write): `<baseDir>/<jobId>/chk-<n>/`. */

@@ -156,6 +156,14 @@ class MemoryIO implements CheckpointStorageIO {
   async removeDir(path: string): Promise<void> {
     this.dirs.delete(path);
   }
+
+  async removeFile(dir: string, name: string): Promise<void> {
+    this.dirs.get(dir)?.files.delete(name);
+  }
+
+  sharedPathOf(dir: string): string {
+    return `${dir.replace(/\/+$/, '').replace(/\/[^/]*$/, '')}/shared`;
+  }
 }
 
 const ios = new WeakMap<CheckpointStorage, MemoryIO>();

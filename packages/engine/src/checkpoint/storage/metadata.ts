@@ -18,6 +18,7 @@ import {
   type CheckpointTrigger,
   type NodeCounters,
   type OperatorStateRef,
+  type SharedStateRef,
   type StateFileRef,
   type SubtaskStateRef,
 } from './types';
@@ -51,6 +52,8 @@ const TOP_LEVEL_FIELDS = [
   'operators',
   'counters',
   'totalSize',
+  'fullSize',
+  'incrementalSize',
 ] as const;
 
 function describe(v: unknown): string {
@@ -132,7 +135,7 @@ function parseSubtask(
 ): SubtaskStateRef | undefined {
   const o = p.object(v, field);
   if (o === undefined) return undefined;
-  p.known(o, field, ['subtask', 'keyGroupRange', 'file', 'keyGroupIndex', 'operatorState']);
+  p.known(o, field, ['subtask', 'keyGroupRange', 'file', 'keyGroupIndex', 'operatorState', 'shared']);
   const subtask = p.int(
     o.subtask,
     `${field}.subtask`,
@@ -194,6 +197,30 @@ function parseSubtask(
     }
   }
   if (o.operatorState !== undefined) out.operatorState = o.operatorState;
+  if (o.shared !== undefined) {
+    const raw = p.array(o.shared, `${field}.shared`);
+    const shared: SharedStateRef[] = [];
+    for (let i = 0; raw !== undefined && i < raw.length && p.list.length < MAX_PROBLEMS; i++) {
+      const f = `${field}.shared[${i}]`;
+      const so = p.object(raw[i], f);
+      if (so === undefined) continue;
+      const ref = parseFileRef({ name: so.name, size: so.size, sha256: so.sha256 }, f, p);
+      const checkpointId = p.int(so.checkpointId, `${f}.checkpointId`, 0);
+      if (typeof so.full !== 'boolean') p.add(`${f}.full`, `must be a boolean, got ${describe(so.full)}`);
+      const index = p.array(so.keyGroupIndex, `${f}.keyGroupIndex`);
+      const keyGroupIndex: Array<[number, number, number]> = [];
+      for (const e of index ?? []) {
+        if (!Array.isArray(e) || e.length !== 3 || !e.every((x) => Number.isSafeInteger(x) && x >= 0)) {
+          p.add(`${f}.keyGroupIndex`, `entries must be [keyGroup, offset, length], got ${describe(e)}`);
+          break;
+        }
+        keyGroupIndex.push(e as [number, number, number]);
+      }
+      if (ref !== undefined && checkpointId !== undefined && typeof so.full === 'boolean')
+        shared.push({ ...ref, checkpointId, full: so.full, keyGroupIndex });
+    }
+    out.shared = shared;
+  }
   return subtask === undefined ? undefined : out;
 }
 
@@ -230,6 +257,14 @@ export function stateFilesOf(metadata: CheckpointMetadata): Map<string, StateFil
     for (const s of op.subtasks)
       if (s.file !== undefined && !files.has(s.file.name)) files.set(s.file.name, s.file);
   }
+  return files;
+}
+
+/** Every shared file the metadata references, by name. */
+export function sharedFilesOf(metadata: CheckpointMetadata): Map<string, SharedStateRef> {
+  const files = new Map<string, SharedStateRef>();
+  for (const op of metadata.operators)
+    for (const s of op.subtasks) for (const f of s.shared ?? []) if (!files.has(f.name)) files.set(f.name, f);
   return files;
 }
 
@@ -275,6 +310,9 @@ export function parseCheckpointMetadata(json: unknown, where: string): Checkpoin
   const maxParallelism = p.int(o.maxParallelism, 'maxParallelism', 1, UPPER_BOUND_MAX_PARALLELISM);
   const specHash = o.specHash === undefined ? undefined : p.string(o.specHash, 'specHash');
   const totalSize = p.int(o.totalSize, 'totalSize', 0);
+  const fullSize = o.fullSize === undefined ? undefined : p.int(o.fullSize, 'fullSize', 0);
+  const incrementalSize =
+    o.incrementalSize === undefined ? undefined : p.int(o.incrementalSize, 'incrementalSize', 0);
   const rawOperators = p.array(o.operators, 'operators');
   const operators: OperatorStateRef[] = [];
   const nodeIds = new Set<string>();
@@ -333,6 +371,8 @@ export function parseCheckpointMetadata(json: unknown, where: string): Checkpoin
   };
   if (specHash !== undefined) metadata.specHash = specHash;
   if (counters !== undefined) metadata.counters = counters;
+  if (fullSize !== undefined) metadata.fullSize = fullSize;
+  if (incrementalSize !== undefined) metadata.incrementalSize = incrementalSize;
   if (o.spec !== undefined) {
     if (typeof o.spec !== 'object' || o.spec === null || Array.isArray(o.spec)) {
       p.add('spec', `must be the job spec object, not ${describe(o.spec)}`);

@@ -3,7 +3,7 @@
  * generic core. Safe to import in a browser worker; `./index` adds the fs storage.
  */
 
-export { type CheckpointStorageIO, createCheckpointStorage, type StorageDirEntry } from './core';
+export { type CheckpointStorageIO, createCheckpointStorage, SHARED_DIR, type StorageDirEntry } from './core';
 export {
   checkpointDirName,
   jobIdProblem,
@@ -23,6 +23,7 @@ export {
   parseCheckpointMetadata,
   parseCheckpointMetadataText,
   serializeCheckpointMetadata,
+  sharedFilesOf,
 } from './metadata';
 export { Sha256, sha256Hex } from './sha256';
 export {
@@ -43,6 +44,7 @@ export {
   type LoadOptions,
   type NodeCounters,
   type OperatorStateRef,
+  type SharedStateRef,
   type StateFileRef,
   type SubtaskStateRef,
   type WrittenStateFile,

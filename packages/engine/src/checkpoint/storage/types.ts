@@ -20,6 +20,20 @@ export interface StateFileRef {
   sha256: string;
 }
 
+/**
+ * A file of an incremental checkpoint in the job's `shared/` directory (Flink's shared state): written once by
+ * the checkpoint that created it, referenced by every later checkpoint whose state builds on it, deleted when no
+ * retained checkpoint references it any more.
+ */
+export interface SharedStateRef extends StateFileRef {
+  /** The checkpoint that wrote it. */
+  checkpointId: number;
+  /** A full snapshot (the base of a chain) or a delta (changed and removed entries). */
+  full: boolean;
+  /** `[keyGroup, offset, length][]`, like `SubtaskStateRef.keyGroupIndex`. */
+  keyGroupIndex: Array<[number, number, number]>;
+}
+
 export interface SubtaskStateRef {
   subtask: number;
   /** Inclusive `[start, end]` key groups of a keyed operator's subtask. */
@@ -30,6 +44,11 @@ export interface SubtaskStateRef {
   keyGroupIndex?: Array<[number, number, number]>;
   /** Small JSON inline: source positions, sink pending files, collect counts. */
   operatorState?: unknown;
+  /**
+   * Incremental (disk backend) keyed state: the chain of shared files, a full one first, then deltas in order;
+   * `file` then holds the timers (and the state names) only.
+   */
+  shared?: SharedStateRef[];
 }
 
 export interface OperatorStateRef {
@@ -68,6 +87,13 @@ export interface CheckpointMetadata {
   counters?: NodeCounters[];
   /** Bytes of all state files + `_metadata` itself (filled in by `CheckpointWriter.finalize`). */
   totalSize: number;
+  /**
+   * Incremental checkpoints: bytes of all the state this checkpoint consists of (its own files and the shared
+   * files it refers to: what a restore reads) ...
+   */
+  fullSize?: number;
+  /** ... and bytes this checkpoint wrote (its own files + the shared files it created). */
+  incrementalSize?: number;
 }
 
 export interface CheckpointLocation {
@@ -91,6 +117,14 @@ export interface CheckpointWriter {
    * with `.`; not `_metadata`; unique within the checkpoint.
    */
   writeStateFile(
+    name: string,
+    chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+  ): Promise<WrittenStateFile>;
+  /**
+   * Writes a file into the job's shared directory (incremental checkpoints); its ref goes into a subtask's
+   * `shared`. Deleted again if this writer aborts; afterwards, when no checkpoint references it.
+   */
+  writeSharedFile(
     name: string,
     chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
   ): Promise<WrittenStateFile>;
@@ -127,6 +161,8 @@ export interface LoadedCheckpoint {
    * verified once, lazily, before any range is returned.
    */
   readStateFileRange(name: string, offset: number, length: number): Promise<Uint8Array>;
+  /** Verified bytes of a range of a shared file this checkpoint references (whole file checksummed first). */
+  readSharedFileRange(name: string, offset: number, length: number): Promise<Uint8Array>;
 }
 
 export type CheckpointRef = { jobId: string; checkpointId: number; kind?: CheckpointKind } | { path: string };
@@ -163,6 +199,13 @@ export interface CheckpointStorage {
    * names and those an open writer of this storage is still writing; returns what was removed.
    */
   cleanup(jobId: string, keep?: (l: CheckpointLocation) => boolean): Promise<CheckpointLocation[]>;
+  /**
+   * Reference counts of the job's shared files: how many checkpoints (with readable metadata) refer to each file
+   * in its shared directory (0 = orphaned, deleted by the next `delete`/`collectSharedFiles`).
+   */
+  sharedReferenceCounts(jobId: string): Promise<Map<string, number>>;
+  /** Deletes the shared files no checkpoint refers to (and no open writer wrote); returns their names. */
+  collectSharedFiles(jobId: string): Promise<string[]>;
 }
 
 export type CheckpointCorruptedCode =

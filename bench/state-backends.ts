@@ -1,0 +1,343 @@
+/**
+ * Benchmark — the disk state backend (LMDB behind a cache) against the heap backend, in the same run:
+ *
+ * 1. throughput, disk / heap (goal >= 0.3): a keyed tumbling COUNT (tumbling-count.ts's workload) and a rolling
+ *    COUNT over 100k string keys, datagen → keyBy → window/aggregate → blackhole, parallelism 1;
+ * 2. incremental checkpoint bytes at 1 % updated keys (goal <= 5 %): a disk backend with 1M keys (100k quick)
+ *    takes a full checkpoint, 1 % of the keys change, the next checkpoint's shared file vs the full one;
+ * 3. restore time of that checkpoint (full + delta chain) into a disk and into a heap backend;
+ * 4. larger than memory: a rolling COUNT over N distinct string keys (--keys, default 20M; 200k quick) in a child
+ *    process with --max-old-space-size=256, once per backend: heap is expected to run out of memory.
+ *
+ *   pnpm bench state-backends [--quick] [--keys=N]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Job, KeyGroupRange, ValueStateDescriptor } from '@flowstate/engine';
+import { readSharedChain, sharedFileContent } from '../packages/engine/src/checkpoint/incremental';
+import { createFsCheckpointStorage } from '../packages/engine/src/checkpoint/storage/index';
+import { DiskKeyedStateBackend } from '../packages/engine/src/state/disk/DiskKeyedStateBackend';
+import { HeapKeyedStateBackend } from '../packages/engine/src/state/HeapKeyedStateBackend';
+import { banner, check, collectGarbage, QUICK, report, stats } from './lib/measure';
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+
+// ------------------------------------------------------------------------------------------ child: larger than memory
+const ltm = arg('ltm');
+if (ltm !== undefined) {
+  const keys = Number(arg('keys'));
+  const dir = mkdtempSync(join(tmpdir(), 'fs-ltm-'));
+  const t0 = performance.now();
+  const job = Job.fromSpec(rollingSpec(keys, keys), {
+    stateBackend: ltm as 'heap' | 'disk',
+    stateDir: dir,
+    writeConsole: () => {},
+  });
+  const r = await job.run();
+  const ms = performance.now() - t0;
+  const m = r.metrics.nodes.find((n) => n.nodeId === 'counts');
+  console.log(
+    JSON.stringify({
+      status: r.status,
+      error: r.error?.message,
+      ms,
+      rowsIn: m?.recordsIn,
+      keys: job.stateBackends('counts')[0]?.numKeys(),
+      rssMb: process.memoryUsage().rss / 2 ** 20,
+    }),
+  );
+  job.dispose();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+function rollingSpec(rows: number, keys: number) {
+  return {
+    specVersion: 1,
+    name: 'bench-rolling-count',
+    settings: { parallelism: 1 },
+    nodes: [
+      {
+        id: 'gen',
+        kind: 'source',
+        connector: {
+          type: 'datagen',
+          count: rows,
+          rowsPerSecond: 0,
+          seed: 1,
+          fields: { n: { kind: 'sequence', start: 0, end: keys - 1 } },
+        },
+        schema: { n: 'int' },
+      },
+      { id: 'str', kind: 'map', fields: { user: "CONCAT('user-', CAST(n AS STRING))" } },
+      { id: 'byUser', kind: 'keyBy', key: ['user'] },
+      { id: 'counts', kind: 'aggregate', aggregates: { count: 'COUNT(*)' } },
+      { id: 'out', kind: 'sink', connector: { type: 'blackhole' } },
+    ],
+    edges: [
+      { from: 'gen', to: 'str' },
+      { from: 'str', to: 'byUser' },
+      { from: 'byUser', to: 'counts' },
+      { from: 'counts', to: 'out' },
+    ],
+  };
+}
+
+function tumblingSpec(rows: number, keys: number) {
+  return {
+    specVersion: 1,
+    name: 'bench-tumbling-count',
+    settings: { parallelism: 1 },
+    nodes: [
+      {
+        id: 'gen',
+        kind: 'source',
+        connector: {
+          type: 'datagen',
+          count: rows,
+          rowsPerSecond: 0,
+          seed: 1,
+          fields: {
+            key: { kind: 'sequence', start: 0, end: keys - 1 },
+            ts: { kind: 'timestamp', startMs: 1_700_000_000_000, stepMs: 1, maxJitterMs: 0 },
+          },
+        },
+        schema: { key: 'int', ts: 'timestamp' },
+        watermark: { timestampField: 'ts', maxOutOfOrdernessMs: 0, emitEveryRows: 1024 },
+      },
+      { id: 'byKey', kind: 'keyBy', key: ['key'] },
+      {
+        id: 'counts',
+        kind: 'window',
+        assigner: { type: 'tumbling', sizeMs: 10_000 },
+        aggregates: { count: 'COUNT(*)' },
+      },
+      { id: 'out', kind: 'sink', connector: { type: 'blackhole' } },
+    ],
+    edges: [
+      { from: 'gen', to: 'byKey' },
+      { from: 'byKey', to: 'counts' },
+      { from: 'counts', to: 'out' },
+    ],
+  };
+}
+
+async function rate(
+  spec: unknown,
+  backend: 'heap' | 'disk',
+  rows: number,
+): Promise<{ rate: number; out: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'fs-bench-state-'));
+  collectGarbage();
+  const t0 = performance.now();
+  const job = Job.fromSpec(spec, { stateBackend: backend, stateDir: dir, writeConsole: () => {} });
+  const r = await job.run();
+  const s = (performance.now() - t0) / 1000;
+  check(r.status === 'finished', `${backend}: ${r.status} ${r.error?.message ?? ''}`);
+  const out = r.metrics.nodes.find((n) => n.nodeId === 'counts')!.recordsOut;
+  job.dispose();
+  rmSync(dir, { recursive: true, force: true });
+  return { rate: rows / s, out };
+}
+
+const RUNS = QUICK ? 2 : 3;
+
+async function throughput(name: string, spec: unknown, rows: number): Promise<void> {
+  const heap: number[] = [];
+  const disk: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const h = await rate(spec, 'heap', rows);
+    const d = await rate(spec, 'disk', rows);
+    check(h.out === d.out, `${name}: heap emitted ${h.out} rows, disk ${d.out}`);
+    heap.push(h.rate);
+    disk.push(d.rate);
+  }
+  const hs = stats(heap);
+  const ds = stats(disk);
+  const ratio = ds.median / hs.median;
+  console.log(
+    `${name}: heap ${Math.round(hs.median)} rows/s, disk ${Math.round(ds.median)} rows/s, ratio ${ratio.toFixed(2)}`,
+  );
+  report({ bench: 'state-backends', metric: `${name} heap`, value: hs.median, unit: 'rows/s' });
+  report({ bench: 'state-backends', metric: `${name} disk`, value: ds.median, unit: 'rows/s' });
+  report({
+    bench: 'state-backends',
+    metric: `${name} disk/heap`,
+    value: ratio,
+    unit: 'x',
+    goal: '>= 0.3',
+    met: ratio >= 0.3,
+  });
+}
+
+async function incremental(): Promise<void> {
+  const KEYS = QUICK ? 100_000 : 1_000_000;
+  const base = mkdtempSync(join(tmpdir(), 'fs-bench-inc-'));
+  const storage = createFsCheckpointStorage(join(base, 'cp'));
+  const range = KeyGroupRange.of(0, 127);
+  const b = new DiskKeyedStateBackend({
+    maxParallelism: 128,
+    keyGroupRange: range,
+    nowMs: () => 0,
+    stateDir: join(base, 'state'),
+  });
+  const v = b.getOrCreateKeyedState(new ValueStateDescriptor<{ count: number; sum: number }>('agg'));
+  for (let i = 0; i < KEYS; i++) {
+    b.setCurrentKey(`user-${i}`);
+    v.update({ count: 1, sum: i });
+  }
+  const chain: Parameters<typeof readSharedChain>[1][number][] = [];
+  const checkpoint = async (id: number) => {
+    const t0 = performance.now();
+    const snap = b.snapshot(id);
+    const data = snap.result();
+    const w = await storage.createWriter('inc', id, 'checkpoint');
+    const content = sharedFileContent('agg', 0, data, snap.incremental);
+    const f = await w.writeSharedFile(`agg-0-chk${id}.state`, content.chunks);
+    const ref = {
+      name: f.name,
+      size: f.size,
+      sha256: f.sha256,
+      checkpointId: id,
+      full: snap.incremental.mode === 'full',
+      keyGroupIndex: content.keyGroups.map(
+        (g, i) =>
+          [g, f.offsets[i + 1]!, (f.offsets[i + 2] ?? f.size) - f.offsets[i + 1]!] as [
+            number,
+            number,
+            number,
+          ],
+      ),
+    };
+    snap.incremental.written(ref);
+    snap.release();
+    chain.push(ref);
+    await w.finalize({
+      formatVersion: 1,
+      jobId: 'inc',
+      jobName: 'inc',
+      checkpointId: id,
+      kind: 'checkpoint',
+      trigger: 'periodic',
+      timestamp: Date.now(),
+      durationMs: 0,
+      maxParallelism: 128,
+      totalSize: 0,
+      operators: [
+        {
+          nodeId: 'agg',
+          parallelism: 1,
+          subtasks: [{ subtask: 0, keyGroupRange: [0, 127], shared: [...chain] }],
+        },
+      ],
+    });
+    b.notifyCheckpointComplete(id);
+    return { mode: snap.incremental.mode, bytes: f.size, ms: performance.now() - t0 };
+  };
+  const full = await checkpoint(1);
+  for (let i = 0; i < KEYS; i += 100) {
+    b.setCurrentKey(`user-${i}`);
+    v.update({ count: 2, sum: -i });
+  }
+  const delta = await checkpoint(2);
+  check(full.mode === 'full' && delta.mode === 'delta', `modes ${full.mode}/${delta.mode}`);
+  const ratio = delta.bytes / full.bytes;
+  console.log(
+    `incremental: full ${full.bytes} B in ${full.ms.toFixed(0)} ms, 1 % delta ${delta.bytes} B in ${delta.ms.toFixed(0)} ms, ratio ${(ratio * 100).toFixed(2)} %`,
+  );
+  report({
+    bench: 'state-backends',
+    metric: `full checkpoint bytes (${KEYS} keys)`,
+    value: full.bytes,
+    unit: 'B',
+  });
+  report({
+    bench: 'state-backends',
+    metric: 'incremental bytes at 1 % updated / full',
+    value: ratio * 100,
+    unit: '%',
+    goal: '<= 5',
+    met: ratio <= 0.05,
+  });
+  // restore: the chain (full + delta) into a fresh disk backend and a heap backend
+  const cp = await storage.load({ jobId: 'inc', checkpointId: 2 });
+  for (const kind of ['disk', 'heap'] as const) {
+    const t0 = performance.now();
+    const data = await readSharedChain(cp, chain, [0, 127], range);
+    const target =
+      kind === 'disk'
+        ? new DiskKeyedStateBackend({
+            maxParallelism: 128,
+            keyGroupRange: range,
+            nowMs: () => 0,
+            stateDir: join(base, 'restore'),
+          })
+        : new HeapKeyedStateBackend({ maxParallelism: 128, keyGroupRange: range, nowMs: () => 0 });
+    target.restore([data]);
+    const ms = performance.now() - t0;
+    check(target.numKeys() === KEYS, `restored ${target.numKeys()} keys`);
+    console.log(`restore into ${kind}: ${ms.toFixed(0)} ms`);
+    report({
+      bench: 'state-backends',
+      metric: `restore ${KEYS} keys (full + 1 % delta) into ${kind}`,
+      value: ms,
+      unit: 'ms',
+    });
+    target.dispose();
+  }
+  b.dispose();
+  rmSync(base, { recursive: true, force: true });
+}
+
+function largerThanMemory(): void {
+  const keys = Number(arg('keys') ?? (QUICK ? 200_000 : 20_000_000));
+  for (const backend of ['heap', 'disk'] as const) {
+    const self = fileURLToPath(import.meta.url);
+    const r = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=256', '--import', 'tsx', self, `--ltm=${backend}`, `--keys=${keys}`],
+      {
+        encoding: 'utf8',
+        timeout: 60 * 60 * 1000,
+      },
+    );
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    let res: { status?: string; ms?: number; keys?: number; rssMb?: number } = {};
+    try {
+      res = JSON.parse(line);
+    } catch {
+      res = {
+        status:
+          r.status === 0
+            ? 'unknown'
+            : `crashed (exit ${r.status ?? r.signal}: ${/heap out of memory/i.test(r.stderr) ? 'JavaScript heap out of memory' : r.stderr.trim().split('\n').pop()})`,
+      };
+    }
+    console.log(
+      `larger than memory, ${backend}, ${keys} keys, --max-old-space-size=256: ${JSON.stringify(res)}`,
+    );
+    report({
+      bench: 'state-backends',
+      metric: `rolling COUNT ${keys} distinct keys, 256 MB heap, ${backend}`,
+      value: res.status === 'finished' ? keys / ((res.ms ?? 1) / 1000) : 0,
+      unit: 'rows/s',
+      note:
+        res.status === 'finished'
+          ? `finished, ${res.keys} keys, rss ${Math.round(res.rssMb ?? 0)} MB`
+          : String(res.status),
+    });
+  }
+}
+
+banner('state backends: disk (LMDB) vs heap', [
+  `tumbling COUNT and rolling COUNT throughput, ${RUNS} runs each; incremental checkpoint at 1 % updates; restore;`,
+  'larger-than-memory rolling COUNT under --max-old-space-size=256',
+]);
+const ROWS = QUICK ? 200_000 : 2_000_000;
+await throughput('tumbling COUNT (10k keys)', tumblingSpec(ROWS, 10_000), ROWS);
+await throughput('rolling COUNT (100k string keys)', rollingSpec(ROWS, 100_000), ROWS);
+await incremental();
+largerThanMemory();

@@ -1,0 +1,202 @@
+/**
+ * Files of incremental checkpoints (the disk state backend) and how a restore reads them.
+ *
+ * A subtask's keyed state is a chain of shared files (`SubtaskStateRef.shared`): a full snapshot, then deltas,
+ * each written once by one checkpoint and referred to by the later ones. A shared file is a state file (see
+ * state-file.ts: JSON lines, a header, one section per key group, indexed by byte offset in the metadata) whose
+ * sections may also list removed entries:
+ *
+ *   line 0: header  { "format": 1, "incremental": "full" | "delta", "nodeId", "subtask", "maxParallelism",
+ *                     "keyGroupRange", "states": [{ "name", "kind", "ttlMs"? }] }
+ *   line k: section { "g": keyGroup, "s": [entries of state i | null], "d": [removed of state i | null] }
+ *
+ * A restore reads, for the key groups it now owns, the sections of every file of the chain in order and applies
+ * them (later entries replace earlier ones; removed ones go) — whatever the parallelism was.
+ */
+import type { IncrementalSnapshotInfo } from '../state/disk/DiskKeyedStateBackend';
+import type {
+  ColumnarEntries,
+  Key,
+  KeyedStateSnapshotData,
+  KeyedStateSnapshotStateData,
+  KeyGroupRange,
+  Namespace,
+  StateKind,
+} from '../state/index';
+import type { LoadedCheckpoint, SharedStateRef } from './storage/index';
+
+interface Removed {
+  keys: Key[];
+  namespaces: Namespace[];
+}
+
+interface SharedHeader {
+  format: 1;
+  incremental: 'full' | 'delta';
+  nodeId: string;
+  subtask: number;
+  maxParallelism: number;
+  keyGroupRange: [number, number];
+  states: Array<{ name: string; kind: StateKind; ttlMs?: number }>;
+}
+
+interface SharedSection {
+  g: number;
+  s: Array<ColumnarEntries | null>;
+  d?: Array<Removed | null>;
+}
+
+export interface SharedFileContent {
+  chunks: Iterable<string>;
+  /** Key group of each chunk after the header (filled as the chunks are produced). */
+  keyGroups: number[];
+}
+
+/** The chunks of the shared file of one subtask's incremental snapshot. */
+export function sharedFileContent(
+  nodeId: string,
+  subtask: number,
+  keyed: KeyedStateSnapshotData,
+  inc: IncrementalSnapshotInfo,
+): SharedFileContent {
+  const header: SharedHeader = {
+    format: 1,
+    incremental: inc.mode,
+    nodeId,
+    subtask,
+    maxParallelism: keyed.maxParallelism,
+    keyGroupRange: keyed.keyGroupRange,
+    states: keyed.states.map((s) => ({
+      name: s.name,
+      kind: s.kind,
+      ...(s.ttlMs !== undefined ? { ttlMs: s.ttlMs } : {}),
+    })),
+  };
+  const byGroup = new Map<number, SharedSection>();
+  const n = keyed.states.length;
+  const section = (g: number) => {
+    let sec = byGroup.get(g);
+    if (!sec) byGroup.set(g, (sec = { g, s: new Array(n).fill(null) }));
+    return sec;
+  };
+  keyed.states.forEach((st, i) => {
+    for (const [g, entries] of st.byKeyGroup) section(g).s[i] = entries as ColumnarEntries;
+  });
+  inc.removed().forEach((perGroup, i) => {
+    for (const [g, r] of perGroup as Array<[number, Removed]>) {
+      const sec = section(g);
+      sec.d ??= new Array(n).fill(null);
+      sec.d[i] = r;
+    }
+  });
+  const groups = [...byGroup.keys()].sort((a, b) => a - b);
+  const keyGroups: number[] = [];
+  function* chunks(): Iterable<string> {
+    yield `${JSON.stringify(header)}\n`;
+    for (const g of groups) {
+      keyGroups.push(g);
+      yield `${JSON.stringify(byGroup.get(g))}\n`;
+    }
+  }
+  return { chunks: chunks(), keyGroups };
+}
+
+const decoder = new TextDecoder();
+
+function entryId(ns: Namespace, key: Key): string {
+  return `${typeof ns === 'number' ? 'n' : 's'}${ns}\u0000${typeof key}:${String(key)}`;
+}
+
+/** Reads the wanted key groups of one shared file: its header and sections. */
+async function readShared(
+  cp: LoadedCheckpoint,
+  ref: SharedStateRef,
+  range: KeyGroupRange,
+): Promise<{ header: SharedHeader; sections: SharedSection[] }> {
+  const index = ref.keyGroupIndex;
+  const firstOffset = index.length > 0 ? index[0]![1] : ref.size;
+  const where = `shared/${ref.name} (checkpoint ${cp.metadata.checkpointId})`;
+  const parse = <T>(line: string): T => {
+    try {
+      return JSON.parse(line) as T;
+    } catch (e) {
+      throw new Error(`${where}: not valid JSON (${(e as Error).message})`);
+    }
+  };
+  const header = parse<SharedHeader>(
+    decoder.decode(await cp.readSharedFileRange(ref.name, 0, firstOffset)).trimEnd(),
+  );
+  if (header.format !== 1 || !Array.isArray(header.states))
+    throw new Error(`${where}: not a flowstate shared state file`);
+  const wanted = index.filter(([g]) => range.contains(g));
+  const sections: SharedSection[] = [];
+  let i = 0;
+  while (i < wanted.length) {
+    let j = i;
+    while (j + 1 < wanted.length && wanted[j + 1]![1] === wanted[j]![1] + wanted[j]![2]) j++;
+    const start = wanted[i]![1];
+    const end = wanted[j]![1] + wanted[j]![2];
+    const text = decoder.decode(await cp.readSharedFileRange(ref.name, start, end - start));
+    for (const line of text.split('\n')) if (line.length > 0) sections.push(parse<SharedSection>(line));
+    i = j + 1;
+  }
+  return { header, sections };
+}
+
+/**
+ * The keyed state of one old subtask as of checkpoint `cp`, for the key groups in `range`: its chain of shared
+ * files applied in order. Throws (a CheckpointCorruptedError naming the file) when a file's checksum is wrong.
+ */
+export async function readSharedChain(
+  cp: LoadedCheckpoint,
+  chain: readonly SharedStateRef[],
+  keyGroupRange: [number, number],
+  range: KeyGroupRange,
+): Promise<KeyedStateSnapshotData> {
+  const states = new Map<
+    string,
+    { info: SharedHeader['states'][number]; groups: Map<number, Map<string, [Key, Namespace, unknown]>> }
+  >();
+  let maxParallelism = cp.metadata.maxParallelism;
+  for (const ref of chain) {
+    const { header, sections } = await readShared(cp, ref, range);
+    maxParallelism = header.maxParallelism;
+    for (const info of header.states) {
+      const st = states.get(info.name);
+      if (st === undefined) states.set(info.name, { info, groups: new Map() });
+      else st.info = info;
+    }
+    for (const sec of sections) {
+      header.states.forEach((info, i) => {
+        const st = states.get(info.name)!;
+        let g = st.groups.get(sec.g);
+        if (g === undefined) st.groups.set(sec.g, (g = new Map()));
+        const removed = sec.d?.[i];
+        if (removed)
+          for (let k = 0; k < removed.keys.length; k++)
+            g.delete(entryId(removed.namespaces[k]!, removed.keys[k]!));
+        const e = sec.s[i];
+        if (e)
+          for (let k = 0; k < e.keys.length; k++) {
+            const ns = e.namespaces ? e.namespaces[k]! : (e.namespace as Namespace);
+            g.set(entryId(ns, e.keys[k]!), [e.keys[k]!, ns, e.values[k]]);
+          }
+      });
+    }
+  }
+  const out: KeyedStateSnapshotStateData[] = [];
+  for (const { info, groups } of states.values()) {
+    const byKeyGroup: KeyedStateSnapshotStateData['byKeyGroup'] = [];
+    for (const g of [...groups.keys()].sort((a, b) => a - b)) {
+      const m = groups.get(g)!;
+      if (m.size > 0) byKeyGroup.push([g, [...m.values()]]);
+    }
+    out.push({
+      name: info.name,
+      kind: info.kind,
+      ...(info.ttlMs !== undefined ? { ttlMs: info.ttlMs } : {}),
+      byKeyGroup,
+    });
+  }
+  return { maxParallelism, keyGroupRange, states: out };
+}

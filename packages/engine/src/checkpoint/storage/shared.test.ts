@@ -1,0 +1,89 @@
+/** Shared files of incremental checkpoints: reference counting across retained checkpoints, checksums. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { harnesses, metadataFor, type StorageFixture } from './test-support';
+import { CheckpointCorruptedError, type SharedStateRef, type WrittenStateFile } from './types';
+
+const JOB = 'inc-job';
+
+/** Checkpoint `id`: writes the shared files `fresh`, refers to `fresh` + `reuse` (a chain), finalizes. */
+async function incremental(f: StorageFixture, id: number, reuse: SharedStateRef[], fresh: string[]) {
+  const w = await f.storage.createWriter(JOB, id, 'checkpoint');
+  const own: WrittenStateFile = await w.writeStateFile('op-counts-0.state', [`timers of ${id}`]);
+  const chain = [...reuse];
+  for (const name of fresh) {
+    const sf = await w.writeSharedFile(name, [`state of ${name}`]);
+    chain.push({
+      name,
+      size: sf.size,
+      sha256: sf.sha256,
+      checkpointId: id,
+      full: chain.length === 0,
+      keyGroupIndex: [],
+    });
+  }
+  const meta = metadataFor(w.location, [own]);
+  meta.operators[0]!.subtasks[0]!.shared = chain;
+  const written = await w.finalize(meta);
+  return { location: w.location, chain, metadata: written };
+}
+
+describe.each(harnesses)('shared state files ($name storage)', (h) => {
+  let f: StorageFixture;
+  beforeEach(async () => {
+    f = await h.create();
+  });
+  afterEach(async () => {
+    await f.dispose();
+  });
+
+  it('are reference-counted across retained checkpoints and deleted only when none refers to them', async () => {
+    const c1 = await incremental(f, 1, [], ['full-1']);
+    const c2 = await incremental(f, 2, c1.chain, ['delta-2']);
+    const c3 = await incremental(f, 3, c2.chain, ['delta-3']);
+    expect(Object.fromEntries(await f.storage.sharedReferenceCounts(JOB))).toEqual({
+      'full-1': 3,
+      'delta-2': 2,
+      'delta-3': 1,
+    });
+    // retention drops checkpoint 1: every file it wrote is still needed by 2 and 3
+    await f.storage.delete(c1.location);
+    expect(Object.fromEntries(await f.storage.sharedReferenceCounts(JOB))).toEqual({
+      'full-1': 2,
+      'delta-2': 2,
+      'delta-3': 1,
+    });
+    // checkpoint 3 restores without checkpoint 1's directory
+    const loaded = await f.storage.load({ jobId: JOB, checkpointId: 3 });
+    expect(new TextDecoder().decode(await loaded.readSharedFileRange('full-1', 0, 13))).toBe('state of full');
+    await f.storage.delete(c2.location);
+    await f.storage.delete(c3.location);
+    expect(Object.fromEntries(await f.storage.sharedReferenceCounts(JOB))).toEqual({});
+  });
+
+  it('an aborted checkpoint takes the shared files it wrote with it; orphans are collected', async () => {
+    const c1 = await incremental(f, 1, [], ['full-1']);
+    const w = await f.storage.createWriter(JOB, 2, 'checkpoint');
+    await w.writeSharedFile('delta-2', ['x']);
+    // an open writer's files are never collected
+    expect(await f.storage.collectSharedFiles(JOB)).toEqual([]);
+    await w.abort();
+    expect(Object.fromEntries(await f.storage.sharedReferenceCounts(JOB))).toEqual({ 'full-1': 1 });
+    expect(c1.metadata.operators[0]!.subtasks[0]!.shared).toHaveLength(1);
+  });
+
+  it('a damaged shared file is found by its checksum; loadLatestValid falls back past the checkpoint', async () => {
+    const c1 = await incremental(f, 1, [], ['full-1']);
+    await incremental(f, 2, c1.chain, ['delta-2']);
+    await f.tamper(f.pathOf(JOB, 'shared'), 'delta-2', 'bit-flip');
+    await expect(f.storage.load({ jobId: JOB, checkpointId: 2 })).rejects.toThrow(
+      /shared\/delta-2 has SHA-256 .* but _metadata says/,
+    );
+    const skipped: string[] = [];
+    const cp = await f.storage.loadLatestValid(JOB, { onSkip: (_l, e) => skipped.push(e.message) });
+    expect(cp?.metadata.checkpointId).toBe(1);
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toMatch(/checkpoint .*chk-2 is corrupted: state file shared\/delta-2/);
+    const err = await f.storage.load({ jobId: JOB, checkpointId: 2 }).catch((e) => e);
+    expect(err).toBeInstanceOf(CheckpointCorruptedError);
+  });
+});

@@ -1,0 +1,699 @@
+/**
+ * The disk keyed state backend (Flink's `EmbeddedRocksDBStateBackend`, on LMDB): every state primitive and
+ * the window/aggregate state tables live in an embedded store on disk behind a small cache (DiskStateTable),
+ * so a job's state is bounded by disk, not heap. The state objects are the heap backend's, bound to disk
+ * tables (they only use the table's get/getForUpdate/getPinned/put/remove), so operators do not change.
+ *
+ * Snapshots are incremental: the first checkpoint (and every one after a restore, or once the chain of deltas
+ * outgrows its base) writes the full state, read from an LMDB read transaction (an MVCC snapshot as of the
+ * barrier, so processing continues meanwhile); later ones write only the keys written since the last
+ * COMPLETED checkpoint (tracked as encoded keys when they reach the store) and refer to the files earlier
+ * checkpoints wrote (`incremental.base`).
+ */
+import { createCodec, SKIP, type StateCodec } from '../codec';
+import type {
+  AggregatingStateDescriptor,
+  ListStateDescriptor,
+  ReducingStateDescriptor,
+  StateDescriptor,
+  ValueStateDescriptor,
+} from '../descriptors';
+import { compareKeys, cursorOf, sameRepresentation } from '../HeapKeyedStateBackend';
+import type { HeapStateTable } from '../HeapStateTable';
+import {
+  HeapAggregatingState,
+  HeapListState,
+  HeapMapState,
+  HeapReducingState,
+  HeapValueState,
+  type StateContext,
+} from '../heapStates';
+import type { Key, KeyGroupRange } from '../keyGroups';
+import {
+  type ColumnarEntries,
+  type InternalKvState,
+  type KeyedStateBackend,
+  type KeyedStateSnapshot,
+  type KeyedStateSnapshotData,
+  type KeyedStateSnapshotStateData,
+  type ListKeysOptions,
+  type ListKeysResult,
+  type Namespace,
+  StateBackendError,
+  type StateKind,
+  type StateTable,
+  VOID_NAMESPACE,
+} from '../types';
+import { DiskStateTable } from './DiskStateTable';
+import { decodeKey, keyGroupOf } from './keyLayout';
+import { openStateStore, type StateStore, storeError } from './store';
+
+/** A file an incremental checkpoint wrote (structurally the checkpoint storage's `SharedStateRef`). */
+export interface SharedStateHandle {
+  name: string;
+  size: number;
+  sha256: string;
+  checkpointId: number;
+  /** A full snapshot (the base of a chain) or a delta. */
+  full: boolean;
+  keyGroupIndex: Array<[number, number, number]>;
+}
+
+/** What an incremental snapshot adds to `KeyedStateSnapshot` (see checkpoint/io.ts). */
+export interface IncrementalSnapshotInfo {
+  readonly mode: 'full' | 'delta';
+  /** The files of earlier completed checkpoints this one builds on, oldest (the full one) first. */
+  readonly base: readonly SharedStateHandle[];
+  /** Per state (same order as `result().states`): removed (key, namespace) per key group. */
+  removed(): Array<Array<[number, { keys: Key[]; namespaces: Namespace[] }]>>;
+  /** The checkpoint writer stored this snapshot's file. */
+  written(ref: SharedStateHandle): void;
+}
+
+export type IncrementalKeyedStateSnapshot = KeyedStateSnapshot & { incremental: IncrementalSnapshotInfo };
+
+export interface DiskKeyedStateBackendOptions {
+  maxParallelism: number;
+  keyGroupRange: KeyGroupRange;
+  nowMs: () => number;
+  /** Directory the store is created in (a fresh subdirectory per backend; deleted on dispose). */
+  stateDir: string;
+  /** Names the store's directory (e.g. `<job>-<node>-<subtask>`). */
+  label?: string;
+  /** Cache entries per state before a write batch goes to the store (default 65 536). */
+  cacheEntries?: number;
+  maxTrackedChanges?: number;
+  /** A delta chain longer than this is compacted by a full checkpoint (default 10). */
+  maxChain?: number;
+}
+
+class ChangeTracker {
+  enabled = false;
+  readonly dirty = new Set<Key>();
+  overflow = 0;
+  constructor(private readonly cap: number) {}
+  mark(key: Key): void {
+    const d = this.dirty;
+    if (d.size >= this.cap && !d.has(key)) this.overflow++;
+    else d.add(key);
+  }
+}
+
+interface Registration {
+  readonly table: DiskStateTable<unknown>;
+  descriptor: StateDescriptor | undefined;
+  state: InternalKvState | undefined;
+}
+
+function codecFor(d: StateDescriptor): StateCodec {
+  return createCodec(d.kind, d.ttl?.ttlMs, d.elementCopy);
+}
+
+/** A delta bigger than this share of the state is written as a full snapshot instead. */
+const FULL_RATIO = 0.5;
+
+export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
+  readonly maxParallelism: number;
+  readonly keyGroupRange: KeyGroupRange;
+  currentKey: Key = null;
+  private readonly clock: () => number;
+  private readonly store: StateStore;
+  private readonly registrations = new Map<string, Registration>();
+  private readonly tracker: ChangeTracker;
+  private readonly cacheEntries: number;
+  private readonly maxChain: number;
+  private disposed = false;
+  private keyCache: { signature: string; stateName: string | undefined; keys: Key[] } | undefined;
+  /** Incremental checkpoints: the chain of the last completed checkpoint, and changes of those in flight. */
+  private confirmed: { checkpointId: number; chain: SharedStateHandle[] } | undefined;
+  private readonly pending = new Map<
+    number,
+    { chain: SharedStateHandle[] | undefined; changes: Map<string, Set<string>> }
+  >();
+  private readonly snapshots = new Set<DiskKeyedStateSnapshot>();
+
+  constructor(opts: DiskKeyedStateBackendOptions) {
+    const { maxParallelism, keyGroupRange } = opts;
+    if (!Number.isInteger(maxParallelism) || maxParallelism <= 0)
+      throw new RangeError(`maxParallelism must be a positive integer, got ${maxParallelism}`);
+    this.maxParallelism = maxParallelism;
+    this.keyGroupRange = keyGroupRange;
+    this.clock = opts.nowMs;
+    this.tracker = new ChangeTracker(opts.maxTrackedChanges ?? 100_000);
+    this.cacheEntries = opts.cacheEntries ?? 65_536;
+    this.maxChain = opts.maxChain ?? 10;
+    this.store = openStateStore(opts.stateDir, opts.label ?? 'state');
+  }
+
+  /** The store's directory (deleted by `dispose`). */
+  get storePath(): string {
+    return this.store.path;
+  }
+
+  nowMs(): number {
+    return this.clock();
+  }
+
+  setCurrentKey(key: Key): void {
+    this.currentKey = key;
+  }
+
+  getCurrentKey(): Key {
+    return this.currentKey;
+  }
+
+  private newTable(name: string, codec: StateCodec): DiskStateTable<unknown> {
+    const t = new DiskStateTable<unknown>(name, codec, this.store.db(name), {
+      maxParallelism: this.maxParallelism,
+      keyGroupRange: this.keyGroupRange,
+      storePath: this.store.path,
+      cacheEntries: this.cacheEntries,
+      changes: this.tracker,
+    });
+    // changes are tracked once a checkpoint was taken (the first one is full anyway)
+    if (this.confirmed !== undefined || this.pending.size > 0) t.changed = new Set();
+    return t;
+  }
+
+  private register(descriptor: StateDescriptor): Registration {
+    if (this.disposed) throw new StateBackendError('STATE_DISPOSED', 'The keyed state backend was disposed');
+    const name = descriptor.name;
+    let r = this.registrations.get(name);
+    if (r === undefined) {
+      r = { table: this.newTable(name, codecFor(descriptor)), descriptor, state: undefined };
+      this.registrations.set(name, r);
+      return r;
+    }
+    // Restored data not claimed yet may be of another kind with the same stored values (see sameRepresentation).
+    const restoredAs = r.descriptor === undefined && sameRepresentation(r.table.kind, descriptor.kind);
+    if (!restoredAs && r.table.kind !== descriptor.kind) {
+      throw new StateBackendError(
+        'STATE_KIND_MISMATCH',
+        `State '${name}' is a ${r.table.kind} state but was requested as ${descriptor.kind} state; give the new state another name`,
+      );
+    }
+    if (r.descriptor === undefined) {
+      const codec = codecFor(descriptor);
+      if (r.table.codec.ttlMs !== codec.ttlMs) this.convert(r.table, codec);
+      else r.table.codec = codec;
+      r.descriptor = descriptor;
+    } else if (
+      r.descriptor !== descriptor &&
+      (r.descriptor.ttl === undefined) !== (descriptor.ttl === undefined)
+    ) {
+      throw new StateBackendError(
+        'STATE_TTL_MISMATCH',
+        `State '${name}' is registered ${r.descriptor.ttl ? 'with' : 'without'} TTL; use one descriptor per state name`,
+      );
+    }
+    return r;
+  }
+
+  private convert(table: DiskStateTable<unknown>, codec: StateCodec): void {
+    const old = table.codec;
+    const now = this.clock();
+    const entries: Array<[Key, Namespace, unknown]> = [];
+    table.forEach((k, ns, v) => {
+      entries.push([k, ns, v]);
+    });
+    table.codec = codec;
+    for (const [k, ns, v] of entries) {
+      const snap = old.toSnapshot(v, true, now);
+      if (snap === SKIP) table.remove(k, ns);
+      else table.put(k, ns, codec.fromSnapshot(snap, old.ttlMs !== undefined, now));
+    }
+  }
+
+  getPartitionedState<S>(namespace: Namespace, descriptor: StateDescriptor<S>): S {
+    const state = this.getOrCreateKeyedState(descriptor);
+    (state as InternalKvState).setCurrentNamespace(namespace);
+    return state;
+  }
+
+  getOrCreateKeyedState<S>(descriptor: StateDescriptor<S>): S {
+    const r = this.register(descriptor as StateDescriptor);
+    if (r.state === undefined) r.state = this.createState(r.table, descriptor as StateDescriptor);
+    return r.state as S;
+  }
+
+  private createState(disk: DiskStateTable<unknown>, d: StateDescriptor): InternalKvState {
+    // The heap state objects only use get/getForUpdate/getPinned/put/remove/snapshotting of their table.
+    const table = disk as unknown as HeapStateTable<unknown>;
+    switch (d.kind) {
+      case 'value':
+        return new HeapValueState(this, table, d as ValueStateDescriptor<unknown>);
+      case 'list':
+        return new HeapListState(this, table as HeapStateTable<unknown[]>, d as ListStateDescriptor<unknown>);
+      case 'map':
+        return new HeapMapState(this, table as unknown as HeapStateTable<Map<Key, unknown>>, d.ttl);
+      case 'reducing':
+        return new HeapReducingState(this, table, d as ReducingStateDescriptor<unknown>);
+      case 'aggregating':
+        return new HeapAggregatingState(
+          this,
+          table,
+          d as AggregatingStateDescriptor<unknown, unknown, unknown>,
+        );
+    }
+  }
+
+  getStateTable<V>(descriptor: StateDescriptor<unknown, V>): StateTable<V> {
+    if (descriptor.ttl !== undefined) {
+      throw new StateBackendError(
+        'STATE_TTL_UNSUPPORTED',
+        `State '${descriptor.name}' has a TTL; its state table is only reachable through the state object`,
+      );
+    }
+    return this.register(descriptor as StateDescriptor).table as unknown as StateTable<V>;
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  private sortedKeys(stateName: string | undefined): Key[] {
+    let v = 0;
+    for (const r of this.registrations.values()) v += r.table.structVersion;
+    const signature = `${this.registrations.size}:${v}`;
+    const c = this.keyCache;
+    if (c !== undefined && c.signature === signature && c.stateName === stateName) return c.keys;
+    const set = new Set<Key>();
+    for (const [name, r] of this.registrations) {
+      if (stateName !== undefined && name !== stateName) continue;
+      r.table.forEach((k) => {
+        set.add(k);
+      });
+    }
+    const keys = Array.from(set).sort(compareKeys);
+    this.keyCache = { signature, stateName, keys };
+    return keys;
+  }
+
+  numKeys(): number {
+    let only: DiskStateTable<unknown> | undefined;
+    let nonEmpty = 0;
+    for (const r of this.registrations.values()) {
+      if (r.table.size() > 0) {
+        nonEmpty++;
+        only = r.table;
+      }
+    }
+    if (only === undefined) return 0;
+    if (nonEmpty === 1) {
+      let n = 0;
+      for (const _ of only.namespaces()) if (++n > 1) break;
+      if (n === 1) return only.size();
+    }
+    return this.sortedKeys(undefined).length;
+  }
+
+  listKeys(opts: ListKeysOptions): ListKeysResult {
+    const keys = this.sortedKeys(opts.stateName);
+    const prefix = opts.prefix ?? '';
+    const str = (k: Key) => (typeof k === 'string' ? k : String(k));
+    let i = 0;
+    if (prefix !== '') while (i < keys.length && str(keys[i] as Key) < prefix) i++;
+    if (opts.cursor !== undefined && opts.cursor !== '') {
+      const sep = opts.cursor.indexOf(':');
+      const tag = Number(opts.cursor.slice(0, sep));
+      if (sep < 0 || !Number.isInteger(tag)) throw new RangeError(`Invalid cursor: ${opts.cursor}`);
+      const cstr = opts.cursor.slice(sep + 1);
+      // first key after the cursor, in compareKeys order: by string form, then by type tag
+      const tagOf = (k: Key) =>
+        typeof k === 'string' ? 0 : typeof k === 'number' ? 1 : typeof k === 'boolean' ? 2 : 3;
+      while (i < keys.length) {
+        const k = keys[i] as Key;
+        const ks = str(k);
+        if (ks > cstr || (ks === cstr && tagOf(k) > tag)) break;
+        i++;
+      }
+    }
+    const entries: ListKeysResult['entries'] = [];
+    const limit = Math.max(0, Math.floor(opts.limit));
+    while (i < keys.length && entries.length < limit) {
+      const key = keys[i] as Key;
+      if (prefix !== '' && !str(key).startsWith(prefix)) break;
+      entries.push({ key, value: this.getKeyView(key) ?? null });
+      i++;
+    }
+    const last = entries[entries.length - 1];
+    const next = keys[i];
+    const more = i < keys.length && (prefix === '' || str(next as Key).startsWith(prefix));
+    return more && last !== undefined ? { entries, nextCursor: cursorOf(last.key) } : { entries };
+  }
+
+  getKeyView(key: Key): unknown | undefined {
+    const now = this.clock();
+    let out: Record<string, unknown> | undefined;
+    for (const [name, r] of this.registrations) {
+      const t = r.table;
+      if (t.size() === 0) continue;
+      let byNs: Record<string, unknown> | undefined;
+      let voidView: unknown;
+      for (const ns of t.namespaces()) {
+        const v = t.get(key, ns);
+        if (v === undefined) continue;
+        const view = t.codec.view(v, now);
+        if (view === undefined) continue;
+        if (ns === VOID_NAMESPACE) voidView = view;
+        else (byNs ??= {})[String(ns)] = view;
+      }
+      if (byNs !== undefined) {
+        if (voidView !== undefined) byNs[String(VOID_NAMESPACE)] = voidView;
+        (out ??= {})[name] = byNs;
+      } else if (voidView !== undefined) (out ??= {})[name] = voidView;
+    }
+    return out;
+  }
+
+  setChangeTracking(enabled: boolean): void {
+    this.tracker.enabled = enabled;
+    if (!enabled) {
+      this.tracker.dirty.clear();
+      this.tracker.overflow = 0;
+    }
+  }
+
+  drainChanges(max: number): { keys: Key[]; dropped: number } {
+    const t = this.tracker;
+    const keys: Key[] = [];
+    const limit = Math.max(0, Math.floor(max));
+    for (const k of t.dirty) {
+      if (keys.length >= limit) break;
+      keys.push(k);
+    }
+    const dropped = t.dirty.size - keys.length + t.overflow;
+    t.dirty.clear();
+    t.overflow = 0;
+    return { keys, dropped };
+  }
+
+  // ---------------------------------------------------------------- snapshot / restore
+
+  /**
+   * At the barrier: writes the cache's dirty entries (one batch per state), opens an LMDB read transaction
+   * (the snapshot), and decides full or delta. Materialization reads the transaction in steps.
+   */
+  snapshot(checkpointId: number): IncrementalKeyedStateSnapshot {
+    if (this.disposed) throw new StateBackendError('STATE_DISPOSED', 'The keyed state backend was disposed');
+    const tables = Array.from(this.registrations.values(), (r) => r.table);
+    for (const t of tables) t.flush();
+    // changes since the last completed checkpoint: those of snapshots still pending + the current ones
+    const changes = new Map<string, Set<string>>();
+    let tracked = true;
+    for (const t of tables) {
+      if (t.changed === undefined) tracked = false;
+      const set = t.changed ?? new Set<string>();
+      changes.set(t.name, set);
+      t.changed = new Set();
+    }
+    let delta = new Map<string, Set<string>>();
+    for (const p of this.pending.values()) for (const [name, s] of p.changes) mergeInto(delta, name, s);
+    for (const [name, s] of changes) mergeInto(delta, name, s);
+    const base = this.confirmed?.chain ?? [];
+    let total = 0;
+    let changed = 0;
+    for (const t of tables) total += t.size();
+    for (const s of delta.values()) changed += s.size;
+    const deltaBytes = base.slice(1).reduce((n, f) => n + f.size, 0);
+    const full =
+      !tracked ||
+      this.confirmed === undefined ||
+      base.length === 0 ||
+      base.length > this.maxChain ||
+      deltaBytes > (base[0]?.size ?? 0) ||
+      changed > Math.max(64, total * FULL_RATIO);
+    if (full) delta = new Map();
+    this.pending.set(checkpointId, { chain: undefined, changes });
+    let txn: { done(): void } | undefined;
+    try {
+      txn = tables[0]?.db.useReadTransaction();
+    } catch (e) {
+      throw storeError(this.store.path, 'snapshot', e);
+    }
+    const s = new DiskKeyedStateSnapshot(
+      this,
+      checkpointId,
+      tables,
+      txn,
+      full ? undefined : delta,
+      full ? [] : base,
+    );
+    this.snapshots.add(s);
+    return s;
+  }
+
+  /** @internal a snapshot's file was written: the chain of that checkpoint, confirmed on completion. */
+  snapshotWritten(checkpointId: number, chain: SharedStateHandle[]): void {
+    const p = this.pending.get(checkpointId);
+    if (p) p.chain = chain;
+  }
+
+  /** @internal */
+  snapshotEnded(s: DiskKeyedStateSnapshot): void {
+    this.snapshots.delete(s);
+  }
+
+  /**
+   * The checkpoint completed: its files are the base of the next delta; the changes up to it are in a
+   * checkpoint and need not be written again. (A checkpoint that never completes leaves its changes pending:
+   * the next delta includes them.)
+   */
+  notifyCheckpointComplete(checkpointId: number): void {
+    const p = this.pending.get(checkpointId);
+    if (p?.chain !== undefined) this.confirmed = { checkpointId, chain: p.chain };
+    for (const id of Array.from(this.pending.keys())) if (id <= checkpointId) this.pending.delete(id);
+    for (const r of this.registrations.values()) r.table.changed ??= new Set();
+  }
+
+  restore(snapshots: KeyedStateSnapshotData[]): void {
+    if (this.disposed) throw new StateBackendError('STATE_DISPOSED', 'The keyed state backend was disposed');
+    const range = this.keyGroupRange;
+    const now = this.clock();
+    for (const snap of snapshots) {
+      if (snap.maxParallelism !== this.maxParallelism) {
+        throw new StateBackendError(
+          'STATE_MAX_PARALLELISM_MISMATCH',
+          `Cannot restore state written with maxParallelism ${snap.maxParallelism} into maxParallelism ${this.maxParallelism}; the max parallelism of a job must not change`,
+        );
+      }
+      const [start, end] = snap.keyGroupRange;
+      if (end < range.startKeyGroup || start > range.endKeyGroup) continue;
+      for (const st of snap.states) {
+        const table = this.tableForRestore(st.name, st.kind, st.ttlMs);
+        const hasTtl = st.ttlMs !== undefined;
+        const codec = table.codec;
+        const entries = function* (): Iterable<[Key, Namespace, unknown]> {
+          for (const [kg, es] of st.byKeyGroup) {
+            if (!range.contains(kg)) continue;
+            if (Array.isArray(es)) {
+              for (const [k, ns, v] of es) yield [k, ns, codec.fromSnapshot(v, hasTtl, now)];
+              continue;
+            }
+            const { keys, values, namespaces, namespace } = es as ColumnarEntries;
+            for (let i = 0; i < keys.length; i++)
+              yield [
+                keys[i]!,
+                namespaces ? namespaces[i]! : (namespace as Namespace),
+                codec.fromSnapshot(values[i], hasTtl, now),
+              ];
+          }
+        };
+        if (table.size() === 0) table.bulkLoad(entries());
+        else for (const [k, ns, v] of entries()) table.put(k, ns, v);
+      }
+    }
+    // the next checkpoint is a full one (its files are this backend's own)
+    this.confirmed = undefined;
+  }
+
+  private tableForRestore(name: string, kind: StateKind, ttlMs: number | undefined): DiskStateTable<unknown> {
+    const r = this.registrations.get(name);
+    if (r !== undefined) {
+      if (!sameRepresentation(kind, r.table.kind)) {
+        throw new StateBackendError(
+          'STATE_KIND_MISMATCH',
+          `Checkpointed state '${name}' is a ${kind} state but the job declares a ${r.table.kind} state of that name`,
+        );
+      }
+      return r.table;
+    }
+    const table = this.newTable(name, createCodec(kind, ttlMs));
+    this.registrations.set(name, { table, descriptor: undefined, state: undefined });
+    return table;
+  }
+
+  /** Ends snapshots in flight, closes the store and deletes its directory. */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const s of Array.from(this.snapshots)) s.release();
+    this.registrations.clear();
+    this.keyCache = undefined;
+    this.tracker.dirty.clear();
+    this.disposed = true;
+    this.store.destroy();
+  }
+
+  /** @internal tables by name, for tests and the bench. */
+  tableOf(name: string): DiskStateTable<unknown> | undefined {
+    return this.registrations.get(name)?.table;
+  }
+}
+
+function mergeInto(into: Map<string, Set<string>>, name: string, s: Set<string>): void {
+  const t = into.get(name);
+  if (t === undefined) into.set(name, new Set(s));
+  else for (const k of s) t.add(k);
+}
+
+interface Bucket {
+  keys: Key[];
+  values: unknown[];
+  namespaces: Namespace[];
+}
+
+/** Reads the LMDB snapshot: everything (full) or the changed keys (delta), in key-group order, in steps. */
+class DiskKeyedStateSnapshot implements IncrementalKeyedStateSnapshot {
+  private index = 0;
+  private iter: Iterator<[Buffer, unknown]> | undefined;
+  private readonly buckets: Array<Map<number, Bucket>>;
+  private readonly removedBy: Array<Map<number, { keys: Key[]; namespaces: Namespace[] }>>;
+  private data: KeyedStateSnapshotData | undefined;
+  private released = false;
+  readonly incremental: IncrementalSnapshotInfo;
+
+  constructor(
+    private readonly backend: DiskKeyedStateBackend,
+    readonly checkpointId: number,
+    private readonly tables: DiskStateTable<unknown>[],
+    private txn: { done(): void } | undefined,
+    private readonly delta: Map<string, Set<string>> | undefined,
+    base: readonly SharedStateHandle[],
+  ) {
+    this.buckets = tables.map(() => new Map());
+    this.removedBy = tables.map(() => new Map());
+    const self = this;
+    this.incremental = {
+      mode: delta === undefined ? 'full' : 'delta',
+      base,
+      removed() {
+        return self.removedBy.map((m) => [...m.entries()].sort((a, b) => a[0] - b[0]));
+      },
+      written(ref) {
+        backend.snapshotWritten(checkpointId, [...base, ref]);
+      },
+    };
+  }
+
+  private entries(t: DiskStateTable<unknown>): Iterator<[Buffer, unknown]> {
+    const txn = this.txn as never;
+    if (this.delta === undefined) {
+      const it = t.db.getRange({ transaction: txn })[Symbol.iterator]();
+      return {
+        next: () => {
+          const r = it.next();
+          return r.done
+            ? { done: true, value: undefined }
+            : { done: false, value: [r.value.key as Buffer, r.value.value] };
+        },
+      };
+    }
+    const keys = Array.from(this.delta.get(t.name) ?? [], (s) => Buffer.from(s, 'latin1')).sort(
+      Buffer.compare,
+    );
+    let i = 0;
+    return {
+      next: () => {
+        if (i >= keys.length) return { done: true, value: undefined };
+        const k = keys[i++]!;
+        return { done: false, value: [k, t.db.get(k, { transaction: txn } as never)] };
+      },
+    };
+  }
+
+  materializeStep(budget: number): boolean {
+    if (this.released) throw new Error(`Snapshot ${this.checkpointId} was released`);
+    if (this.data !== undefined) return true;
+    const now = this.backend.nowMs();
+    let n = Math.max(1, budget);
+    while (this.index < this.tables.length && n > 0) {
+      const t = this.tables[this.index]!;
+      this.iter ??= this.entries(t);
+      const buckets = this.buckets[this.index]!;
+      const removed = this.removedBy[this.index]!;
+      for (; n > 0; n--) {
+        const r = this.iter.next();
+        if (r.done) {
+          this.iter = undefined;
+          this.index++;
+          break;
+        }
+        const kb = r.value[0];
+        const v = (r.value[1] as [number, unknown] | undefined)?.[1];
+        const kg = keyGroupOf(kb);
+        const d = decodeKey(kb);
+        if (v === undefined) {
+          let b = removed.get(kg);
+          if (b === undefined) removed.set(kg, (b = { keys: [], namespaces: [] }));
+          b.keys.push(d.key);
+          b.namespaces.push(d.namespace);
+          continue;
+        }
+        const snap = t.codec.toSnapshot(v, true, now);
+        if (snap === SKIP) continue;
+        let b = buckets.get(kg);
+        if (b === undefined) buckets.set(kg, (b = { keys: [], values: [], namespaces: [] }));
+        b.keys.push(d.key);
+        b.values.push(snap);
+        b.namespaces.push(d.namespace);
+      }
+    }
+    if (this.index < this.tables.length) return false;
+    this.finish();
+    return true;
+  }
+
+  private finish(): void {
+    this.txn?.done();
+    this.txn = undefined;
+    const states: KeyedStateSnapshotStateData[] = this.tables.map((t, i) => {
+      const byKeyGroup: KeyedStateSnapshotStateData['byKeyGroup'] = [...this.buckets[i]!.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([kg, b]) => {
+          const first = b.namespaces[0];
+          const same = b.namespaces.every((ns) => ns === first);
+          const e: ColumnarEntries = same
+            ? { keys: b.keys, values: b.values, namespace: first as Namespace }
+            : { keys: b.keys, values: b.values, namespaces: b.namespaces };
+          return [kg, e];
+        });
+      const st: KeyedStateSnapshotStateData = { name: t.name, kind: t.codec.kind, byKeyGroup };
+      if (t.codec.ttlMs !== undefined) st.ttlMs = t.codec.ttlMs;
+      return st;
+    });
+    const range = this.backend.keyGroupRange;
+    this.data = {
+      maxParallelism: this.backend.maxParallelism,
+      keyGroupRange: [range.startKeyGroup, range.endKeyGroup],
+      states,
+    };
+    this.backend.snapshotEnded(this);
+  }
+
+  result(): KeyedStateSnapshotData {
+    if (this.released) throw new Error(`Snapshot ${this.checkpointId} was released`);
+    if (this.data === undefined) this.materializeStep(Number.POSITIVE_INFINITY);
+    return this.data as KeyedStateSnapshotData;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.txn?.done();
+    this.txn = undefined;
+    this.data = undefined;
+    this.backend.snapshotEnded(this);
+  }
+}
+
+export function createDiskKeyedStateBackend(opts: DiskKeyedStateBackendOptions): DiskKeyedStateBackend {
+  return new DiskKeyedStateBackend(opts);
+}
