@@ -32,6 +32,18 @@ describe('job settings form model', () => {
     }
   });
 
+  it('offers both state backends the engine runs, and a spec with the disk backend validates', () => {
+    const field = jobForm()
+      .flatMap((s) => s.fields)
+      .find((x) => x.key === 'settings.stateBackend')!;
+    expect(field.options).toEqual([
+      { value: 'heap', label: 'Heap (in memory)' },
+      { value: 'disk', label: 'Disk (LMDB, larger than memory)' },
+    ]);
+    const spec = example();
+    expect(errors({ ...spec, settings: { ...spec.settings, stateBackend: 'disk' } })).toEqual([]);
+  });
+
   it('shows the fields of the restart strategy, and switching it drops the others', () => {
     const graph = specToGraph(example());
     const restartKeys = (job: ReturnType<typeof jobMeta>) =>

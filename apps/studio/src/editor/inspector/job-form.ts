@@ -84,10 +84,12 @@ export function jobForm(job?: JobMeta): FormSection[] {
         f(s('stateBackend'), {
           label: 'State backend',
           input: 'select',
-          // Only what the engine runs: the on-disk backend is not built yet (validation refuses "disk").
-          options: options(['heap'], { heap: 'Heap (in memory)' }),
+          options: options(['heap', 'disk'], {
+            heap: 'Heap (in memory)',
+            disk: 'Disk (LMDB, larger than memory)',
+          }),
           defaultValue: 'heap',
-          help: 'Keyed state lives in the job’s memory',
+          help: 'Heap: keyed state in the job’s memory, fastest. Disk: in an embedded store on disk with a cache in front — state larger than memory, incremental checkpoints, slower per row',
         }),
         f(s('rowErrors'), {
           label: 'Row errors',
