@@ -3,6 +3,7 @@
  * state objects bound to the current key, copy-on-write snapshots materialized in chunks, restore
  * with key-group filtering (rescaling), inspection and change tracking for the studio.
  */
+
 import { createCodec, SKIP, type StateCodec } from './codec';
 import type {
   AggregatingStateDescriptor,
@@ -21,6 +22,7 @@ import {
   HeapValueState,
   type StateContext,
 } from './heapStates';
+import { drainTracker, keyView } from './key-views';
 import type { Key, KeyGroupRange } from './keyGroups';
 import {
   type InternalKvState,
@@ -33,7 +35,6 @@ import {
   StateBackendError,
   type StateKind,
   type StateTable,
-  VOID_NAMESPACE,
 } from './types';
 
 export interface HeapKeyedStateBackendOptions {
@@ -348,27 +349,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
    * one. Expired TTL values are hidden. O(states × namespaces).
    */
   getKeyView(key: Key): unknown | undefined {
-    const now = this.clock();
-    let out: Record<string, unknown> | undefined;
-    for (const [name, r] of this.registrations) {
-      const t = r.table;
-      if (t.size() === 0) continue;
-      let byNs: Record<string, unknown> | undefined;
-      let voidView: unknown;
-      for (const ns of t.namespaces()) {
-        const v = t.get(key, ns);
-        if (v === undefined) continue;
-        const view = t.codec.view(v, now);
-        if (view === undefined) continue;
-        if (ns === VOID_NAMESPACE) voidView = view;
-        else (byNs ??= {})[String(ns)] = view;
-      }
-      if (byNs !== undefined) {
-        if (voidView !== undefined) byNs[String(VOID_NAMESPACE)] = voidView;
-        (out ??= {})[name] = byNs;
-      } else if (voidView !== undefined) (out ??= {})[name] = voidView;
-    }
-    return out;
+    return keyView(this.registrations, key, this.clock());
   }
 
   setChangeTracking(enabled: boolean): void {
@@ -385,17 +366,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
    * non-zero the caller should refresh its whole view.
    */
   drainChanges(max: number): { keys: Key[]; dropped: number } {
-    const t = this.tracker;
-    const keys: Key[] = [];
-    const limit = Math.max(0, Math.floor(max));
-    for (const k of t.dirty) {
-      if (keys.length >= limit) break;
-      keys.push(k);
-    }
-    const dropped = t.dirty.size - keys.length + t.overflow;
-    t.dirty.clear();
-    t.overflow = 0;
-    return { keys, dropped };
+    return drainTracker(this.tracker, max);
   }
 
   // ---------------------------------------------------------------- snapshot / restore

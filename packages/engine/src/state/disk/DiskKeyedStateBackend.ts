@@ -10,6 +10,7 @@
  * COMPLETED checkpoint (tracked as encoded keys when they reach the store) and refer to the files earlier
  * checkpoints wrote (`incremental.base`).
  */
+
 import { createCodec, SKIP, type StateCodec } from '../codec';
 import type {
   AggregatingStateDescriptor,
@@ -28,6 +29,7 @@ import {
   HeapValueState,
   type StateContext,
 } from '../heapStates';
+import { drainTracker, keyView } from '../key-views';
 import type { Key, KeyGroupRange } from '../keyGroups';
 import {
   type ColumnarEntries,
@@ -42,7 +44,6 @@ import {
   StateBackendError,
   type StateKind,
   type StateTable,
-  VOID_NAMESPACE,
 } from '../types';
 import { DiskStateTable } from './DiskStateTable';
 import { decodeKey, keyGroupOf } from './keyLayout';
@@ -341,27 +342,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
   }
 
   getKeyView(key: Key): unknown | undefined {
-    const now = this.clock();
-    let out: Record<string, unknown> | undefined;
-    for (const [name, r] of this.registrations) {
-      const t = r.table;
-      if (t.size() === 0) continue;
-      let byNs: Record<string, unknown> | undefined;
-      let voidView: unknown;
-      for (const ns of t.namespaces()) {
-        const v = t.get(key, ns);
-        if (v === undefined) continue;
-        const view = t.codec.view(v, now);
-        if (view === undefined) continue;
-        if (ns === VOID_NAMESPACE) voidView = view;
-        else (byNs ??= {})[String(ns)] = view;
-      }
-      if (byNs !== undefined) {
-        if (voidView !== undefined) byNs[String(VOID_NAMESPACE)] = voidView;
-        (out ??= {})[name] = byNs;
-      } else if (voidView !== undefined) (out ??= {})[name] = voidView;
-    }
-    return out;
+    return keyView(this.registrations, key, this.clock());
   }
 
   setChangeTracking(enabled: boolean): void {
@@ -373,17 +354,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
   }
 
   drainChanges(max: number): { keys: Key[]; dropped: number } {
-    const t = this.tracker;
-    const keys: Key[] = [];
-    const limit = Math.max(0, Math.floor(max));
-    for (const k of t.dirty) {
-      if (keys.length >= limit) break;
-      keys.push(k);
-    }
-    const dropped = t.dirty.size - keys.length + t.overflow;
-    t.dirty.clear();
-    t.overflow = 0;
-    return { keys, dropped };
+    return drainTracker(this.tracker, max);
   }
 
   // ---------------------------------------------------------------- snapshot / restore
