@@ -127,6 +127,15 @@ function totalTests() {
         failed += r.numFailedTests ?? 0;
         skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
         log(`  ${relative(root, dirname(p)) || '.'}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+        // Name each failure and its first lines, so a CI log that keeps only the tail still says what failed.
+        for (const file of r.testResults ?? []) {
+          for (const t of file.assertionResults ?? []) {
+            if (t.status !== 'failed') continue;
+            log(`    FAILED ${relative(root, file.name)} › ${t.fullName}`);
+            const msg = (t.failureMessages ?? []).join('\n').split('\n').slice(0, 6);
+            for (const line of msg) log(`      ${line.slice(0, 300)}`);
+          }
+        }
       } else if (name === '.playwright-results.json') {
         const st = JSON.parse(readFileSync(p, 'utf8')).stats ?? {};
         // expected = passed, flaky = passed on a retry, unexpected = failed.
