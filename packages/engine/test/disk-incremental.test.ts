@@ -2,6 +2,7 @@
  * The disk state backend end to end: a job's periodic checkpoints are incremental (a chain of shared files),
  * and the newest one restores at another parallelism into either backend with the state the job ended with.
  */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFsCheckpointStorage, Job } from '../src/index';
@@ -11,7 +12,7 @@ import { collect, spec } from './support/jobs';
 const tempDir = tempDirs();
 const KEYS = 500;
 
-const counting = (rows: number) =>
+const counting = (rows: number, keys = KEYS, rowsPerSecond = 0, intervalMs = 1) =>
   spec(
     'disk-incremental',
     [
@@ -21,9 +22,9 @@ const counting = (rows: number) =>
         connector: {
           type: 'datagen',
           count: rows,
-          rowsPerSecond: 0,
+          rowsPerSecond,
           seed: 7,
-          fields: { k: { kind: 'random', min: 0, max: KEYS - 1 }, v: { kind: 'random', min: 1, max: 100 } },
+          fields: { k: { kind: 'random', min: 0, max: keys - 1 }, v: { kind: 'random', min: 1, max: 100 } },
         },
         schema: { k: 'int', v: 'int' },
       },
@@ -32,7 +33,7 @@ const counting = (rows: number) =>
       collect('out'),
     ],
     ['gen -> byK', 'byK -> agg', 'agg -> out'],
-    { checkpointing: { intervalMs: 1, timeoutMs: 60_000, minPauseMs: 0, retained: 5 } },
+    { checkpointing: { intervalMs, timeoutMs: 60_000, minPauseMs: 0, retained: 5 } },
   );
 
 describe('disk backend: incremental checkpoints end to end', () => {
@@ -76,5 +77,97 @@ describe('disk backend: incremental checkpoints end to end', () => {
       expect(restored.queryState('agg', { limit: 10_000 }).entries, stateBackend).toEqual(final);
       restored.dispose();
     }
+  });
+
+  // ~2 s at 15k rows/s with a checkpoint every 100 ms: ~1,500 rows between two, a delta over 5,000 keys
+  const NATIVE_ROWS = 30_000;
+  const NATIVE_KEYS = 5_000;
+  it('a full checkpoint is the store as an LMDB file; a restore at the same key groups takes it as it is', async () => {
+    const base = tempDir('disk-native');
+    const cpDir = path.join(base, 'cp');
+    const job = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      baseDir: base,
+      stateBackend: 'disk',
+      stateNativeMinEntries: 0,
+      stateDir: path.join(base, 'state'),
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+      writeConsole: () => {},
+      batchSize: 256,
+    });
+    expect((await job.run()).status).toBe('finished');
+    await settle(job);
+    const final = job.queryState('agg', { limit: 100_000 }).entries;
+    job.dispose();
+    const storage = createFsCheckpointStorage(cpDir);
+    const listed = (await storage.list(job.jobId)).filter((l) => l.status === 'completed');
+    // the oldest retained checkpoint whose chain has deltas on top of its LMDB base
+    const withDeltas = [...listed]
+      .reverse()
+      .find((l) => l.metadata!.operators.find((o) => o.nodeId === 'agg')!.subtasks[0]!.shared!.length > 1)!
+      .metadata!;
+    const chain = withDeltas.operators.find((o) => o.nodeId === 'agg')!.subtasks[0]!.shared!;
+    expect(chain[0]).toMatchObject({ full: true, format: 'lmdb', keyGroupIndex: [] });
+    expect(chain[0]!.name).toMatch(/^agg-0-chk\d+-full-[a-z0-9]+\.lmdb$/);
+    expect(chain.slice(1).every((f) => !f.full && f.format === undefined)).toBe(true);
+
+    const stateDir = path.join(base, 'state3');
+    const restored = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      baseDir: base,
+      stateBackend: 'disk',
+      stateNativeMinEntries: 0,
+      stateDir,
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+      writeConsole: () => {},
+    });
+    await restored.loadCheckpoint({ checkpointId: withDeltas.checkpointId });
+    // the backend's store is the staged checkpoint file (deltas applied), not a fresh store refilled
+    const backend = restored.stateBackends('agg')[0] as unknown as { storePath: string; numKeys(): number };
+    expect(path.basename(backend.storePath)).toMatch(/^restore-agg-0-/);
+    expect(path.dirname(backend.storePath)).toBe(stateDir);
+    // the same state as reading the chain into a heap backend
+    const heap = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      baseDir: base,
+      stateBackend: 'heap',
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+      writeConsole: () => {},
+    });
+    await heap.loadCheckpoint({ checkpointId: withDeltas.checkpointId });
+    const atCheckpoint = heap.queryState('agg', { limit: 100_000 }).entries;
+    heap.dispose();
+    expect(atCheckpoint).not.toEqual(final); // a checkpoint mid-run
+    expect(backend.numKeys()).toBe(atCheckpoint.length);
+    expect(restored.queryState('agg', { limit: 100_000 }).entries).toEqual(atCheckpoint);
+    // and it runs on from there to the same end state as the uninterrupted job
+    const resumed = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      baseDir: base,
+      stateBackend: 'disk',
+      stateNativeMinEntries: 0,
+      stateDir,
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+      restoreFrom: { checkpointId: withDeltas.checkpointId },
+      writeConsole: () => {},
+    });
+    expect((await resumed.run()).status).toBe('finished');
+    expect(resumed.queryState('agg', { limit: 100_000 }).entries).toEqual(final);
+    resumed.dispose();
+    restored.dispose();
+
+    // a damaged LMDB file is caught by its checksum before anything is staged from it
+    const file = path.join(cpDir, job.jobId, 'shared', chain[0]!.name);
+    const bytes = readFileSync(file);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    writeFileSync(file, bytes);
+    const damaged = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      baseDir: base,
+      stateBackend: 'disk',
+      stateDir: path.join(base, 'state4'),
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+      writeConsole: () => {},
+    });
+    await expect(damaged.loadCheckpoint({ checkpointId: withDeltas.checkpointId })).rejects.toThrow(
+      `state file shared/${chain[0]!.name} has SHA-256`,
+    );
+    expect(readdirSync(path.join(base, 'state4')).filter((n) => n.startsWith('restore-'))).toEqual([]);
+    damaged.dispose();
   });
 });

@@ -13,15 +13,25 @@
  * A restore reads, for the key groups it now owns, the sections of every file of the chain in order and applies
  * them (later entries replace earlier ones; removed ones go) — whatever the parallelism was.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IncrementalSnapshotInfo } from '../state/disk/DiskKeyedStateBackend';
-import type {
-  ColumnarEntries,
-  Key,
-  KeyedStateSnapshotData,
-  KeyedStateSnapshotStateData,
+import {
+  applyToStagedStore,
+  readStagedStore,
+  removeStaged,
+  type StagedChanges,
+  stageSharedFile,
+} from '../state/disk/native';
+import { uniqueDir } from '../state/disk/store';
+import {
+  type ColumnarEntries,
+  type Key,
+  type KeyedStateSnapshotData,
+  type KeyedStateSnapshotStateData,
   KeyGroupRange,
-  Namespace,
-  StateKind,
+  type Namespace,
+  type StateKind,
 } from '../state/index';
 import type { LoadedCheckpoint, SharedStateRef } from './storage/index';
 
@@ -143,22 +153,30 @@ async function readShared(
   return { header, sections };
 }
 
+type EntryMap = Map<string, [Key, Namespace, unknown]>;
+type StateMaps = Map<string, { info: SharedHeader['states'][number]; groups: Map<number, EntryMap> }>;
+
+/** Where a restore stages an `lmdb` shared file it reads (not adopts), and the time TTLs are judged at. */
+export interface SharedReadOptions {
+  scratchDir?: string;
+  now?: number;
+}
+
 /**
- * The keyed state of one old subtask as of checkpoint `cp`, for the key groups in `range`: its chain of shared
- * files applied in order. Throws (a CheckpointCorruptedError naming the file) when a file's checksum is wrong.
+ * Applies JSON-lines shared files (`files`, in chain order) to `states`: later entries replace earlier ones;
+ * removed entries go — or, with `keepRemoved`, stay as `[key, ns, undefined]` (changes to apply to a store).
  */
-export async function readSharedChain(
+async function applyFiles(
   cp: LoadedCheckpoint,
-  chain: readonly SharedStateRef[],
-  keyGroupRange: [number, number],
+  files: readonly SharedStateRef[],
   range: KeyGroupRange,
-): Promise<KeyedStateSnapshotData> {
-  const states = new Map<
-    string,
-    { info: SharedHeader['states'][number]; groups: Map<number, Map<string, [Key, Namespace, unknown]>> }
-  >();
-  let maxParallelism = cp.metadata.maxParallelism;
-  for (const ref of chain) {
+  states: StateMaps,
+  keepRemoved: boolean,
+): Promise<number | undefined> {
+  let maxParallelism: number | undefined;
+  for (const ref of files) {
+    if (ref.format === 'lmdb')
+      throw new Error(`shared/${ref.name}: an LMDB snapshot can only be the first file of a chain`);
     const { header, sections } = await readShared(cp, ref, range);
     maxParallelism = header.maxParallelism;
     for (const info of header.states) {
@@ -173,8 +191,11 @@ export async function readSharedChain(
         if (g === undefined) st.groups.set(sec.g, (g = new Map()));
         const removed = sec.d?.[i];
         if (removed)
-          for (let k = 0; k < removed.keys.length; k++)
-            g.delete(entryId(removed.namespaces[k]!, removed.keys[k]!));
+          for (let k = 0; k < removed.keys.length; k++) {
+            const id = entryId(removed.namespaces[k]!, removed.keys[k]!);
+            if (keepRemoved) g.set(id, [removed.keys[k]!, removed.namespaces[k]!, undefined]);
+            else g.delete(id);
+          }
         const e = sec.s[i];
         if (e)
           for (let k = 0; k < e.keys.length; k++) {
@@ -184,6 +205,67 @@ export async function readSharedChain(
       });
     }
   }
+  return maxParallelism;
+}
+
+/** Copies an `lmdb` shared file of `cp` into `dir` (verified by its checksum on the first read). */
+export function stageShared(cp: LoadedCheckpoint, ref: SharedStateRef, dir: string): Promise<void> {
+  return stageSharedFile((off, len) => cp.readSharedFileRange(ref.name, off, len), ref.size, dir);
+}
+
+/**
+ * The keyed state of one old subtask as of checkpoint `cp`, for the key groups in `range`: its chain of shared
+ * files applied in order (an `lmdb` base is staged in a scratch directory and read). Throws (a
+ * CheckpointCorruptedError naming the file) when a file's checksum is wrong.
+ */
+export async function readSharedChain(
+  cp: LoadedCheckpoint,
+  chain: readonly SharedStateRef[],
+  keyGroupRange: [number, number],
+  range: KeyGroupRange,
+  opts: SharedReadOptions = {},
+): Promise<KeyedStateSnapshotData> {
+  const states: StateMaps = new Map();
+  let maxParallelism = cp.metadata.maxParallelism;
+  let files = chain;
+  const base = chain[0];
+  if (base?.format === 'lmdb') {
+    const dir = uniqueDir(
+      opts.scratchDir ?? join(tmpdir(), 'flowstate-restore'),
+      `read-${base.checkpointId}`,
+    );
+    await stageShared(cp, base, dir);
+    try {
+      const meta = await readStagedStore(
+        dir,
+        `shared/${base.name} (checkpoint ${cp.metadata.checkpointId})`,
+        range,
+        opts.now ?? Date.now(),
+        (st, kg, key, ns, value) => {
+          let s = states.get(st.name);
+          if (s === undefined) {
+            const info: SharedHeader['states'][number] = { name: st.name, kind: st.kind };
+            if (st.ttlMs !== undefined) info.ttlMs = st.ttlMs;
+            states.set(st.name, (s = { info, groups: new Map() }));
+          }
+          let g = s.groups.get(kg);
+          if (g === undefined) s.groups.set(kg, (g = new Map()));
+          g.set(entryId(ns, key), [key, ns, value]);
+        },
+      );
+      maxParallelism = meta.maxParallelism;
+      for (const st of meta.states) {
+        if (states.has(st.name)) continue;
+        const info: SharedHeader['states'][number] = { name: st.name, kind: st.kind };
+        if (st.ttlMs !== undefined) info.ttlMs = st.ttlMs;
+        states.set(st.name, { info, groups: new Map() });
+      }
+    } finally {
+      removeStaged(dir);
+    }
+    files = chain.slice(1);
+  }
+  maxParallelism = (await applyFiles(cp, files, range, states, false)) ?? maxParallelism;
   const out: KeyedStateSnapshotStateData[] = [];
   for (const { info, groups } of states.values()) {
     const byKeyGroup: KeyedStateSnapshotStateData['byKeyGroup'] = [];
@@ -199,4 +281,40 @@ export async function readSharedChain(
     });
   }
   return { maxParallelism, keyGroupRange, states: out };
+}
+
+/**
+ * A chain whose base is an `lmdb` file, restored by a disk backend of the same key-group range: the base is
+ * copied into `dir` (in the job's state directory) and the deltas are applied to it there; the backend adopts
+ * the directory as its store (state/disk/native.ts). Nothing is re-inserted but the deltas' keys.
+ */
+export async function stageChainForAdoption(
+  cp: LoadedCheckpoint,
+  chain: readonly SharedStateRef[],
+  keyGroupRange: [number, number],
+  dir: string,
+  now: number,
+): Promise<KeyedStateSnapshotData> {
+  const base = chain[0]!;
+  const where = `shared/${base.name} (checkpoint ${cp.metadata.checkpointId})`;
+  await stageShared(cp, base, dir);
+  try {
+    const states: StateMaps = new Map();
+    const range = KeyGroupRange.of(keyGroupRange[0], keyGroupRange[1]);
+    await applyFiles(cp, chain.slice(1), range, states, true);
+    const changes: StagedChanges[] = [...states.values()].map(({ info, groups }) => ({
+      name: info.name,
+      kind: info.kind,
+      ...(info.ttlMs !== undefined ? { ttlMs: info.ttlMs } : {}),
+      entries: (function* () {
+        for (const [kg, m] of groups)
+          for (const [key, ns, v] of m.values()) yield [kg, key, ns, v] as [number, Key, Namespace, unknown];
+      })(),
+    }));
+    const meta = await applyToStagedStore(dir, where, changes, now);
+    return { maxParallelism: meta.maxParallelism, keyGroupRange, states: [], store: { dir, meta } };
+  } catch (e) {
+    removeStaged(dir);
+    throw e;
+  }
 }

@@ -188,29 +188,47 @@ export class CheckpointIO {
         if (inc !== undefined) {
           // Incremental (disk backend): the keyed state goes to a shared file (full or delta) that later
           // checkpoints refer to; this checkpoint's own file keeps the timers and the state names.
-          const data = handle.result();
-          const shared = sharedFileContent(s.nodeId, s.subtask, data, inc);
-          const name = `${s.nodeId}-${s.subtask}-chk${f.id}-${inc.mode}-${Math.random().toString(36).slice(2, 10)}.state`;
-          const sf = await writer.writeSharedFile(name, shared.chunks);
-          const sref: SharedStateRef = {
-            name: sf.name,
-            size: sf.size,
-            sha256: sf.sha256,
-            checkpointId: f.id,
-            full: inc.mode === 'full',
-            keyGroupIndex: shared.keyGroups.map((g, i) => {
-              const start = sf.offsets[i + 1]!;
-              const end = sf.offsets[i + 2] ?? sf.size;
-              return [g, start, end - start] as [number, number, number];
-            }),
-          };
+          const data = inc.native !== undefined ? undefined : handle.result();
+          const suffix = `${s.nodeId}-${s.subtask}-chk${f.id}-${inc.mode}-${Math.random().toString(36).slice(2, 10)}`;
+          // the files this one builds on stay until the checkpoint is written (retention cannot take them)
+          writer.pinSharedFiles?.(inc.base.map((b) => b.name));
+          let sref: SharedStateRef;
+          if (inc.native !== undefined) {
+            // a full snapshot as the store's own LMDB file: a restore at the same key groups takes it as it is
+            const sf = await writer.writeSharedFile(`${suffix}.lmdb`, inc.native.chunks());
+            sref = {
+              name: sf.name,
+              size: sf.size,
+              sha256: sf.sha256,
+              checkpointId: f.id,
+              full: true,
+              keyGroupIndex: [],
+              format: 'lmdb',
+            };
+          } else {
+            const shared = sharedFileContent(s.nodeId, s.subtask, data!, inc);
+            const sf = await writer.writeSharedFile(`${suffix}.state`, shared.chunks);
+            sref = {
+              name: sf.name,
+              size: sf.size,
+              sha256: sf.sha256,
+              checkpointId: f.id,
+              full: inc.mode === 'full',
+              keyGroupIndex: shared.keyGroups.map((g, i) => {
+                const start = sf.offsets[i + 1]!;
+                const end = sf.offsets[i + 2] ?? sf.size;
+                return [g, start, end - start] as [number, number, number];
+              }),
+            };
+          }
           inc.written(sref);
           ref.shared = [...inc.base, sref];
           // the own file in binary sections (format 2) like the heap backend's, with no entries: only timers
+          const described = data ?? inc.native!.meta;
           const own = {
-            maxParallelism: data.maxParallelism,
-            keyGroupRange: data.keyGroupRange,
-            states: data.states.map(({ name, kind, ttlMs }) => ({
+            maxParallelism: described.maxParallelism,
+            keyGroupRange: described.keyGroupRange,
+            states: described.states.map(({ name, kind, ttlMs }) => ({
               name,
               kind,
               ...(ttlMs !== undefined ? { ttlMs } : {}),

@@ -1,12 +1,23 @@
 import type { PhysicalPlan } from '../plan/plan';
 import type { RestoreData } from '../runtime/execution';
 import type { OperatorRestore } from '../runtime/operator';
+import { uniqueDir } from '../state/disk/store';
 import { KeyGroupRange, KeyGroupRangeAssignment } from '../state/index';
-import { readSharedChain } from './incremental';
+import { readSharedChain, stageChainForAdoption } from './incremental';
 import { parseBinarySections, parseHeader, parseSections } from './state-file';
 import type { LoadedCheckpoint, SubtaskStateRef } from './storage/index';
 
 const decoder = new TextDecoder();
+
+export interface RestoreOptions {
+  /**
+   * The job runs the disk backend with its stores in this directory: a subtask whose key groups are those of
+   * a checkpointed subtask with an LMDB snapshot gets the file staged there, to adopt as its store.
+   */
+  adoptInto?: string;
+  /** The time TTLs are judged at when snapshot values are read (default: now). */
+  now?: number;
+}
 
 /**
  * Turns a loaded (verified) checkpoint into what each operator subtask of `plan` restores, at the plan's
@@ -19,6 +30,7 @@ export async function restoreDataFor(
   plan: PhysicalPlan,
   cp: LoadedCheckpoint,
   only?: ReadonlySet<string>,
+  opts: RestoreOptions = {},
 ): Promise<RestoreData> {
   const meta = cp.metadata;
   if (meta.maxParallelism !== plan.maxParallelism) {
@@ -45,9 +57,23 @@ export async function restoreDataFor(
         if (old.intersect(range).numberOfKeyGroups === 0) continue;
         const parsed = await readSections(cp, s, range);
         // incremental (disk backend): the keyed state is the chain of shared files; the file holds the timers
-        if (s.shared !== undefined && s.shared.length > 0)
-          r.keyed.push(await readSharedChain(cp, s.shared, s.keyGroupRange, range));
-        else r.keyed.push(parsed.keyed);
+        const chain = s.shared;
+        if (chain !== undefined && chain.length > 0) {
+          const same = old.startKeyGroup === range.startKeyGroup && old.endKeyGroup === range.endKeyGroup;
+          if (opts.adoptInto !== undefined && same && chain[0]!.format === 'lmdb') {
+            // a disk backend of the same key groups takes the store file as it is
+            const dir = uniqueDir(opts.adoptInto, `restore-${op.nodeId}-${j}`);
+            r.keyed.push(
+              await stageChainForAdoption(cp, chain, s.keyGroupRange, dir, opts.now ?? Date.now()),
+            );
+          } else
+            r.keyed.push(
+              await readSharedChain(cp, chain, s.keyGroupRange, range, {
+                ...(opts.adoptInto !== undefined ? { scratchDir: opts.adoptInto } : {}),
+                ...(opts.now !== undefined ? { now: opts.now } : {}),
+              }),
+            );
+        } else r.keyed.push(parsed.keyed);
         r.timers.push(parsed.timers);
       }
       perSubtask.push(r);

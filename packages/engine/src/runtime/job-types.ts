@@ -58,6 +58,11 @@ export interface JobOptions {
   stateDir?: string;
   /** Disk state backend: cache entries per state (default 65 536). */
   stateCacheEntries?: number;
+  /**
+   * Disk backend: a full checkpoint of at least this many entries per subtask is the store as an LMDB file
+   * (restored by taking the file); smaller ones are JSON-lines sections (default 100 000).
+   */
+  stateNativeMinEntries?: number;
   /** Start from a checkpoint instead of from scratch. */
   restoreFrom?: RestoreTarget;
   /** Why the job starts from `restoreFrom`, as its `restored` event says (default "restored on start"). */

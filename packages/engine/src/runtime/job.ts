@@ -38,7 +38,7 @@ import {
 import { type FileAccess, openFileAccess } from '../connectors/file-access';
 import { KeyedOperator } from '../operators/keyed';
 import { buildPlan, type PhysicalPlan } from '../plan/plan';
-import { type StateBackendConfig, stateBackendOverride } from '../state/backendFactory';
+import { defaultStateDir, type StateBackendConfig, stateBackendOverride } from '../state/backendFactory';
 import type { Key, KeyedStateBackend } from '../state/index';
 import { type Clock, systemClock, systemTimers, type Timers } from '../time/index';
 import { CollectStore } from './collect';
@@ -172,6 +172,7 @@ export class Job {
       jobId: this.jobId,
       ...(opts.stateDir !== undefined ? { stateDir: opts.stateDir } : {}),
       ...(opts.stateCacheEntries !== undefined ? { cacheEntries: opts.stateCacheEntries } : {}),
+      ...(opts.stateNativeMinEntries !== undefined ? { nativeMinEntries: opts.stateNativeMinEntries } : {}),
       ...(backendKind === 'disk' ? { onCreated: (b: KeyedStateBackend) => this.diskBackends.add(b) } : {}),
     };
     this.lifecycle = new JobLifecycle(this.clock, (e) => this.emit(e));
@@ -572,7 +573,18 @@ export class Job {
     this.coordinator.pin(id);
     try {
       const restore = new Set(report.nodes.filter((n) => n.action === 'restore').map((n) => n.nodeId));
-      const data = await restoreDataFor(this.plan, cp, restore);
+      const disk = this.stateBackend.kind === 'disk';
+      const data = await restoreDataFor(
+        this.plan,
+        cp,
+        restore,
+        disk
+          ? {
+              adoptInto: this.stateBackend.stateDir ?? defaultStateDir(this.jobId),
+              now: this.clock.now(),
+            }
+          : { now: this.clock.now() },
+      );
       rollbackCollectStores(this.collects, cp.metadata);
       this.exec.close();
       this.attempt++;

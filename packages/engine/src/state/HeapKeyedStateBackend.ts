@@ -402,6 +402,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
     const range = this.keyGroupRange;
     const now = this.clock();
     for (const snap of snapshots) {
+      if (snap.store !== undefined)
+        throw new Error('internal: a staged disk store was handed to a heap backend (restore it as data)');
       if (snap.maxParallelism !== this.maxParallelism) {
         throw new StateBackendError(
           'STATE_MAX_PARALLELISM_MISMATCH',

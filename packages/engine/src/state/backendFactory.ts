@@ -18,6 +18,8 @@ export interface StateBackendConfig {
   stateDir?: string;
   /** Disk backend: cache entries per state before a write batch (default 65 536). */
   cacheEntries?: number;
+  /** Disk backend: full checkpoints of at least this many entries are LMDB files (default 100 000). */
+  nativeMinEntries?: number;
   /** Names the job in the store's directory. */
   jobId?: string;
   /** Called with every backend created (the job disposes the disk ones when it ends). */
@@ -63,6 +65,7 @@ export function createKeyedStateBackend(
       stateDir: config.stateDir ?? defaultStateDir(config.jobId),
       label: p.label,
       ...(config.cacheEntries !== undefined ? { cacheEntries: config.cacheEntries } : {}),
+      ...(config.nativeMinEntries !== undefined ? { nativeMinEntries: config.nativeMinEntries } : {}),
     });
   } else {
     b = createHeapKeyedStateBackend({

@@ -1,5 +1,7 @@
 /** Public state types: namespaces, the state primitives, state tables, snapshots and the backends. */
+
 import type { StateDescriptor } from './descriptors';
+import type { NativeStoreMeta } from './disk/native';
 import type { Key, KeyGroupRange } from './keyGroups';
 
 /** The namespace a state value lives in: a window (encoded as a number or string) or the void namespace. */
@@ -156,6 +158,11 @@ export interface KeyedStateSnapshotData {
   keyGroupRange: [start: number, endInclusive: number];
   states: KeyedStateSnapshotStateData[];
   extra?: Record<string, unknown>;
+  /**
+   * A restored disk-backend store staged in a directory (checkpoint/restore.ts): a disk backend of exactly this
+   * key-group range adopts it as its store instead of inserting entries (`states` is then empty).
+   */
+  store?: { dir: string; meta: NativeStoreMeta };
 }
 
 /** One key group's entries of one state, binary: `count` (key, value) pairs as `ByteWriter` values. */

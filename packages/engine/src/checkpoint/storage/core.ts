@@ -707,6 +707,11 @@ class Writer implements CheckpointWriter {
     private readonly pinShared: (name: string) => void,
   ) {}
 
+  pinSharedFiles(names: readonly string[]): void {
+    if (this.state !== 'open') return;
+    for (const n of names) this.pinShared(n);
+  }
+
   writeSharedFile(
     name: string,
     chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,

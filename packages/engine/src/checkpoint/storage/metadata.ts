@@ -216,8 +216,18 @@ function parseSubtask(
         }
         keyGroupIndex.push(e as [number, number, number]);
       }
+      if (so.format !== undefined && so.format !== 'lmdb')
+        p.add(`${f}.format`, `must be "lmdb" or absent, got ${describe(so.format)}`);
+      if (so.format === 'lmdb' && so.full !== true)
+        p.add(`${f}.format`, 'an lmdb shared file must be a full snapshot ("full": true)');
       if (ref !== undefined && checkpointId !== undefined && typeof so.full === 'boolean')
-        shared.push({ ...ref, checkpointId, full: so.full, keyGroupIndex });
+        shared.push({
+          ...ref,
+          checkpointId,
+          full: so.full,
+          keyGroupIndex,
+          ...(so.format === 'lmdb' ? { format: 'lmdb' as const } : {}),
+        });
     }
     out.shared = shared;
   }

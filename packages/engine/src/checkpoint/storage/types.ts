@@ -30,8 +30,14 @@ export interface SharedStateRef extends StateFileRef {
   checkpointId: number;
   /** A full snapshot (the base of a chain) or a delta (changed and removed entries). */
   full: boolean;
-  /** `[keyGroup, offset, length][]`, like `SubtaskStateRef.keyGroupIndex`. */
+  /** `[keyGroup, offset, length][]`, like `SubtaskStateRef.keyGroupIndex` (empty for an `lmdb` file). */
   keyGroupIndex: Array<[number, number, number]>;
+  /**
+   * What the file is: absent = JSON-lines sections (incremental.ts); `lmdb` = a compacted copy of the disk
+   * backend's LMDB store as of the barrier (a full snapshot only), which a restore at the same key-group range
+   * takes as it is (state/disk/native.ts).
+   */
+  format?: 'lmdb';
 }
 
 export interface SubtaskStateRef {
@@ -120,6 +126,11 @@ export interface CheckpointWriter {
     name: string,
     chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
   ): Promise<WrittenStateFile>;
+  /**
+   * Keeps shared files an incremental checkpoint in progress builds on from being collected (retention of an
+   * older checkpoint) until this writer is finalized or aborted.
+   */
+  pinSharedFiles?(names: readonly string[]): void;
   /**
    * Writes a file into the job's shared directory (incremental checkpoints); its ref goes into a subtask's
    * `shared`. Deleted again if this writer aborts; afterwards, when no checkpoint references it.

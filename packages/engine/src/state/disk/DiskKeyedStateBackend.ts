@@ -47,7 +47,8 @@ import {
 } from '../types';
 import { DiskStateTable } from './DiskStateTable';
 import { decodeKey, keyGroupOf } from './keyLayout';
-import { openStateStore, type StateStore, storeError } from './store';
+import { NativeSnapshotWriter, type NativeStoreMeta } from './native';
+import { openStateStore, type StateStore, storeError, uniqueDir } from './store';
 
 /** A file an incremental checkpoint wrote (structurally the checkpoint storage's `SharedStateRef`). */
 export interface SharedStateHandle {
@@ -58,6 +59,7 @@ export interface SharedStateHandle {
   /** A full snapshot (the base of a chain) or a delta. */
   full: boolean;
   keyGroupIndex: Array<[number, number, number]>;
+  format?: 'lmdb';
 }
 
 /** What an incremental snapshot adds to `KeyedStateSnapshot` (see checkpoint/io.ts). */
@@ -69,6 +71,8 @@ export interface IncrementalSnapshotInfo {
   removed(): Array<Array<[number, { keys: Key[]; namespaces: Namespace[] }]>>;
   /** The checkpoint writer stored this snapshot's file. */
   written(ref: SharedStateHandle): void;
+  /** A full snapshot as an LMDB file (native.ts): its bytes, once materialized. */
+  readonly native?: { chunks(): AsyncIterable<Uint8Array>; readonly meta: NativeStoreMeta };
 }
 
 export type IncrementalKeyedStateSnapshot = KeyedStateSnapshot & { incremental: IncrementalSnapshotInfo };
@@ -86,6 +90,8 @@ export interface DiskKeyedStateBackendOptions {
   maxTrackedChanges?: number;
   /** A delta chain longer than this is compacted by a full checkpoint (default 10). */
   maxChain?: number;
+  /** A full snapshot of at least this many entries is an LMDB file (default 100 000; 0: always). */
+  nativeMinEntries?: number;
 }
 
 class ChangeTracker {
@@ -110,6 +116,12 @@ function codecFor(d: StateDescriptor): StateCodec {
   return createCodec(d.kind, d.ttl?.ttlMs, d.elementCopy);
 }
 
+/**
+ * A full snapshot of at least this many entries is the store as an LMDB file (native.ts); a smaller one is
+ * written as JSON-lines sections: a new LMDB environment per checkpoint costs more than a small state's entries.
+ */
+const NATIVE_MIN_ENTRIES = 100_000;
+
 /** A delta bigger than this share of the state is written as a full snapshot instead. */
 const FULL_RATIO = 0.5;
 
@@ -119,10 +131,13 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
   currentKey: Key = null;
   private readonly clock: () => number;
   private readonly store: StateStore;
+  private readonly stateDir: string;
+  private readonly label: string;
   private readonly registrations = new Map<string, Registration>();
   private readonly tracker: ChangeTracker;
   private readonly cacheEntries: number;
   private readonly maxChain: number;
+  private readonly nativeMinEntries: number;
   private disposed = false;
   private keyCache: { signature: string; stateName: string | undefined; keys: Key[] } | undefined;
   /** Incremental checkpoints: the chain of the last completed checkpoint, and changes of those in flight. */
@@ -143,7 +158,10 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
     this.tracker = new ChangeTracker(opts.maxTrackedChanges ?? 100_000);
     this.cacheEntries = opts.cacheEntries ?? 65_536;
     this.maxChain = opts.maxChain ?? 10;
-    this.store = openStateStore(opts.stateDir, opts.label ?? 'state');
+    this.nativeMinEntries = opts.nativeMinEntries ?? NATIVE_MIN_ENTRIES;
+    this.stateDir = opts.stateDir;
+    this.label = opts.label ?? 'state';
+    this.store = openStateStore(opts.stateDir, this.label);
   }
 
   /** The store's directory (deleted by `dispose`). */
@@ -164,10 +182,13 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
   }
 
   private newTable(name: string, codec: StateCodec): DiskStateTable<unknown> {
-    const t = new DiskStateTable<unknown>(name, codec, this.store.db(name), {
+    const store = this.store;
+    const t = new DiskStateTable<unknown>(name, codec, store.db(name), {
       maxParallelism: this.maxParallelism,
       keyGroupRange: this.keyGroupRange,
-      storePath: this.store.path,
+      get storePath() {
+        return store.path;
+      },
       cacheEntries: this.cacheEntries,
       changes: this.tracker,
     });
@@ -400,6 +421,21 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
     } catch (e) {
       throw storeError(this.store.path, 'snapshot', e);
     }
+    let native: NativeSnapshotWriter | undefined;
+    if (full && total >= this.nativeMinEntries) {
+      const range = this.keyGroupRange;
+      native = new NativeSnapshotWriter(
+        uniqueDir(this.stateDir, `${this.label}-chk${checkpointId}`),
+        tables.map((t) => this.store.rawDb(t.name)),
+        txn,
+        {
+          format: 1,
+          maxParallelism: this.maxParallelism,
+          keyGroupRange: [range.startKeyGroup, range.endKeyGroup],
+          states: tables.map((t) => t.storeMeta()),
+        },
+      );
+    }
     const s = new DiskKeyedStateSnapshot(
       this,
       checkpointId,
@@ -407,6 +443,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
       txn,
       full ? undefined : delta,
       full ? [] : base,
+      native,
     );
     this.snapshots.add(s);
     return s;
@@ -439,6 +476,14 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
     if (this.disposed) throw new StateBackendError('STATE_DISPOSED', 'The keyed state backend was disposed');
     const range = this.keyGroupRange;
     const now = this.clock();
+    const staged = snapshots.filter((s) => s.store !== undefined);
+    if (staged.length > 0) {
+      if (staged.length !== 1 || snapshots.length !== 1)
+        throw new Error('internal: a staged store must be the only snapshot a disk backend restores');
+      this.adopt(staged[0]!);
+      this.confirmed = undefined;
+      return;
+    }
     for (const snap of snapshots) {
       if (snap.maxParallelism !== this.maxParallelism) {
         throw new StateBackendError(
@@ -474,6 +519,29 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
     }
     // the next checkpoint is a full one (its files are this backend's own)
     this.confirmed = undefined;
+  }
+
+  /**
+   * Takes a restored checkpoint's LMDB file (staged by checkpoint/restore.ts, deltas applied) as this backend's
+   * store: no entry is re-inserted. The tables' in-memory counts come from the snapshot's metadata.
+   */
+  private adopt(snap: KeyedStateSnapshotData): void {
+    const [start, end] = snap.keyGroupRange;
+    if (
+      snap.maxParallelism !== this.maxParallelism ||
+      start !== this.keyGroupRange.startKeyGroup ||
+      end !== this.keyGroupRange.endKeyGroup
+    )
+      throw new Error(
+        `internal: a staged store of key groups [${start}, ${end}] (maxParallelism ${snap.maxParallelism}) cannot be adopted by a backend of [${this.keyGroupRange.startKeyGroup}, ${this.keyGroupRange.endKeyGroup}]`,
+      );
+    this.store.adopt(snap.store!.dir);
+    this.keyCache = undefined;
+    for (const [name, r] of this.registrations) r.table.adopt(this.store.db(name), undefined);
+    for (const m of snap.store!.meta.states) {
+      const table = this.tableForRestore(m.name, m.kind, m.ttlMs);
+      table.adopt(this.store.db(m.name), m);
+    }
   }
 
   private tableForRestore(name: string, kind: StateKind, ttlMs: number | undefined): DiskStateTable<unknown> {
@@ -529,6 +597,8 @@ class DiskKeyedStateSnapshot implements IncrementalKeyedStateSnapshot {
   private readonly removedBy: Array<Map<number, { keys: Key[]; namespaces: Namespace[] }>>;
   private data: KeyedStateSnapshotData | undefined;
   private released = false;
+  /** Native (full) mode: the LMDB copy is complete. */
+  private copied = false;
   readonly incremental: IncrementalSnapshotInfo;
 
   constructor(
@@ -538,6 +608,7 @@ class DiskKeyedStateSnapshot implements IncrementalKeyedStateSnapshot {
     private txn: { done(): void } | undefined,
     private readonly delta: Map<string, Set<string>> | undefined,
     base: readonly SharedStateHandle[],
+    private readonly native: NativeSnapshotWriter | undefined,
   ) {
     this.buckets = tables.map(() => new Map());
     this.removedBy = tables.map(() => new Map());
@@ -551,6 +622,7 @@ class DiskKeyedStateSnapshot implements IncrementalKeyedStateSnapshot {
       written(ref) {
         backend.snapshotWritten(checkpointId, [...base, ref]);
       },
+      ...(native !== undefined ? { native: { chunks: () => native.chunks(), meta: native.meta } } : {}),
     };
   }
 
@@ -583,6 +655,16 @@ class DiskKeyedStateSnapshot implements IncrementalKeyedStateSnapshot {
   materializeStep(budget: number): boolean {
     if (this.released) throw new Error(`Snapshot ${this.checkpointId} was released`);
     if (this.data !== undefined) return true;
+    if (this.native !== undefined) {
+      // full: the store's entries copied as raw bytes into an LMDB file (native.ts), no decoding
+      if (this.copied) return true;
+      if (!this.native.step(budget)) return false;
+      this.copied = true;
+      this.txn?.done();
+      this.txn = undefined;
+      this.backend.snapshotEnded(this);
+      return true;
+    }
     const now = this.backend.nowMs();
     let n = Math.max(1, budget);
     while (this.index < this.tables.length && n > 0) {
@@ -652,12 +734,31 @@ class DiskKeyedStateSnapshot implements IncrementalKeyedStateSnapshot {
   result(): KeyedStateSnapshotData {
     if (this.released) throw new Error(`Snapshot ${this.checkpointId} was released`);
     if (this.data === undefined) this.materializeStep(Number.POSITIVE_INFINITY);
+    if (this.data === undefined && this.native !== undefined) {
+      // a native snapshot as data (tests, the operator harness): decoded from the LMDB copy
+      const now = this.backend.nowMs();
+      this.native.forEachEntry((i, kb, stored) => {
+        const v = (stored as [number, unknown])[1];
+        const snap = this.tables[i]!.codec.toSnapshot(v, true, now);
+        if (snap === SKIP) return;
+        const kg = keyGroupOf(kb);
+        const d = decodeKey(kb);
+        const buckets = this.buckets[i]!;
+        let b = buckets.get(kg);
+        if (b === undefined) buckets.set(kg, (b = { keys: [], values: [], namespaces: [] }));
+        b.keys.push(d.key);
+        b.values.push(snap);
+        b.namespaces.push(d.namespace);
+      });
+      this.finish();
+    }
     return this.data as KeyedStateSnapshotData;
   }
 
   release(): void {
     if (this.released) return;
     this.released = true;
+    this.native?.discard();
     this.txn?.done();
     this.txn = undefined;
     this.data = undefined;

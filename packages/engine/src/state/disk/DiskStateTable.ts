@@ -20,6 +20,7 @@ import type { StateCodec } from '../codec';
 import { type Key, type KeyGroupRange, KeyGroupRangeAssignment } from '../keyGroups';
 import type { Namespace, StateTable } from '../types';
 import { decodeKey, encodeKey, nsRange } from './keyLayout';
+import type { NativeTableMeta } from './native';
 import { storeError } from './store';
 
 interface Entry {
@@ -72,9 +73,48 @@ export class DiskStateTable<V> implements StateTable<V> {
   constructor(
     readonly name: string,
     public codec: StateCodec,
-    readonly db: Database<unknown, Buffer>,
+    public db: Database<unknown, Buffer>,
     private readonly host: DiskTableHost,
   ) {}
+
+  /** What a native snapshot records of this table (call after `flush`, at the barrier). */
+  storeMeta(): NativeTableMeta {
+    const m: NativeTableMeta = {
+      name: this.name,
+      kind: this.codec.kind,
+      live: this.liveCount,
+      seq: this.seq,
+      ns: [...this.nsCounts],
+    };
+    if (this.codec.ttlMs !== undefined) m.ttlMs = this.codec.ttlMs;
+    return m;
+  }
+
+  /**
+   * The store was replaced by a restored one (DiskKeyedStateBackend.restore adopting a native snapshot): `db`
+   * is this state's database in it and `meta` what the snapshot recorded. The table must be empty.
+   */
+  adopt(db: Database<unknown, Buffer>, meta: NativeTableMeta | undefined): void {
+    if (this.liveCount !== 0)
+      throw new Error(`internal: state '${this.name}' has entries; it cannot adopt a restored store`);
+    this.db = db;
+    this.young = new Map();
+    this.old = new Map();
+    this.youngCount = 0;
+    this.lastNs = Number.NaN;
+    this.lastYoung = undefined;
+    this.nsCounts.clear();
+    this.nsInStore.clear();
+    if (meta === undefined) return;
+    this.liveCount = meta.live;
+    this.seq = meta.seq;
+    for (const [ns, n] of meta.ns) {
+      this.nsCounts.set(ns, n);
+      this.nsInStore.add(ns);
+    }
+    this.storeEmpty = meta.live === 0;
+    this.structVersion++;
+  }
 
   get kind() {
     return this.codec.kind;

@@ -46,8 +46,17 @@ export function storeError(path: string, action: string, e: unknown): DiskStateE
 }
 
 export interface StateStore {
+  /** The store's directory (changes when the store adopts a restored one). */
   readonly path: string;
   db(stateName: string): Database<unknown, Buffer>;
+  /** The same database with raw bytes for keys and values (a checkpoint copies them as they are). */
+  rawDb(stateName: string): Database<Buffer, Buffer>;
+  /**
+   * Replaces this store by the store in `dir` (a restored checkpoint's LMDB file, staged by
+   * checkpoint/restore.ts): the current environment is closed and its directory deleted; `dir` becomes the
+   * store (and is deleted by `destroy`). Database handles obtained before are stale: ask `db()` again.
+   */
+  adopt(dir: string): void;
   /** Closes the environment and deletes its directory. */
   destroy(): void;
 }
@@ -57,7 +66,8 @@ let counter = 0;
 const live = new Set<string>();
 let exitHook = false;
 
-function track(path: string): void {
+/** Deletes `path` at process exit unless `untrackDir` was called (stores, staged restores, checkpoint copies). */
+export function trackDir(path: string): void {
   live.add(path);
   if (exitHook) return;
   exitHook = true;
@@ -72,44 +82,84 @@ function track(path: string): void {
   });
 }
 
+export function untrackDir(path: string): void {
+  live.delete(path);
+}
+
+/** A new, unique directory name under `parent` for `label`. */
+export function uniqueDir(parent: string, label: string): string {
+  const safe = label.replace(/[^A-Za-z0-9._-]/g, '_');
+  return join(parent, `${safe}-${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`);
+}
+
+/** How every environment of the disk backend is opened (the store, checkpoint copies, staged restores). */
+export function openEnv(path: string): RootDatabase {
+  mkdirSync(path, { recursive: true });
+  return open({
+    path,
+    // scratch state: durability comes from checkpoints, not from the store
+    noSync: true,
+    noMetaSync: true,
+    compression: false,
+    maxDbs: 256,
+    // grows in steps instead of needing a fixed size; 64 MiB to start
+    mapSize: 64 * 1024 * 1024,
+  });
+}
+
+/** A state's database in `env`, values in msgpack (structuredClone: Maps, Sets, undefined, NaN round-trip). */
+export function stateDb(env: RootDatabase, stateName: string): Database<unknown, Buffer> {
+  return env.openDB<unknown, Buffer>(`s:${stateName}`, {
+    keyEncoding: 'binary',
+    encoding: 'msgpack',
+    structuredClone: true,
+  } as Parameters<RootDatabase['openDB']>[1]);
+}
+
+/** A state's database in `env` with raw bytes for keys and values. */
+export function rawStateDb(env: RootDatabase, stateName: string): Database<Buffer, Buffer> {
+  return env.openDB<Buffer, Buffer>(`s:${stateName}`, {
+    keyEncoding: 'binary',
+    encoding: 'binary',
+  } as Parameters<RootDatabase['openDB']>[1]);
+}
+
+function closeAndDelete(env: RootDatabase | undefined, path: string): void {
+  untrackDir(path);
+  try {
+    void env?.close().catch(() => {});
+  } catch {
+    // closing a broken environment: the directory goes anyway
+  }
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // best effort
+  }
+}
+
 /** Opens a fresh store in a new directory under `stateDir` (created if missing). */
 export function openStateStore(stateDir: string, label: string): StateStore {
-  const safe = label.replace(/[^A-Za-z0-9._-]/g, '_');
-  const path = join(
-    stateDir,
-    `${safe}-${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`,
-  );
+  let path = uniqueDir(stateDir, label);
   let env: RootDatabase;
   try {
-    mkdirSync(path, { recursive: true });
-    env = open({
-      path,
-      // scratch state: durability comes from checkpoints, not from the store
-      noSync: true,
-      noMetaSync: true,
-      compression: false,
-      maxDbs: 256,
-      // grows in steps instead of needing a fixed size; 64 MiB to start
-      mapSize: 64 * 1024 * 1024,
-    });
+    env = openEnv(path);
   } catch (e) {
     throw storeError(path, 'create', e);
   }
-  track(path);
-  const dbs = new Map<string, Database<unknown, Buffer>>();
+  trackDir(path);
+  let dbs = new Map<string, Database<unknown, Buffer>>();
+  let raws = new Map<string, Database<Buffer, Buffer>>();
   let destroyed = false;
   return {
-    path,
+    get path() {
+      return path;
+    },
     db(stateName) {
       let db = dbs.get(stateName);
       if (db === undefined) {
         try {
-          // structuredClone: Maps, Sets, Dates, undefined and NaN/Infinity round-trip (map state, accumulators)
-          db = env.openDB<unknown, Buffer>(`s:${stateName}`, {
-            keyEncoding: 'binary',
-            encoding: 'msgpack',
-            structuredClone: true,
-          } as Parameters<RootDatabase['openDB']>[1]);
+          db = stateDb(env, stateName);
         } catch (e) {
           throw storeError(path, `open state '${stateName}' in`, e);
         }
@@ -117,20 +167,36 @@ export function openStateStore(stateDir: string, label: string): StateStore {
       }
       return db;
     },
+    rawDb(stateName) {
+      let db = raws.get(stateName);
+      if (db === undefined) {
+        try {
+          db = rawStateDb(env, stateName);
+        } catch (e) {
+          throw storeError(path, `open state '${stateName}' in`, e);
+        }
+        raws.set(stateName, db);
+      }
+      return db;
+    },
+    adopt(dir) {
+      let next: RootDatabase;
+      try {
+        next = openEnv(dir);
+      } catch (e) {
+        throw storeError(dir, 'open the restored', e);
+      }
+      trackDir(dir);
+      closeAndDelete(env, path);
+      env = next;
+      path = dir;
+      dbs = new Map();
+      raws = new Map();
+    },
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      live.delete(path);
-      try {
-        void env.close().catch(() => {});
-      } catch {
-        // closing a broken environment: the directory goes anyway
-      }
-      try {
-        rmSync(path, { recursive: true, force: true });
-      } catch {
-        // best effort
-      }
+      closeAndDelete(env, path);
     },
   };
 }
