@@ -29,7 +29,7 @@ afterAll(() => temp.removeAll());
 const JOB = {
   name: 'corrupt',
   count: 150_000,
-  rowsPerSecond: 150_000, // ~1 s of input
+  rowsPerSecond: 60_000, // ~2.5 s of input: time for 3 checkpoints before the kill on a busy machine
   intervalMs: 100,
   keys: 32,
   retained: 5,
@@ -62,7 +62,7 @@ beforeAll(async () => {
 
   const dir = temp.make('corrupt-fixture');
   const cli = new LiveCli(['run', writeSpec(dir, spec), '--checkpoint-dir', path.join(dir, 'cp')]);
-  const reached = await cli.until(() => cli.completedCheckpoints().length >= 3);
+  const reached = await cli.until(() => cli.completedCheckpoints().length >= 3, 40_000);
   const exit = await cli.kill();
   expect(reached && exit.signal === 'SIGKILL', `the run was to be killed mid-run:\n${exit.stderr}`).toBe(
     true,
@@ -72,7 +72,7 @@ beforeAll(async () => {
   expect(valid.length).toBeGreaterThanOrEqual(3);
   fixture = { dir, valid };
   console.info(`corruption fixture: killed after checkpoints [${valid.join(',')}] (newest first)`);
-}, 30_000);
+}, 90_000);
 
 /** A copy of the killed run with `file` of its newest valid checkpoint damaged. */
 function damagedCopy(file: 'state' | '_metadata', how: Damage) {

@@ -14,7 +14,10 @@ import { collect, spec } from './support/jobs';
 const tempDir = tempDirs();
 
 const COUNT = 24_000;
-/** ~0.8 s of input, a checkpoint every 40 ms: a dozen checkpoints before the failure at 2/3. */
+/**
+ * ~1.2 s of input, a checkpoint every 40 ms; the failure comes after a third of the rows and at least three
+ * completed checkpoints (so there are older ones to fall back to, however busy the machine).
+ */
 function countingSpec(sink: 'collect' | 'file') {
   return spec(
     'corrupt-failover',
@@ -24,7 +27,7 @@ function countingSpec(sink: 'collect' | 'file') {
         kind: 'source',
         connector: {
           type: 'datagen',
-          rowsPerSecond: 30_000,
+          rowsPerSecond: 20_000,
           count: COUNT,
           seed: 3,
           fields: {
@@ -84,7 +87,7 @@ async function runWithCorruption(sink: 'collect' | 'file', file: 'state' | '_met
     baseDir: base,
     checkpointStorage: createFsCheckpointStorage(path.join(base, 'cp')),
     writeConsole: () => {},
-    failures: [{ nodeId: 'agg', afterRecords: Math.floor((COUNT * 2) / 3) }],
+    failures: [{ nodeId: 'agg', afterRecords: Math.floor(COUNT / 3), afterCheckpoints: 3 }],
     onEvent: (e) => {
       events.push(e);
       if (e.type === 'checkpoint-completed')

@@ -1,18 +1,31 @@
 /**
  * A test hook (JobOptions.failures): operator `nodeId` throws `InjectedFailure` once the job-wide count of rows it
  * received reaches `afterRecords` — the rows before that point are processed, so a failure lands exactly there.
+ * With `afterCheckpoints`, it also waits until that many checkpoints completed (`checkpointCompleted`).
  * Counters live across execution attempts: each failure fires once.
  */
 import { InjectedFailure } from './job-types';
 import { isTwoInput, type StreamOperator } from './operator';
 
 export class FailureInjector {
-  private readonly counters: Map<string, { afterRecords: number; seen: number; fired: boolean }>;
+  private readonly counters: Map<
+    string,
+    { afterRecords: number; afterCheckpoints: number; seen: number; fired: boolean }
+  >;
+  private checkpoints = 0;
 
-  constructor(failures: ReadonlyArray<{ nodeId: string; afterRecords: number }>) {
+  constructor(failures: ReadonlyArray<{ nodeId: string; afterRecords: number; afterCheckpoints?: number }>) {
     this.counters = new Map(
-      failures.map((f) => [f.nodeId, { afterRecords: f.afterRecords, seen: 0, fired: false }]),
+      failures.map((f) => [
+        f.nodeId,
+        { afterRecords: f.afterRecords, afterCheckpoints: f.afterCheckpoints ?? 0, seen: 0, fired: false },
+      ]),
     );
+  }
+
+  /** A checkpoint completed (failures with `afterCheckpoints` wait for them). */
+  checkpointCompleted(): void {
+    this.checkpoints++;
   }
 
   get active(): boolean {
@@ -27,8 +40,8 @@ export class FailureInjector {
     const counted =
       (inner: Process): Process =>
       (rows, ts, out) => {
-        if (!c.fired && c.seen + rows.length >= c.afterRecords) {
-          const take = c.afterRecords - c.seen;
+        if (!c.fired && c.seen + rows.length >= c.afterRecords && this.checkpoints >= c.afterCheckpoints) {
+          const take = Math.max(0, c.afterRecords - c.seen);
           c.seen += take;
           c.fired = true;
           if (take > 0) inner(rows.slice(0, take), ts.slice(0, take), out);

@@ -74,8 +74,12 @@ export interface JobOptions {
   allowNonRestoredState?: boolean;
   /** Job lifecycle and checkpoint events (what the server persists and streams). */
   onEvent?: (e: JobEvent) => void;
-  /** Test hook: operator `nodeId` throws once the job-wide count of rows it received reaches `afterRecords`. */
-  failures?: Array<{ nodeId: string; afterRecords: number }>;
+  /**
+   * Test hook: operator `nodeId` throws once the job-wide count of rows it received reaches `afterRecords` — and,
+   * with `afterCheckpoints`, once that many checkpoints completed (a failure with older checkpoints to fall back
+   * to, however slow the machine).
+   */
+  failures?: Array<{ nodeId: string; afterRecords: number; afterCheckpoints?: number }>;
 }
 
 /** One node's figures (the contract's, with the watermark as the engine holds it: ±Infinity, not null). */

@@ -235,6 +235,7 @@ export class Job {
   }
 
   private emit(e: JobEvent): void {
+    if (e.type === 'checkpoint-completed') this.failures.checkpointCompleted();
     this.onEvent?.(e);
   }
 
