@@ -106,6 +106,26 @@ describe('disk state backend through the server', () => {
     const one = (await t.api.get(`/api/jobs/${jobId}/checkpoints/${second.checkpointId}`)).body;
     expect(sizesOf(one)).toEqual(sizesOf(second));
 
+    // The event log says it in words.
+    const kib = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KiB`);
+    const messages = (await t.api.get(`/api/jobs/${jobId}/events`)).body.events.map(
+      (e: { message: string }) => e.message,
+    );
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^checkpoint 1 completed in \\d+ ms \\(${kib(first.fullSizeBytes)}, written in full, manual\\)$`,
+        ),
+      ),
+    );
+    expect(messages).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^checkpoint 2 completed in \\d+ ms \\(${kib(second.incrementalSizeBytes)} incremental of ${kib(second.fullSizeBytes)} full, manual\\)$`,
+        ),
+      ),
+    );
+
     // State on disk: the keyed node's store, in the live figures; none for the stateless ones.
     const live = (await t.api.get(`/api/jobs/${jobId}`)).body.metrics.nodes as Array<{
       nodeId: string;

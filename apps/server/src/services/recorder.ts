@@ -337,8 +337,13 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** A completed checkpoint's size for the log: what an incremental one wrote of its full size, else its size. */
+/**
+ * A completed checkpoint's size for the log: an incremental one's (disk backend) as what it wrote of its full
+ * size, or its full size when it wrote all of it; any other's size.
+ */
 function sizeText(c: { sizeBytes: number; fullSizeBytes?: number; incrementalSizeBytes?: number }): string {
-  if (c.fullSizeBytes === undefined || c.incrementalSizeBytes === undefined) return formatBytes(c.sizeBytes);
-  return `${formatBytes(c.incrementalSizeBytes)} incremental of ${formatBytes(c.fullSizeBytes)} full`;
+  const { fullSizeBytes: full, incrementalSizeBytes: inc } = c;
+  if (full === undefined || inc === undefined) return formatBytes(c.sizeBytes);
+  if (inc < full) return `${formatBytes(inc)} incremental of ${formatBytes(full)} full`;
+  return `${formatBytes(full)}, written in full`;
 }
