@@ -146,16 +146,15 @@ export function CheckpointsPanel({ job, running }: { job: JobDetail; running: bo
 
 /**
  * A checkpoint's size: an incremental one (disk state backend) as what it wrote of what it consists of —
- * `405.0 KiB incremental` over `of 38.8 MiB full` — any other as one size; the tooltip says what they mean.
+ * `405.0 KiB`, `incremental`, `of 38.8 MiB full` stacked (narrow: the table has room for its buttons) and read
+ * as one phrase — any other as one size; the tooltip says what the figures mean.
  */
 export function CheckpointSize({ checkpoint }: { checkpoint: CheckpointSizes }) {
   const s = checkpointSizeText(checkpoint);
   if (!s.incremental) return <span title={s.title}>{s.text}</span>;
   return (
     <span title={s.title} className="inline-flex flex-col items-end leading-tight">
-      <span>
-        {s.incremental.wrote} <span className="text-xs text-muted">incremental</span>
-      </span>{' '}
+      <span>{s.incremental.wrote}</span> <span className="text-[11px] text-muted">incremental</span>{' '}
       <span className="text-[11px] text-muted">of {s.incremental.full} full</span>
     </span>
   );
