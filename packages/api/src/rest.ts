@@ -11,6 +11,7 @@
 import {
   CheckpointKindSchema,
   CheckpointTriggerSchema,
+  CompletedCheckpointSchema,
   OutputPageSchema as ContractOutputPageSchema,
   StatePageSchema as ContractStatePageSchema,
   JOB_STATUSES,
@@ -315,7 +316,15 @@ export const CheckpointSchema = z.object({
   status: CheckpointStatusSchema,
   startedAt: TimestampSchema,
   durationMs: z.number().nullable(),
+  /** Bytes of the checkpoint's own directory (its state files and `_metadata`); null until it completed. */
   sizeBytes: z.number().nullable(),
+  /**
+   * Incremental checkpoints (the disk state backend), as the job contract's `CompletedCheckpoint` has them: the
+   * bytes of all the state the checkpoint consists of (shared files of earlier checkpoints included) and the
+   * bytes it wrote itself. Null for a checkpoint that is not incremental (heap backend), or not completed.
+   */
+  fullSizeBytes: CompletedCheckpointSchema.shape.fullSizeBytes.unwrap().nullable(),
+  incrementalSizeBytes: CompletedCheckpointSchema.shape.incrementalSizeBytes.unwrap().nullable(),
   /** The checkpoint's directory under the data directory. */
   path: z.string().nullable(),
   failureReason: z.string().nullable(),

@@ -10,7 +10,7 @@
  * message gets `{ ok: false, error: { code, message } }` and the socket stays connected (a message sent
  * without a callback gets a `client:error` event instead, when it fails).
  */
-import { StateChangesSchema } from '@flowstate/spec';
+import { CompletedCheckpointSchema, StateChangesSchema } from '@flowstate/spec';
 import { z } from 'zod';
 import { ApiErrorSchema } from './errors';
 import {
@@ -80,15 +80,9 @@ export const CheckpointTriggeredEventSchema = z.object({
 });
 export type CheckpointTriggeredEvent = z.infer<typeof CheckpointTriggeredEventSchema>;
 
-export const CheckpointCompletedEventSchema = z.object({
+/** The job contract's `CompletedCheckpoint` (sizes, incremental ones included), with its job and operators. */
+export const CheckpointCompletedEventSchema = CompletedCheckpointSchema.extend({
   jobId: IdSchema,
-  checkpointId: z.number().int(),
-  kind: CheckpointKindSchema,
-  trigger: CheckpointTriggerSchema,
-  timestamp: z.number(),
-  durationMs: z.number(),
-  sizeBytes: z.number(),
-  path: z.string(),
   operators: z.array(CheckpointOperatorSchema),
   pauses: z.object({ syncMs: z.number(), longestStepMs: z.number() }).nullable(),
 });

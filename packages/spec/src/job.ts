@@ -138,6 +138,13 @@ export const NodeMetricsSchema = z.object({
    */
   totalRecordsIn: count,
   totalRecordsOut: count,
+  /**
+   * Stateful nodes on the disk state backend: bytes of the node's state stores on disk (the files of every
+   * subtask's LMDB environment, summed), sampled when the figures are taken. Absent on the heap backend and for
+   * nodes without keyed state. (LMDB reuses freed pages but does not shrink its file: this is what the store
+   * occupies, not how much live state it holds.)
+   */
+  stateBytesOnDisk: count.optional(),
 });
 export type NodeMetrics = z.infer<typeof NodeMetricsSchema>;
 
@@ -182,7 +189,19 @@ export const CompletedCheckpointSchema = z.object({
   /** Trigger time (the job's clock, epoch ms). */
   timestamp: z.number(),
   durationMs: z.number().nonnegative(),
+  /** Bytes of the checkpoint's own directory: its state files and `_metadata`. */
   sizeBytes: count,
+  /**
+   * Incremental checkpoints (the disk state backend), from `_metadata`'s `fullSize`: bytes of all the state the
+   * checkpoint consists of — its own state files and every shared file of its chains (what a restore reads).
+   * Absent for a checkpoint that is not incremental (the heap backend's: `sizeBytes` is all of it).
+   */
+  fullSizeBytes: count.optional(),
+  /**
+   * Incremental checkpoints, from `_metadata`'s `incrementalSize`: bytes this checkpoint wrote — its own state
+   * files and the shared files it created (equal to `fullSizeBytes` when it wrote its state in full).
+   */
+  incrementalSizeBytes: count.optional(),
   /** Where it is stored (a directory for the file system storage). */
   path: z.string(),
 });

@@ -67,6 +67,8 @@ function checkpoint(
     startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, number)),
     durationMs: null,
     sizeBytes: null,
+    fullSizeBytes: null,
+    incrementalSizeBytes: null,
     path: null,
     failureReason: null,
     details: { operators: [] },
@@ -400,6 +402,7 @@ describe('checkpoints', () => {
       }),
     );
     expect(done).toMatchObject({ id: c1.id, status: 'completed', durationMs: 42, sizeBytes: 5_000_000_000 });
+    expect(done).toMatchObject({ fullSizeBytes: null, incrementalSizeBytes: null }); // not incremental
     const sp = await db.checkpoints.upsert(
       checkpoint(job.id, 2, {
         kind: 'savepoint',
@@ -414,6 +417,33 @@ describe('checkpoints', () => {
     expect(await db.checkpoints.get(job.id, 1)).toEqual(done);
     expect(await db.checkpoints.get(job.id, 9)).toBeNull();
     expect(await db.checkpoints.list('nope')).toEqual([]);
+  });
+
+  it('keeps an incremental checkpoint’s full and incremental size (past 32 bits too)', async () => {
+    const job = await db.jobs.create({ spec: spec(1) });
+    const pending = await db.checkpoints.upsert(checkpoint(job.id, 1));
+    expect(pending).toMatchObject({ sizeBytes: null, fullSizeBytes: null, incrementalSizeBytes: null });
+    const inc = await db.checkpoints.upsert(
+      checkpoint(job.id, 1, {
+        status: 'completed',
+        durationMs: 42,
+        sizeBytes: 4_301,
+        fullSizeBytes: 6_000_000_000,
+        incrementalSizeBytes: 405_000,
+        path: '/data/chk-1',
+      }),
+    );
+    expect(inc).toMatchObject({
+      sizeBytes: 4_301,
+      fullSizeBytes: 6_000_000_000,
+      incrementalSizeBytes: 405_000,
+    });
+    expect(await db.checkpoints.get(job.id, 1)).toEqual(inc);
+    await expectDbError(
+      db.checkpoints.upsert(checkpoint(job.id, 2, { status: 'completed', fullSizeBytes: -1 })),
+      'INVALID_INPUT',
+      /fullSizeBytes must be a whole number of bytes, got -1/,
+    );
   });
 
   it('refuses a checkpoint of an unknown job', async () => {

@@ -237,6 +237,11 @@ export function createDb(prisma: PrismaClient): Db {
           startedAt: input.startedAt,
           durationMs: input.durationMs,
           sizeBytes: input.sizeBytes === null ? null : toBigInt(input.sizeBytes),
+          fullSizeBytes: input.fullSizeBytes === null ? null : toBigInt(input.fullSizeBytes, 'fullSizeBytes'),
+          incrementalSizeBytes:
+            input.incrementalSizeBytes === null
+              ? null
+              : toBigInt(input.incrementalSizeBytes, 'incrementalSizeBytes'),
           path: input.path,
           failureReason: input.failureReason,
           details: toJson(input.details ?? null, 'details'),

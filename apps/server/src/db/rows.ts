@@ -106,6 +106,8 @@ export function checkpointRow(c: CheckpointModel): CheckpointRow {
     startedAt: c.startedAt,
     durationMs: c.durationMs,
     sizeBytes: c.sizeBytes === null ? null : Number(c.sizeBytes),
+    fullSizeBytes: c.fullSizeBytes === null ? null : Number(c.fullSizeBytes),
+    incrementalSizeBytes: c.incrementalSizeBytes === null ? null : Number(c.incrementalSizeBytes),
     path: c.path,
     failureReason: c.failureReason,
     details: parseJson(c.details),

@@ -63,6 +63,9 @@ export interface CheckpointRow {
   startedAt: Date;
   durationMs: number | null;
   sizeBytes: number | null;
+  /** Incremental checkpoints (disk state backend): all the state it consists of, and what it wrote itself. */
+  fullSizeBytes: number | null;
+  incrementalSizeBytes: number | null;
   path: string | null;
   failureReason: string | null;
   details: unknown;

@@ -95,6 +95,8 @@ export function toCheckpoint(c: CheckpointRow): Checkpoint {
     startedAt: iso(c.startedAt),
     durationMs: c.durationMs,
     sizeBytes: c.sizeBytes,
+    fullSizeBytes: c.fullSizeBytes,
+    incrementalSizeBytes: c.incrementalSizeBytes,
     path: c.path,
     failureReason: c.failureReason,
     operators: Array.isArray(d.operators) ? d.operators : [],

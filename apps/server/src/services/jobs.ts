@@ -662,6 +662,8 @@ export class JobService {
         startedAt: new Date(m.timestamp),
         durationMs: Math.round(m.durationMs),
         sizeBytes: l.sizeBytes || m.totalSize,
+        fullSizeBytes: m.fullSize ?? null,
+        incrementalSizeBytes: m.incrementalSize ?? null,
         path: l.location.path,
         failureReason: null,
         details: {

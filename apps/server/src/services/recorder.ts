@@ -189,6 +189,8 @@ export class JobEventRecorder {
             startedAt: new Date(e.timestamp),
             durationMs: null,
             sizeBytes: null,
+            fullSizeBytes: null,
+            incrementalSizeBytes: null,
             path: null,
             failureReason: null,
             details: null,
@@ -221,6 +223,8 @@ export class JobEventRecorder {
             startedAt: new Date(c.timestamp),
             durationMs: Math.round(c.durationMs),
             sizeBytes: c.sizeBytes,
+            fullSizeBytes: c.fullSizeBytes ?? null,
+            incrementalSizeBytes: c.incrementalSizeBytes ?? null,
             path: c.path,
             failureReason: null,
             details: { operators: e.operators, pauses: e.pauses },
@@ -235,7 +239,7 @@ export class JobEventRecorder {
             e.jobId,
             'info',
             'checkpoint',
-            `${c.kind} ${c.checkpointId} completed in ${Math.round(c.durationMs)} ms (${formatBytes(c.sizeBytes)}, ${c.trigger})`,
+            `${c.kind} ${c.checkpointId} completed in ${Math.round(c.durationMs)} ms (${sizeText(c)}, ${c.trigger})`,
             { checkpointId: c.checkpointId, path: c.path },
           );
         });
@@ -252,6 +256,8 @@ export class JobEventRecorder {
             startedAt: new Date(e.timestamp),
             durationMs,
             sizeBytes: null,
+            fullSizeBytes: null,
+            incrementalSizeBytes: null,
             path: null,
             failureReason: e.reason,
             details: null,
@@ -329,4 +335,15 @@ function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * A completed checkpoint's size for the log: an incremental one's (disk backend) as what it wrote of its full
+ * size, or its full size when it wrote all of it; any other's size.
+ */
+function sizeText(c: { sizeBytes: number; fullSizeBytes?: number; incrementalSizeBytes?: number }): string {
+  const { fullSizeBytes: full, incrementalSizeBytes: inc } = c;
+  if (full === undefined || inc === undefined) return formatBytes(c.sizeBytes);
+  if (inc < full) return `${formatBytes(inc)} incremental of ${formatBytes(full)} full`;
+  return `${formatBytes(full)}, written in full`;
 }

@@ -41,6 +41,13 @@ describe('nodeFigures', () => {
     expect(a.level).toBe('high');
   });
 
+  it('passes a disk-backed node’s state size on disk through; null for any other', () => {
+    const cur = sample(2000, [node({ nodeId: 'agg', stateBytesOnDisk: 225_360 }), node({ nodeId: 'map' })]);
+    const figures = nodeFigures(null, cur);
+    expect(figures.get('agg')!.stateBytesOnDisk).toBe(225_360);
+    expect(figures.get('map')!.stateBytesOnDisk).toBeNull();
+  });
+
   it('does not compare samples of different runs of the engine', () => {
     const prev = sample(5000, [node({ nodeId: 'a' })], 1000);
     const cur = sample(1000, [node({ nodeId: 'a', backpressureMs: 10 })], 9000);

@@ -17,6 +17,8 @@ export interface NodeFigures {
   idleInputs: number;
   inputs: number;
   numKeys: number;
+  /** Disk state backend: bytes the node's state stores take on disk; null for any other node. */
+  stateBytesOnDisk: number | null;
   /** Share (0–1) of the last interval the node's subtasks spent blocked; null before two samples. */
   backpressure: number | null;
   level: BackpressureLevel | null;
@@ -61,6 +63,7 @@ export function nodeFigures(prev: JobMetrics | null, cur: JobMetrics | null): Ma
       idleInputs: n.idleInputs,
       inputs: n.inputs,
       numKeys: n.numKeys,
+      stateBytesOnDisk: n.stateBytesOnDisk ?? null,
       backpressure: bp,
       level: bp === null ? null : backpressureLevel(bp),
       rowErrors: n.rowErrors,

@@ -162,6 +162,8 @@ describe('checkpointSeries', () => {
     startedAt: '2024-01-01T00:00:00.000Z',
     durationMs,
     sizeBytes: status === 'completed' ? id * 100 : null,
+    fullSizeBytes: null,
+    incrementalSizeBytes: null,
     path: null,
     failureReason: null,
     operators: [],

@@ -237,6 +237,9 @@ export interface CheckpointPoint {
   status: Checkpoint['status'];
   durationMs: number;
   sizeBytes: number | null;
+  /** Incremental checkpoints (disk state backend): see `Checkpoint` and checkpoint-size.ts. */
+  fullSizeBytes: number | null;
+  incrementalSizeBytes: number | null;
 }
 
 /**
@@ -252,6 +255,8 @@ export function checkpointSeries(checkpoints: readonly Checkpoint[], max = 60): 
       status: c.status,
       durationMs: c.durationMs!,
       sizeBytes: c.sizeBytes,
+      fullSizeBytes: c.fullSizeBytes,
+      incrementalSizeBytes: c.incrementalSizeBytes,
     }))
     .sort((a, b) => a.checkpointId - b.checkpointId)
     .slice(-max);

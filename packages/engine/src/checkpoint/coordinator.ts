@@ -43,6 +43,12 @@ export interface PendingCheckpoint<H> {
 /** A checkpoint that completed (Flink's CompletedCheckpoint): the job contract's shape. */
 export type { CompletedCheckpoint } from '@flowstate/spec';
 
+/** Where a finalized checkpoint is and how big (the sizes of `CompletedCheckpoint`). */
+export type FinalizedCheckpoint = Pick<
+  CompletedCheckpoint,
+  'path' | 'sizeBytes' | 'fullSizeBytes' | 'incrementalSizeBytes'
+>;
+
 export interface CoordinatorListener<H> {
   /** Inject barrier `checkpointId` at every source. */
   triggerCheckpoint(
@@ -52,7 +58,7 @@ export interface CoordinatorListener<H> {
     trigger: CheckpointTrigger,
   ): void;
   /** Every task acknowledged: persist the metadata; resolve with where and how big, or reject to abort. */
-  finalizeCheckpoint(p: PendingCheckpoint<H>): Promise<{ path: string; sizeBytes: number }>;
+  finalizeCheckpoint(p: PendingCheckpoint<H>): Promise<FinalizedCheckpoint>;
   /** Discard what a failed checkpoint wrote. */
   abortCheckpoint(p: PendingCheckpoint<H>, reason: string): void;
   notifyCheckpointComplete(c: CompletedCheckpoint): void;
@@ -227,13 +233,13 @@ export class CheckpointCoordinator<H> {
   private finalize(p: PendingCheckpoint<H>): void {
     p.finalizing = true;
     this.listener.finalizeCheckpoint(p).then(
-      (r) => this.completePendingCheckpoint(p, r.path, r.sizeBytes),
+      (r) => this.completePendingCheckpoint(p, r),
       (e: unknown) =>
         this.abortPendingCheckpoint(p.checkpointId, `could not be written: ${(e as Error).message}`, true),
     );
   }
 
-  private completePendingCheckpoint(p: PendingCheckpoint<H>, path: string, sizeBytes: number): void {
+  private completePendingCheckpoint(p: PendingCheckpoint<H>, r: FinalizedCheckpoint): void {
     if (this.pending !== p) return;
     const now = this.clock.now();
     const c: CompletedCheckpoint = {
@@ -242,8 +248,10 @@ export class CheckpointCoordinator<H> {
       trigger: p.trigger,
       timestamp: p.timestamp,
       durationMs: now - p.timestamp,
-      sizeBytes,
-      path,
+      sizeBytes: r.sizeBytes,
+      ...(r.fullSizeBytes !== undefined ? { fullSizeBytes: r.fullSizeBytes } : {}),
+      ...(r.incrementalSizeBytes !== undefined ? { incrementalSizeBytes: r.incrementalSizeBytes } : {}),
+      path: r.path,
     };
     this.pending = null;
     this.lastEndedAt = now;

@@ -15,7 +15,12 @@ import type { OperatorSnapshot } from '../runtime/operator';
 import { SourceTask, type Task } from '../runtime/task';
 import type { IncrementalKeyedStateSnapshot } from '../state/disk/DiskKeyedStateBackend';
 import type { Clock, Timers } from '../time/index';
-import type { CheckpointCoordinator, CompletedCheckpoint, PendingCheckpoint } from './coordinator';
+import type {
+  CheckpointCoordinator,
+  CompletedCheckpoint,
+  FinalizedCheckpoint,
+  PendingCheckpoint,
+} from './coordinator';
 import { sharedFileContent } from './incremental';
 import { binaryStateFileContent, type StateFileContent, stateFileContent } from './state-file';
 import type {
@@ -256,7 +261,7 @@ export class CheckpointIO {
   }
 
   /** Every task acknowledged: write the metadata (last, atomically). */
-  async finalize(p: PendingCheckpoint<TaskAck>): Promise<{ path: string; sizeBytes: number }> {
+  async finalize(p: PendingCheckpoint<TaskAck>): Promise<FinalizedCheckpoint> {
     const f = this.inflight.get(p.checkpointId);
     if (!f) throw new Error('internal: no writer for the checkpoint');
     const writer = await f.writer;
@@ -328,7 +333,12 @@ export class CheckpointIO {
         sizeBytes: o.subtasks.reduce((a, s) => a + (s.file?.size ?? 0), 0),
       })),
     );
-    return { path: writer.location.path, sizeBytes: written.totalSize };
+    return {
+      path: writer.location.path,
+      sizeBytes: written.totalSize,
+      ...(written.fullSize !== undefined ? { fullSizeBytes: written.fullSize } : {}),
+      ...(written.incrementalSize !== undefined ? { incrementalSizeBytes: written.incrementalSize } : {}),
+    };
   }
 
   /** Per node of the plan: the totals as of the barrier (the restored checkpoint's counts + the attempt's). */

@@ -54,6 +54,11 @@ export abstract class KeyedOperator<N extends JobNode, S = never> extends Abstra
     return this.backend ? this.backend.numKeys() : 0;
   }
 
+  /** Bytes of the state store's files (disk backend); undefined for a backend that keeps none (heap). */
+  stateBytesOnDisk(): number | undefined {
+    return this.backend?.diskBytes?.();
+  }
+
   protected rowFailed(err: unknown, row: Row): void {
     rowFailed(this, this.ctx, err, row);
   }

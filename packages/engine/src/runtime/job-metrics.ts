@@ -1,7 +1,8 @@
 /**
  * A job's figures, summed per node over its subtasks: records in and out, row errors (and the newest one), late
  * rows dropped (and the newest few), the watermark (minimum over subtasks), the largest event time seen
- * (maximum), idle inputs, keys in state, a window's open windows and next firing, time backpressured, and
+ * (maximum), idle inputs, keys in state (and, on the disk backend, the bytes its stores take on disk: a few
+ * `stat`s per subtask each time the figures are collected), a window's open windows and next firing, time backpressured, and
  * rates — from the difference to the previous sample (kept at least 200 ms apart; reset by a new execution
  * attempt, whose counters start at 0). Records in and out are given twice: since the current attempt started
  * (Flink's numRecordsIn/Out), and in total since the job's input began (the restored checkpoint's counts plus
@@ -99,6 +100,8 @@ export class JobMetricsCollector {
         m.lateRowsDropped += op.metrics.lateRowsDropped;
         m.watermark = Math.min(m.watermark, op.metrics.currentWatermark);
         m.numKeys += op.numKeys();
+        const onDisk = op.stateBytesOnDisk?.();
+        if (onDisk !== undefined) m.stateBytesOnDisk = (m.stateBytesOnDisk ?? 0) + onDisk;
         m.backpressureMs += bp;
         raise(id, op.metrics.maxEventTime);
         if (gate !== null && m.kind !== 'source') {

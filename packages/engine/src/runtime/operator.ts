@@ -178,6 +178,8 @@ export interface StreamOperator {
   close(): void;
   /** Keyed operators: number of keys held in state. */
   numKeys(): number;
+  /** Keyed operators whose state backend keeps files (the disk backend): their bytes on disk. */
+  stateBytesOnDisk?(): number | undefined;
   /** Windows: open windows and when the next one fires. */
   windowFigures?(): WindowFigures;
 }

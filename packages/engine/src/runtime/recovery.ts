@@ -57,6 +57,8 @@ export function completedOf(m: CheckpointMetadata, path: string, sizeBytes: numb
     timestamp: m.timestamp,
     durationMs: m.durationMs,
     sizeBytes: sizeBytes || m.totalSize,
+    ...(m.fullSize !== undefined ? { fullSizeBytes: m.fullSize } : {}),
+    ...(m.incrementalSize !== undefined ? { incrementalSizeBytes: m.incrementalSize } : {}),
     path,
   };
 }

@@ -240,6 +240,11 @@ export interface KeyedStateBackend {
   snapshot(checkpointId: number): KeyedStateSnapshot;
   restore(snapshots: KeyedStateSnapshotData[]): void;
   dispose(): void;
+  /**
+   * Backends that keep their state in files (the disk backend): bytes of those files now (a few `stat`s; call
+   * it when figures are sampled, not per row). Absent on the heap backend.
+   */
+  diskBytes?(): number;
 }
 
 /** Operator (non-keyed) state: named lists, redistributed on rescale. */

@@ -1,5 +1,6 @@
 'use client';
 import type { JobDetail } from '@flowstate/api';
+import { bytesWritten, checkpointSizeText } from '../../lib/checkpoint-size';
 import { formatBytes, formatDuration } from '../../lib/format';
 import { useCheckpoints } from '../../lib/queries';
 import { type CheckpointPoint, checkpointSeries, summarize } from '../../lib/series';
@@ -43,8 +44,10 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
   const points = checkpointSeries(checkpoints.data?.checkpoints ?? []);
   const last = points[points.length - 1];
   const dur = summarize(points.map((p) => ({ t: p.checkpointId, v: p.durationMs })));
-  const sized = points.filter((p) => p.sizeBytes !== null);
-  const size = summarize(sized.map((p) => ({ t: p.checkpointId, v: p.sizeBytes! })));
+  // Bars are what each checkpoint wrote: an incremental one (disk backend) its own part, any other all of it.
+  const sized = points.filter((p) => bytesWritten(p) !== null);
+  const size = summarize(sized.map((p) => ({ t: p.checkpointId, v: bytesWritten(p)! })));
+  const incremental = sized.some((p) => p.incrementalSizeBytes !== null);
   const lastSized = sized[sized.length - 1];
   const failed = points.filter((p) => p.status === 'failed').length;
 
@@ -67,7 +70,7 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
             <td className="px-2 py-0.5">{p.kind}</td>
             <td className="px-2 py-0.5">{p.status}</td>
             <td className="px-2 py-0.5 text-right">{formatDuration(p.durationMs)}</td>
-            <td className="px-2 py-0.5 text-right">{formatBytes(p.sizeBytes)}</td>
+            <td className="px-2 py-0.5 text-right">{checkpointSizeText(p).text}</td>
           </tr>
         ))}
       </tbody>
@@ -109,12 +112,12 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
             />
             <BarChart
               title="Checkpoint size"
-              heading="Size"
+              heading={incremental ? 'Size written' : 'Size'}
               bars={sized.map((p) => ({
                 label: String(p.checkpointId),
-                value: p.sizeBytes!,
+                value: bytesWritten(p)!,
                 color: colorOf(p),
-                title: `${p.kind} ${p.checkpointId}: ${formatBytes(p.sizeBytes)}`,
+                title: `${p.kind} ${p.checkpointId}: ${checkpointSizeText(p).text}`,
               }))}
               formatValue={(v) => formatBytes(v)}
               minTickStep={1}
@@ -123,8 +126,8 @@ export function CheckpointChart({ job }: { job: JobDetail }) {
               summary={
                 lastSized
                   ? [
-                      `Latest: ${lastSized.kind} ${lastSized.checkpointId}, ${formatBytes(lastSized.sizeBytes)}.`,
-                      `Min ${formatBytes(size.min)}, max ${formatBytes(size.max)} over ${size.count} checkpoint${size.count === 1 ? '' : 's'}.`,
+                      `Latest: ${lastSized.kind} ${lastSized.checkpointId}, ${checkpointSizeText(lastSized).text}.`,
+                      `${incremental ? 'Written: min' : 'Min'} ${formatBytes(size.min)}, max ${formatBytes(size.max)} over ${size.count} checkpoint${size.count === 1 ? '' : 's'}.`,
                     ]
                   : []
               }

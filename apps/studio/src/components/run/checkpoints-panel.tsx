@@ -2,7 +2,8 @@
 import type { Checkpoint, JobDetail } from '@flowstate/api';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { formatBytes, formatDuration, formatTime } from '../../lib/format';
+import { type CheckpointSizes, checkpointSizeText } from '../../lib/checkpoint-size';
+import { formatDuration, formatTime } from '../../lib/format';
 import { useCheckpoints, useRestore, useTriggerCheckpoint } from '../../lib/queries';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
@@ -87,7 +88,9 @@ export function CheckpointsPanel({ job, running }: { job: JobDetail; running: bo
                     </td>
                     <td className="px-2 py-1.5 tabular-nums">{formatTime(c.startedAt)}</td>
                     <td className="px-2 py-1.5 text-right tabular-nums">{formatDuration(c.durationMs)}</td>
-                    <td className="px-2 py-1.5 text-right tabular-nums">{formatBytes(c.sizeBytes)}</td>
+                    <td className="px-2 py-1.5 text-right tabular-nums">
+                      <CheckpointSize checkpoint={c} />
+                    </td>
                     <td className="px-2 py-1.5 text-right">
                       {c.status === 'completed' && (
                         <span className="inline-flex flex-col items-stretch gap-1">
@@ -138,6 +141,22 @@ export function CheckpointsPanel({ job, running }: { job: JobDetail; running: bo
         />
       )}
     </Card>
+  );
+}
+
+/**
+ * A checkpoint's size: an incremental one (disk state backend) as what it wrote of what it consists of —
+ * `405.0 KiB`, `incremental`, `of 38.8 MiB full` stacked (narrow: the table has room for its buttons) and read
+ * as one phrase — any other as one size; the tooltip says what the figures mean.
+ */
+export function CheckpointSize({ checkpoint }: { checkpoint: CheckpointSizes }) {
+  const s = checkpointSizeText(checkpoint);
+  if (!s.incremental) return <span title={s.title}>{s.text}</span>;
+  return (
+    <span title={s.title} className="inline-flex flex-col items-end leading-tight">
+      <span>{s.incremental.wrote}</span> <span className="text-[11px] text-muted">incremental</span>{' '}
+      <span className="text-[11px] text-muted">of {s.incremental.full} full</span>
+    </span>
   );
 }
 

@@ -1,9 +1,10 @@
 'use client';
 /**
  * The run's pipeline graph: the spec's nodes in the editor's order, compact (`compactPositions`) and at a
- * readable zoom, each with its live figures — rows/s in and out, watermark (with its date), keys in state,
- * a window's late rows, idle inputs, row errors, backpressure (the share of the last second its subtasks
- * spent blocked, coloured as Flink's web UI does). Read-only: nothing moves or connects here.
+ * readable zoom, each with its live figures — rows/s in and out, watermark (with its date), keys in state, the
+ * bytes its state takes on disk (disk state backend), a window's late rows, idle inputs, row errors,
+ * backpressure (the share of the last second its subtasks spent blocked, coloured as Flink's web UI does).
+ * Read-only: nothing moves or connects here.
  */
 import type { JobDetail, JobMetrics } from '@flowstate/api';
 import {
@@ -18,7 +19,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { Fragment, memo, type ReactNode, useMemo, useRef } from 'react';
 import { KIND_LABELS } from '../../editor';
-import { formatCount, formatEventTime, formatRate } from '../../lib/format';
+import { formatBytes, formatCount, formatEventTime, formatRate } from '../../lib/format';
 import { compactPositions, type NodeFigures, nodeFigures, RUN_NODE_WIDTH } from '../../lib/graph-metrics';
 import { inputsSummary, type RunGraphNode, runGraph } from '../../lib/run-graph';
 import { type TimeFigures, timeFigures } from '../../lib/time-figures';
@@ -160,6 +161,7 @@ function figuresOf(data: GraphNodeData): string {
     f.watermark !== null ? `watermark ${formatEventTime(f.watermark)}` : null,
     f.idleInputs > 0 ? `${f.idleInputs} of ${f.inputs} inputs idle` : null,
     f.numKeys > 0 ? `${formatCount(f.numKeys)} keys` : null,
+    f.stateBytesOnDisk !== null ? `state on disk ${formatBytes(f.stateBytesOnDisk)}` : null,
     w && w.nextFireAt !== null ? `next window fires at ${formatEventTime(w.nextFireAt)}` : null,
     w && w.lateDropped > 0 ? `${formatCount(w.lateDropped)} late rows dropped` : null,
     f.rowErrors > 0 ? `${formatCount(f.rowErrors)} row errors` : null,
@@ -224,6 +226,7 @@ function MetricsNode({ data }: NodeProps<GraphNode>) {
             </Figure>
           )}
           {f.numKeys > 0 && <Figure name="keys">{formatCount(f.numKeys)}</Figure>}
+          {f.stateBytesOnDisk !== null && <Figure name="on disk">{formatBytes(f.stateBytesOnDisk)}</Figure>}
           {w && w.lateDropped > 0 && (
             <Figure name="late" tone="font-semibold text-warn">
               {formatCount(w.lateDropped)} dropped

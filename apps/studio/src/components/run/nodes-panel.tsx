@@ -1,18 +1,20 @@
 'use client';
 import type { JobDetail } from '@flowstate/api';
 import { countersCaption, nodeCounts } from '../../lib/counters';
-import { formatCount, formatDuration, formatRate, formatTime } from '../../lib/format';
+import { formatBytes, formatCount, formatDuration, formatRate, formatTime } from '../../lib/format';
 import { nodeNames } from '../../lib/spec-nodes';
 import { Card } from '../ui/feedback';
 
 /**
  * Per-node figures from `job:metrics` (about once a second while the job runs), or the ones the server stored
  * once it no longer runs. In and Out are totals since the job's input began (carried over a restore), with the
- * rows since the restore under them. Event time is in TimePanel.
+ * rows since the restore under them. On the disk state backend a column says how many bytes each stateful node's
+ * state stores take on disk (sampled with the figures). Event time is in TimePanel.
  */
 export function NodesPanel({ job }: { job: JobDetail }) {
   const names = nodeNames(job.spec);
   const m = job.metrics;
+  const onDisk = m?.nodes.some((n) => n.stateBytesOnDisk !== undefined) ?? false;
   return (
     <Card title="Nodes" titleId="nodes-title">
       <div className="overflow-x-auto p-4">
@@ -40,6 +42,14 @@ export function NodesPanel({ job }: { job: JobDetail }) {
                   <th className="pb-1.5 pr-3 text-right font-medium">In/s</th>
                   <th className="pb-1.5 pr-3 text-right font-medium">Out/s</th>
                   <th className="pb-1.5 pr-3 text-right font-medium">Keys</th>
+                  {onDisk && (
+                    <th
+                      className="pb-1.5 pr-3 text-right font-medium"
+                      title="Bytes the node’s state store files take on disk (disk state backend)"
+                    >
+                      State on disk
+                    </th>
+                  )}
                   <th className="pb-1.5 text-right font-medium">Backpressure</th>
                 </tr>
               </thead>
@@ -66,6 +76,11 @@ export function NodesPanel({ job }: { job: JobDetail }) {
                       <td className="py-1.5 pr-3 text-right">
                         {n.numKeys > 0 ? formatCount(n.numKeys) : '—'}
                       </td>
+                      {onDisk && (
+                        <td className="py-1.5 pr-3 text-right">
+                          {n.stateBytesOnDisk !== undefined ? formatBytes(n.stateBytesOnDisk) : '—'}
+                        </td>
+                      )}
                       <td className="py-1.5 text-right">
                         {n.backpressureMs > 0 ? formatDuration(n.backpressureMs) : '—'}
                       </td>

@@ -38,7 +38,7 @@ describe('job settings form model', () => {
       .find((x) => x.key === 'settings.stateBackend')!;
     expect(field.options).toEqual([
       { value: 'heap', label: 'Heap (in memory)' },
-      { value: 'disk', label: 'Disk (LMDB, larger than memory)' },
+      { value: 'disk', label: 'Disk (LMDB, state on disk)' },
     ]);
     const spec = example();
     expect(errors({ ...spec, settings: { ...spec.settings, stateBackend: 'disk' } })).toEqual([]);

@@ -86,10 +86,10 @@ export function jobForm(job?: JobMeta): FormSection[] {
           input: 'select',
           options: options(['heap', 'disk'], {
             heap: 'Heap (in memory)',
-            disk: 'Disk (LMDB, larger than memory)',
+            disk: 'Disk (LMDB, state on disk)',
           }),
           defaultValue: 'heap',
-          help: 'Heap: keyed state in the job’s memory, fastest. Disk: in an embedded store on disk with a cache in front — state larger than memory, incremental checkpoints, slower per row',
+          help: 'Heap: keyed state in the job’s memory, fastest; each checkpoint writes all of it. Disk: each stateful node’s state in an LMDB store in the server’s temporary directory, with a cache in memory — bounded by the disk, not memory (a restore still loads it into memory first), slower per row; checkpoints are incremental: most write only the keys changed since the last. The run view shows each node’s state on disk and each checkpoint’s incremental and full size',
         }),
         f(s('rowErrors'), {
           label: 'Row errors',

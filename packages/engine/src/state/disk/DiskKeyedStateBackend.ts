@@ -11,6 +11,8 @@
  * checkpoints wrote (`incremental.base`).
  */
 
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createCodec, SKIP, type StateCodec } from '../codec';
 import type {
   AggregatingStateDescriptor,
@@ -167,6 +169,18 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
   /** The store's directory (deleted by `dispose`). */
   get storePath(): string {
     return this.store.path;
+  }
+
+  /** Bytes of the store's files (LMDB's data and lock files): one `stat` each; 0 once disposed. */
+  diskBytes(): number {
+    if (this.disposed) return 0;
+    let n = 0;
+    try {
+      for (const f of readdirSync(this.store.path)) n += statSync(join(this.store.path, f)).size;
+    } catch {
+      // the directory went away (disposed meanwhile): nothing on disk
+    }
+    return n;
   }
 
   nowMs(): number {

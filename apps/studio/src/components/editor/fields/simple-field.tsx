@@ -37,10 +37,12 @@ export function SimpleField({
   const id = useId();
   const name = label ?? field.label;
   const describedBy = message ? `${id}-problem` : undefined;
+  // The help under the control describes it (when no problem is shown in its place).
+  const helpId = !message && field.help ? `${id}-help` : undefined;
   const common = {
     id,
     'aria-invalid': message ? true : undefined,
-    'aria-describedby': describedBy,
+    'aria-describedby': describedBy ?? helpId,
     'aria-label': label,
     disabled: field.readOnly,
   };
@@ -194,7 +196,9 @@ export function SimpleField({
       {!ownMessage && message ? (
         <Message id={describedBy}>{message}</Message>
       ) : !message && field.help ? (
-        <Message tone="help">{field.help}</Message>
+        <Message id={helpId} tone="help">
+          {field.help}
+        </Message>
       ) : null}
     </div>
   );

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Checkpoint" ADD COLUMN "fullSizeBytes" BIGINT;
+ALTER TABLE "Checkpoint" ADD COLUMN "incrementalSizeBytes" BIGINT;
+
