@@ -56,7 +56,7 @@ const BENCHES: Record<string, { file: string; what: string }> = {
 };
 
 /** Flags with a value: `pnpm bench flink --queries q3,q5 --inputs file`. */
-const VALUE_FLAGS = ['--queries', '--inputs', '--join-rows', '--runs'];
+const VALUE_FLAGS = ['--queries', '--inputs', '--join-rows', '--runs', '--only', '--keys', '--inc-keys'];
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDir);
@@ -68,7 +68,10 @@ function usage(): string {
     `  --queries    flink: which Nexmark queries (q0,q1,q2,q3,q5,q7,q8; default all)\n` +
     `  --inputs     flink: generated, file (default both; the joins read files only)\n` +
     `  --join-rows  flink: the joins' small and large input rows (default 200000,800000)\n` +
-    `  --runs       flink: timed runs per size, median taken (default 3)\n\n` +
+    `  --runs       flink: timed runs per size, median taken (default 3)\n` +
+    `  --only       state-backends: throughput, incremental or ltm (default all)\n` +
+    `  --keys       state-backends: keys of the larger-than-memory run (default 20M)\n` +
+    `  --inc-keys   state-backends: keys of the incremental checkpoint and restore (default 1M)\n\n` +
     `benchmarks:\n${lines.join('\n')}\n`
   );
 }

@@ -2,7 +2,7 @@
  * The disk state backend end to end: a job's periodic checkpoints are incremental (a chain of shared files),
  * and the newest one restores at another parallelism into either backend with the state the job ended with.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFsCheckpointStorage, Job } from '../src/index';
@@ -100,9 +100,10 @@ describe('disk backend: incremental checkpoints end to end', () => {
     job.dispose();
     const storage = createFsCheckpointStorage(cpDir);
     const listed = (await storage.list(job.jobId)).filter((l) => l.status === 'completed');
-    // the oldest retained checkpoint whose chain has deltas on top of its LMDB base
-    const withDeltas = [...listed]
-      .reverse()
+    // the newest checkpoint but the final one whose chain has deltas on top of its LMDB base (the oldest
+    // retained ones may be on their way out: retention deletes asynchronously)
+    const withDeltas = listed
+      .slice(1)
       .find((l) => l.metadata!.operators.find((o) => o.nodeId === 'agg')!.subtasks[0]!.shared!.length > 1)!
       .metadata!;
     const chain = withDeltas.operators.find((o) => o.nodeId === 'agg')!.subtasks[0]!.shared!;
@@ -137,6 +138,9 @@ describe('disk backend: incremental checkpoints end to end', () => {
     expect(atCheckpoint).not.toEqual(final); // a checkpoint mid-run
     expect(backend.numKeys()).toBe(atCheckpoint.length);
     expect(restored.queryState('agg', { limit: 100_000 }).entries).toEqual(atCheckpoint);
+    // (a copy of the checkpoints as they are now, to damage below: the resumed run's retention prunes these)
+    const cpCopy = path.join(base, 'cp-copy');
+    cpSync(cpDir, cpCopy, { recursive: true });
     // and it runs on from there to the same end state as the uninterrupted job
     const resumed = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
       baseDir: base,
@@ -153,7 +157,7 @@ describe('disk backend: incremental checkpoints end to end', () => {
     restored.dispose();
 
     // a damaged LMDB file is caught by its checksum before anything is staged from it
-    const file = path.join(cpDir, job.jobId, 'shared', chain[0]!.name);
+    const file = path.join(cpCopy, job.jobId, 'shared', chain[0]!.name);
     const bytes = readFileSync(file);
     bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
     writeFileSync(file, bytes);
@@ -161,7 +165,7 @@ describe('disk backend: incremental checkpoints end to end', () => {
       baseDir: base,
       stateBackend: 'disk',
       stateDir: path.join(base, 'state4'),
-      checkpointStorage: createFsCheckpointStorage(cpDir),
+      checkpointStorage: createFsCheckpointStorage(cpCopy),
       writeConsole: () => {},
     });
     await expect(damaged.loadCheckpoint({ checkpointId: withDeltas.checkpointId })).rejects.toThrow(

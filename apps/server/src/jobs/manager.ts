@@ -641,12 +641,16 @@ export class JobManager {
   }
 }
 
-/** Jobs may use the data directory, except its checkpoints and the database file (with SQLite's companions). */
+/**
+ * Jobs may use the data directory, except its checkpoints, the disk state backend's stores and the database file
+ * (with SQLite's companions).
+ */
 export function defaultFilePolicy(dataDir: string): FilePolicy {
   return {
     roots: [{ dir: dataDir, writable: true, label: 'the data directory' }],
     deny: [
       { path: join(dataDir, 'checkpoints'), what: "the server's checkpoint directory" },
+      { path: join(dataDir, 'state'), what: "the server's state directory (disk state backend)" },
       ...['', '-wal', '-shm', '-journal'].map((suffix) => ({
         path: join(dataDir, `flowstate.db${suffix}`),
         what: "the server's database",

@@ -155,6 +155,8 @@ async function hostJob(port: Port, init: Extract<WorkerInit, { mode: 'job' }>): 
       jobId,
       fileAccess: confinedFileAccess({ baseDir: init.dataDir, ...init.files }),
       checkpointStorage: storage,
+      // the disk state backend's stores: in the data directory (not the OS temp directory), refused to specs
+      stateDir: join(init.dataDir, 'state', jobId),
       ...(init.restoreFrom === 'latest'
         ? { restoreFrom: 'latest' as const }
         : init.restoreFrom

@@ -208,9 +208,9 @@ async function applyFiles(
   return maxParallelism;
 }
 
-/** Copies an `lmdb` shared file of `cp` into `dir` (verified by its checksum on the first read). */
+/** Copies an `lmdb` shared file of `cp` (verified by its checksum first) into `dir` as its data file. */
 export function stageShared(cp: LoadedCheckpoint, ref: SharedStateRef, dir: string): Promise<void> {
-  return stageSharedFile((off, len) => cp.readSharedFileRange(ref.name, off, len), ref.size, dir);
+  return stageSharedFile((dest) => cp.copySharedFileTo(ref.name, dest), dir);
 }
 
 /**

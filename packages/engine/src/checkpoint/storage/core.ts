@@ -66,6 +66,8 @@ export interface CheckpointStorageIO {
   readFile(dir: string, name: string): Promise<Uint8Array | undefined>;
   /** Up to `length` bytes from `offset` (fewer at end of file); throws if the file is missing. */
   readRange(dir: string, name: string, offset: number, length: number): Promise<Uint8Array>;
+  /** Copies a file to a local path (a storage on the local file system only). */
+  copyFileTo?(dir: string, name: string, destPath: string): Promise<void>;
   /** Size and SHA-256 (hex) of a file, streaming; undefined if missing. */
   hashFile(dir: string, name: string): Promise<{ size: number; sha256: string } | undefined>;
   /** SHA-256 (hex) of bytes in memory. */
@@ -394,6 +396,7 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
 
     const loaded: LoadedCheckpoint = {
       readSharedFileRange: () => Promise.reject(new Error('internal: not set')),
+      copySharedFileTo: () => Promise.reject(new Error('internal: not set')),
       location,
       metadata,
       async readStateFile(name) {
@@ -460,6 +463,28 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
         sharedVerified.set(ref.name, p);
       }
       return p;
+    };
+    loaded.copySharedFileTo = async (name, destPath) => {
+      const ref = sharedRefs.get(name);
+      if (ref === undefined)
+        throw new CheckpointStorageError(
+          'UNKNOWN_STATE_FILE',
+          `checkpoint ${dir} refers to no shared file ${name}`,
+        );
+      await verifyShared(ref);
+      if (io.copyFileTo !== undefined) {
+        await io.copyFileTo(sdir, name, destPath);
+        return;
+      }
+      const { open: openFile } = await import('node:fs/promises');
+      const fh = await openFile(destPath, 'wx');
+      try {
+        const step = 8 * 1024 * 1024;
+        for (let off = 0; off < ref.size; off += step)
+          await fh.write(await loaded.readSharedFileRange(name, off, Math.min(step, ref.size - off)));
+      } finally {
+        await fh.close();
+      }
     };
     loaded.readSharedFileRange = async (name, offset, length) => {
       const ref = sharedRefs.get(name);

@@ -174,6 +174,11 @@ export interface LoadedCheckpoint {
   readStateFileRange(name: string, offset: number, length: number): Promise<Uint8Array>;
   /** Verified bytes of a range of a shared file this checkpoint references (whole file checksummed first). */
   readSharedFileRange(name: string, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Copies a verified shared file to a local path (`destPath` must not exist): the kernel's file copy where the
+   * storage is a local file system, else the verified bytes in chunks. Used to stage an LMDB snapshot.
+   */
+  copySharedFileTo(name: string, destPath: string): Promise<void>;
 }
 
 export type CheckpointRef = { jobId: string; checkpointId: number; kind?: CheckpointKind } | { path: string };

@@ -204,25 +204,15 @@ export class NativeSnapshotWriter {
   }
 }
 
-/** Copies a native snapshot file (read with `read`) into `dir/data.mdb`; `dir` is deleted on failure. */
+/** Puts a native snapshot file into `dir/data.mdb` with `copyTo(dest)`; `dir` is deleted on failure. */
 export async function stageSharedFile(
-  read: (offset: number, length: number) => Promise<Uint8Array>,
-  size: number,
+  copyTo: (destPath: string) => Promise<void>,
   dir: string,
-  chunkBytes = 8 * 1024 * 1024,
 ): Promise<void> {
   trackDir(dir);
   try {
     mkdirSync(dir, { recursive: true });
-    const fh = await openFile(join(dir, DATA_FILE), 'w');
-    try {
-      for (let off = 0; off < size; off += chunkBytes) {
-        const bytes = await read(off, Math.min(chunkBytes, size - off));
-        await fh.write(bytes);
-      }
-    } finally {
-      await fh.close();
-    }
+    await copyTo(join(dir, DATA_FILE));
   } catch (e) {
     removeStaged(dir);
     throw e;
