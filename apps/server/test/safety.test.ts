@@ -82,6 +82,10 @@ describe('files a spec may use', () => {
         /^source 'src': "flowstate\.db" is the server's database: a job may not read or write it$/,
       ],
       [fileSpec('checkpoints'), /^source 'src': "checkpoints" is the server's checkpoint directory/],
+      [
+        fileSpec('state/some-job/agg-0/data.mdb'),
+        /^source 'src': "state\/some-job\/agg-0\/data\.mdb" is the server's state directory \(disk state backend\)/,
+      ],
       [fileSpec('/dev/zero'), /^source 'src': "\/dev\/zero" is outside the directories/],
       [fileSpec('/tmp/x/sub', 'sink'), /^sink 'out': "\/tmp\/x\/sub" is outside the directories/],
       [

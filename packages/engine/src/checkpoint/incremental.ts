@@ -297,11 +297,16 @@ export async function stageChainForAdoption(
 ): Promise<KeyedStateSnapshotData> {
   const base = chain[0]!;
   const where = `shared/${base.name} (checkpoint ${cp.metadata.checkpointId})`;
-  await stageShared(cp, base, dir);
+  const states: StateMaps = new Map();
+  const range = KeyGroupRange.of(keyGroupRange[0], keyGroupRange[1]);
+  // the deltas are read and parsed while the kernel copies the base file
+  const [staged, read] = await Promise.allSettled([
+    stageShared(cp, base, dir),
+    applyFiles(cp, chain.slice(1), range, states, true),
+  ]);
   try {
-    const states: StateMaps = new Map();
-    const range = KeyGroupRange.of(keyGroupRange[0], keyGroupRange[1]);
-    await applyFiles(cp, chain.slice(1), range, states, true);
+    if (staged.status === 'rejected') throw staged.reason;
+    if (read.status === 'rejected') throw read.reason;
     const changes: StagedChanges[] = [...states.values()].map(({ info, groups }) => ({
       name: info.name,
       kind: info.kind,

@@ -89,7 +89,7 @@ export function jobForm(job?: JobMeta): FormSection[] {
             disk: 'Disk (LMDB, state on disk)',
           }),
           defaultValue: 'heap',
-          help: 'Heap: keyed state in the job’s memory, fastest; each checkpoint writes all of it. Disk: each stateful node’s state in an LMDB store in the server’s temporary directory, with a cache in memory — bounded by the disk, not memory (a restore still loads it into memory first), slower per row; checkpoints are incremental: most write only the keys changed since the last. The run view shows each node’s state on disk and each checkpoint’s incremental and full size',
+          help: 'Heap: keyed state in the job’s memory, fastest; each checkpoint writes all of it. Disk: each stateful node’s state in an LMDB store in the server’s data directory, with a cache in memory — bounded by the disk, not memory, slower per row; checkpoints are incremental: most write only the keys changed since the last, and a restore at the same parallelism takes the checkpoint’s store file as it is. The run view shows each node’s state on disk and each checkpoint’s incremental and full size',
         }),
         f(s('rowErrors'), {
           label: 'Row errors',
