@@ -56,7 +56,16 @@ const BENCHES: Record<string, { file: string; what: string }> = {
 };
 
 /** Flags with a value: `pnpm bench flink --queries q3,q5 --inputs file`. */
-const VALUE_FLAGS = ['--queries', '--inputs', '--join-rows', '--runs', '--only', '--keys', '--inc-keys'];
+const VALUE_FLAGS = [
+  '--queries',
+  '--inputs',
+  '--join-rows',
+  '--runs',
+  '--only',
+  '--keys',
+  '--inc-keys',
+  '--cache',
+];
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = dirname(benchDir);
@@ -71,7 +80,8 @@ function usage(): string {
     `  --runs       flink: timed runs per size, median taken (default 3)\n` +
     `  --only       state-backends: throughput, incremental or ltm (default all)\n` +
     `  --keys       state-backends: keys of the larger-than-memory run (default 20M)\n` +
-    `  --inc-keys   state-backends: keys of the incremental checkpoint and restore (default 1M)\n\n` +
+    `  --inc-keys   state-backends: keys of the incremental checkpoint and restore (default 1M)\n` +
+    `  --cache      state-backends: the disk cache's entries per generation per state (default 65536)\n\n` +
     `benchmarks:\n${lines.join('\n')}\n`
   );
 }

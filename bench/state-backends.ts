@@ -10,6 +10,7 @@
  *    process with --max-old-space-size=256, once per backend: heap is expected to run out of memory.
  *
  *   pnpm bench state-backends [--quick] [--keys=N] [--inc-keys=N] [--only=throughput|incremental|ltm]
+ *                             [--cache=N]   (disk cache entries per generation per state; default 65 536)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -140,7 +141,13 @@ async function rate(
   const dir = mkdtempSync(join(tmpdir(), 'fs-bench-state-'));
   collectGarbage();
   const t0 = performance.now();
-  const job = Job.fromSpec(spec, { stateBackend: backend, stateDir: dir, writeConsole: () => {} });
+  const cache = arg('cache');
+  const job = Job.fromSpec(spec, {
+    stateBackend: backend,
+    stateDir: dir,
+    writeConsole: () => {},
+    ...(cache !== undefined ? { stateCacheEntries: Number(cache) } : {}),
+  });
   const r = await job.run();
   const s = (performance.now() - t0) / 1000;
   check(r.status === 'finished', `${backend}: ${r.status} ${r.error?.message ?? ''}`);
