@@ -81,7 +81,7 @@ function usage(): string {
     `  --only       state-backends: throughput, incremental or ltm (default all)\n` +
     `  --keys       state-backends: keys of the larger-than-memory run (default 20M)\n` +
     `  --inc-keys   state-backends: keys of the incremental checkpoint and restore (default 1M)\n` +
-    `  --cache      state-backends: the disk cache's entries per generation per state (default 65536)\n\n` +
+    `  --cache      state-backends: the disk cache's entries per generation per state (default 131072)\n\n` +
     `benchmarks:\n${lines.join('\n')}\n`
   );
 }

@@ -10,7 +10,7 @@
  *    process with --max-old-space-size=256, once per backend: heap is expected to run out of memory.
  *
  *   pnpm bench state-backends [--quick] [--keys=N] [--inc-keys=N] [--only=throughput|incremental|ltm]
- *                             [--cache=N]   (disk cache entries per generation per state; default 65 536)
+ *                             [--cache=N]   (disk cache entries per generation per state; default 131 072)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

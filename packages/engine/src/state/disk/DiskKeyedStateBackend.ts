@@ -87,7 +87,7 @@ export interface DiskKeyedStateBackendOptions {
   stateDir: string;
   /** Names the store's directory (e.g. `<job>-<node>-<subtask>`). */
   label?: string;
-  /** Cache entries per state before a write batch goes to the store (default 65 536). */
+  /** Cache entries per state before a write batch goes to the store (default 131 072). */
   cacheEntries?: number;
   maxTrackedChanges?: number;
   /** A delta chain longer than this is compacted by a full checkpoint (default 10). */
@@ -158,7 +158,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
     this.keyGroupRange = keyGroupRange;
     this.clock = opts.nowMs;
     this.tracker = new ChangeTracker(opts.maxTrackedChanges ?? 100_000);
-    this.cacheEntries = opts.cacheEntries ?? 65_536;
+    this.cacheEntries = opts.cacheEntries ?? 131_072;
     this.maxChain = opts.maxChain ?? 10;
     this.nativeMinEntries = opts.nativeMinEntries ?? NATIVE_MIN_ENTRIES;
     this.stateDir = opts.stateDir;
