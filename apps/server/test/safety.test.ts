@@ -313,21 +313,45 @@ describe('one operation per job at a time', () => {
     return { jobId: r.body.id, checkpointId: cp.body.checkpointId };
   }
 
-  it('a restore sent in the same tick as a stop is refused at once with what is under way; the stop completes', async () => {
+  it('a restore sent while a stop is under way is refused at once with what is under way; the stop completes', async () => {
     const { jobId, checkpointId } = await runningWithCheckpoint();
-    const [stop, restore] = await Promise.all([
-      t.api.post(`/api/jobs/${jobId}/stop`),
-      t.api.post(`/api/jobs/${jobId}/restore`, { checkpointId }),
-    ]);
-    expect(stop.status).toBe(200);
-    expect(stop.body.job.status).toBe('cancelled');
-    expect(restore.status).toBe(409);
-    expect(restore.body.error.code).toBe('operation-in-progress');
-    expect(restore.body.error.message).toMatch(
-      new RegExp(
-        `^job '${jobId}' is busy: a stop has been under way since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; try again when it is done$`,
-      ),
-    );
+    // The stop is held inside its operation until the restore has its answer: which of two requests sent in
+    // the same tick reaches the job first is up to the HTTP stack, so the test orders them itself.
+    const manager = (t.server.jobs as unknown as { manager: { stop: (...a: unknown[]) => Promise<unknown> } })
+      .manager;
+    const stopOf = manager.stop;
+    let entered!: () => void;
+    const inStop = new Promise<void>((r) => {
+      entered = r;
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    manager.stop = async (...a: unknown[]) => {
+      entered();
+      await gate;
+      return stopOf.apply(manager, a);
+    };
+    try {
+      const stopping = t.api.post(`/api/jobs/${jobId}/stop`);
+      await inStop;
+      const restore = await t.api.post(`/api/jobs/${jobId}/restore`, { checkpointId });
+      release();
+      const stop = await stopping;
+      expect(stop.status).toBe(200);
+      expect(stop.body.job.status).toBe('cancelled');
+      expect(restore.status).toBe(409);
+      expect(restore.body.error.code).toBe('operation-in-progress');
+      expect(restore.body.error.message).toMatch(
+        new RegExp(
+          `^job '${jobId}' is busy: a stop has been under way since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; try again when it is done$`,
+        ),
+      );
+    } finally {
+      release();
+      manager.stop = stopOf;
+    }
   });
 
   it('two concurrent new-run restores of a stopped job start exactly one run', async () => {
