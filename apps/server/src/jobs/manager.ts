@@ -485,8 +485,17 @@ export class JobManager {
   readonly internals = {
     worker: (jobId: string) => this.jobs.get(jobId)?.worker?.worker,
     workerStats: (jobId: string) => this.liveJob(jobId).worker.request({ cmd: 'stats' }),
+    /**
+     * Makes the job's worker throw an uncaught exception just after it answers. The crash can overtake the
+     * answer (a worker's error and its messages arrive on different channels): that is the crash asked for.
+     */
     crashWorker: (jobId: string, message: string) =>
-      this.liveJob(jobId).worker.request({ cmd: 'crash', message }),
+      this.liveJob(jobId)
+        .worker.request({ cmd: 'crash', message })
+        .catch((e: unknown) => {
+          if (e instanceof JobManagerError && e.code === 'WORKER_CRASHED') return {};
+          throw e;
+        }),
     hang: (jobId: string) => this.liveJob(jobId).worker.request({ cmd: 'hang' }),
     /** Keeps the job's worker thread busy for `ms` (answers before it starts). */
     block: (jobId: string, ms: number) => this.liveJob(jobId).worker.request({ cmd: 'block', ms }),
