@@ -20,8 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { Job, KeyGroupRange, ValueStateDescriptor } from '@flowstate/engine';
 import {
   readSharedChain,
-  sharedFileContent,
   stageChainForAdoption,
+  writeSharedSnapshot,
 } from '../packages/engine/src/checkpoint/incremental';
 import {
   createFsCheckpointStorage,
@@ -221,39 +221,8 @@ async function incremental(): Promise<void> {
       await new Promise((r) => setImmediate(r));
     }
     const w = await storage.createWriter('inc', id, 'checkpoint');
-    w.pinSharedFiles?.(chain.map((c) => c.name));
     const inc = snap.incremental;
-    let ref: SharedStateRef;
-    if (inc.native !== undefined) {
-      const f = await w.writeSharedFile(`agg-0-chk${id}.lmdb`, inc.native.chunks());
-      ref = {
-        name: f.name,
-        size: f.size,
-        sha256: f.sha256,
-        checkpointId: id,
-        full: true,
-        keyGroupIndex: [],
-        format: 'lmdb',
-      };
-    } else {
-      const content = sharedFileContent('agg', 0, snap.result(), inc);
-      const f = await w.writeSharedFile(`agg-0-chk${id}.state`, content.chunks);
-      ref = {
-        name: f.name,
-        size: f.size,
-        sha256: f.sha256,
-        checkpointId: id,
-        full: inc.mode === 'full',
-        keyGroupIndex: content.keyGroups.map(
-          (g, i) =>
-            [g, f.offsets[i + 1]!, (f.offsets[i + 2] ?? f.size) - f.offsets[i + 1]!] as [
-              number,
-              number,
-              number,
-            ],
-        ),
-      };
-    }
+    const ref = await writeSharedSnapshot(w, 'agg', 0, id, inc.native ? undefined : snap.result(), inc);
     inc.written(ref);
     snap.release();
     chain.push(ref);

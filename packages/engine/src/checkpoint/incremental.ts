@@ -33,7 +33,7 @@ import {
   type Namespace,
   type StateKind,
 } from '../state/index';
-import type { LoadedCheckpoint, SharedStateRef } from './storage/index';
+import type { CheckpointWriter, LoadedCheckpoint, SharedStateRef } from './storage/index';
 
 interface Removed {
   keys: Key[];
@@ -109,6 +109,51 @@ export function sharedFileContent(
     }
   }
   return { chunks: chunks(), keyGroups };
+}
+
+/**
+ * Writes one subtask's incremental snapshot as a shared file of `writer` and returns its ref: an LMDB file for a
+ * native full snapshot (`inc.native`), else JSON-lines sections of `data`. The files it builds on are pinned
+ * until the checkpoint is written (retention cannot take them).
+ */
+export async function writeSharedSnapshot(
+  writer: CheckpointWriter,
+  nodeId: string,
+  subtask: number,
+  checkpointId: number,
+  data: KeyedStateSnapshotData | undefined,
+  inc: IncrementalSnapshotInfo,
+): Promise<SharedStateRef> {
+  const suffix = `${nodeId}-${subtask}-chk${checkpointId}-${inc.mode}-${Math.random().toString(36).slice(2, 10)}`;
+  writer.pinSharedFiles?.(inc.base.map((b) => b.name));
+  if (inc.native !== undefined) {
+    // a full snapshot as the store's own LMDB file: a restore at the same key groups takes it as it is
+    const sf = await writer.writeSharedFile(`${suffix}.lmdb`, inc.native.chunks());
+    return {
+      name: sf.name,
+      size: sf.size,
+      sha256: sf.sha256,
+      checkpointId,
+      full: true,
+      keyGroupIndex: [],
+      format: 'lmdb',
+    };
+  }
+  if (data === undefined) throw new Error('internal: a JSON-lines shared file needs the snapshot data');
+  const shared = sharedFileContent(nodeId, subtask, data, inc);
+  const sf = await writer.writeSharedFile(`${suffix}.state`, shared.chunks);
+  return {
+    name: sf.name,
+    size: sf.size,
+    sha256: sf.sha256,
+    checkpointId,
+    full: inc.mode === 'full',
+    keyGroupIndex: shared.keyGroups.map((g, i) => {
+      const start = sf.offsets[i + 1]!;
+      const end = sf.offsets[i + 2] ?? sf.size;
+      return [g, start, end - start] as [number, number, number];
+    }),
+  };
 }
 
 const decoder = new TextDecoder();

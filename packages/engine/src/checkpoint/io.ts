@@ -21,7 +21,7 @@ import type {
   FinalizedCheckpoint,
   PendingCheckpoint,
 } from './coordinator';
-import { sharedFileContent } from './incremental';
+import { writeSharedSnapshot } from './incremental';
 import { binaryStateFileContent, type StateFileContent, stateFileContent } from './state-file';
 import type {
   CheckpointMetadata,
@@ -29,7 +29,6 @@ import type {
   CheckpointWriter,
   NodeCounters,
   OperatorStateRef,
-  SharedStateRef,
   SubtaskStateRef,
 } from './storage/index';
 
@@ -194,38 +193,7 @@ export class CheckpointIO {
           // Incremental (disk backend): the keyed state goes to a shared file (full or delta) that later
           // checkpoints refer to; this checkpoint's own file keeps the timers and the state names.
           const data = inc.native !== undefined ? undefined : handle.result();
-          const suffix = `${s.nodeId}-${s.subtask}-chk${f.id}-${inc.mode}-${Math.random().toString(36).slice(2, 10)}`;
-          // the files this one builds on stay until the checkpoint is written (retention cannot take them)
-          writer.pinSharedFiles?.(inc.base.map((b) => b.name));
-          let sref: SharedStateRef;
-          if (inc.native !== undefined) {
-            // a full snapshot as the store's own LMDB file: a restore at the same key groups takes it as it is
-            const sf = await writer.writeSharedFile(`${suffix}.lmdb`, inc.native.chunks());
-            sref = {
-              name: sf.name,
-              size: sf.size,
-              sha256: sf.sha256,
-              checkpointId: f.id,
-              full: true,
-              keyGroupIndex: [],
-              format: 'lmdb',
-            };
-          } else {
-            const shared = sharedFileContent(s.nodeId, s.subtask, data!, inc);
-            const sf = await writer.writeSharedFile(`${suffix}.state`, shared.chunks);
-            sref = {
-              name: sf.name,
-              size: sf.size,
-              sha256: sf.sha256,
-              checkpointId: f.id,
-              full: inc.mode === 'full',
-              keyGroupIndex: shared.keyGroups.map((g, i) => {
-                const start = sf.offsets[i + 1]!;
-                const end = sf.offsets[i + 2] ?? sf.size;
-                return [g, start, end - start] as [number, number, number];
-              }),
-            };
-          }
+          const sref = await writeSharedSnapshot(writer, s.nodeId, s.subtask, f.id, data, inc);
           inc.written(sref);
           ref.shared = [...inc.base, sref];
           // the own file in binary sections (format 2) like the heap backend's, with no entries: only timers

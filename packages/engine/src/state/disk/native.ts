@@ -15,7 +15,7 @@
  * - **Any other restore** (another parallelism, a heap backend, inspection): `readStagedStore` reads the key
  *   groups wanted from the staged copy, decoded, as plain snapshot data.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database, RootDatabase } from 'lmdb';
@@ -23,7 +23,7 @@ import { createCodec, SKIP } from '../codec';
 import type { Key, KeyGroupRange } from '../keyGroups';
 import type { Namespace, StateKind } from '../types';
 import { decodeKey, encodeKey, keyGroupOf, keyGroupRangeBounds } from './keyLayout';
-import { openEnv, rawStateDb, stateDb, storeError, trackDir, untrackDir } from './store';
+import { closeAndDelete, openEnv, rawStateDb, stateDb, storeError, trackDir } from './store';
 
 /** The LMDB data file of an environment: what a native snapshot's shared file holds. */
 export const DATA_FILE = 'data.mdb';
@@ -193,14 +193,8 @@ export class NativeSnapshotWriter {
   discard(): void {
     if (this.discarded) return;
     this.discarded = true;
-    untrackDir(this.dir);
-    try {
-      void this.env?.close().catch(() => {});
-    } catch {
-      // a broken environment: the directory goes anyway
-    }
+    closeAndDelete(this.env, this.dir);
     this.env = undefined;
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -220,8 +214,7 @@ export async function stageSharedFile(
 }
 
 export function removeStaged(dir: string): void {
-  untrackDir(dir);
-  rmSync(dir, { recursive: true, force: true });
+  closeAndDelete(undefined, dir);
 }
 
 /** A staged store's entries of the key groups in `range`, decoded to snapshot values (TTL-expired ones skipped). */

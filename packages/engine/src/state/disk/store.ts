@@ -124,7 +124,8 @@ export function rawStateDb(env: RootDatabase, stateName: string): Database<Buffe
   } as Parameters<RootDatabase['openDB']>[1]);
 }
 
-function closeAndDelete(env: RootDatabase | undefined, path: string): void {
+/** Closes `env` (if open) and deletes its directory; it is no longer removed at exit. */
+export function closeAndDelete(env: RootDatabase | undefined, path: string): void {
   untrackDir(path);
   try {
     void env?.close().catch(() => {});
