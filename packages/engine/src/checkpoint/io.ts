@@ -37,6 +37,11 @@ export type TaskAck = Array<SubtaskStateRef & { nodeId: string }>;
 
 /** Entries materialized by the first asynchronous step of a snapshot; later steps adapt to STEP_TARGET_MS. */
 const MATERIALIZE_STEP = 4096;
+/**
+ * The most entries one step takes, whatever the pace: a step that runs slower than its pace said (a garbage
+ * collection inside it) stays within the pause goal.
+ */
+const MAX_STEP = 16_384;
 /** How long one asynchronous snapshot step may pause processing, roughly (the goal is ≤ 20 ms). */
 const STEP_TARGET_MS = 6;
 
@@ -85,6 +90,13 @@ export class CheckpointIO {
   get writing(): boolean {
     return this.inflight.size > 0;
   }
+
+  /**
+   * Snapshots between their first and last step. While there are any, the scheduler runs shorter slices
+   * between the steps: every write to an entry a snapshot has not passed yet costs an early encode (or a
+   * copy), so the sooner a snapshot is through, the less it costs — at the same pause per step.
+   */
+  materializing = 0;
 
   // ------------------------------------------------------------------------------------ coordinator listener
 
@@ -173,19 +185,24 @@ export class CheckpointIO {
         // that the copy-on-write window (every write pays for it) closes soon.
         let budget = MATERIALIZE_STEP;
         let pace = 0; // entries per ms: the slowest pace seen (the longest pause is what counts)
-        for (;;) {
-          const t0 = timers.elapsed();
-          const done = encode ? handle.encodeStep!(budget) : handle.materializeStep(budget);
-          const ms = timers.elapsed() - t0;
-          if (ms > f.stepMs) f.stepMs = ms;
-          if (done) break;
-          // The next step's size from the pace so far, so that it takes about STEP_TARGET_MS. (Doubling and
-          // halving by thresholds swung between too small and twice the target: the cost of an entry varies.)
-          const now = budget / Math.max(ms, 0.05);
-          pace = pace === 0 ? now : Math.min(pace, now);
-          budget = Math.max(1024, Math.min(8192, Math.round(pace * STEP_TARGET_MS)));
-          await timers.yield();
-          if (f.aborted) throw new Error('checkpoint aborted');
+        this.materializing++;
+        try {
+          for (;;) {
+            const t0 = timers.elapsed();
+            const done = encode ? handle.encodeStep!(budget) : handle.materializeStep(budget);
+            const ms = timers.elapsed() - t0;
+            if (ms > f.stepMs) f.stepMs = ms;
+            if (done) break;
+            // The next step's size from the pace so far, so that it takes about STEP_TARGET_MS. (Doubling and
+            // halving by thresholds swung between too small and twice the target: the cost of an entry varies.)
+            const now = budget / Math.max(ms, 0.05);
+            pace = pace === 0 ? now : Math.min(pace, now);
+            budget = Math.max(1024, Math.min(MAX_STEP, Math.round(pace * STEP_TARGET_MS)));
+            await timers.yield();
+            if (f.aborted) throw new Error('checkpoint aborted');
+          }
+        } finally {
+          this.materializing--;
         }
         let content: StateFileContent;
         const inc = (handle as Partial<IncrementalKeyedStateSnapshot>).incremental;

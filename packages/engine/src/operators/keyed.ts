@@ -68,7 +68,8 @@ export abstract class KeyedOperator<N extends JobNode, S = never> extends Abstra
     return {
       nodeId: this.node.id,
       subtask: this.ctx.subtask,
-      keyed: this.backend.snapshot(checkpointId),
+      // checkpoints write binary sections (checkpoint/io.ts), so the snapshot encodes from the start
+      keyed: this.backend.snapshot(checkpointId, { encode: true }),
       ...(timers ? { timers } : {}),
     };
   }

@@ -62,6 +62,9 @@ import { decideRestart } from './restart';
 import { StateAccess } from './state-access';
 import { SourceTask, type Task } from './task';
 
+/** Processing slice (ms) between two steps of a snapshot being encoded (`CheckpointIO.materializing`). */
+const SNAPSHOT_SLICE_MS = 2;
+
 export * from './job-types';
 
 function safeJobId(name: string): string {
@@ -372,6 +375,9 @@ export class Job {
       this.throwCheckpointFailure();
       if (this.restoreRequest) await this.handleRestoreRequest();
       const sliceStart = timers.elapsed();
+      // shorter slices while a snapshot is being encoded, so it is through sooner (see `materializing`)
+      const sliceMs =
+        this.checkpointIO.materializing > 0 ? Math.min(SNAPSHOT_SLICE_MS, this.sliceMs) : this.sliceMs;
       let did = false;
       do {
         did = this.round();
@@ -379,7 +385,7 @@ export class Job {
         did &&
         !this.cancelRequested &&
         !this.restoreRequest &&
-        timers.elapsed() - sliceStart < this.sliceMs
+        timers.elapsed() - sliceStart < sliceMs
       );
       if (this.exec.finished && !this.restoreRequest) return;
       if (did || this.checkpointIO.writing) {

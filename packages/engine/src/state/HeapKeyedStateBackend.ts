@@ -32,6 +32,7 @@ import {
   type ListKeysOptions,
   type ListKeysResult,
   type Namespace,
+  type SnapshotOptions,
   StateBackendError,
   type StateKind,
   type StateTable,
@@ -371,13 +372,17 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
 
   // ---------------------------------------------------------------- snapshot / restore
 
-  /** Starts a copy-on-write snapshot: O(number of states); materialize it with `materializeStep`. */
-  snapshot(checkpointId: number): KeyedStateSnapshot {
+  /**
+   * Starts a copy-on-write snapshot: O(number of states); materialize it with `materializeStep`, or with
+   * `options.encode` encode it with `encodeStep` (entries about to be overwritten are encoded at once, not copied).
+   */
+  snapshot(checkpointId: number, options?: SnapshotOptions): KeyedStateSnapshot {
     if (this.disposed) throw new StateBackendError('STATE_DISPOSED', 'The keyed state backend was disposed');
     const s = new HeapKeyedStateSnapshot(
       this,
       checkpointId,
       Array.from(this.registrations.values(), (r) => r.table),
+      options?.encode === true,
     );
     this.inFlight.add(s);
     return s;

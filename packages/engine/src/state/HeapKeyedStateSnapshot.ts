@@ -7,7 +7,7 @@
 import { ByteWriter, decodeEntries } from './binary';
 import { SKIP, type StateCodec } from './codec';
 import type { HeapKeyedStateBackend } from './HeapKeyedStateBackend';
-import type { HeapStateTable, TableOverlay } from './HeapStateTable';
+import type { HeapStateTable, OverlaySink, TableOverlay } from './HeapStateTable';
 import type { Key } from './keyGroups';
 import { KeyGroupRangeAssignment } from './keyGroups';
 import type {
@@ -22,8 +22,10 @@ import type {
 
 interface SnapshotPart {
   readonly table: HeapStateTable<unknown>;
-  readonly overlay: TableOverlay<unknown>;
+  overlay: TableOverlay<unknown>;
   readonly codec: StateCodec;
+  /** Encodes one entry into its key group's block (binary mode; also the overlay's sink). */
+  encode: OverlaySink<unknown> | undefined;
   /** Entries by key group (sparse), columnar as they are materialized (`materializeStep`). */
   buckets: Array<Bucket | undefined>;
   /** Entries by key group (sparse), binary as they are encoded (`encodeStep`). */
@@ -84,19 +86,63 @@ export class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
   /** How the snapshot materializes, fixed by the first step. */
   private mode: 'columnar' | 'binary' | undefined;
   private released = false;
+  /** The backend's time for TTL checks, read at the start of each step. */
+  private now: number;
 
+  /**
+   * `encode`: the snapshot will be encoded (`encodeStep`), so from the start an entry about to be
+   * overwritten is encoded there and then, instead of copied for later (see `OverlaySink`).
+   */
   constructor(
     private readonly backend: HeapKeyedStateBackend,
     readonly checkpointId: number,
     tables: HeapStateTable<unknown>[],
+    encode = false,
   ) {
-    this.parts = tables.map((table) => ({
-      table,
-      overlay: table.addOverlay(),
-      codec: table.codec,
-      buckets: [],
-      blocks: [],
-    }));
+    this.now = backend.nowMs();
+    if (encode) this.mode = 'binary';
+    this.parts = tables.map((table) => {
+      const part: SnapshotPart = {
+        table,
+        overlay: undefined as unknown as TableOverlay<unknown>,
+        codec: table.codec,
+        encode: undefined,
+        buckets: [],
+        blocks: [],
+      };
+      if (encode) part.encode = this.encoderFor(part);
+      part.overlay = table.addOverlay(part.encode);
+      return part;
+    });
+  }
+
+  /** Writes (key, value) into the part's block for the key's group: no copy, no per-entry object. */
+  private encoderFor(part: SnapshotPart): OverlaySink<unknown> {
+    const { codec } = part;
+    const maxP = this.backend.maxParallelism;
+    return (key, ns, value) => {
+      // encoded right away, so the live value may be read as it is (owned = true: no copy)
+      const snap = codec.toSnapshot(value, true, this.now);
+      if (snap === SKIP) return;
+      const kg = KeyGroupRangeAssignment.assignToKeyGroup(key, maxP);
+      const blocks = part.blocks;
+      let block = blocks[kg];
+      if (block === undefined) {
+        blocks[kg] = block = {
+          w: new ByteWriter(BLOCK_BYTES),
+          count: 0,
+          namespace: ns,
+          namespaces: undefined,
+        };
+      } else if (block.namespaces !== undefined) block.namespaces.push(ns);
+      else if (ns !== block.namespace) {
+        block.namespaces = new Array<Namespace>(block.count).fill(block.namespace);
+        block.namespaces.push(ns);
+      }
+      block.w.value(key);
+      block.w.value(snap);
+      block.count++;
+    };
   }
 
   private checkMode(mode: 'columnar' | 'binary'): void {
@@ -111,6 +157,7 @@ export class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
     if (this.data !== undefined) return true;
     const maxP = this.backend.maxParallelism;
     const now = this.backend.nowMs();
+    this.now = now;
     let remaining = Math.max(1, budget);
     while (this.index < this.parts.length && remaining > 0) {
       const part = this.parts[this.index] as SnapshotPart;
@@ -150,34 +197,14 @@ export class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
   encodeStep(budget: number): boolean {
     this.checkMode('binary');
     if (this.encodedData !== undefined) return true;
-    const maxP = this.backend.maxParallelism;
-    const now = this.backend.nowMs();
+    this.now = this.backend.nowMs();
     let remaining = Math.max(1, budget);
     while (this.index < this.parts.length && remaining > 0) {
       const part = this.parts[this.index] as SnapshotPart;
-      const { codec, blocks } = part;
-      remaining -= part.table.materializeStep(part.overlay, remaining, (key, ns, value) => {
-        // encoded right away, so the live value may be read as it is (owned = true: no copy)
-        const snap = codec.toSnapshot(value, true, now);
-        if (snap === SKIP) return;
-        const kg = KeyGroupRangeAssignment.assignToKeyGroup(key, maxP);
-        let block = blocks[kg];
-        if (block === undefined) {
-          blocks[kg] = block = {
-            w: new ByteWriter(BLOCK_BYTES),
-            count: 0,
-            namespace: ns,
-            namespaces: undefined,
-          };
-        } else if (block.namespaces !== undefined) block.namespaces.push(ns);
-        else if (ns !== block.namespace) {
-          block.namespaces = new Array<Namespace>(block.count).fill(block.namespace);
-          block.namespaces.push(ns);
-        }
-        block.w.value(key);
-        block.w.value(snap);
-        block.count++;
-      });
+      // a snapshot not created to encode copied what was overwritten before its first step; those copies
+      // are read by the iteration as before, the rest straight from the live table
+      if (part.encode === undefined) part.encode = this.encoderFor(part);
+      remaining -= part.table.materializeStep(part.overlay, remaining, part.encode);
       if (part.overlay.done) {
         part.table.removeOverlay(part.overlay);
         this.index++;

@@ -87,7 +87,18 @@ class NsPin<V> {
   detached: Slots<V> | undefined = undefined;
   /** Snapshot-time values of slots written since, before the iteration reached them (`undefined` = absent). */
   saved: Map<number, V | undefined> | undefined = undefined;
+  /**
+   * With a sink (`TableOverlay.sink`): one bit per slot, set when the slot's snapshot-time value was handed
+   * to the sink before a write, so the iteration skips it.
+   */
+  done: Uint32Array | undefined = undefined;
 }
+
+/**
+ * Receives a snapshot-time entry as soon as it is about to be overwritten (the value is read right away and
+ * may be mutated after the call returns): an encoding snapshot writes it out instead of keeping a copy.
+ */
+export type OverlaySink<V> = (key: Key, namespace: Namespace, value: V) => void;
 
 /** One snapshot's copy-on-write record and iteration cursor over one table. */
 export class TableOverlay<V> {
@@ -106,6 +117,11 @@ export class TableOverlay<V> {
   constructor(
     /** The table's snapshot epoch this overlay began (namespaces born at or after it did not exist). */
     readonly epoch: number,
+    /**
+     * Where snapshot-time values go before a write: with a sink, `pin` hands the value over (no copy, no
+     * saved map; the iteration skips the slot); without one, it keeps a copy for the iteration.
+     */
+    readonly sink: OverlaySink<V> | undefined = undefined,
   ) {}
 
   pinOf(ns: Namespace): NsPin<V> | undefined {
@@ -132,9 +148,18 @@ export class TableOverlay<V> {
   /** Number of saved entries (for tests and metrics). */
   savedCount(): number {
     let n = 0;
-    for (const p of this.pins.values()) n += p.saved?.size ?? 0;
+    for (const p of this.pins.values()) {
+      n += p.saved?.size ?? 0;
+      if (p.done !== undefined) for (const w of p.done) n += popcount(w);
+    }
     return n;
   }
+}
+
+function popcount(w: number): number {
+  let x = w - ((w >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 export class HeapStateTable<V> implements StateTable<V> {
@@ -292,13 +317,31 @@ export class HeapStateTable<V> implements StateTable<V> {
   private pin(m: Slots<V>, i: number, ns: Namespace, pre: V | undefined): void {
     let copy: V | undefined;
     let copied = false;
-    for (const o of this.overlays) {
+    const overlays = this.overlays;
+    for (let j = 0; j < overlays.length; j++) {
+      const o = overlays[j] as TableOverlay<V>;
       if (m.born >= o.epoch) continue; // the namespace did not exist when the snapshot began
+      let limit: number;
       if (o.inner === m) {
         if (i < o.cursor || i >= o.limit) continue; // passed, or appended since the snapshot began
-      } else if (i >= m.limitAt(o.epoch)) continue;
+        limit = o.limit;
+      } else {
+        limit = m.limitAt(o.epoch);
+        if (i >= limit) continue;
+      }
       const p = o.pinOrCreate(ns);
       if (p.skip || p.detached !== undefined) continue;
+      const sink = o.sink;
+      if (sink !== undefined) {
+        let done = p.done;
+        if (done === undefined) p.done = done = new Uint32Array((limit + 31) >>> 5);
+        const w = i >>> 5;
+        const bit = 1 << (i & 31);
+        if ((done[w] as number) & bit) continue;
+        done[w] = (done[w] as number) | bit;
+        if (pre !== undefined) sink(m.keys[i] as Key, ns, pre);
+        continue;
+      }
       let saved = p.saved;
       if (saved === undefined) p.saved = saved = new Map();
       else if (saved.has(i)) continue;
@@ -407,8 +450,8 @@ export class HeapStateTable<V> implements StateTable<V> {
   // ---------------------------------------------------------------- snapshots
 
   /** Starts a copy-on-write snapshot of this table. O(1). */
-  addOverlay(): TableOverlay<V> {
-    const o = new TableOverlay<V>(++this.epoch);
+  addOverlay(sink?: OverlaySink<V>): TableOverlay<V> {
+    const o = new TableOverlay<V>(++this.epoch, sink);
     this.overlays.push(o);
     return o;
   }
@@ -477,12 +520,21 @@ export class HeapStateTable<V> implements StateTable<V> {
       }
       const ns = o.innerNs;
       const owned = o.innerOwned;
-      const saved = o.pinOf(ns)?.saved;
+      const pin = o.pinOf(ns);
+      const saved = pin?.saved;
+      const done = pin?.done;
       const { keys, vals } = m;
       const limit = o.limit;
       let i = o.cursor;
       const stop = Math.min(limit, i + (budget - n));
-      if (saved === undefined) {
+      if (done !== undefined) {
+        // slots already handed to the sink are skipped
+        for (; i < stop; i++) {
+          if (((done[i >>> 5] as number) & (1 << (i & 31))) !== 0) continue;
+          const v = vals[i];
+          if (v !== undefined) emit(keys[i] as Key, ns, v, owned);
+        }
+      } else if (saved === undefined) {
         for (; i < stop; i++) {
           const v = vals[i];
           if (v !== undefined) emit(keys[i] as Key, ns, v, owned);

@@ -36,7 +36,13 @@ const MAP = new MapStateDescriptor<string, number>('map');
 
 type Model = Map<string, unknown>;
 
-function runSeed(seed: number, steps: number): void {
+/**
+ * `columnar`: snapshots copy what is overwritten and materialize to columns; `encode`: snapshots encode what
+ * is about to be overwritten at once (the checkpoint path) and encode the rest in steps.
+ */
+type Mode = 'columnar' | 'encode';
+
+function runSeed(seed: number, steps: number, mode: Mode): void {
   const random = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const { backend, clock } = newBackend();
@@ -125,12 +131,16 @@ function runSeed(seed: number, steps: number): void {
       }
     } else if (r < 0.83) {
       if (inFlight.length < 3)
-        inFlight.push({ snap: backend.snapshot(++checkpointId), expected: copyModel() });
+        inFlight.push({
+          snap: backend.snapshot(++checkpointId, { encode: mode === 'encode' }),
+          expected: copyModel(),
+        });
     } else if (r < 0.95) {
       if (inFlight.length > 0) {
         const i = Math.floor(random() * inFlight.length);
         const f = inFlight[i]!;
-        if (f.snap.materializeStep(1 + Math.floor(random() * 20))) {
+        const budget = 1 + Math.floor(random() * 20);
+        if (mode === 'encode' ? f.snap.encodeStep!(budget) : f.snap.materializeStep(budget)) {
           const data = f.snap.result();
           expect(sortedEntries(flatten(data))).toEqual(sortedEntries(f.expected));
           lastCompleted = { data, expected: f.expected };
@@ -176,5 +186,6 @@ describe('seeded fuzz: heap backend vs Map model', () => {
   // FUZZ_SEEDS=500 widens the sweep locally
   const count = Number(globalThis.process?.env.FUZZ_SEEDS ?? 24);
   const seeds = Array.from({ length: count }, (_, i) => i * 7919 + 1);
-  it.each(seeds)('seed %i', (seed) => runSeed(seed, 3000));
+  it.each(seeds)('seed %i, copying snapshots', (seed) => runSeed(seed, 3000, 'columnar'));
+  it.each(seeds)('seed %i, encoding snapshots', (seed) => runSeed(seed, 3000, 'encode'));
 });

@@ -56,6 +56,7 @@ export {
   type OperatorStateBackend,
   type OperatorStateSnapshotData,
   type ReducingState,
+  type SnapshotOptions,
   StateBackendError,
   type StateKind,
   type StateTable,

@@ -185,6 +185,14 @@ export interface EncodedKeyedStateSnapshot {
   }>;
 }
 
+export interface SnapshotOptions {
+  /**
+   * The snapshot will be written in binary sections (`encodeStep`, as checkpoints are): a backend that can
+   * encodes an entry about to be overwritten there and then instead of keeping a copy of it.
+   */
+  encode?: boolean;
+}
+
 /**
  * A snapshot in progress. `snapshot()` pinned the state at that moment (copy-on-write); the data is
  * produced in chunks so the caller can interleave record processing with materialization.
@@ -237,7 +245,7 @@ export interface KeyedStateBackend {
   getKeyView(key: Key): unknown | undefined;
   setChangeTracking(enabled: boolean): void;
   drainChanges(max: number): { keys: Key[]; dropped: number };
-  snapshot(checkpointId: number): KeyedStateSnapshot;
+  snapshot(checkpointId: number, options?: SnapshotOptions): KeyedStateSnapshot;
   restore(snapshots: KeyedStateSnapshotData[]): void;
   dispose(): void;
   /**
