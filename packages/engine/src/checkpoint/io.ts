@@ -234,9 +234,10 @@ export class CheckpointIO {
         handle.release();
         ref.keyGroupRange = keyGroupRange;
         ref.file = { name: file.name, size: file.size, sha256: file.sha256 };
+        const starts = content.sectionOffsets ?? file.offsets.slice(1);
         ref.keyGroupIndex = content.keyGroups.map((g, i) => {
-          const start = file.offsets[i + 1]!;
-          const end = file.offsets[i + 2] ?? file.size;
+          const start = starts[i]!;
+          const end = starts[i + 1] ?? file.size;
           return [g, start, end - start] as [number, number, number];
         });
       }

@@ -5,15 +5,32 @@ import {
   binaryStateFileContent,
   parseBinarySections,
   parseSections,
+  type StateFileContent,
   type StateFileHeader,
   stateFileContent,
 } from './state-file';
 
-/** Writes a state's file content into one buffer; returns the header line and each section's bytes. */
-function assemble(chunks: Iterable<string | Uint8Array>) {
+/**
+ * Writes a state's file content into one buffer as a file would hold it; returns the header line and each
+ * section's bytes (split at `sectionOffsets` when a section was written as several chunks).
+ */
+function assemble(content: StateFileContent) {
   const enc = new TextEncoder();
-  const parts = [...chunks].map((c) => (typeof c === 'string' ? enc.encode(c) : c.slice()));
-  return { header: new TextDecoder().decode(parts[0]).trimEnd(), sections: parts.slice(1) };
+  const parts = [...content.chunks].map((c) => (typeof c === 'string' ? enc.encode(c) : c.slice()));
+  const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  const starts: number[] = [];
+  let at = 0;
+  for (const p of parts) {
+    starts.push(at);
+    file.set(p, at);
+    at += p.length;
+  }
+  const offsets = content.sectionOffsets ?? starts.slice(1);
+  const sections = offsets.map((o, i) => file.slice(o, offsets[i + 1] ?? file.length));
+  return {
+    header: new TextDecoder().decode(file.subarray(0, offsets[0] ?? file.length)).trimEnd(),
+    sections,
+  };
 }
 
 function backendWithState() {
@@ -38,7 +55,7 @@ describe('state file format 2 (binary sections)', () => {
     const snap = backend.snapshot(2);
     while (!snap.encodeStep!(17)) {}
     const content = binaryStateFileContent('agg', 0, snap.encoded!(), timers);
-    const { header, sections } = assemble(content.chunks);
+    const { header, sections } = assemble(content);
     expect((JSON.parse(header) as StateFileHeader).format).toBe(2);
     expect(content.keyGroups).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(sections).toHaveLength(8);
@@ -57,9 +74,7 @@ describe('state file format 2 (binary sections)', () => {
   it('detects a damaged section', () => {
     const backend = backendWithState();
     const snap = backend.snapshot(1);
-    const { header, sections } = assemble(
-      binaryStateFileContent('agg', 0, snap.encoded!(), undefined).chunks,
-    );
+    const { header, sections } = assemble(binaryStateFileContent('agg', 0, snap.encoded!(), undefined));
     const range = KeyGroupRange.of(0, 7);
     const cut = sections.map((s, i) => (i === 2 ? s.subarray(0, s.length - 3) : s));
     expect(() => parseBinarySections('op-agg-0.state', header, cut, range)).toThrow(
@@ -77,13 +92,13 @@ describe('state file format 2 (binary sections)', () => {
   it('still reads format 1 (JSON lines), and each reader refuses the other format', () => {
     const backend = backendWithState();
     const data = backend.snapshot(1).result();
-    const { header, sections } = assemble(stateFileContent('agg', 0, data, timers).chunks);
+    const { header, sections } = assemble(stateFileContent('agg', 0, data, timers));
     expect((JSON.parse(header) as StateFileHeader).format).toBe(1);
     const lines = sections.map((s) => new TextDecoder().decode(s));
     const parsed = parseSections('f', header, lines, KeyGroupRange.of(0, 7));
     expect(parsed.keyed).toEqual(data);
     expect(() => parseBinarySections('f', header, [], KeyGroupRange.of(0, 7))).toThrow(/not binary/);
-    const bin = assemble(binaryStateFileContent('agg', 0, backend.snapshot(2).encoded!(), undefined).chunks);
+    const bin = assemble(binaryStateFileContent('agg', 0, backend.snapshot(2).encoded!(), undefined));
     expect(() => parseSections('f', bin.header, [], KeyGroupRange.of(0, 7))).toThrow(/binary, not lines/);
   });
 });

@@ -73,12 +73,19 @@ function columns(entries: Array<[Key, Namespace, unknown]> | ColumnarEntries): C
   return { keys, values, namespaces: entries.map((e) => e[1]) };
 }
 
+const textEncoder = new TextEncoder();
+
 export interface StateFileContent {
   header: StateFileHeader;
   /** Chunks to write: the header, then one section per key group that holds anything. */
   chunks: Iterable<string | Uint8Array>;
   /** Key group of each chunk after the header, in order (filled as the chunks are produced). */
   keyGroups: number[];
+  /**
+   * Byte offset of each key group's section, in the order of `keyGroups` (filled as the chunks are
+   * produced), when a section is written as several chunks; otherwise each chunk after the header is one.
+   */
+  sectionOffsets?: number[];
   /** Longest time one chunk took to serialize (ms) — a pause of processing, since it runs between slices. */
   longestChunkMs: number;
 }
@@ -187,19 +194,24 @@ export function binaryStateFileContent(
   }
   const groups = [...byGroup.keys()].sort((a, b) => a - b);
   const keyGroups: number[] = [];
-  const content: StateFileContent = { header, chunks: [], keyGroups, longestChunkMs: 0 };
+  const sectionOffsets: number[] = [];
+  const content: StateFileContent = { header, chunks: [], keyGroups, sectionOffsets, longestChunkMs: 0 };
+  // A section is its small framing (written here) around the encoded blocks, which go out as they are:
+  // no copy of the state's bytes, so writing a large state allocates next to nothing.
   function* chunks(): Iterable<string | Uint8Array> {
-    yield `${JSON.stringify(header)}\n`;
+    const head = textEncoder.encode(`${JSON.stringify(header)}\n`);
+    let pos = head.length;
+    yield head;
     for (const g of groups) {
       keyGroups.push(g);
+      sectionOffsets.push(pos);
       const t0 = performance.now();
       const sec = byGroup.get(g)!;
-      let size = 16;
-      for (const b of sec.s) if (b) size += 16 + b.bytes.length;
-      const w = new ByteWriter(size);
+      let w = new ByteWriter(64);
       w.u8(SECTION_MAGIC);
       w.u32(g);
       w.u32(sec.s.length);
+      const parts: Uint8Array[] = [];
       for (const b of sec.s) {
         if (b === null) {
           w.u32(0);
@@ -214,15 +226,19 @@ export function binaryStateFileContent(
           w.value(b.namespace);
         } else w.u8(0);
         w.u32(b.bytes.length);
-        w.bytes(b.bytes);
+        parts.push(w.buf.subarray(0, w.pos), b.bytes);
+        w = new ByteWriter(64);
       }
       w.u8((sec.e ? 1 : 0) | (sec.p ? 2 : 0));
       if (sec.e) w.value(sec.e);
       if (sec.p) w.value(sec.p);
-      const bytes = w.buf.subarray(0, w.pos);
+      parts.push(w.buf.subarray(0, w.pos));
       const ms = performance.now() - t0;
       if (ms > content.longestChunkMs) content.longestChunkMs = ms;
-      yield bytes;
+      for (const part of parts) {
+        pos += part.length;
+        yield part;
+      }
     }
   }
   content.chunks = chunks();

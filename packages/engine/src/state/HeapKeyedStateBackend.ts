@@ -4,6 +4,7 @@
  * with key-group filtering (rescaling), inspection and change tracking for the studio.
  */
 
+import type { ByteWriter } from './binary';
 import { createCodec, SKIP, type StateCodec } from './codec';
 import type {
   AggregatingStateDescriptor,
@@ -140,6 +141,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
   private readonly registrations = new Map<string, Registration>();
   private readonly tracker: ChangeTracker;
   private readonly inFlight = new Set<HeapKeyedStateSnapshot>();
+  /** Block writers of released encoded snapshots, by state name and key group (`takeBlockWriter`). */
+  private readonly blockPool = new Map<string, Array<ByteWriter | undefined>>();
   private keyCache: { signature: string; stateName: string | undefined; keys: Key[] } | undefined;
   private disposed = false;
 
@@ -386,6 +389,28 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, StateContext {
     );
     this.inFlight.add(s);
     return s;
+  }
+
+  /**
+   * @internal A key group's block writer left by a released snapshot of state `name`, emptied, or
+   * undefined. Each is handed out once (overlapping snapshots get their own).
+   */
+  takeBlockWriter(name: string, keyGroup: number): ByteWriter | undefined {
+    const pool = this.blockPool.get(name);
+    const w = pool?.[keyGroup];
+    if (w === undefined) return undefined;
+    (pool as Array<ByteWriter | undefined>)[keyGroup] = undefined;
+    w.pos = 0;
+    return w;
+  }
+
+  /** @internal Keeps a released snapshot's block writers (one per key group and state) for the next one. */
+  recycleBlockWriters(name: string, blocks: ReadonlyArray<{ w: ByteWriter } | undefined>): void {
+    let pool = this.blockPool.get(name);
+    if (pool === undefined) this.blockPool.set(name, (pool = []));
+    blocks.forEach((b, kg) => {
+      if (b !== undefined && pool[kg] === undefined) pool[kg] = b.w;
+    });
   }
 
   /** @internal */

@@ -75,7 +75,7 @@ export function decodeEncodedEntries(e: EncodedEntries): ColumnarEntries {
   return out;
 }
 
-/** Initial capacity of a key group's block: grows by doubling. */
+/** Initial capacity of a key group's block: grows by doubling (a recycled one keeps its capacity). */
 const BLOCK_BYTES = 512;
 
 export class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
@@ -129,7 +129,7 @@ export class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
       let block = blocks[kg];
       if (block === undefined) {
         blocks[kg] = block = {
-          w: new ByteWriter(BLOCK_BYTES),
+          w: this.backend.takeBlockWriter(part.table.name, kg) ?? new ByteWriter(BLOCK_BYTES),
           count: 0,
           namespace: ns,
           namespaces: undefined,
@@ -217,10 +217,10 @@ export class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
       keyGroupRange: [range.startKeyGroup, range.endKeyGroup],
       states: this.parts.map((p) => {
         const byKeyGroup: EncodedKeyedStateSnapshot['states'][number]['byKeyGroup'] = [];
+        // the blocks stay with the part until `release`, which hands their writers back to the backend
         p.blocks.forEach((b, kg) => {
           if (b !== undefined) byKeyGroup.push([kg, blockOf(b)]);
         });
-        p.blocks = [];
         return {
           name: p.table.name,
           kind: p.codec.kind,
@@ -285,6 +285,9 @@ export class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
     for (const p of this.parts) {
       p.table.removeOverlay(p.overlay);
       p.buckets = [];
+      // Released after its file was written (or with its checkpoint aborted): the next snapshot fills
+      // the same buffers, so a snapshot of a large state does not allocate them again.
+      if (p.blocks.length > 0) this.backend.recycleBlockWriters(p.table.name, p.blocks);
       p.blocks = [];
     }
     this.data = undefined;
