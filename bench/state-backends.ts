@@ -295,8 +295,9 @@ async function incremental(): Promise<void> {
   for (const kind of KEYS > 2_000_000 ? (['disk'] as const) : (['disk', 'heap'] as const)) {
     collectGarbage();
     const t0 = performance.now();
-    // loading verifies every file's SHA-256 (part of a restore's time)
-    const cp = await storage.load({ jobId: 'inc', checkpointId: 2 });
+    // loading verifies every file's SHA-256 (part of a restore's time); a chosen checkpoint, as a user's
+    // restore loads it: the LMDB base is checked on another thread while it is copied and the delta applied
+    const cp = await storage.load({ jobId: 'inc', checkpointId: 2 }, { deferStores: kind === 'disk' });
     const loadMs = performance.now() - t0;
     const target =
       kind === 'disk'
@@ -320,7 +321,7 @@ async function incremental(): Promise<void> {
       .value();
     check(got?.count === 2 && got.sum === -100, `user-100 restored as ${JSON.stringify(got)}`);
     console.log(
-      `restore ${KEYS} keys into ${kind}: ${ms.toFixed(0)} ms (of which loading and verifying ${loadMs.toFixed(0)} ms)`,
+      `restore ${KEYS} keys into ${kind}: ${ms.toFixed(0)} ms (of which loading ${loadMs.toFixed(0)} ms${kind === 'disk' ? ', the base file checked meanwhile' : ' and verifying'})`,
     );
     report({
       bench: 'state-backends',

@@ -156,7 +156,9 @@ describe('disk backend: incremental checkpoints end to end', () => {
     resumed.dispose();
     restored.dispose();
 
-    // a damaged LMDB file is caught by its checksum before anything is staged from it
+    // a damaged LMDB file is caught by its checksum. A chosen checkpoint (nothing to fall back to) has it
+    // checked while it is copied and the deltas are applied: the restore fails naming it and leaves nothing
+    // staged. A load that may fall back (no deferStores) refuses it before anything is restored.
     const file = path.join(cpCopy, job.jobId, 'shared', chain[0]!.name);
     const bytes = readFileSync(file);
     bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
@@ -173,5 +175,8 @@ describe('disk backend: incremental checkpoints end to end', () => {
     );
     expect(readdirSync(path.join(base, 'state4')).filter((n) => n.startsWith('restore-'))).toEqual([]);
     damaged.dispose();
+    await expect(
+      createFsCheckpointStorage(cpCopy).load({ jobId: job.jobId, checkpointId: withDeltas.checkpointId }),
+    ).rejects.toThrow(`state file shared/${chain[0]!.name} has SHA-256`);
   });
 });

@@ -344,9 +344,14 @@ export async function stageChainForAdoption(
   const where = `shared/${base.name} (checkpoint ${cp.metadata.checkpointId})`;
   const states: StateMaps = new Map();
   const range = KeyGroupRange.of(keyGroupRange[0], keyGroupRange[1]);
-  // the deltas are read and parsed while the kernel copies the base file
+  // The deltas are read and parsed while the kernel copies the base file. The base's checksum may still be
+  // being checked meanwhile (a `load` with `deferStores`): the deltas are applied to the copy, and the store
+  // is handed over only once the check passed.
+  let verified: Promise<void> = Promise.resolve();
   const [staged, read] = await Promise.allSettled([
-    stageShared(cp, base, dir),
+    stageSharedFile(async (dest) => {
+      verified = (await cp.stageSharedFileTo(base.name, dest)).verified;
+    }, dir),
     applyFiles(cp, chain.slice(1), range, states, true),
   ]);
   try {
@@ -361,9 +366,17 @@ export async function stageChainForAdoption(
           for (const [key, ns, v] of m.values()) yield [kg, key, ns, v] as [number, Key, Namespace, unknown];
       })(),
     }));
-    const meta = await applyToStagedStore(dir, where, changes, now);
+    const [applied, checked] = await Promise.allSettled([
+      applyToStagedStore(dir, where, changes, now),
+      verified,
+    ]);
+    if (checked.status === 'rejected') throw checked.reason;
+    if (applied.status === 'rejected') throw applied.reason;
+    const meta = applied.value;
     return { maxParallelism: meta.maxParallelism, keyGroupRange, states: [], store: { dir, meta } };
   } catch (e) {
+    // a failed check rejects `verified` whatever else went wrong: nothing is left unhandled
+    verified.catch(() => {});
     removeStaged(dir);
     throw e;
   }

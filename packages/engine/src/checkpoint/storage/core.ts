@@ -34,6 +34,7 @@ import {
   type LoadedCheckpoint,
   type LoadLatestValidOptions,
   type LoadOptions,
+  type SharedStateRef,
   type StateFileRef,
   type WrittenStateFile,
 } from './types';
@@ -70,6 +71,8 @@ export interface CheckpointStorageIO {
   copyFileTo?(dir: string, name: string, destPath: string): Promise<void>;
   /** Size and SHA-256 (hex) of a file, streaming; undefined if missing. */
   hashFile(dir: string, name: string): Promise<{ size: number; sha256: string } | undefined>;
+  /** `hashFile` on another thread, where the storage can (so a large file is checked while the caller works). */
+  hashFileOffThread?(dir: string, name: string): Promise<{ size: number; sha256: string } | undefined>;
   /** SHA-256 (hex) of bytes in memory. */
   hash(bytes: Uint8Array): string;
   /** Creates a directory and its parents. */
@@ -349,7 +352,12 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
       .sort((a, b) => compareNewestFirst(a.listing, b.listing));
   }
 
-  function open(location: CheckpointLocation, metadata: CheckpointMetadata, verify: 'eager' | 'lazy') {
+  function open(
+    location: CheckpointLocation,
+    metadata: CheckpointMetadata,
+    verify: 'eager' | 'lazy',
+    deferStores = false,
+  ) {
     const dir = location.path;
     const refs = stateFilesOf(metadata);
     /** Per file: settles once its size and checksum were checked (rejects with the reason if they are wrong). */
@@ -397,6 +405,7 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
     const loaded: LoadedCheckpoint = {
       readSharedFileRange: () => Promise.reject(new Error('internal: not set')),
       copySharedFileTo: () => Promise.reject(new Error('internal: not set')),
+      stageSharedFileTo: () => Promise.reject(new Error('internal: not set')),
       location,
       metadata,
       async readStateFile(name) {
@@ -449,12 +458,16 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
     const sharedRefs = sharedFilesOf(metadata);
     const sdir = io.sharedPathOf(dir);
     const sharedVerified = new Map<string, Promise<void>>();
-    const verifyShared = (ref: StateFileRef): Promise<void> => {
+    const verifyShared = (ref: SharedStateRef): Promise<void> => {
       let p = sharedVerified.get(ref.name);
       if (p === undefined) {
         const name = `${SHARED_DIR}/${ref.name}`;
         p = (async () => {
-          const h = await io.hashFile(sdir, ref.name);
+          // a store file (hundreds of MB) is hashed on another thread where the storage can
+          const h =
+            ref.format === 'lmdb' && io.hashFileOffThread !== undefined
+              ? await io.hashFileOffThread(sdir, ref.name)
+              : await io.hashFile(sdir, ref.name);
           if (h === undefined) throw missingFile(dir, name);
           if (h.size !== ref.size) throw wrongSize(dir, name, h.size, ref.size);
           if (h.sha256 !== ref.sha256) throw wrongHash(dir, name, h.sha256, ref.sha256);
@@ -464,13 +477,25 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
       }
       return p;
     };
-    loaded.copySharedFileTo = async (name, destPath) => {
+    const sharedRefOf = (name: string): SharedStateRef => {
       const ref = sharedRefs.get(name);
       if (ref === undefined)
         throw new CheckpointStorageError(
           'UNKNOWN_STATE_FILE',
           `checkpoint ${dir} refers to no shared file ${name}`,
         );
+      return ref;
+    };
+    loaded.stageSharedFileTo = async (name, destPath) => {
+      const ref = sharedRefOf(name);
+      // the check (started by `load`, or now) runs while the kernel copies the file
+      const verified = verifyShared(ref);
+      if (io.copyFileTo !== undefined) await io.copyFileTo(sdir, name, destPath);
+      else await loaded.copySharedFileTo(name, destPath);
+      return { verified };
+    };
+    loaded.copySharedFileTo = async (name, destPath) => {
+      const ref = sharedRefOf(name);
       await verifyShared(ref);
       if (io.copyFileTo !== undefined) {
         await io.copyFileTo(sdir, name, destPath);
@@ -516,10 +541,21 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
         );
       return bytes;
     };
+    const deferred = [...sharedRefs.values()].filter(
+      (r) => verify === 'eager' && deferStores && r.format === 'lmdb',
+    );
+    // started now, awaited by whoever stages them (`stageSharedFileTo`); a failure is reported there
+    for (const r of deferred) verifyShared(r);
     const ready =
       verify === 'eager'
         ? mapPool([...refs.values()], VERIFY_CONCURRENCY, verifyStreaming)
-            .then(() => mapPool([...sharedRefs.values()], VERIFY_CONCURRENCY, verifyShared))
+            .then(() =>
+              mapPool(
+                [...sharedRefs.values()].filter((r) => !deferred.includes(r)),
+                VERIFY_CONCURRENCY,
+                verifyShared,
+              ),
+            )
             .then(() => loaded)
         : Promise.resolve(loaded);
     return ready;
@@ -537,7 +573,7 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
     }
     const { listing, error } = await inspect(dir, entries, expected, location);
     if (error !== undefined) throw error;
-    return open(listing.location, listing.metadata!, opts?.verify ?? 'eager');
+    return open(listing.location, listing.metadata!, opts?.verify ?? 'eager', opts?.deferStores === true);
   }
 
   async function resolveRef(

@@ -18,12 +18,15 @@ import {
   stat,
 } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { type CheckpointStorageIO, createCheckpointStorage, type StorageDirEntry } from './core';
 import { METADATA_FILE } from './layout';
 import type { CheckpointStorage, WrittenStateFile } from './types';
 
 const WRITE_BUFFER = 1 << 20;
 const HASH_BUFFER = 4 << 20;
+/** Hashes one file on a worker thread (`hashFileOffThread`): plain JS, started without any loader. */
+const HASH_WORKER = new URL('./hash-worker.mjs', import.meta.url);
 
 function isErrno(e: unknown, ...codes: string[]): boolean {
   return typeof e === 'object' && e !== null && codes.includes((e as { code?: string }).code ?? '');
@@ -141,6 +144,22 @@ class FsIO implements CheckpointStorageIO {
   async copyFileTo(dir: string, name: string, destPath: string): Promise<void> {
     // copy_file_range in the kernel (a reflink where the file system has them): no bytes through JS
     await copyFile(join(dir, name), destPath, fsConstants.COPYFILE_EXCL | fsConstants.COPYFILE_FICLONE);
+  }
+
+  hashFileOffThread(dir: string, name: string): Promise<{ size: number; sha256: string } | undefined> {
+    return new Promise((resolvePromise, reject) => {
+      // execArgv: [] — a clean, quick start, whatever loader the engine itself runs under
+      const worker = new Worker(HASH_WORKER, { workerData: { path: join(dir, name) }, execArgv: [] });
+      let answered = false;
+      worker.once('message', (m: { size: number; sha256: string } | null) => {
+        answered = true;
+        resolvePromise(m ?? undefined);
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        if (!answered) reject(new Error(`hashing ${join(dir, name)} stopped (worker exit code ${code})`));
+      });
+    });
   }
 
   async hashFile(dir: string, name: string): Promise<{ size: number; sha256: string } | undefined> {

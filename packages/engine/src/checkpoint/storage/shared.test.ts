@@ -1,4 +1,7 @@
 /** Shared files of incremental checkpoints: reference counting across retained checkpoints, checksums. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { harnesses, metadataFor, type StorageFixture } from './test-support';
 import { CheckpointCorruptedError, type SharedStateRef, type WrittenStateFile } from './types';
@@ -6,7 +9,13 @@ import { CheckpointCorruptedError, type SharedStateRef, type WrittenStateFile } 
 const JOB = 'inc-job';
 
 /** Checkpoint `id`: writes the shared files `fresh`, refers to `fresh` + `reuse` (a chain), finalizes. */
-async function incremental(f: StorageFixture, id: number, reuse: SharedStateRef[], fresh: string[]) {
+async function incremental(
+  f: StorageFixture,
+  id: number,
+  reuse: SharedStateRef[],
+  fresh: string[],
+  lmdbBase = false,
+) {
   const w = await f.storage.createWriter(JOB, id, 'checkpoint');
   const own: WrittenStateFile = await w.writeStateFile('op-counts-0.state', [`timers of ${id}`]);
   const chain = [...reuse];
@@ -19,6 +28,7 @@ async function incremental(f: StorageFixture, id: number, reuse: SharedStateRef[
       checkpointId: id,
       full: chain.length === 0,
       keyGroupIndex: [],
+      ...(lmdbBase && chain.length === 0 ? { format: 'lmdb' as const } : {}),
     });
   }
   const meta = metadataFor(w.location, [own]);
@@ -85,5 +95,42 @@ describe.each(harnesses)('shared state files ($name storage)', (h) => {
     expect(skipped[0]).toMatch(/checkpoint .*chk-2 is corrupted: state file shared\/delta-2/);
     const err = await f.storage.load({ jobId: JOB, checkpointId: 2 }).catch((e) => e);
     expect(err).toBeInstanceOf(CheckpointCorruptedError);
+  });
+
+  it('deferStores: a store file is checked while it is staged; a damaged one fails its staging, not the load', async () => {
+    const c1 = await incremental(f, 1, [], ['full-1'], true);
+    await incremental(f, 2, c1.chain, ['delta-2']);
+    const dest = mkdtempSync(join(tmpdir(), 'flowstate-stage-'));
+    try {
+      const ok = await f.storage.load({ jobId: JOB, checkpointId: 2 }, { deferStores: true });
+      await (await ok.stageSharedFileTo('full-1', join(dest, 'a'))).verified;
+      expect(readFileSync(join(dest, 'a'), 'utf8')).toBe('state of full-1');
+
+      await f.tamper(f.pathOf(JOB, 'shared'), 'full-1', 'bit-flip');
+      // a load that may fall back to an older checkpoint refuses it up front
+      await expect(f.storage.load({ jobId: JOB, checkpointId: 2 })).rejects.toThrow(
+        /shared\/full-1 has SHA-256 .* but _metadata says/,
+      );
+      // deferred: the load resolves (the delta was checked), the staging's check names the file
+      const cp = await f.storage.load({ jobId: JOB, checkpointId: 2 }, { deferStores: true });
+      // (a storage that cannot copy locally reads the verified bytes, so its staging itself fails)
+      const err = await cp
+        .stageSharedFileTo('full-1', join(dest, 'b'))
+        .then((staged) => staged.verified)
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(CheckpointCorruptedError);
+      expect((err as Error).message).toMatch(/shared\/full-1 has SHA-256 .* but _metadata says/);
+      await expect(cp.copySharedFileTo('full-1', join(dest, 'c'))).rejects.toThrow(
+        /shared\/full-1 has SHA-256/,
+      );
+      await expect(cp.readSharedFileRange('full-1', 0, 4)).rejects.toThrow(/shared\/full-1 has SHA-256/);
+      // a damaged delta is still refused by the load itself
+      await f.tamper(f.pathOf(JOB, 'shared'), 'delta-2', 'bit-flip');
+      await expect(f.storage.load({ jobId: JOB, checkpointId: 2 }, { deferStores: true })).rejects.toThrow(
+        /shared\/delta-2 has SHA-256/,
+      );
+    } finally {
+      rmSync(dest, { recursive: true, force: true });
+    }
   });
 });

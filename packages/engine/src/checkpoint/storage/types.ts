@@ -179,6 +179,12 @@ export interface LoadedCheckpoint {
    * storage is a local file system, else the verified bytes in chunks. Used to stage an LMDB snapshot.
    */
   copySharedFileTo(name: string, destPath: string): Promise<void>;
+  /**
+   * Like `copySharedFileTo`, but resolves once the copy is made, while the file's checksum may still be being
+   * checked (a `load` with `deferStores`): `verified` settles when it was, and rejects with a
+   * `CheckpointCorruptedError` naming the file when it is wrong. Do not use the copy before `verified` resolved.
+   */
+  stageSharedFileTo(name: string, destPath: string): Promise<{ verified: Promise<void> }>;
 }
 
 export type CheckpointRef = { jobId: string; checkpointId: number; kind?: CheckpointKind } | { path: string };
@@ -186,6 +192,14 @@ export type CheckpointRef = { jobId: string; checkpointId: number; kind?: Checkp
 export interface LoadOptions {
   /** `eager` (default): verify every state file's size and SHA-256 before `load` resolves. `lazy`: on first read. */
   verify?: 'eager' | 'lazy';
+  /**
+   * With `eager`: shared files that are LMDB stores (`format: "lmdb"`, the large ones) are not waited for.
+   * Their check starts at once (off the calling thread where the storage can: the file system's does) and runs
+   * while they are staged (`stageSharedFileTo`). For a restore with nothing to fall back to — a chosen
+   * checkpoint — that fails the same way, only later; a restore that falls back to an older checkpoint when
+   * one does not verify must not defer.
+   */
+  deferStores?: boolean;
 }
 
 export interface LoadLatestValidOptions {
