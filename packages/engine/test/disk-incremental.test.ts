@@ -2,10 +2,10 @@
  * The disk state backend end to end: a job's periodic checkpoints are incremental (a chain of shared files),
  * and the newest one restores at another parallelism into either backend with the state the job ended with.
  */
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFsCheckpointStorage, Job } from '../src/index';
+import { createFsCheckpointStorage, Job, type JobEvent } from '../src/index';
 import { settle, tempDirs } from './support/checkpoints';
 import { collect, spec } from './support/jobs';
 
@@ -178,5 +178,72 @@ describe('disk backend: incremental checkpoints end to end', () => {
     await expect(
       createFsCheckpointStorage(cpCopy).load({ jobId: job.jobId, checkpointId: withDeltas.checkpointId }),
     ).rejects.toThrow(`state file shared/${chain[0]!.name} has SHA-256`);
+  });
+  it('failover past checkpoints whose LMDB base fails its check while it is staged: notices, then exactly the uninterrupted end state', async () => {
+    const base = tempDir('disk-failover');
+    const stateDir = path.join(base, 'state');
+    const opts = {
+      baseDir: base,
+      stateBackend: 'disk' as const,
+      stateNativeMinEntries: 0,
+      stateDir,
+      writeConsole: () => {},
+    };
+    const straight = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), opts);
+    expect((await straight.run()).status).toBe('finished');
+    const expected = straight.queryState('agg', { limit: 100_000 }).entries;
+    straight.dispose();
+
+    const events: JobEvent[] = [];
+    const completed: Array<{ id: number; path: string }> = [];
+    const damagedBases = new Set<string>();
+    const cpDir = path.join(base, 'cp');
+    const job = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      ...opts,
+      stateDir: path.join(base, 'state-failover'),
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+      failures: [{ nodeId: 'agg', afterRecords: NATIVE_ROWS / 2, afterCheckpoints: 3 }],
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'checkpoint-completed')
+          completed.push({ id: e.checkpoint.checkpointId, path: e.checkpoint.path });
+        if (e.type !== 'restarting') return;
+        // every retained checkpoint's LMDB base gets one flipped bit (load still passes: it checks them later)
+        for (const c of completed) {
+          if (!existsSync(path.join(c.path, '_metadata'))) continue; // retention removed it
+          const meta = JSON.parse(readFileSync(path.join(c.path, '_metadata'), 'utf8')) as {
+            operators: Array<{
+              nodeId: string;
+              subtasks: Array<{ shared?: Array<{ name: string; format?: string }> }>;
+            }>;
+          };
+          const lmdb = meta.operators.find((o) => o.nodeId === 'agg')!.subtasks[0]!.shared![0]!;
+          if (lmdb.format !== 'lmdb' || damagedBases.has(lmdb.name)) continue;
+          const file = path.join(cpDir, job.jobId, 'shared', lmdb.name);
+          const bytes = readFileSync(file);
+          bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+          writeFileSync(file, bytes);
+          damagedBases.add(lmdb.name);
+        }
+      },
+    });
+    const result = await job.run();
+    await settle(job);
+    expect(result.status, result.error?.message).toBe('finished');
+    expect(damagedBases.size).toBeGreaterThan(0);
+    const notices = events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
+    const skipped = notices.filter((m) =>
+      /checkpoint \d+ cannot be restored .*shared\/.*\.lmdb has SHA-256/.test(m),
+    );
+    expect(skipped.length, notices.join('\n')).toBeGreaterThan(0);
+    expect(skipped.every((m) => m.endsWith('falling back to an older one'))).toBe(true);
+    // no checkpoint was left to restore: the restart began again from the start, and ended where a run without
+    // failure ends, with no staged store left behind
+    expect(events.filter((e) => e.type === 'restored')).toHaveLength(0);
+    expect(job.queryState('agg', { limit: 100_000 }).entries).toEqual(expected);
+    expect(readdirSync(path.join(base, 'state-failover')).filter((n) => n.startsWith('restore-'))).toEqual(
+      [],
+    );
+    job.dispose();
   });
 });

@@ -1,6 +1,7 @@
 import type { PhysicalPlan } from '../plan/plan';
 import type { RestoreData } from '../runtime/execution';
 import type { OperatorRestore } from '../runtime/operator';
+import { removeStaged } from '../state/disk/native';
 import { uniqueDir } from '../state/disk/store';
 import { KeyGroupRange, KeyGroupRangeAssignment } from '../state/index';
 import { readSharedChain, stageChainForAdoption } from './incremental';
@@ -39,48 +40,61 @@ export async function restoreDataFor(
     );
   }
   const out: RestoreData = new Map();
-  for (const op of meta.operators) {
-    const lop = plan.operators.get(op.nodeId);
-    if (!lop) continue; // the node was removed from the spec
-    if (only && !only.has(op.nodeId)) continue; // dropped: it starts empty
-    const p = lop.parallelism;
-    const operatorStates = op.subtasks
-      .filter((s) => s.operatorState !== undefined)
-      .map((s) => ({ subtask: s.subtask, parallelism: op.parallelism, state: s.operatorState }));
-    const perSubtask: OperatorRestore[] = [];
-    for (let j = 0; j < p; j++) {
-      const range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(plan.maxParallelism, p, j);
-      const r: OperatorRestore = { checkpointId: meta.checkpointId, keyed: [], timers: [], operatorStates };
-      for (const s of op.subtasks) {
-        if (!s.file || !s.keyGroupRange) continue;
-        const old = KeyGroupRange.of(s.keyGroupRange[0], s.keyGroupRange[1]);
-        if (old.intersect(range).numberOfKeyGroups === 0) continue;
-        const parsed = await readSections(cp, s, range);
-        // incremental (disk backend): the keyed state is the chain of shared files; the file holds the timers
-        const chain = s.shared;
-        if (chain !== undefined && chain.length > 0) {
-          const same = old.startKeyGroup === range.startKeyGroup && old.endKeyGroup === range.endKeyGroup;
-          if (opts.adoptInto !== undefined && same && chain[0]!.format === 'lmdb') {
-            // a disk backend of the same key groups takes the store file as it is
-            const dir = uniqueDir(opts.adoptInto, `restore-${op.nodeId}-${j}`);
-            r.keyed.push(
-              await stageChainForAdoption(cp, chain, s.keyGroupRange, dir, opts.now ?? Date.now()),
-            );
-          } else
-            r.keyed.push(
-              await readSharedChain(cp, chain, s.keyGroupRange, range, {
-                ...(opts.adoptInto !== undefined ? { scratchDir: opts.adoptInto } : {}),
-                ...(opts.now !== undefined ? { now: opts.now } : {}),
-              }),
-            );
-        } else r.keyed.push(parsed.keyed);
-        r.timers.push(parsed.timers);
-      }
-      perSubtask.push(r);
-    }
-    out.set(op.nodeId, perSubtask);
+  // Stores staged for adoption so far: if a later subtask's restore fails (a base file that fails its check
+  // while it is staged), nothing adopts them, so they are removed here rather than left in the state directory.
+  const staged: string[] = [];
+  try {
+    await collect();
+  } catch (e) {
+    for (const dir of staged) removeStaged(dir);
+    throw e;
   }
   return out;
+
+  async function collect(): Promise<void> {
+    for (const op of meta.operators) {
+      const lop = plan.operators.get(op.nodeId);
+      if (!lop) continue; // the node was removed from the spec
+      if (only && !only.has(op.nodeId)) continue; // dropped: it starts empty
+      const p = lop.parallelism;
+      const operatorStates = op.subtasks
+        .filter((s) => s.operatorState !== undefined)
+        .map((s) => ({ subtask: s.subtask, parallelism: op.parallelism, state: s.operatorState }));
+      const perSubtask: OperatorRestore[] = [];
+      for (let j = 0; j < p; j++) {
+        const range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(plan.maxParallelism, p, j);
+        const r: OperatorRestore = { checkpointId: meta.checkpointId, keyed: [], timers: [], operatorStates };
+        for (const s of op.subtasks) {
+          if (!s.file || !s.keyGroupRange) continue;
+          const old = KeyGroupRange.of(s.keyGroupRange[0], s.keyGroupRange[1]);
+          if (old.intersect(range).numberOfKeyGroups === 0) continue;
+          const parsed = await readSections(cp, s, range);
+          // incremental (disk backend): the keyed state is the chain of shared files; the file holds the timers
+          const chain = s.shared;
+          if (chain !== undefined && chain.length > 0) {
+            const same = old.startKeyGroup === range.startKeyGroup && old.endKeyGroup === range.endKeyGroup;
+            if (opts.adoptInto !== undefined && same && chain[0]!.format === 'lmdb') {
+              // a disk backend of the same key groups takes the store file as it is
+              const dir = uniqueDir(opts.adoptInto, `restore-${op.nodeId}-${j}`);
+              r.keyed.push(
+                await stageChainForAdoption(cp, chain, s.keyGroupRange, dir, opts.now ?? Date.now()),
+              );
+              staged.push(dir);
+            } else
+              r.keyed.push(
+                await readSharedChain(cp, chain, s.keyGroupRange, range, {
+                  ...(opts.adoptInto !== undefined ? { scratchDir: opts.adoptInto } : {}),
+                  ...(opts.now !== undefined ? { now: opts.now } : {}),
+                }),
+              );
+          } else r.keyed.push(parsed.keyed);
+          r.timers.push(parsed.timers);
+        }
+        perSubtask.push(r);
+      }
+      out.set(op.nodeId, perSubtask);
+    }
+  }
 }
 
 /** Reads the header and the sections of the key groups in `range` of one old subtask's state file. */

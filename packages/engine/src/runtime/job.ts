@@ -30,6 +30,7 @@ import { CheckpointCoordinator, type CompletedCheckpoint } from '../checkpoint/c
 import { CheckpointIO, type TaskAck } from '../checkpoint/io';
 import { restoreDataFor } from '../checkpoint/restore';
 import {
+  CheckpointCorruptedError,
   type CheckpointKind,
   type CheckpointStorage,
   createMemoryCheckpointStorage,
@@ -418,9 +419,8 @@ export class Job {
     this.coordinator.resetFailureCount();
     this.exec.close();
     if (d.delayMs > 0) await this.timers.sleep(d.delayMs);
-    const cp = await this.loadLatestRetained();
-    if (cp) await this.rebuildFrom(cp, `restart ${d.attempt} after: ${cause.message}`, 'restart');
-    else this.rebuildFromScratch('restart');
+    if (!(await this.rebuildFromLatestRetained(`restart ${d.attempt} after: ${cause.message}`)))
+      this.rebuildFromScratch('restart');
     this.lifecycle.to('running');
   }
 
@@ -524,20 +524,50 @@ export class Job {
       this.coordinator.advanceIdsPast(l.location.checkpointId);
   }
 
-  /** The newest completed checkpoint that loads; corrupt ones are skipped with a notice (and forgotten). */
-  private async loadLatestRetained(): Promise<LoadedCheckpoint | undefined> {
+  /**
+   * Restores the newest completed checkpoint that restores; a corrupt one is skipped with a notice (and
+   * forgotten). Its large store files (the disk backend's LMDB bases) are checked while they are staged
+   * (`deferStores`), so a corrupt one is found by the restore rather than by `load`, and skipped the same way.
+   * Returns false when there is nothing to restore.
+   */
+  private async rebuildFromLatestRetained(reason: string): Promise<boolean> {
     const completed = [...this.coordinator.getCompletedCheckpoints()].reverse();
     for (const c of completed) {
+      let cp: LoadedCheckpoint;
       try {
-        return await this.storage.load({ jobId: this.jobId, checkpointId: c.checkpointId, kind: c.kind });
+        cp = await this.storage.load(
+          { jobId: this.jobId, checkpointId: c.checkpointId, kind: c.kind },
+          { deferStores: true },
+        );
       } catch (e) {
-        this.emit({
-          type: 'notice',
-          message: `checkpoint ${c.checkpointId} cannot be restored (${(e as Error).message}); falling back to an older one`,
-        });
-        this.coordinator.forgetCheckpoint(c.checkpointId);
+        this.skipRetained(c.checkpointId, e as Error);
+        continue;
+      }
+      try {
+        await this.rebuildFrom(cp, reason, 'restart');
+        return true;
+      } catch (e) {
+        // only a file that fails its check is skipped; a restore that fails otherwise fails the restart
+        if (!(e instanceof CheckpointCorruptedError)) throw e;
+        this.skipRetained(c.checkpointId, e);
       }
     }
+    const cp = await this.loadOutsideRetained();
+    if (cp === undefined) return false;
+    await this.rebuildFrom(cp, reason, 'restart');
+    return true;
+  }
+
+  private skipRetained(checkpointId: number, e: Error): void {
+    this.emit({
+      type: 'notice',
+      message: `checkpoint ${checkpointId} cannot be restored (${e.message}); falling back to an older one`,
+    });
+    this.coordinator.forgetCheckpoint(checkpointId);
+  }
+
+  /** After the retained checkpoints: the run's own newest valid one, or the checkpoint it started from. */
+  private async loadOutsideRetained(): Promise<LoadedCheckpoint | undefined> {
     if (this.checkpointsEnabled && this.initialRestore !== undefined) {
       const own = await this.storage.loadLatestValid(this.jobId, {
         onSkip: (l, e) => this.emit({ type: 'notice', message: `skipping ${l.location.path}: ${e.message}` }),
