@@ -44,14 +44,6 @@ export async function restoreDataFor(
   // while it is staged), nothing adopts them, so they are removed here rather than left in the state directory.
   const staged: string[] = [];
   try {
-    await collect();
-  } catch (e) {
-    for (const dir of staged) removeStaged(dir);
-    throw e;
-  }
-  return out;
-
-  async function collect(): Promise<void> {
     for (const op of meta.operators) {
       const lop = plan.operators.get(op.nodeId);
       if (!lop) continue; // the node was removed from the spec
@@ -94,7 +86,11 @@ export async function restoreDataFor(
       }
       out.set(op.nodeId, perSubtask);
     }
+  } catch (e) {
+    for (const dir of staged) removeStaged(dir);
+    throw e;
   }
+  return out;
 }
 
 /** Reads the header and the sections of the key groups in `range` of one old subtask's state file. */

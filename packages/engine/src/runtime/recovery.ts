@@ -30,9 +30,9 @@ export async function loadRestoreTarget(
     if (!cp) throw new Error(`there is no valid checkpoint of job '${jobId}' to restore`);
     return cp;
   }
-  // A chosen checkpoint has nothing to fall back to: its large store files are checked while the restore
-  // copies them and applies the deltas (a wrong checksum still fails the restore, only later), where a restore
-  // that falls back to an older checkpoint (`latest`, a failover) verifies every file before anything.
+  // A chosen checkpoint's large store files are checked while the restore copies them and applies the
+  // deltas: a wrong checksum still fails the restore, only later (it has nothing to fall back to). `latest`
+  // above verifies every file of each candidate before choosing it.
   return 'path' in target
     ? storage.load({ path: target.path }, { deferStores: true })
     : storage.load({ jobId, checkpointId: target.checkpointId }, { deferStores: true });

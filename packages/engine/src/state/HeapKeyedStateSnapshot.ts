@@ -157,7 +157,6 @@ export class HeapKeyedStateSnapshot implements KeyedStateSnapshot {
     if (this.data !== undefined) return true;
     const maxP = this.backend.maxParallelism;
     const now = this.backend.nowMs();
-    this.now = now;
     let remaining = Math.max(1, budget);
     while (this.index < this.parts.length && remaining > 0) {
       const part = this.parts[this.index] as SnapshotPart;

@@ -541,21 +541,17 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
         );
       return bytes;
     };
-    const deferred = [...sharedRefs.values()].filter(
-      (r) => verify === 'eager' && deferStores && r.format === 'lmdb',
-    );
-    // started now, awaited by whoever stages them (`stageSharedFileTo`); a failure is reported there
-    for (const r of deferred) verifyShared(r);
+    // Store files with deferStores: their check starts now and is awaited by whoever stages them
+    // (`stageSharedFileTo`), which also reports a failure; every other shared file is checked before `load`.
+    const checkedFirst: SharedStateRef[] = [];
+    for (const r of sharedRefs.values()) {
+      if (verify === 'eager' && deferStores && r.format === 'lmdb') verifyShared(r);
+      else checkedFirst.push(r);
+    }
     const ready =
       verify === 'eager'
         ? mapPool([...refs.values()], VERIFY_CONCURRENCY, verifyStreaming)
-            .then(() =>
-              mapPool(
-                [...sharedRefs.values()].filter((r) => !deferred.includes(r)),
-                VERIFY_CONCURRENCY,
-                verifyShared,
-              ),
-            )
+            .then(() => mapPool(checkedFirst, VERIFY_CONCURRENCY, verifyShared))
             .then(() => loaded)
         : Promise.resolve(loaded);
     return ready;
