@@ -246,4 +246,68 @@ describe('disk backend: incremental checkpoints end to end', () => {
     );
     job.dispose();
   });
+
+  it('--restore latest skips a checkpoint whose LMDB base fails its check while it is staged, and restores the one before', async () => {
+    const base = tempDir('disk-latest');
+    const cpDir = path.join(base, 'cp');
+    const opts = (stateDir: string) => ({
+      baseDir: base,
+      stateBackend: 'disk' as const,
+      stateNativeMinEntries: 0,
+      stateDir: path.join(base, stateDir),
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+      writeConsole: () => {},
+    });
+    const baseOf = (m: {
+      operators: Array<{ nodeId: string; subtasks: Array<{ shared?: Array<{ name: string }> }> }>;
+    }) => m.operators.find((o) => o.nodeId === 'agg')!.subtasks[0]!.shared![0]!.name;
+    // run 1 ends with its final checkpoint; run 2 restores it (latest, nothing damaged yet) and its own final
+    // checkpoint is a full one, a new LMDB base
+    const first = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS), opts('state1'));
+    expect((await first.run()).status).toBe('finished');
+    await settle(first);
+    const expected = first.queryState('agg', { limit: 100_000 }).entries;
+    expect(expected).toHaveLength(4_989); // the keys 30,000 seeded random draws over 5,000 hit
+    first.dispose();
+    const storage = createFsCheckpointStorage(cpDir);
+    const older = (await storage.list(first.jobId))[0]!.metadata!;
+    const second = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS), {
+      ...opts('state2'),
+      restoreFrom: 'latest',
+    });
+    expect((await second.run()).status).toBe('finished');
+    await settle(second);
+    second.dispose();
+    const newest = (await storage.list(first.jobId))[0]!;
+    expect(newest.location.checkpointId).toBeGreaterThan(older.checkpointId);
+    const damagedBase = baseOf(newest.metadata!);
+    expect(damagedBase).not.toBe(baseOf(older));
+    const file = path.join(cpDir, first.jobId, 'shared', damagedBase);
+    const bytes = readFileSync(file);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    writeFileSync(file, bytes);
+
+    // the listing and a load cannot tell (the base is checked while it is staged)...
+    expect((await storage.list(first.jobId))[0]!.status).toBe('completed');
+    // ...the restore finds it, says so, and restores the checkpoint before it
+    const events: JobEvent[] = [];
+    const third = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS), {
+      ...opts('state3'),
+      restoreFrom: 'latest',
+      onEvent: (e) => events.push(e),
+    });
+    expect((await third.run()).status).toBe('finished');
+    await settle(third);
+    const notices = events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
+    expect(notices).toEqual([
+      expect.stringMatching(
+        new RegExp(`^skipping ${newest.location.path}: .*state file shared/${damagedBase} has SHA-256`),
+      ),
+    ]);
+    const restored = events.flatMap((e) => (e.type === 'restored' ? [e.checkpointId] : []));
+    expect(restored).toEqual([older.checkpointId]);
+    expect(third.queryState('agg', { limit: 100_000 }).entries).toEqual(expected);
+    expect(readdirSync(path.join(base, 'state3')).filter((n) => n.startsWith('restore-'))).toHaveLength(1);
+    third.dispose();
+  });
 });

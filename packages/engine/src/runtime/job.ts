@@ -58,7 +58,13 @@ import {
 } from './job-types';
 import { JobLifecycle } from './lifecycle';
 import type { RowError, StreamOperator } from './operator';
-import { emptyRestoreData, loadRestoreTarget, retainedUpTo, rollbackCollectStores } from './recovery';
+import {
+  emptyRestoreData,
+  loadRestoreTarget,
+  restoreLatest,
+  retainedUpTo,
+  rollbackCollectStores,
+} from './recovery';
 import { decideRestart } from './restart';
 import { StateAccess } from './state-access';
 import { SourceTask, type Task } from './task';
@@ -70,6 +76,10 @@ export * from './job-types';
 
 function safeJobId(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'job';
+}
+
+function noValidCheckpoint(jobId: string): Error {
+  return new Error(`there is no valid checkpoint of job '${jobId}' to restore`);
 }
 
 export class Job {
@@ -335,9 +345,8 @@ export class Job {
             message: `no checkpoint of '${this.jobId}' yet: starting from the beginning`,
           });
           this.rebuildFromScratch('start');
-        } else {
-          const cp = await this.loadForRestore(this.initialRestore);
-          await this.rebuildFrom(cp, this.restoreReason, 'restore');
+        } else if (!(await this.restoreTo(this.initialRestore, this.restoreReason, 'restore'))) {
+          throw noValidCheckpoint(this.jobId);
         }
       }
       // Checkpoint ids continue past what this job id already has in storage (a rerun into the same directory).
@@ -552,10 +561,7 @@ export class Job {
         this.skipRetained(c.checkpointId, e);
       }
     }
-    const cp = await this.loadOutsideRetained();
-    if (cp === undefined) return false;
-    await this.rebuildFrom(cp, reason, 'restart');
-    return true;
+    return (await this.restoreOutsideRetained(reason)) !== undefined;
   }
 
   private skipRetained(checkpointId: number, e: Error): void {
@@ -567,26 +573,44 @@ export class Job {
   }
 
   /** After the retained checkpoints: the run's own newest valid one, or the checkpoint it started from. */
-  private async loadOutsideRetained(): Promise<LoadedCheckpoint | undefined> {
-    if (this.checkpointsEnabled && this.initialRestore !== undefined) {
-      const own = await this.storage.loadLatestValid(this.jobId, {
-        onSkip: (l, e) => this.emit({ type: 'notice', message: `skipping ${l.location.path}: ${e.message}` }),
-      });
-      if (own) return own;
-      // No checkpoint of its own yet: the job started from another run's checkpoint or savepoint, and a failure
-      // restores that again (as Flink does), rather than dropping its state and starting from the beginning.
-      if (this.initialRestore !== 'latest') return this.loadForRestore(this.initialRestore);
-    }
-    return undefined;
+  private async restoreOutsideRetained(reason: string): Promise<LoadedCheckpoint | undefined> {
+    if (!this.checkpointsEnabled || this.initialRestore === undefined) return undefined;
+    const own = await this.restoreTo('latest', reason, 'restart');
+    if (own !== undefined || this.initialRestore === 'latest') return own;
+    // No checkpoint of its own yet: the job started from another run's checkpoint or savepoint, and a failure
+    // restores that again (as Flink does), rather than dropping its state and starting from the beginning.
+    return this.restoreTo(this.initialRestore, reason, 'restart');
   }
 
   private async hasValidCheckpoint(): Promise<boolean> {
     return (await this.storage.list(this.jobId)).some((l) => l.status === 'completed');
   }
 
-  private loadForRestore(target: RestoreTarget): Promise<LoadedCheckpoint> {
-    return loadRestoreTarget(this.storage, this.jobId, target, (message) =>
-      this.emit({ type: 'notice', message }),
+  /**
+   * Restores `target` (see rebuildFrom) and resolves with the checkpoint restored. `latest` is the newest one
+   * that restores: one whose files fail their checks, found on load or while its store files are staged, is
+   * skipped with a notice (undefined when none is left). A chosen one that fails them fails the restore.
+   */
+  private async restoreTo(
+    target: RestoreTarget,
+    reason: string,
+    cause: 'restore' | 'restart' | 'inspect',
+    before?: () => void,
+  ): Promise<LoadedCheckpoint | undefined> {
+    const rebuild = async (cp: LoadedCheckpoint) => {
+      before?.();
+      await this.rebuildFrom(cp, reason, cause);
+    };
+    if (target !== 'latest') {
+      const cp = await loadRestoreTarget(this.storage, this.jobId, target);
+      await rebuild(cp);
+      return cp;
+    }
+    return restoreLatest(
+      this.storage,
+      this.jobId,
+      (message) => this.emit({ type: 'notice', message }),
+      rebuild,
     );
   }
 
@@ -694,9 +718,10 @@ export class Job {
   private async handleRestoreRequest(): Promise<void> {
     const req = this.restoreRequest!;
     try {
-      const cp = await this.loadForRestore(req.target);
-      this.coordinator.abortAll('a restore was requested');
-      await this.rebuildFrom(cp, 'restore requested', 'restore');
+      const cp = await this.restoreTo(req.target, 'restore requested', 'restore', () =>
+        this.coordinator.abortAll('a restore was requested'),
+      );
+      if (cp === undefined) throw noValidCheckpoint(this.jobId);
       this.restoreRequest = null;
       req.resolve(cp);
     } catch (e) {
@@ -712,10 +737,11 @@ export class Job {
   async loadCheckpoint(target: RestoreTarget): Promise<{ checkpointId: number; path: string }> {
     if (this.lifecycle.status !== 'created')
       throw new Error('loadCheckpoint is for a job that has not started');
-    const cp = await this.loadForRestore(target);
     // Read-only: only keyed state is restored; sources and sinks are not opened (no file is touched).
-    this.inspectOnly = true;
-    await this.rebuildFrom(cp, 'loaded for inspection', 'inspect');
+    const cp = await this.restoreTo(target, 'loaded for inspection', 'inspect', () => {
+      this.inspectOnly = true;
+    });
+    if (cp === undefined) throw noValidCheckpoint(this.jobId);
     return { checkpointId: cp.metadata.checkpointId, path: cp.location.path };
   }
 

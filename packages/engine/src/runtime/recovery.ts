@@ -11,31 +11,56 @@ import type {
   CheckpointStorage,
   LoadedCheckpoint,
 } from '../checkpoint/storage/index';
+import { CheckpointCorruptedError } from '../checkpoint/storage/index';
 import type { PhysicalPlan } from '../plan/plan';
 import type { CollectStore } from './collect';
 import type { RestoreData } from './execution';
 import type { RestoreTarget } from './job-types';
 
-/** Loads the checkpoint `target` names; `latest` skips invalid ones, each reported through `notice`. */
-export async function loadRestoreTarget(
+/**
+ * Loads the checkpoint `target` names, for a chosen checkpoint or path. Its large store files (the disk
+ * backend's LMDB bases) are checked while the restore copies them and applies the deltas: a wrong checksum
+ * still fails the restore, only later. `latest` goes through `restoreLatest`, which can fall back.
+ */
+export function loadRestoreTarget(
   storage: CheckpointStorage,
   jobId: string,
-  target: RestoreTarget,
-  notice: (message: string) => void,
+  target: Exclude<RestoreTarget, 'latest'>,
 ): Promise<LoadedCheckpoint> {
-  if (target === 'latest') {
-    const cp = await storage.loadLatestValid(jobId, {
-      onSkip: (l, e) => notice(`skipping ${l.location.path}: ${e.message}`),
-    });
-    if (!cp) throw new Error(`there is no valid checkpoint of job '${jobId}' to restore`);
-    return cp;
-  }
-  // A chosen checkpoint's large store files are checked while the restore copies them and applies the
-  // deltas: a wrong checksum still fails the restore, only later (it has nothing to fall back to). `latest`
-  // above verifies every file of each candidate before choosing it.
   return 'path' in target
     ? storage.load({ path: target.path }, { deferStores: true })
     : storage.load({ jobId, checkpointId: target.checkpointId }, { deferStores: true });
+}
+
+/**
+ * Restores the newest checkpoint or savepoint of `jobId` that restores (`restore` does the restoring) and
+ * resolves with it, or with undefined when none does. One that fails its checks is skipped, reported through
+ * `notice` with the reason: an invalid listing, a file that fails its check on load, or a store file whose
+ * deferred check fails while `restore` stages it (`deferStores`, so that a large base is hashed while it is
+ * copied rather than before). Any other error from `restore` is thrown: it is not the checkpoint's fault.
+ */
+export async function restoreLatest(
+  storage: CheckpointStorage,
+  jobId: string,
+  notice: (message: string) => void,
+  restore: (cp: LoadedCheckpoint) => Promise<void>,
+): Promise<LoadedCheckpoint | undefined> {
+  for (const l of await storage.list(jobId)) {
+    if (l.status !== 'completed') {
+      notice(`skipping ${l.location.path}: ${l.error ?? 'the checkpoint is not valid'}`);
+      continue;
+    }
+    const { checkpointId, kind } = l.location;
+    try {
+      const cp = await storage.load({ jobId, checkpointId, kind }, { deferStores: true });
+      await restore(cp);
+      return cp;
+    } catch (e) {
+      if (!(e instanceof CheckpointCorruptedError)) throw e;
+      notice(`skipping ${l.location.path}: ${e.message}`);
+    }
+  }
+  return undefined;
 }
 
 /** The completed checkpoints (not savepoints) up to `upTo` found in storage, oldest first. */
