@@ -2,7 +2,7 @@
  * The disk state backend end to end: a job's periodic checkpoints are incremental (a chain of shared files),
  * and the newest one restores at another parallelism into either backend with the state the job ended with.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFsCheckpointStorage, Job, type JobEvent } from '../src/index';
@@ -309,5 +309,90 @@ describe('disk backend: incremental checkpoints end to end', () => {
     expect(third.queryState('agg', { limit: 100_000 }).entries).toEqual(expected);
     expect(readdirSync(path.join(base, 'state3')).filter((n) => n.startsWith('restore-'))).toHaveLength(1);
     third.dispose();
+  });
+
+  it('a savepoint is self-contained: its state is a file of its own, and a copy of its directory alone restores', async () => {
+    const base = tempDir('disk-savepoint');
+    const cpDir = path.join(base, 'cp');
+    const opts = (stateDir: string) => ({
+      baseDir: base,
+      stateBackend: 'disk' as const,
+      stateNativeMinEntries: 0,
+      stateDir: path.join(base, stateDir),
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+      writeConsole: () => {},
+    });
+    const job = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), opts('state1'));
+    const running = job.run();
+    while ((job.metrics().nodes.find((n) => n.nodeId === 'gen')?.recordsOut ?? 0) < 10_000)
+      await new Promise((r) => setTimeout(r, 5));
+    const spId = job.triggerCheckpoint('savepoint');
+    expect((await running).status).toBe('finished');
+    await settle(job);
+    const final = job.queryState('agg', { limit: 100_000 }).entries;
+    job.dispose();
+    const storage = createFsCheckpointStorage(cpDir);
+    const sp = (await storage.list(job.jobId)).find((l) => l.location.kind === 'savepoint')!;
+    expect(sp.location.checkpointId).toBe(spId);
+    const own = sp.metadata!.operators.find((o) => o.nodeId === 'agg')!.subtasks[0]!.shared!;
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatchObject({ full: true, format: 'lmdb', exclusive: true, checkpointId: spId });
+    expect(readdirSync(sp.location.path)).toContain(own[0]!.name);
+    expect(existsSync(path.join(cpDir, job.jobId, 'shared', own[0]!.name))).toBe(false);
+    // the checkpoints after it build on the checkpoints before it, never on the savepoint
+    for (const l of await storage.list(job.jobId))
+      for (const o of l.metadata!.operators)
+        for (const sub of o.subtasks)
+          for (const f of sub.shared ?? [])
+            if (l.location.kind === 'checkpoint') expect(f.exclusive).toBe(undefined);
+
+    // the state at the savepoint, read from where it was written
+    const reader = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      ...opts('state2'),
+      stateBackend: 'heap',
+    });
+    await reader.loadCheckpoint({ path: sp.location.path });
+    const atSavepoint = reader.queryState('agg', { limit: 100_000 }).entries;
+    reader.dispose();
+    expect(atSavepoint).not.toEqual(final);
+
+    // its directory alone, copied elsewhere; the job's checkpoints and shared files gone
+    const copy = path.join(base, 'backup', 'my-savepoint');
+    cpSync(sp.location.path, copy, { recursive: true });
+    rmSync(cpDir, { recursive: true });
+    for (const [stateBackend, parallelism] of [
+      ['disk', 1],
+      ['disk', 3],
+      ['heap', 2],
+    ] as const) {
+      const restored = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+        ...opts(`state-${stateBackend}-${parallelism}`),
+        stateBackend,
+        parallelism,
+      });
+      await restored.loadCheckpoint({ path: copy });
+      expect(
+        restored.queryState('agg', { limit: 100_000 }).entries,
+        `${stateBackend} ${parallelism}`,
+      ).toEqual(atSavepoint);
+      restored.dispose();
+    }
+    // and runs on from there to the end state of the job that took it
+    const resumed = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      ...opts('state3'),
+      restoreFrom: { path: copy },
+    });
+    expect((await resumed.run()).status).toBe('finished');
+    expect(resumed.queryState('agg', { limit: 100_000 }).entries).toEqual(final);
+    resumed.dispose();
+
+    // a damaged own file is named as the savepoint's file
+    const file = path.join(copy, own[0]!.name);
+    const bytes = readFileSync(file);
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x01;
+    writeFileSync(file, bytes);
+    await expect(createFsCheckpointStorage(path.join(base, 'backup')).load({ path: copy })).rejects.toThrow(
+      `state file ${own[0]!.name} has SHA-256`,
+    );
   });
 });

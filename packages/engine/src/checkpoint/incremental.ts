@@ -126,9 +126,13 @@ export async function writeSharedSnapshot(
 ): Promise<SharedStateRef> {
   const suffix = `${nodeId}-${subtask}-chk${checkpointId}-${inc.mode}-${Math.random().toString(36).slice(2, 10)}`;
   writer.pinSharedFiles?.(inc.base.map((b) => b.name));
+  // a savepoint's snapshot goes in its own directory (`exclusive`), a checkpoint's in the job's shared one
+  const write = (name: string, chunks: Parameters<CheckpointWriter['writeStateFile']>[1]) =>
+    inc.exclusive === true ? writer.writeStateFile(name, chunks) : writer.writeSharedFile(name, chunks);
+  const exclusive = inc.exclusive === true ? { exclusive: true as const } : {};
   if (inc.native !== undefined) {
     // a full snapshot as the store's own LMDB file: a restore at the same key groups takes it as it is
-    const sf = await writer.writeSharedFile(`${suffix}.lmdb`, inc.native.chunks());
+    const sf = await write(`${suffix}.lmdb`, inc.native.chunks());
     return {
       name: sf.name,
       size: sf.size,
@@ -137,11 +141,12 @@ export async function writeSharedSnapshot(
       full: true,
       keyGroupIndex: [],
       format: 'lmdb',
+      ...exclusive,
     };
   }
   if (data === undefined) throw new Error('internal: a JSON-lines shared file needs the snapshot data');
   const shared = sharedFileContent(nodeId, subtask, data, inc);
-  const sf = await writer.writeSharedFile(`${suffix}.state`, shared.chunks);
+  const sf = await write(`${suffix}.state`, shared.chunks);
   return {
     name: sf.name,
     size: sf.size,
@@ -153,6 +158,7 @@ export async function writeSharedSnapshot(
       const end = sf.offsets[i + 2] ?? sf.size;
       return [g, start, end - start] as [number, number, number];
     }),
+    ...exclusive,
   };
 }
 

@@ -63,13 +63,13 @@ export abstract class KeyedOperator<N extends JobNode, S = never> extends Abstra
     rowFailed(this, this.ctx, err, row);
   }
 
-  override snapshotState(checkpointId: number): OperatorSnapshot<S> | null {
+  override snapshotState(checkpointId: number, savepoint = false): OperatorSnapshot<S> | null {
     const timers = this.snapshotTimers();
     return {
       nodeId: this.node.id,
       subtask: this.ctx.subtask,
       // checkpoints write binary sections (checkpoint/io.ts), so the snapshot encodes from the start
-      keyed: this.backend.snapshot(checkpointId, { encode: true }),
+      keyed: this.backend.snapshot(checkpointId, { encode: true, savepoint }),
       ...(timers ? { timers } : {}),
     };
   }

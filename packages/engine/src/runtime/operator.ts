@@ -171,8 +171,11 @@ export interface StreamOperator {
   nextProcessingTime(): number | undefined;
   /** All inputs have ended (after the final watermark). */
   endInput(out: Collector): void;
-  /** The synchronous part of a checkpoint (copy-on-write handles, small data); null when stateless. */
-  snapshotState(checkpointId: number): OperatorSnapshot | null;
+  /**
+   * The synchronous part of a checkpoint (copy-on-write handles, small data); null when stateless. `savepoint`:
+   * the snapshot is of a savepoint (self-contained: see `SnapshotOptions.savepoint`).
+   */
+  snapshotState(checkpointId: number, savepoint?: boolean): OperatorSnapshot | null;
   restoreState(r: OperatorRestore): void;
   notifyCheckpointComplete(checkpointId: number): void;
   close(): void;

@@ -120,10 +120,10 @@ export class OperatorChain {
     return true;
   }
 
-  snapshot(checkpointId: number): OperatorSnapshot[] {
+  snapshot(checkpointId: number, savepoint = false): OperatorSnapshot[] {
     const out: OperatorSnapshot[] = [];
     for (const op of this.operators) {
-      const s = op.snapshotState(checkpointId);
+      const s = op.snapshotState(checkpointId, savepoint);
       if (s) out.push(s);
     }
     return out;
@@ -187,7 +187,7 @@ export abstract class Task {
   private takeSnapshot(barrier: CheckpointBarrier): void {
     const t0 = performance.now();
     this.lastCheckpointId = barrier.checkpointId;
-    const state = this.chain.snapshot(barrier.checkpointId);
+    const state = this.chain.snapshot(barrier.checkpointId, barrier.savepoint === true);
     const own = this.snapshotOwnState();
     if (own) state.unshift(own);
     this.lastSyncSnapshotMs = performance.now() - t0;

@@ -191,6 +191,12 @@ export interface SnapshotOptions {
    * encodes an entry about to be overwritten there and then instead of keeping a copy of it.
    */
   encode?: boolean;
+  /**
+   * A savepoint's snapshot: self-contained, as Flink's savepoints are (`SavepointType` shares no files). A backend
+   * with incremental checkpoints writes the full state into the savepoint's own directory and keeps it out of
+   * its chain: the next checkpoint's delta still builds on the last completed checkpoint.
+   */
+  savepoint?: boolean;
 }
 
 /**

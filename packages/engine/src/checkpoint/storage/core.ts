@@ -126,6 +126,11 @@ async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) =
   return out;
 }
 
+/** How messages name a shared file: `shared/<name>`, or a checkpoint's own (`exclusive`) file by its name. */
+function sharedFileLabel(ref: SharedStateRef): string {
+  return ref.exclusive === true ? ref.name : `${SHARED_DIR}/${ref.name}`;
+}
+
 function short(sha: string): string {
   return `${sha.slice(0, 12)}…`;
 }
@@ -194,8 +199,8 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
     if (counts.size === 0) return counts;
     for (const { listing } of await listInternal(jobId)) {
       if (listing.metadata === undefined) continue;
-      for (const name of sharedFilesOf(listing.metadata).keys())
-        counts.set(name, (counts.get(name) ?? 0) + 1);
+      for (const [name, ref] of sharedFilesOf(listing.metadata))
+        if (ref.exclusive !== true) counts.set(name, (counts.get(name) ?? 0) + 1);
     }
     return counts;
   }
@@ -317,10 +322,11 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
     const shared = sharedFilesOf(metadata);
     if (shared.size > 0) {
       const sdir = io.sharedPathOf(dir);
-      const present = new Map((await io.listDir(sdir))?.map((e) => [e.name, e]) ?? []);
+      const inShared = [...shared.values()].some((r) => r.exclusive !== true);
+      const present = new Map(inShared ? ((await io.listDir(sdir))?.map((e) => [e.name, e]) ?? []) : []);
       for (const ref of shared.values()) {
-        const entry = present.get(ref.name);
-        const name = `${SHARED_DIR}/${ref.name}`;
+        const entry = ref.exclusive === true ? files.get(ref.name) : present.get(ref.name);
+        const name = sharedFileLabel(ref);
         if (entry === undefined) return invalid(missingFile(dir, name), metadata);
         if (entry.size !== ref.size) return invalid(wrongSize(dir, name, entry.size, ref.size), metadata);
       }
@@ -454,14 +460,17 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
         return bytes;
       },
     };
-    // Shared files (incremental checkpoints): in the job's shared directory, verified the same way.
+    // Shared files (incremental checkpoints): in the job's shared directory (a savepoint's own, `exclusive`,
+    // in its directory), verified the same way.
     const sharedRefs = sharedFilesOf(metadata);
-    const sdir = io.sharedPathOf(dir);
+    const jobShared = io.sharedPathOf(dir);
+    const dirOf = (ref: SharedStateRef) => (ref.exclusive === true ? dir : jobShared);
     const sharedVerified = new Map<string, Promise<void>>();
     const verifyShared = (ref: SharedStateRef): Promise<void> => {
       let p = sharedVerified.get(ref.name);
       if (p === undefined) {
-        const name = `${SHARED_DIR}/${ref.name}`;
+        const name = sharedFileLabel(ref);
+        const sdir = dirOf(ref);
         p = (async () => {
           // a store file (hundreds of MB) is hashed on another thread where the storage can
           const h =
@@ -490,7 +499,7 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
       const ref = sharedRefOf(name);
       // the check (started by `load`, or now) runs while the kernel copies the file
       const verified = verifyShared(ref);
-      if (io.copyFileTo !== undefined) await io.copyFileTo(sdir, name, destPath);
+      if (io.copyFileTo !== undefined) await io.copyFileTo(dirOf(ref), name, destPath);
       else await loaded.copySharedFileTo(name, destPath);
       return { verified };
     };
@@ -498,7 +507,7 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
       const ref = sharedRefOf(name);
       await verifyShared(ref);
       if (io.copyFileTo !== undefined) {
-        await io.copyFileTo(sdir, name, destPath);
+        await io.copyFileTo(dirOf(ref), name, destPath);
         return;
       }
       const { open: openFile } = await import('node:fs/promises');
@@ -531,13 +540,13 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
         );
       await verifyShared(ref);
       if (length === 0) return new Uint8Array(0);
-      const bytes = await io.readRange(sdir, name, offset, length);
+      const bytes = await io.readRange(dirOf(ref), name, offset, length);
       if (bytes.length !== length)
         throw new CheckpointCorruptedError(
           'CHECKPOINT_CORRUPTED',
           dir,
           `checkpoint ${dir} is corrupted: shared file ${name} became shorter after it was verified`,
-          `${SHARED_DIR}/${name}`,
+          sharedFileLabel(ref),
         );
       return bytes;
     };
@@ -879,7 +888,9 @@ class Writer implements CheckpointWriter {
       }
     }
     for (const ref of sharedFilesOf(metadata).values()) {
-      const written = this.sharedWritten.get(ref.name);
+      const written = (ref.exclusive === true ? this.written : this.sharedWritten).get(ref.name);
+      if (ref.exclusive === true && written === undefined)
+        throw mismatch(`the checkpoint's own file ${ref.name} was not written by this writer`);
       if (written !== undefined && (written.size !== ref.size || written.sha256 !== ref.sha256))
         throw mismatch(
           `shared file ${ref.name} was written with ${written.size} bytes, the metadata says ${ref.size}`,

@@ -140,6 +140,38 @@ describe('parseCheckpointMetadata', () => {
       (m) => (m.operators[0].subtasks[1].file = { ...m.operators[0].subtasks[0].file, size: 7 }),
       'operators[0].subtasks[1].file describes op-counts-0.state differently from operators[0].subtasks[0].file',
     ],
+    [
+      'a savepoint file of its own that is not a full snapshot',
+      (m) =>
+        (m.operators[0].subtasks[0].shared = [
+          {
+            name: 'x.state',
+            size: 1,
+            sha256: sha,
+            checkpointId: 3,
+            full: false,
+            keyGroupIndex: [],
+            exclusive: true,
+          },
+        ]),
+      `operators[0].subtasks[0].shared[0].exclusive a checkpoint's own file must be a full snapshot`,
+    ],
+    [
+      'exclusive: false',
+      (m) =>
+        (m.operators[0].subtasks[0].shared = [
+          {
+            name: 'x.state',
+            size: 1,
+            sha256: sha,
+            checkpointId: 3,
+            full: true,
+            keyGroupIndex: [],
+            exclusive: false,
+          },
+        ]),
+      'operators[0].subtasks[0].shared[0].exclusive must be true or absent, got false',
+    ],
     ['an unknown top-level field', (m) => (m.retention = 3), 'retention is not a known field'],
     [
       'a misspelt subtask field',

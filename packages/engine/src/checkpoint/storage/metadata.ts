@@ -220,6 +220,10 @@ function parseSubtask(
         p.add(`${f}.format`, `must be "lmdb" or absent, got ${describe(so.format)}`);
       if (so.format === 'lmdb' && so.full !== true)
         p.add(`${f}.format`, 'an lmdb shared file must be a full snapshot ("full": true)');
+      if (so.exclusive !== undefined && so.exclusive !== true)
+        p.add(`${f}.exclusive`, `must be true or absent, got ${describe(so.exclusive)}`);
+      if (so.exclusive === true && so.full !== true)
+        p.add(`${f}.exclusive`, 'a checkpoint\'s own file must be a full snapshot ("full": true)');
       if (ref !== undefined && checkpointId !== undefined && typeof so.full === 'boolean')
         shared.push({
           ...ref,
@@ -227,6 +231,7 @@ function parseSubtask(
           full: so.full,
           keyGroupIndex,
           ...(so.format === 'lmdb' ? { format: 'lmdb' as const } : {}),
+          ...(so.exclusive === true ? { exclusive: true as const } : {}),
         });
     }
     out.shared = shared;

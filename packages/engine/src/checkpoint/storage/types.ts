@@ -38,6 +38,12 @@ export interface SharedStateRef extends StateFileRef {
    * takes as it is (state/disk/native.ts).
    */
   format?: 'lmdb';
+  /**
+   * The file is this checkpoint's own, in its directory next to the state files, not in the job's shared
+   * directory: a savepoint's full snapshot (self-contained, as Flink's savepoints share no files). Nothing
+   * else refers to it, and it goes when the savepoint is deleted.
+   */
+  exclusive?: true;
 }
 
 export interface SubtaskStateRef {

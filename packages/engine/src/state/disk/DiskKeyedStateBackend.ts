@@ -43,6 +43,7 @@ import {
   type ListKeysOptions,
   type ListKeysResult,
   type Namespace,
+  type SnapshotOptions,
   StateBackendError,
   type StateKind,
   type StateTable,
@@ -75,6 +76,11 @@ export interface IncrementalSnapshotInfo {
   written(ref: SharedStateHandle): void;
   /** A full snapshot as an LMDB file (native.ts): its bytes, once materialized. */
   readonly native?: { chunks(): AsyncIterable<Uint8Array>; readonly meta: NativeStoreMeta };
+  /**
+   * A savepoint's full snapshot: its file goes in the savepoint's own directory (no later checkpoint builds on
+   * it, and the savepoint can be copied elsewhere), as Flink's savepoints share no files.
+   */
+  readonly exclusive?: boolean;
 }
 
 export type IncrementalKeyedStateSnapshot = KeyedStateSnapshot & { incremental: IncrementalSnapshotInfo };
@@ -149,6 +155,8 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
     { chain: SharedStateHandle[] | undefined; changes: Map<string, Set<string>> }
   >();
   private readonly snapshots = new Set<DiskKeyedStateSnapshot>();
+  /** Savepoints taken and not yet completed (or abandoned): their completion changes nothing here. */
+  private readonly savepoints = new Set<number>();
 
   constructor(opts: DiskKeyedStateBackendOptions) {
     const { maxParallelism, keyGroupRange } = opts;
@@ -398,10 +406,15 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
    * At the barrier: writes the cache's dirty entries (one batch per state), opens an LMDB read transaction
    * (the snapshot), and decides full or delta. Materialization reads the transaction in steps.
    */
-  snapshot(checkpointId: number): IncrementalKeyedStateSnapshot {
+  snapshot(checkpointId: number, options?: SnapshotOptions): IncrementalKeyedStateSnapshot {
     if (this.disposed) throw new StateBackendError('STATE_DISPOSED', 'The keyed state backend was disposed');
     const tables = Array.from(this.registrations.values(), (r) => r.table);
     for (const t of tables) t.flush();
+    // A savepoint: the full state, outside the chain. The changes go on being tracked for the next checkpoint.
+    if (options?.savepoint === true) {
+      this.savepoints.add(checkpointId);
+      return this.fullSnapshot(checkpointId, tables, true);
+    }
     // changes since the last completed checkpoint: those of snapshots still pending + the current ones
     const changes = new Map<string, Set<string>>();
     let tracked = true;
@@ -411,7 +424,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
       changes.set(t.name, set);
       t.changed = new Set();
     }
-    let delta = new Map<string, Set<string>>();
+    const delta = new Map<string, Set<string>>();
     for (const p of this.pending.values()) for (const [name, s] of p.changes) mergeInto(delta, name, s);
     for (const [name, s] of changes) mergeInto(delta, name, s);
     const base = this.confirmed?.chain ?? [];
@@ -427,8 +440,30 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
       base.length > this.maxChain ||
       deltaBytes > (base[0]?.size ?? 0) ||
       changed > Math.max(64, total * FULL_RATIO);
-    if (full) delta = new Map();
     this.pending.set(checkpointId, { chain: undefined, changes });
+    if (full) return this.fullSnapshot(checkpointId, tables, false);
+    return this.snapshotOf(checkpointId, tables, delta, base, false, false);
+  }
+
+  /** A full snapshot: an LMDB file when the state is large enough (`nativeMinEntries`), else sections. */
+  private fullSnapshot(
+    checkpointId: number,
+    tables: DiskStateTable<unknown>[],
+    exclusive: boolean,
+  ): IncrementalKeyedStateSnapshot {
+    let total = 0;
+    for (const t of tables) total += t.size();
+    return this.snapshotOf(checkpointId, tables, undefined, [], total >= this.nativeMinEntries, exclusive);
+  }
+
+  private snapshotOf(
+    checkpointId: number,
+    tables: DiskStateTable<unknown>[],
+    delta: Map<string, Set<string>> | undefined,
+    base: readonly SharedStateHandle[],
+    nativeFile: boolean,
+    exclusive: boolean,
+  ): IncrementalKeyedStateSnapshot {
     let txn: { done(): void } | undefined;
     try {
       txn = tables[0]?.db.useReadTransaction();
@@ -436,7 +471,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
       throw storeError(this.store.path, 'snapshot', e);
     }
     let native: NativeSnapshotWriter | undefined;
-    if (full && total >= this.nativeMinEntries) {
+    if (nativeFile) {
       const range = this.keyGroupRange;
       native = new NativeSnapshotWriter(
         uniqueDir(this.stateDir, `${this.label}-chk${checkpointId}`),
@@ -450,15 +485,7 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
         },
       );
     }
-    const s = new DiskKeyedStateSnapshot(
-      this,
-      checkpointId,
-      tables,
-      txn,
-      full ? undefined : delta,
-      full ? [] : base,
-      native,
-    );
+    const s = new DiskKeyedStateSnapshot(this, checkpointId, tables, txn, delta, base, native, exclusive);
     this.snapshots.add(s);
     return s;
   }
@@ -480,9 +507,12 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
    * the next delta includes them.)
    */
   notifyCheckpointComplete(checkpointId: number): void {
+    // a savepoint is not part of the chain: it neither confirms a base nor covers the pending changes
+    if (this.savepoints.delete(checkpointId)) return;
     const p = this.pending.get(checkpointId);
     if (p?.chain !== undefined) this.confirmed = { checkpointId, chain: p.chain };
     for (const id of Array.from(this.pending.keys())) if (id <= checkpointId) this.pending.delete(id);
+    for (const id of Array.from(this.savepoints)) if (id < checkpointId) this.savepoints.delete(id);
     for (const r of this.registrations.values()) r.table.changed ??= new Set();
   }
 
@@ -623,6 +653,7 @@ class DiskKeyedStateSnapshot implements IncrementalKeyedStateSnapshot {
     private readonly delta: Map<string, Set<string>> | undefined,
     base: readonly SharedStateHandle[],
     private readonly native: NativeSnapshotWriter | undefined,
+    exclusive: boolean,
   ) {
     this.buckets = tables.map(() => new Map());
     this.removedBy = tables.map(() => new Map());
@@ -634,8 +665,9 @@ class DiskKeyedStateSnapshot implements IncrementalKeyedStateSnapshot {
         return self.removedBy.map((m) => [...m.entries()].sort((a, b) => a[0] - b[0]));
       },
       written(ref) {
-        backend.snapshotWritten(checkpointId, [...base, ref]);
+        if (!exclusive) backend.snapshotWritten(checkpointId, [...base, ref]);
       },
+      ...(exclusive ? { exclusive } : {}),
       ...(native !== undefined ? { native: { chunks: () => native.chunks(), meta: native.meta } } : {}),
     };
   }

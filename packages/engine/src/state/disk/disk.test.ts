@@ -182,6 +182,46 @@ describe('DiskKeyedStateBackend', () => {
     b.dispose();
   });
 
+  it('a savepoint is a full snapshot of its own, outside the chain: the next delta still builds on the last checkpoint', () => {
+    const b = disk({ cacheEntries: 512 });
+    const v = b.getOrCreateKeyedState(new ValueStateDescriptor<number>('v'));
+    for (let i = 0; i < 1_000; i++) {
+      b.setCurrentKey(i);
+      v.update(i);
+    }
+    const s1 = b.snapshot(1);
+    const ref1 = { name: 'f1', size: 1000, sha256: 'x', checkpointId: 1, full: true, keyGroupIndex: [] };
+    s1.incremental.written(ref1);
+    s1.release();
+    b.notifyCheckpointComplete(1);
+    for (let i = 0; i < 10; i++) {
+      b.setCurrentKey(i);
+      v.update(-i);
+    }
+    // checkpoint 2 never completes (its changes stay pending)
+    b.snapshot(2).release();
+    // savepoint 3: everything, exclusive, no base; completing it changes nothing for the chain
+    const sp = b.snapshot(3, { savepoint: true });
+    expect(sp.incremental).toMatchObject({ mode: 'full', base: [], exclusive: true });
+    expect(flatten(sp.result()).size).toBe(1_000);
+    expect(flatten(sp.result()).get(JSON.stringify(['v', 9, '__void__']))).toBe(-9);
+    sp.incremental.written({ ...ref1, name: 'sp', checkpointId: 3, exclusive: true });
+    sp.release();
+    b.notifyCheckpointComplete(3);
+    b.setCurrentKey(500);
+    v.update(5);
+    // checkpoint 4: a delta on checkpoint 1 with the 10 changes before the savepoint and the 1 after it
+    const s3 = b.snapshot(4);
+    expect(s3.incremental).toMatchObject({ mode: 'delta', base: [ref1] });
+    expect(s3.incremental.exclusive).toBe(undefined);
+    const changed = flatten(s3.result());
+    expect(changed.size).toBe(11);
+    expect(changed.get(JSON.stringify(['v', 500, '__void__']))).toBe(5);
+    expect(changed.get(JSON.stringify(['v', 3, '__void__']))).toBe(-3);
+    s3.release();
+    b.dispose();
+  });
+
   it('lives in its own directory under stateDir, deleted on dispose', () => {
     const dir = stateDir();
     const b = new DiskKeyedStateBackend({
