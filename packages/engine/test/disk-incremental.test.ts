@@ -261,8 +261,8 @@ describe('disk backend: incremental checkpoints end to end', () => {
     const baseOf = (m: {
       operators: Array<{ nodeId: string; subtasks: Array<{ shared?: Array<{ name: string }> }> }>;
     }) => m.operators.find((o) => o.nodeId === 'agg')!.subtasks[0]!.shared![0]!.name;
-    // run 1 ends with its final checkpoint; run 2 restores it (latest, nothing damaged yet) and its own final
-    // checkpoint is a full one, a new LMDB base
+    // run 1 ends with its final checkpoint; run 2 restores it by path (as another job's: Flink's NO_CLAIM), so its
+    // own final checkpoint is a full one, a new LMDB base
     const first = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS), opts('state1'));
     expect((await first.run()).status).toBe('finished');
     await settle(first);
@@ -273,7 +273,7 @@ describe('disk backend: incremental checkpoints end to end', () => {
     const older = (await storage.list(first.jobId))[0]!.metadata!;
     const second = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS), {
       ...opts('state2'),
-      restoreFrom: 'latest',
+      restoreFrom: { path: (await storage.list(first.jobId))[0]!.location.path },
     });
     expect((await second.run()).status).toBe('finished');
     await settle(second);
@@ -394,5 +394,68 @@ describe('disk backend: incremental checkpoints end to end', () => {
     await expect(createFsCheckpointStorage(path.join(base, 'backup')).load({ path: copy })).rejects.toThrow(
       `state file ${own[0]!.name} has SHA-256`,
     );
+  });
+
+  it('after a failover the chain goes on: the first checkpoint is a delta on the restored files', async () => {
+    const base = tempDir('disk-continue');
+    const cpDir = path.join(base, 'cp');
+    const opts = {
+      baseDir: base,
+      stateBackend: 'disk' as const,
+      stateNativeMinEntries: 0,
+      writeConsole: () => {},
+    };
+    const straight = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      ...opts,
+      stateDir: path.join(base, 'state0'),
+    });
+    expect((await straight.run()).status).toBe('finished');
+    const expected = straight.queryState('agg', { limit: 100_000 }).entries;
+    straight.dispose();
+
+    type Chain = Array<{ name: string; full: boolean; checkpointId: number }>;
+    const chains = new Map<number, Chain>();
+    const chainOf = (cpPath: string): Chain => {
+      const meta = JSON.parse(readFileSync(path.join(cpPath, '_metadata'), 'utf8')) as {
+        operators: Array<{ nodeId: string; subtasks: Array<{ shared: Chain }> }>;
+      };
+      return meta.operators.find((o) => o.nodeId === 'agg')!.subtasks[0]!.shared;
+    };
+    const events: JobEvent[] = [];
+    const job = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      ...opts,
+      stateDir: path.join(base, 'state1'),
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+      failures: [{ nodeId: 'agg', afterRecords: NATIVE_ROWS / 2, afterCheckpoints: 3 }],
+      onEvent: (e) => {
+        events.push(e);
+        // read each chain as it completes (retention deletes the old ones)
+        if (e.type === 'checkpoint-completed')
+          chains.set(e.checkpoint.checkpointId, chainOf(e.checkpoint.path));
+      },
+    });
+    expect((await job.run()).status).toBe('finished');
+    await settle(job);
+    expect(job.queryState('agg', { limit: 100_000 }).entries).toEqual(expected);
+    const restoredAt = events.flatMap((e) => (e.type === 'restored' ? [e.checkpointId] : []));
+    expect(restoredAt).toHaveLength(1);
+    const restored = chains.get(restoredAt[0]!)!;
+    expect(restored.length).toBeLessThanOrEqual(10); // (a longer chain would be compacted anyway)
+    const nextId = [...chains.keys()].find((id) => id > restoredAt[0]!)!;
+    const next = chains.get(nextId)!;
+    // the restored chain, then one delta of the new checkpoint: nothing of the state was written again
+    expect(next.slice(0, -1)).toEqual(restored);
+    expect(next.at(-1)).toMatchObject({ full: false, checkpointId: nextId });
+    job.dispose();
+
+    // the job's last checkpoint (built on files from before the failure) restores to the state it ended with
+    const reader = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      ...opts,
+      stateBackend: 'heap',
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+    });
+    await reader.loadCheckpoint('latest');
+    expect(reader.queryState('agg', { limit: 100_000 }).entries).toEqual(expected);
+    reader.dispose();
   });
 });

@@ -18,6 +18,13 @@ export interface RestoreOptions {
   adoptInto?: string;
   /** The time TTLs are judged at when snapshot values are read (default: now). */
   now?: number;
+  /**
+   * The checkpoint is the job's own, in the storage its next checkpoints go to (a failover, `latest`, a
+   * retained checkpoint by id): an adopted store continues its chain, so the next checkpoint is a delta on it,
+   * as Flink's incremental RocksDB backend goes on after a failover. Otherwise (a path, a savepoint) the first
+   * checkpoint is full and depends on nothing restored: Flink's `NO_CLAIM` restore mode.
+   */
+  continueChain?: boolean;
 }
 
 /**
@@ -68,10 +75,17 @@ export async function restoreDataFor(
             if (opts.adoptInto !== undefined && same && chain[0]!.format === 'lmdb') {
               // a disk backend of the same key groups takes the store file as it is
               const dir = uniqueDir(opts.adoptInto, `restore-${op.nodeId}-${j}`);
-              r.keyed.push(
-                await stageChainForAdoption(cp, chain, s.keyGroupRange, dir, opts.now ?? Date.now()),
+              const adopted = await stageChainForAdoption(
+                cp,
+                chain,
+                s.keyGroupRange,
+                dir,
+                opts.now ?? Date.now(),
               );
               staged.push(dir);
+              if (opts.continueChain === true && chain.every((f) => f.exclusive !== true))
+                adopted.store!.continues = { checkpointId: meta.checkpointId, chain: [...chain] };
+              r.keyed.push(adopted);
             } else
               r.keyed.push(
                 await readSharedChain(cp, chain, s.keyGroupRange, range, {

@@ -553,7 +553,7 @@ export class Job {
         continue;
       }
       try {
-        await this.rebuildFrom(cp, reason, 'restart');
+        await this.rebuildFrom(cp, reason, 'restart', true);
         return true;
       } catch (e) {
         // only a file that fails its check is skipped; a restore that fails otherwise fails the restart
@@ -597,9 +597,11 @@ export class Job {
     cause: 'restore' | 'restart' | 'inspect',
     before?: () => void,
   ): Promise<LoadedCheckpoint | undefined> {
+    // a checkpoint found by id in this job's storage is its own (not one at a path: another job's, or a copy)
+    const own = target === 'latest' || !('path' in target);
     const rebuild = async (cp: LoadedCheckpoint) => {
       before?.();
-      await this.rebuildFrom(cp, reason, cause);
+      await this.rebuildFrom(cp, reason, cause, own);
     };
     if (target !== 'latest') {
       const cp = await loadRestoreTarget(this.storage, this.jobId, target);
@@ -618,12 +620,14 @@ export class Job {
    * Replaces the current execution by one restored from `cp`; output and sinks roll back to it. The state of
    * each node is restored as `checkRestoreCompatibility` says (nodes added since start empty; state it refuses
    * fails the restore with RestoreCompatibilityError, unless `allowNonRestoredState` drops it). An inspection
-   * reads whatever is compatible.
+   * reads whatever is compatible. `own`: the checkpoint is in this job's storage, found by id, so a disk
+   * backend's next checkpoint may build on its files (`RestoreOptions.continueChain`).
    */
   private async rebuildFrom(
     cp: LoadedCheckpoint,
     reason: string,
     cause: 'restore' | 'restart' | 'inspect',
+    own: boolean,
   ): Promise<void> {
     const t0 = this.timers.elapsed();
     const id = cp.metadata.checkpointId;
@@ -643,6 +647,7 @@ export class Job {
           ? {
               adoptInto: this.stateBackend.stateDir ?? defaultStateDir(this.jobId),
               now: this.clock.now(),
+              continueChain: own && cause !== 'inspect' && this.checkpointsEnabled,
             }
           : { now: this.clock.now() },
       );

@@ -1,6 +1,7 @@
 /** Public state types: namespaces, the state primitives, state tables, snapshots and the backends. */
 
 import type { StateDescriptor } from './descriptors';
+import type { SharedStateHandle } from './disk/DiskKeyedStateBackend';
 import type { NativeStoreMeta } from './disk/native';
 import type { Key, KeyGroupRange } from './keyGroups';
 
@@ -162,7 +163,15 @@ export interface KeyedStateSnapshotData {
    * A restored disk-backend store staged in a directory (checkpoint/restore.ts): a disk backend of exactly this
    * key-group range adopts it as its store instead of inserting entries (`states` is then empty).
    */
-  store?: { dir: string; meta: NativeStoreMeta };
+  store?: {
+    dir: string;
+    meta: NativeStoreMeta;
+    /**
+     * The staged store is exactly this chain of checkpoint `checkpointId`, whose files are in the shared
+     * directory the job's next checkpoints go to: the backend continues it (the next checkpoint is a delta).
+     */
+    continues?: { checkpointId: number; chain: SharedStateHandle[] };
+  };
 }
 
 /** One key group's entries of one state, binary: `count` (key, value) pairs as `ByteWriter` values. */

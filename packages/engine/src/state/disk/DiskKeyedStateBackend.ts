@@ -63,6 +63,7 @@ export interface SharedStateHandle {
   full: boolean;
   keyGroupIndex: Array<[number, number, number]>;
   format?: 'lmdb';
+  exclusive?: true;
 }
 
 /** What an incremental snapshot adds to `KeyedStateSnapshot` (see checkpoint/io.ts). */
@@ -524,8 +525,15 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
     if (staged.length > 0) {
       if (staged.length !== 1 || snapshots.length !== 1)
         throw new Error('internal: a staged store must be the only snapshot a disk backend restores');
-      this.adopt(staged[0]!);
-      this.confirmed = undefined;
+      const snap = staged[0]!;
+      this.adopt(snap);
+      // the store is exactly the restored chain: the next checkpoint can be a delta on it (changes tracked now)
+      const continues = snap.store!.continues;
+      this.confirmed =
+        continues !== undefined
+          ? { checkpointId: continues.checkpointId, chain: [...continues.chain] }
+          : undefined;
+      if (continues !== undefined) for (const r of this.registrations.values()) r.table.changed ??= new Set();
       return;
     }
     for (const snap of snapshots) {
