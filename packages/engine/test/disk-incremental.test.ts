@@ -458,4 +458,77 @@ describe('disk backend: incremental checkpoints end to end', () => {
     expect(reader.queryState('agg', { limit: 100_000 }).entries).toEqual(expected);
     reader.dispose();
   });
+
+  it('a restore at another parallelism builds each new store from the old LMDB files, never holding the state in memory', async () => {
+    const base = tempDir('disk-rescale');
+    const cpDir = path.join(base, 'cp');
+    const opts = (stateDir: string, parallelism: number, stateBackend: 'disk' | 'heap' = 'disk') => ({
+      baseDir: base,
+      stateBackend,
+      stateNativeMinEntries: 0,
+      stateDir: path.join(base, stateDir),
+      checkpointStorage: createFsCheckpointStorage(cpDir),
+      parallelism,
+      writeConsole: () => {},
+    });
+    const job = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), opts('state2', 2));
+    expect((await job.run()).status).toBe('finished');
+    await settle(job);
+    const final = job.queryState('agg', { limit: 100_000 }).entries;
+    job.dispose();
+    const storage = createFsCheckpointStorage(cpDir);
+    // a checkpoint mid-run whose chains have deltas on their LMDB bases
+    const mid = (await storage.list(job.jobId))
+      .filter(
+        (l) =>
+          l.status === 'completed' &&
+          l.metadata!.counters!.find((c) => c.nodeId === 'gen')!.recordsOut < NATIVE_ROWS,
+      )
+      .find((l) =>
+        l.metadata!.operators.find((o) => o.nodeId === 'agg')!.subtasks.every((s) => s.shared!.length > 1),
+      )!.metadata!;
+    const subtasks = mid.operators.find((o) => o.nodeId === 'agg')!.subtasks;
+    expect(subtasks.map((s) => [s.keyGroupRange, s.shared![0]!.format])).toEqual([
+      [[0, 63], 'lmdb'],
+      [[64, 127], 'lmdb'],
+    ]);
+    const heap = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), opts('heap', 1, 'heap'));
+    await heap.loadCheckpoint({ checkpointId: mid.checkpointId });
+    const atCheckpoint = heap.queryState('agg', { limit: 100_000 }).entries;
+    heap.dispose();
+    expect(atCheckpoint).not.toEqual(final);
+
+    for (const parallelism of [1, 3]) {
+      const stateDir = `state-p${parallelism}`;
+      const restored = Job.fromSpec(
+        counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100),
+        opts(stateDir, parallelism),
+      );
+      await restored.loadCheckpoint({ checkpointId: mid.checkpointId });
+      // every new subtask adopted a store built for its key groups (not a fresh store refilled)
+      const backends = restored.stateBackends('agg') as unknown as Array<{
+        storePath: string;
+        numKeys(): number;
+      }>;
+      expect(backends).toHaveLength(parallelism);
+      backends.forEach((b, j) =>
+        expect(path.basename(b.storePath)).toMatch(new RegExp(`^restore-agg-${j}-`)),
+      );
+      expect(backends.reduce((n, b) => n + b.numKeys(), 0)).toBe(atCheckpoint.length);
+      expect(restored.queryState('agg', { limit: 100_000 }).entries, `parallelism ${parallelism}`).toEqual(
+        atCheckpoint,
+      );
+      // the old bases staged to copy from are gone
+      expect(readdirSync(path.join(base, stateDir)).filter((n) => n.startsWith('rescale-'))).toEqual([]);
+      restored.dispose();
+    }
+    // and a job at parallelism 3 runs on from it to the same end state
+    const resumed = Job.fromSpec(counting(NATIVE_ROWS, NATIVE_KEYS, 15_000, 100), {
+      ...opts('state-resumed', 3),
+      restoreFrom: { checkpointId: mid.checkpointId },
+    });
+    expect((await resumed.run()).status).toBe('finished');
+    expect(resumed.queryState('agg', { limit: 100_000 }).entries).toEqual(final);
+    resumed.dispose();
+  });
 });

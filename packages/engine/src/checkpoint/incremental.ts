@@ -18,12 +18,14 @@ import { join } from 'node:path';
 import type { IncrementalSnapshotInfo } from '../state/disk/DiskKeyedStateBackend';
 import {
   applyToStagedStore,
+  copyStagedRange,
+  type NativeStoreMeta,
   readStagedStore,
   removeStaged,
   type StagedChanges,
   stageSharedFile,
 } from '../state/disk/native';
-import { uniqueDir } from '../state/disk/store';
+import { trackDir, uniqueDir } from '../state/disk/store';
 import {
   type ColumnarEntries,
   type Key,
@@ -383,6 +385,71 @@ export async function stageChainForAdoption(
   } catch (e) {
     // a failed check rejects `verified` whatever else went wrong: nothing is left unhandled
     verified.catch(() => {});
+    removeStaged(dir);
+    throw e;
+  }
+}
+
+/** What `stageRescaledStore` builds a new subtask's store from: the chain of one old subtask. */
+export interface RescalePart {
+  chain: readonly SharedStateRef[];
+  keyGroupRange: [number, number];
+}
+
+/**
+ * A restore at another parallelism into a disk backend: the store of a new subtask owning `range` is built in
+ * `dir` from the chains of the old subtasks it overlaps (`parts`, in key-group order) without reading the state
+ * into memory. The entries of an old `lmdb` base (staged once by `stageBase` and shared by the new subtasks)
+ * are copied as raw bytes, key group by key group; the deltas of the range, and a base written as sections
+ * (a small state), are applied on top. The backend then adopts `dir` as its store, as at the same parallelism.
+ */
+export async function stageRescaledStore(
+  cp: LoadedCheckpoint,
+  parts: readonly RescalePart[],
+  range: KeyGroupRange,
+  dir: string,
+  now: number,
+  stageBase: (base: SharedStateRef) => Promise<string>,
+): Promise<KeyedStateSnapshotData> {
+  trackDir(dir);
+  try {
+    let meta: NativeStoreMeta | undefined;
+    const changes: StagedChanges[] = [];
+    for (const part of parts) {
+      const old = KeyGroupRange.of(part.keyGroupRange[0], part.keyGroupRange[1]);
+      const wanted = old.intersect(range);
+      if (wanted.numberOfKeyGroups === 0) continue;
+      const base = part.chain[0]!;
+      let files = part.chain;
+      if (base.format === 'lmdb') {
+        const where = `shared/${base.name} (checkpoint ${cp.metadata.checkpointId})`;
+        meta = await copyStagedRange(await stageBase(base), where, dir, wanted, range);
+        files = part.chain.slice(1);
+      }
+      const states: StateMaps = new Map();
+      await applyFiles(cp, files, wanted, states, true);
+      for (const { info, groups } of states.values())
+        changes.push({
+          name: info.name,
+          kind: info.kind,
+          ...(info.ttlMs !== undefined ? { ttlMs: info.ttlMs } : {}),
+          entries: (function* () {
+            for (const [kg, m] of groups)
+              for (const [key, ns, v] of m.values())
+                yield [kg, key, ns, v] as [number, Key, Namespace, unknown];
+          })(),
+        });
+    }
+    if (meta === undefined) throw new Error('internal: a rescaled store needs an LMDB base');
+    const name = `the store restored for key groups [${range.startKeyGroup}, ${range.endKeyGroup}]`;
+    meta = await applyToStagedStore(dir, name, changes, now);
+    return {
+      maxParallelism: meta.maxParallelism,
+      keyGroupRange: meta.keyGroupRange,
+      states: [],
+      store: { dir, meta },
+    };
+  } catch (e) {
     removeStaged(dir);
     throw e;
   }

@@ -4,9 +4,9 @@ import type { OperatorRestore } from '../runtime/operator';
 import { removeStaged } from '../state/disk/native';
 import { uniqueDir } from '../state/disk/store';
 import { KeyGroupRange, KeyGroupRangeAssignment } from '../state/index';
-import { readSharedChain, stageChainForAdoption } from './incremental';
+import { readSharedChain, stageChainForAdoption, stageRescaledStore, stageShared } from './incremental';
 import { parseBinarySections, parseHeader, parseSections } from './state-file';
-import type { LoadedCheckpoint, SubtaskStateRef } from './storage/index';
+import type { LoadedCheckpoint, SharedStateRef, SubtaskStateRef } from './storage/index';
 
 const decoder = new TextDecoder();
 
@@ -50,6 +50,18 @@ export async function restoreDataFor(
   // Stores staged for adoption so far: if a later subtask's restore fails (a base file that fails its check
   // while it is staged), nothing adopts them, so they are removed here rather than left in the state directory.
   const staged: string[] = [];
+  // A restore at another parallelism into disk backends: each old LMDB base is staged once, in a scratch
+  // directory, and read by every new subtask that owns some of its key groups; removed at the end.
+  const bases = new Map<string, Promise<string>>();
+  const stageBase = (base: SharedStateRef): Promise<string> => {
+    let p = bases.get(base.name);
+    if (p === undefined) {
+      const dir = uniqueDir(opts.adoptInto!, `rescale-${base.checkpointId}`);
+      p = stageShared(cp, base, dir).then(() => dir);
+      bases.set(base.name, p);
+    }
+    return p;
+  };
   try {
     for (const op of meta.operators) {
       const lop = plan.operators.get(op.nodeId);
@@ -63,6 +75,34 @@ export async function restoreDataFor(
       for (let j = 0; j < p; j++) {
         const range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(plan.maxParallelism, p, j);
         const r: OperatorRestore = { checkpointId: meta.checkpointId, keyed: [], timers: [], operatorStates };
+        const overlapping = op.subtasks.filter(
+          (s) =>
+            s.file !== undefined &&
+            s.keyGroupRange !== undefined &&
+            KeyGroupRange.of(s.keyGroupRange[0], s.keyGroupRange[1]).intersect(range).numberOfKeyGroups > 0,
+        );
+        const sameRange =
+          overlapping.length === 1 &&
+          overlapping[0]!.keyGroupRange![0] === range.startKeyGroup &&
+          overlapping[0]!.keyGroupRange![1] === range.endKeyGroup;
+        if (
+          opts.adoptInto !== undefined &&
+          !sameRange &&
+          overlapping.every((s) => (s.shared?.length ?? 0) > 0) &&
+          overlapping.some((s) => s.shared![0]!.format === 'lmdb')
+        ) {
+          // another parallelism, a disk backend, large state: a new store built from the old files, entries
+          // copied as bytes (never all in memory at once); the old files' timers are read as usual
+          const dir = uniqueDir(opts.adoptInto, `restore-${op.nodeId}-${j}`);
+          staged.push(dir);
+          const parts = overlapping
+            .map((s) => ({ chain: s.shared!, keyGroupRange: s.keyGroupRange! }))
+            .sort((a, b) => a.keyGroupRange[0] - b.keyGroupRange[0]);
+          r.keyed.push(await stageRescaledStore(cp, parts, range, dir, opts.now ?? Date.now(), stageBase));
+          for (const s of overlapping) r.timers.push((await readSections(cp, s, range)).timers);
+          perSubtask.push(r);
+          continue;
+        }
         for (const s of op.subtasks) {
           if (!s.file || !s.keyGroupRange) continue;
           const old = KeyGroupRange.of(s.keyGroupRange[0], s.keyGroupRange[1]);
@@ -103,6 +143,8 @@ export async function restoreDataFor(
   } catch (e) {
     for (const dir of staged) removeStaged(dir);
     throw e;
+  } finally {
+    for (const p of bases.values()) await p.then(removeStaged, () => {});
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { KeyGroupRange, KeyGroupRangeAssignment } from '../keyGroups';
 import { flatten } from '../test-support';
 import { VOID_NAMESPACE } from '../types';
 import { DiskKeyedStateBackend } from './DiskKeyedStateBackend';
-import { decodeKey, encodeKey, nsRange } from './keyLayout';
+import { decodeKey, encodeKey, namespaceEnd, nsRange } from './keyLayout';
+import { copyStagedRange } from './native';
 
 const dirs: string[] = [];
 function stateDir(): string {
@@ -21,7 +22,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function disk(opts: { cacheEntries?: number; range?: KeyGroupRange } = {}) {
+function disk(opts: { cacheEntries?: number; range?: KeyGroupRange; nativeMinEntries?: number } = {}) {
   const clock = new ManualClock(1_000);
   const b = new DiskKeyedStateBackend({
     maxParallelism: 128,
@@ -29,6 +30,7 @@ function disk(opts: { cacheEntries?: number; range?: KeyGroupRange } = {}) {
     nowMs: () => clock.now(),
     stateDir: stateDir(),
     ...(opts.cacheEntries !== undefined ? { cacheEntries: opts.cacheEntries } : {}),
+    ...(opts.nativeMinEntries !== undefined ? { nativeMinEntries: opts.nativeMinEntries } : {}),
   });
   return b;
 }
@@ -46,6 +48,12 @@ describe('key layout', () => {
     expect(encodeKey(0, 'w', null).toString('hex')).toBe('0000' + '0100000001' + '77' + '04');
     // -0 is the key 0, as in a JS Map
     expect(encodeKey(1, 'w', -0).equals(encodeKey(1, 'w', 0))).toBe(true);
+  });
+
+  it('namespaceEnd: where the namespace of an encoded key ends', () => {
+    expect(namespaceEnd(encodeKey(7, 12.5, 'k'))).toBe(11);
+    expect(namespaceEnd(encodeKey(7, 'wé', 'k'))).toBe(2 + 5 + 3);
+    expect(namespaceEnd(encodeKey(7, VOID_NAMESPACE, 3))).toBe(2 + 5 + 8);
   });
 
   it('round-trips and sorts by key group first (a key-group range is one contiguous range)', () => {
@@ -219,6 +227,43 @@ describe('DiskKeyedStateBackend', () => {
     expect(changed.get(JSON.stringify(['v', 500, '__void__']))).toBe(5);
     expect(changed.get(JSON.stringify(['v', 3, '__void__']))).toBe(-3);
     s3.release();
+    b.dispose();
+  });
+
+  it('copyStagedRange: a new store of some key groups from a native snapshot, with its counts per namespace', async () => {
+    const src = disk({ nativeMinEntries: 0 });
+    const t = src.getStateTable(new ListStateDescriptor<number>('l'));
+    const expected = new Map<string, number>(); // namespace -> entries in key groups [0, 63]
+    for (let i = 0; i < 3_000; i++) {
+      const ns = `w${i % 7}`;
+      t.put(i, ns, [i]);
+      if (KeyGroupRangeAssignment.assignToKeyGroup(i, 128) <= 63)
+        expected.set(ns, (expected.get(ns) ?? 0) + 1);
+    }
+    const s2 = src.snapshot(1);
+    while (!s2.materializeStep(1_000));
+    const staged = join(stateDir(), 'staged');
+    mkdirSync(staged);
+    const parts: Uint8Array[] = [];
+    for await (const c of s2.incremental.native!.chunks()) parts.push(c);
+    writeFileSync(join(staged, 'data.mdb'), Buffer.concat(parts));
+    s2.release();
+    src.dispose();
+    const dst = join(stateDir(), 'dst');
+    const meta = await copyStagedRange(staged, 'test', dst, KeyGroupRange.of(0, 63), KeyGroupRange.of(0, 63));
+    expect(meta.keyGroupRange).toEqual([0, 63]);
+    const l = meta.states.find((st) => st.name === 'l')!;
+    expect(l.live).toBe([...expected.values()].reduce((a, b) => a + b, 0));
+    expect(new Map(l.ns)).toEqual(expected);
+    // adopted by a backend of those key groups, it holds exactly them
+    const b = disk({ range: KeyGroupRange.of(0, 63) });
+    b.restore([{ maxParallelism: 128, keyGroupRange: [0, 63], states: [], store: { dir: dst, meta } }]);
+    const lt = b.getStateTable(new ListStateDescriptor<number>('l'));
+    expect(lt.size()).toBe(l.live);
+    const inRange = [...Array(3_000).keys()].find(
+      (i) => KeyGroupRangeAssignment.assignToKeyGroup(i, 128) <= 63,
+    )!;
+    expect(lt.get(inRange, `w${inRange % 7}`)).toEqual([inRange]);
     b.dispose();
   });
 

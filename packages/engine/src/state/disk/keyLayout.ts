@@ -138,3 +138,10 @@ export function decodeKey(buf: Uint8Array): DecodedKey {
 export function keyGroupOf(buf: Uint8Array): number {
   return ((buf[0] as number) << 8) | (buf[1] as number);
 }
+
+/** Where the namespace of an encoded key ends (it starts at byte 2, after the key group). */
+export function namespaceEnd(buf: Uint8Array): number {
+  if (buf[2] === NS_NUMBER) return 11;
+  if (buf[2] === NS_STRING) return 7 + (((buf[3]! << 24) >>> 0) + (buf[4]! << 16) + (buf[5]! << 8) + buf[6]!);
+  throw new Error(`disk state: bad namespace tag ${buf[2]} in key ${Buffer.from(buf).toString('hex')}`);
+}

@@ -22,7 +22,7 @@ import type { Database, RootDatabase } from 'lmdb';
 import { createCodec, SKIP } from '../codec';
 import type { Key, KeyGroupRange } from '../keyGroups';
 import type { Namespace, StateKind } from '../types';
-import { decodeKey, encodeKey, keyGroupOf, keyGroupRangeBounds } from './keyLayout';
+import { decodeKey, encodeKey, keyGroupOf, keyGroupRangeBounds, namespaceEnd } from './keyLayout';
 import { closeAndDelete, openEnv, rawStateDb, stateDb, storeError, trackDir } from './store';
 
 /** The LMDB data file of an environment: what a native snapshot's shared file holds. */
@@ -306,5 +306,106 @@ export async function applyToStagedStore(
     throw storeError(dir, 'apply the checkpoint deltas to the restored state store at', e);
   } finally {
     await env.close();
+  }
+}
+
+/** Entries per write transaction when a restore copies key groups between stores. */
+const COPY_BATCH = 16_384;
+
+/**
+ * Copies the entries of the key groups in `range` from a staged store (`srcDir`, a native snapshot's file) into
+ * the store being built in `dstDir`, as raw bytes — nothing is decoded but each key's namespace, to count them.
+ * A restore at another parallelism builds each new subtask's store this way from the old subtasks' files, in
+ * ascending key-group order (so every state's entries are appended), without reading the state into memory.
+ * `dstDir`'s metadata (created on the first call, for the store's key groups `storeRange`) gains the copied
+ * entries' counts.
+ */
+export async function copyStagedRange(
+  srcDir: string,
+  where: string,
+  dstDir: string,
+  range: KeyGroupRange,
+  storeRange: KeyGroupRange,
+): Promise<NativeStoreMeta> {
+  const src = openEnv(srcDir);
+  let dst: RootDatabase | undefined;
+  try {
+    const from = readStoreMeta(src, where);
+    dst = openEnv(dstDir);
+    const existing = metaDb(dst).get(META_KEY) as NativeStoreMeta | undefined;
+    const meta: NativeStoreMeta = existing ?? {
+      format: 1,
+      maxParallelism: from.maxParallelism,
+      keyGroupRange: [storeRange.startKeyGroup, storeRange.endKeyGroup],
+      states: [],
+    };
+    if (from.maxParallelism !== meta.maxParallelism)
+      throw new Error(
+        `${where}: written with maxParallelism ${from.maxParallelism}, the restore needs ${meta.maxParallelism}`,
+      );
+    const start = Math.max(range.startKeyGroup, from.keyGroupRange[0]);
+    const end = Math.min(range.endKeyGroup, from.keyGroupRange[1]);
+    for (const st of from.states) {
+      let table = meta.states.find((s) => s.name === st.name);
+      if (table === undefined) {
+        table = { name: st.name, kind: st.kind, live: 0, seq: 0, ns: [] };
+        if (st.ttlMs !== undefined) table.ttlMs = st.ttlMs;
+        meta.states.push(table);
+      } else if (table.kind !== st.kind)
+        throw new Error(
+          `${where}: state '${st.name}' is a ${st.kind} state here and a ${table.kind} state elsewhere`,
+        );
+      // the copied values keep their insertion sequence numbers: new ones continue past every source's
+      table.seq = Math.max(table.seq, st.seq);
+      if (start > end) continue;
+      const counts = new Map<Namespace, number>(table.ns);
+      const source = rawStateDb(src, st.name);
+      const target = rawStateDb(dst, st.name);
+      const it = source.getRange(keyGroupRangeBounds(start, end))[Symbol.iterator]() as Iterator<{
+        key: Buffer;
+        value: Buffer;
+      }>;
+      let run = 0;
+      let runNs: Buffer | undefined;
+      let runOf: Namespace = 0;
+      let done = false;
+      while (!done) {
+        const batch: Array<[Buffer, Buffer]> = [];
+        while (batch.length < COPY_BATCH) {
+          const r = it.next();
+          if (r.done) {
+            done = true;
+            break;
+          }
+          // the iterator reuses its buffers: copy them into the batch
+          batch.push([Buffer.from(r.value.key), Buffer.from(r.value.value)]);
+        }
+        if (batch.length === 0) break;
+        target.transactionSync(() => {
+          for (const [k, v] of batch) target.putSync(k, v, { append: true } as never);
+        });
+        // entries come in (key group, namespace, key) order: a namespace is decoded once per run of it
+        for (const [k] of batch) {
+          const nsBytes = k.subarray(2, namespaceEnd(k));
+          if (run === 0 || !nsBytes.equals(runNs!)) {
+            if (run > 0) counts.set(runOf, (counts.get(runOf) ?? 0) + run);
+            runNs = nsBytes;
+            runOf = decodeKey(k).namespace;
+            run = 0;
+          }
+          run++;
+        }
+        table.live += batch.length;
+      }
+      if (run > 0) counts.set(runOf, (counts.get(runOf) ?? 0) + run);
+      table.ns = [...counts];
+    }
+    writeStoreMeta(dst, meta);
+    return meta;
+  } catch (e) {
+    throw storeError(dstDir, `copy the key groups of ${where} into the restored`, e);
+  } finally {
+    await src.close();
+    await dst?.close();
   }
 }
