@@ -135,3 +135,23 @@ export function formatCliError(error: CliError, p: Paint): string {
   }
   return text;
 }
+
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * A checkpoint's size: an incremental one (disk state backend) as what it wrote / what the state consists of —
+ * its own directory (`sizeBytes`) holds only timers and `_metadata`.
+ */
+export function fmtCheckpointSize(c: {
+  sizeBytes: number;
+  fullSizeBytes?: number;
+  incrementalSizeBytes?: number;
+}): string {
+  return c.incrementalSizeBytes !== undefined && c.fullSizeBytes !== undefined
+    ? `${fmtBytes(c.incrementalSizeBytes)} incremental / ${fmtBytes(c.fullSizeBytes)} full`
+    : fmtBytes(c.sizeBytes);
+}

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { type CheckpointListing, createFsCheckpointStorage } from '@flowstate/engine';
 import { type Command, onePositional, parseCommandArgs } from '../command';
 import { ExitCode } from '../exit';
-import { paint } from '../format';
+import { fmtCheckpointSize, paint } from '../format';
 import type { CliIo } from '../io';
 import { resolveUserPath } from '../spec-file';
 
@@ -87,12 +87,6 @@ function row(job: string, l: CheckpointListing) {
   };
 }
 
-export function fmtBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 function table(all: Array<{ job: string; listing: CheckpointListing }>, io: CliIo): string {
   const p = paint(io.color);
   const header = ['JOB', 'ID', 'KIND', 'TRIGGER', 'TIME', 'DURATION', 'SIZE', 'STATUS'];
@@ -105,9 +99,7 @@ function table(all: Array<{ job: string; listing: CheckpointListing }>, io: CliI
       r.trigger ?? '—',
       r.time ?? '—',
       r.durationMs === null ? '—' : `${r.durationMs} ms`,
-      r.incrementalSizeBytes !== undefined && r.fullSizeBytes !== undefined
-        ? `${fmtBytes(r.incrementalSizeBytes)} incremental / ${fmtBytes(r.fullSizeBytes)} full`
-        : fmtBytes(r.sizeBytes),
+      fmtCheckpointSize(r),
       r.status === 'completed' ? p.green('completed') : p.red(`invalid: ${r.error ?? ''}`),
     ];
   });

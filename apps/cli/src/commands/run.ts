@@ -25,7 +25,7 @@ import {
 import { validateSpec } from '@flowstate/spec';
 import { type Command, onePositional, parseCommandArgs, positiveIntOption } from '../command';
 import { CliError, ExitCode, UsageError } from '../exit';
-import { formatProblem, paint, plural } from '../format';
+import { fmtCheckpointSize, formatProblem, paint, plural } from '../format';
 import type { CliIo } from '../io';
 import { formatRestoreReport } from '../restore-report';
 import { readSpecFile, resolveUserPath } from '../spec-file';
@@ -323,18 +323,12 @@ function parseRestore(v: string | undefined, io: CliIo): RestoreTarget | undefin
   return { path: resolveUserPath(io, v) };
 }
 
-function fmtBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 function reportEvent(e: JobEvent, io: CliIo, progress: Progress): void {
   const p = paint(io.color);
   switch (e.type) {
     case 'checkpoint-completed':
       progress.line(
-        `${p.green('✓')} ${e.checkpoint.kind} ${e.checkpoint.checkpointId} (${e.checkpoint.trigger}) completed in ${e.checkpoint.durationMs} ms, ${fmtBytes(e.checkpoint.sizeBytes)} → ${e.checkpoint.path}`,
+        `${p.green('✓')} ${e.checkpoint.kind} ${e.checkpoint.checkpointId} (${e.checkpoint.trigger}) completed in ${e.checkpoint.durationMs} ms, ${fmtCheckpointSize(e.checkpoint)} → ${e.checkpoint.path}`,
       );
       break;
     case 'checkpoint-failed':
