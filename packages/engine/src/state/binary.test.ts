@@ -37,6 +37,13 @@ describe('binary values (checkpoint sections)', () => {
     ];
     for (const v of values) expect(decodeValue(encodeValue(v))).toEqual(v);
     expect(decodeValue(encodeValue([10, 556]))).toEqual([10, 556]);
+    // property names, ASCII (written without the text encoder) or not, around the fast path's length limit
+    for (const name of ['a'.repeat(63), 'b'.repeat(64), 'é', `${'c'.repeat(62)}é`, 'x'.repeat(200)])
+      expect(decodeValue(encodeValue({ [name]: 1, z: 2 }))).toEqual({ [name]: 1, z: 2 });
+    // the layout of a property name: u32 byte length (little-endian), then its UTF-8 bytes
+    const bytes = [...encodeValue({ ab: 1 })];
+    expect(bytes.slice(5, 11)).toEqual([2, 0, 0, 0, 0x61, 0x62]);
+    expect([...encodeValue({ é: 1 })].slice(5, 11)).toEqual([2, 0, 0, 0, 0xc3, 0xa9]);
     // a small-int pair: tag + u32 length + two 2-byte ints
     expect(encodeValue([10, 56]).length).toBe(9);
   });

@@ -164,7 +164,25 @@ export class ByteWriter {
 
   /** A property name: u32 byte length + UTF-8 (no tag). */
   private name(s: string): void {
-    this.ensure(4 + s.length * 3);
+    const n = s.length;
+    if (n < 64) {
+      // ASCII fast path (field names mostly are): one byte per char, no encoder call
+      if (this.pos + 4 + n > this.buf.length) this.grow(4 + n);
+      const b = this.buf;
+      const start = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        b[start + 4 + i] = c;
+      }
+      if (i === n) {
+        this.view.setUint32(start, n, true);
+        this.pos = start + 4 + n;
+        return;
+      }
+    }
+    this.ensure(4 + n * 3);
     const start = this.pos;
     const r = encoder.encodeInto(s, this.buf.subarray(start + 4));
     this.view.setUint32(start, r.written, true);
