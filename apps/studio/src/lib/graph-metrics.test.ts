@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { backpressureLevel, backpressureRatio, compactPositions, nodeFigures } from './graph-metrics';
+import {
+  backpressureLevel,
+  backpressureRatio,
+  compactPositions,
+  figureLines,
+  nodeFigures,
+  runRowHeight,
+} from './graph-metrics';
 import { jobMetrics, nodeMetrics } from './test-support';
 
 const node = nodeMetrics;
@@ -74,5 +81,34 @@ describe('compactPositions', () => {
       c: { x: 236, y: 288 },
       d: { x: 472, y: 144 },
     });
+  });
+});
+
+describe('figureLines and runRowHeight', () => {
+  const base = {
+    recordsInPerSec: 1,
+    recordsOutPerSec: 1,
+    watermark: null,
+    idleInputs: 0,
+    inputs: 1,
+    numKeys: 0,
+    stateBytesOnDisk: null,
+    backpressure: null,
+    level: null,
+    rowErrors: 0,
+    lateRowsDropped: 0,
+    totalRecordsIn: 1,
+    totalRecordsOut: 1,
+  };
+  it('counts the lines a node box shows: rows and backpressure always, the rest when they say something', () => {
+    expect(figureLines(base, 0)).toBe(2);
+    const all = { ...base, watermark: 5, idleInputs: 1, numKeys: 3, stateBytesOnDisk: 0, rowErrors: 2 };
+    expect(figureLines(all, 4)).toBe(8);
+  });
+  it('keeps rows at least six lines tall, and grows them for a box with more', () => {
+    expect(runRowHeight(0)).toBe(166);
+    expect(runRowHeight(6)).toBe(166);
+    expect(runRowHeight(7)).toBe(184);
+    expect(runRowHeight(8)).toBe(202);
   });
 });

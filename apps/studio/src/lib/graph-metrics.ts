@@ -81,6 +81,33 @@ export const RUN_COLUMN_GAP = 28;
 export const RUN_ROW_GAP = 24;
 
 /**
+ * How many figure lines a node box shows (one per figure `MetricsNode` draws): rows and backpressure always,
+ * the others when they have something to say.
+ */
+export function figureLines(f: NodeFigures, lateDropped: number): number {
+  return (
+    2 +
+    (f.watermark !== null ? 1 : 0) +
+    (f.numKeys > 0 ? 1 : 0) +
+    (f.stateBytesOnDisk !== null ? 1 : 0) +
+    (lateDropped > 0 ? 1 : 0) +
+    (f.idleInputs > 0 ? 1 : 0) +
+    (f.rowErrors > 0 ? 1 : 0)
+  );
+}
+
+/** Pixels of a node box around its figures (padding, kind and name lines, border), and per figure line. */
+const RUN_NODE_CHROME = 58;
+const RUN_FIGURE_LINE = 18;
+/** The least row height: six figure lines, so that rows do not move as the first figures arrive. */
+export const RUN_MIN_ROW_HEIGHT = RUN_NODE_CHROME + 6 * RUN_FIGURE_LINE;
+
+/** The height of a row of node boxes whose tallest shows `lines` figure lines. */
+export function runRowHeight(lines: number): number {
+  return Math.max(RUN_MIN_ROW_HEIGHT, RUN_NODE_CHROME + lines * RUN_FIGURE_LINE);
+}
+
+/**
  * The run view draws the pipeline where the editor placed it, but compact, so that its figures stay
  * readable across the page: the nodes keep their order left to right and top to bottom (columns and rows
  * are the distinct x and y positions, in order), and columns are a node's width plus a gap apart.

@@ -20,7 +20,15 @@ import '@xyflow/react/dist/style.css';
 import { Fragment, memo, type ReactNode, useMemo, useRef } from 'react';
 import { KIND_LABELS } from '../../editor';
 import { formatBytes, formatCount, formatEventTime, formatRate } from '../../lib/format';
-import { compactPositions, type NodeFigures, nodeFigures, RUN_NODE_WIDTH } from '../../lib/graph-metrics';
+import {
+  compactPositions,
+  figureLines,
+  type NodeFigures,
+  nodeFigures,
+  RUN_NODE_WIDTH,
+  RUN_ROW_GAP,
+  runRowHeight,
+} from '../../lib/graph-metrics';
 import { inputsSummary, type RunGraphNode, runGraph } from '../../lib/run-graph';
 import { type TimeFigures, timeFigures } from '../../lib/time-figures';
 import { useColorMode } from '../../lib/use-color-mode';
@@ -45,9 +53,6 @@ type GraphNode = Node<GraphNodeData, 'metrics'>;
 
 const NODE_TYPES = { metrics: memo(MetricsNode) };
 
-/** Height of a run-view node box (its figures take up to six lines). */
-const NODE_HEIGHT = 150;
-
 /** The two newest metrics samples (the previous one gives the backpressure over the last interval). */
 function useTwoSamples(metrics: JobMetrics | null): [JobMetrics | null, JobMetrics | null] {
   const samples = useRef<[JobMetrics | null, JobMetrics | null]>([null, null]);
@@ -64,7 +69,11 @@ export function JobGraph({ job, running }: { job: JobDetail; running: boolean })
     [cur],
   );
   const graph = useMemo(() => runGraph(job.spec), [job.spec]);
-  const positions = useMemo(() => compactPositions(graph?.nodes ?? [], NODE_HEIGHT), [graph]);
+  // Rows as tall as the tallest node box, so that a node with many figures does not run into the row below
+  let lines = 0;
+  for (const [id, f] of figures) lines = Math.max(lines, figureLines(f, windows.get(id)?.lateDropped ?? 0));
+  const rowHeight = runRowHeight(lines);
+  const positions = useMemo(() => compactPositions(graph?.nodes ?? [], rowHeight), [graph, rowHeight]);
   const rows = new Set([...positions.values()].map((p) => p.y)).size;
 
   const nodes = useMemo<GraphNode[]>(
@@ -106,7 +115,7 @@ export function JobGraph({ job, running }: { job: JobDetail; running: boolean })
         <section
           aria-labelledby="graph-title"
           className="w-full"
-          style={{ height: Math.max(1, rows) * (NODE_HEIGHT + 24) + 48 }}
+          style={{ height: Math.max(1, rows) * (rowHeight + RUN_ROW_GAP) + 48 }}
         >
           <ReactFlowProvider>
             <ReactFlow
