@@ -31,6 +31,7 @@ export interface RecorderLog {
 export class JobEventRecorder {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly rowErrors = new Map<string, { last: number; suppressed: number }>();
+  private unrecordedCount = 0;
   /** Jobs whose final archive was recorded (their end needs no other figures). */
   private readonly archivedFinal = new Set<string>();
   /** Last metrics per job as pushed by its worker (about once a second), with when they arrived (epoch ms). */
@@ -55,10 +56,28 @@ export class JobEventRecorder {
     const prev = this.chains.get(jobId) ?? Promise.resolve();
     const next = prev.then(work).catch((e: unknown) => {
       this.log.error({ err: e, jobId }, 'could not record a job event');
+      this.unrecorded(jobId, e);
     });
     this.chains.set(jobId, next);
     void next.then(() => {
       if (this.chains.get(jobId) === next) this.chains.delete(jobId);
+    });
+  }
+
+  /**
+   * A write failed: the job's room hears it (an error line in the run view's event log), though the database
+   * keeps no row of it, so that a checkpoint or status that never shows up is not a silent mystery.
+   */
+  private unrecorded(jobId: string, e: unknown): void {
+    const why = (e instanceof Error ? e.message : String(e)).split('\n', 1)[0]!.slice(0, 300);
+    this.hub.toJob(jobId, 'job:event', {
+      // not a database id: the newest of its millisecond, unique in this process
+      id: `${Number.MAX_SAFE_INTEGER}${++this.unrecordedCount}`,
+      jobId,
+      at: new Date().toISOString(),
+      level: 'error',
+      type: 'notice',
+      message: `the server could not store this in its database (${why}): the job's history and checkpoint list miss it, and a reload will not show this line`,
     });
   }
 
