@@ -56,7 +56,7 @@ export interface JobOptions {
    * the job is disposed or the process exits). Default: `<os tmpdir>/flowstate-state/<jobId>`.
    */
   stateDir?: string;
-  /** Disk state backend: cache entries per state (default 131 072). */
+  /** Disk state backend: cache entries per state (default: a share of the heap, `state/disk/cacheBudget.ts`). */
   stateCacheEntries?: number;
   /**
    * Disk backend: a full checkpoint of at least this many entries per subtask is the store as an LMDB file

@@ -16,7 +16,7 @@ export interface StateBackendConfig {
   kind: StateBackendKind;
   /** Disk backend: where the stores go (default `<os tmpdir>/flowstate-state/<jobId>`). */
   stateDir?: string;
-  /** Disk backend: cache entries per state before a write batch (default 131 072). */
+  /** Disk backend: cache entries per state before a write batch (default: a share of the heap budget). */
   cacheEntries?: number;
   /** Disk backend: full checkpoints of at least this many entries are LMDB files (default 100 000). */
   nativeMinEntries?: number;

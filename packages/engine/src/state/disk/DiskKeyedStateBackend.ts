@@ -48,6 +48,7 @@ import {
   type StateKind,
   type StateTable,
 } from '../types';
+import { type CacheBudget, cacheBudget } from './cacheBudget';
 import { DiskStateTable } from './DiskStateTable';
 import { decodeKey, keyGroupOf } from './keyLayout';
 import { NativeSnapshotWriter, type NativeStoreMeta } from './native';
@@ -94,8 +95,13 @@ export interface DiskKeyedStateBackendOptions {
   stateDir: string;
   /** Names the store's directory (e.g. `<job>-<node>-<subtask>`). */
   label?: string;
-  /** Cache entries per state before a write batch goes to the store (default 131 072). */
+  /**
+   * Cache entries per state before a write batch goes to the store. Default: an equal share of the process's
+   * cache budget (a quarter of the heap, `cacheBudget.ts`), at most 131 072.
+   */
   cacheEntries?: number;
+  /** The budget shared tables draw from when `cacheEntries` is not given (default: the process's). */
+  cacheBudget?: CacheBudget;
   maxTrackedChanges?: number;
   /** A delta chain longer than this is compacted by a full checkpoint (default 10). */
   maxChain?: number;
@@ -144,7 +150,10 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
   private readonly label: string;
   private readonly registrations = new Map<string, Registration>();
   private readonly tracker: ChangeTracker;
-  private readonly cacheEntries: number;
+  private readonly cacheEntries: number | undefined;
+  private readonly budget: CacheBudget;
+  /** Tables this backend counts in `budget`. */
+  private budgeted = 0;
   private readonly maxChain: number;
   private readonly nativeMinEntries: number;
   private disposed = false;
@@ -167,7 +176,8 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
     this.keyGroupRange = keyGroupRange;
     this.clock = opts.nowMs;
     this.tracker = new ChangeTracker(opts.maxTrackedChanges ?? 100_000);
-    this.cacheEntries = opts.cacheEntries ?? 131_072;
+    this.cacheEntries = opts.cacheEntries;
+    this.budget = opts.cacheBudget ?? cacheBudget;
     this.maxChain = opts.maxChain ?? 10;
     this.nativeMinEntries = opts.nativeMinEntries ?? NATIVE_MIN_ENTRIES;
     this.stateDir = opts.stateDir;
@@ -206,13 +216,21 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
 
   private newTable(name: string, codec: StateCodec): DiskStateTable<unknown> {
     const store = this.store;
+    const fixed = this.cacheEntries;
+    const budget = this.budget;
+    if (fixed === undefined) {
+      budget.add();
+      this.budgeted++;
+    }
     const t = new DiskStateTable<unknown>(name, codec, store.db(name), {
       maxParallelism: this.maxParallelism,
       keyGroupRange: this.keyGroupRange,
       get storePath() {
         return store.path;
       },
-      cacheEntries: this.cacheEntries,
+      get cacheEntries() {
+        return fixed ?? budget.perTable;
+      },
       changes: this.tracker,
     });
     // changes are tracked once a checkpoint was taken (the first one is full anyway)
@@ -620,6 +638,8 @@ export class DiskKeyedStateBackend implements KeyedStateBackend, StateContext {
     this.keyCache = undefined;
     this.tracker.dirty.clear();
     this.disposed = true;
+    this.budget.remove(this.budgeted);
+    this.budgeted = 0;
     this.store.destroy();
   }
 

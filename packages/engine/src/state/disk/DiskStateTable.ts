@@ -40,7 +40,7 @@ export interface DiskTableHost {
   readonly maxParallelism: number;
   readonly keyGroupRange: KeyGroupRange;
   readonly storePath: string;
-  /** Entries the cache holds per table before it rotates (default 131 072). */
+  /** Entries the cache holds per table before it rotates (read at each rotation check: a budget's share moves). */
   readonly cacheEntries: number;
   /** Keys written, for the studio's change tracking. */
   readonly changes: { enabled: boolean; mark(key: Key): void };

@@ -8,6 +8,7 @@ import { HeapKeyedStateBackend } from '../HeapKeyedStateBackend';
 import { KeyGroupRange, KeyGroupRangeAssignment } from '../keyGroups';
 import { flatten } from '../test-support';
 import { VOID_NAMESPACE } from '../types';
+import { CacheBudget } from './cacheBudget';
 import { DiskKeyedStateBackend } from './DiskKeyedStateBackend';
 import { decodeKey, encodeKey, namespaceEnd, nsRange } from './keyLayout';
 import { copyStagedRange } from './native';
@@ -265,6 +266,40 @@ describe('DiskKeyedStateBackend', () => {
     )!;
     expect(lt.get(inRange, `w${inRange % 7}`)).toEqual([inRange]);
     b.dispose();
+  });
+
+  it('without cacheEntries, tables share the cache budget: each rotates at its part of it', () => {
+    const budget = new CacheBudget(40_000);
+    expect(budget.perTable).toBe(20_000); // no table yet: half (a cache has two generations)
+    const b = new DiskKeyedStateBackend({
+      maxParallelism: 128,
+      keyGroupRange: KeyGroupRange.of(0, 127),
+      nowMs: () => 0,
+      stateDir: stateDir(),
+      cacheBudget: budget,
+    });
+    const a = b.getOrCreateKeyedState(new ValueStateDescriptor<number>('a'));
+    b.getOrCreateKeyedState(new ValueStateDescriptor<number>('b'));
+    expect(budget.perTable).toBe(10_000);
+    for (let i = 0; i < 25_000; i++) {
+      b.setCurrentKey(i);
+      a.update(i);
+    }
+    // rotations at 10,000 and 20,000 entries: the second writes the first 10,000 (the first had nothing old)
+    expect((b.tableOf('a') as unknown as { stats: { written: number } }).stats.written).toBe(10_000);
+    b.dispose();
+    expect(budget.perTable).toBe(20_000);
+  });
+
+  it('CacheBudget: an equal part per table, between 1,024 and 131,072 entries', () => {
+    const budget = new CacheBudget(1_000_000);
+    expect(budget.perTable).toBe(131_072);
+    budget.add(10);
+    expect(budget.perTable).toBe(50_000);
+    budget.add(1_000);
+    expect(budget.perTable).toBe(1_024);
+    budget.remove(1_005);
+    expect(budget.perTable).toBe(100_000);
   });
 
   it('lives in its own directory under stateDir, deleted on dispose', () => {
