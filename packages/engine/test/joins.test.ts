@@ -307,7 +307,9 @@ describe('exactly-once with a join and an over', () => {
       sliceMs: 1,
       writeConsole: () => {},
       onEvent: (e) => events.push(e),
-      failures: [{ nodeId: 'j', afterRecords: 1000 }],
+      // after a completed checkpoint, so that there is one to restore however slow the machine is (a busy CI
+      // machine once got to the 1,000th row before the first checkpoint completed, and restarted from scratch)
+      failures: [{ nodeId: 'j', afterRecords: 1000, afterCheckpoints: 1 }],
     });
     const r = await job.run();
     expect(r.status, r.error?.message).toBe('finished');
