@@ -336,6 +336,19 @@ export async function readSharedChain(
   return { maxParallelism, keyGroupRange, states: out };
 }
 
+/** The entries `applyFiles` collected (with `keepRemoved`), as changes to apply to a staged store. */
+function stagedChangesOf(states: StateMaps): StagedChanges[] {
+  return [...states.values()].map(({ info, groups }) => ({
+    name: info.name,
+    kind: info.kind,
+    ...(info.ttlMs !== undefined ? { ttlMs: info.ttlMs } : {}),
+    entries: (function* () {
+      for (const [kg, m] of groups)
+        for (const [key, ns, v] of m.values()) yield [kg, key, ns, v] as [number, Key, Namespace, unknown];
+    })(),
+  }));
+}
+
 /**
  * A chain whose base is an `lmdb` file, restored by a disk backend of the same key-group range: the base is
  * copied into `dir` (in the job's state directory) and the deltas are applied to it there; the backend adopts
@@ -365,15 +378,7 @@ export async function stageChainForAdoption(
   try {
     if (staged.status === 'rejected') throw staged.reason;
     if (read.status === 'rejected') throw read.reason;
-    const changes: StagedChanges[] = [...states.values()].map(({ info, groups }) => ({
-      name: info.name,
-      kind: info.kind,
-      ...(info.ttlMs !== undefined ? { ttlMs: info.ttlMs } : {}),
-      entries: (function* () {
-        for (const [kg, m] of groups)
-          for (const [key, ns, v] of m.values()) yield [kg, key, ns, v] as [number, Key, Namespace, unknown];
-      })(),
-    }));
+    const changes = stagedChangesOf(states);
     const [applied, checked] = await Promise.allSettled([
       applyToStagedStore(dir, where, changes, now),
       verified,
@@ -428,17 +433,7 @@ export async function stageRescaledStore(
       }
       const states: StateMaps = new Map();
       await applyFiles(cp, files, wanted, states, true);
-      for (const { info, groups } of states.values())
-        changes.push({
-          name: info.name,
-          kind: info.kind,
-          ...(info.ttlMs !== undefined ? { ttlMs: info.ttlMs } : {}),
-          entries: (function* () {
-            for (const [kg, m] of groups)
-              for (const [key, ns, v] of m.values())
-                yield [kg, key, ns, v] as [number, Key, Namespace, unknown];
-          })(),
-        });
+      changes.push(...stagedChangesOf(states));
     }
     if (meta === undefined) throw new Error('internal: a rescaled store needs an LMDB base');
     const name = `the store restored for key groups [${range.startKeyGroup}, ${range.endKeyGroup}]`;

@@ -103,22 +103,19 @@ export async function restoreDataFor(
           perSubtask.push(r);
           continue;
         }
-        for (const s of op.subtasks) {
-          if (!s.file || !s.keyGroupRange) continue;
-          const old = KeyGroupRange.of(s.keyGroupRange[0], s.keyGroupRange[1]);
-          if (old.intersect(range).numberOfKeyGroups === 0) continue;
+        for (const s of overlapping) {
+          const keyGroupRange = s.keyGroupRange!;
           const parsed = await readSections(cp, s, range);
           // incremental (disk backend): the keyed state is the chain of shared files; the file holds the timers
           const chain = s.shared;
           if (chain !== undefined && chain.length > 0) {
-            const same = old.startKeyGroup === range.startKeyGroup && old.endKeyGroup === range.endKeyGroup;
-            if (opts.adoptInto !== undefined && same && chain[0]!.format === 'lmdb') {
+            if (opts.adoptInto !== undefined && sameRange && chain[0]!.format === 'lmdb') {
               // a disk backend of the same key groups takes the store file as it is
               const dir = uniqueDir(opts.adoptInto, `restore-${op.nodeId}-${j}`);
               const adopted = await stageChainForAdoption(
                 cp,
                 chain,
-                s.keyGroupRange,
+                keyGroupRange,
                 dir,
                 opts.now ?? Date.now(),
               );
@@ -128,7 +125,7 @@ export async function restoreDataFor(
               r.keyed.push(adopted);
             } else
               r.keyed.push(
-                await readSharedChain(cp, chain, s.keyGroupRange, range, {
+                await readSharedChain(cp, chain, keyGroupRange, range, {
                   ...(opts.adoptInto !== undefined ? { scratchDir: opts.adoptInto } : {}),
                   ...(opts.now !== undefined ? { now: opts.now } : {}),
                 }),

@@ -11,7 +11,6 @@ import type {
   CheckpointStorage,
   LoadedCheckpoint,
 } from '../checkpoint/storage/index';
-import { CheckpointCorruptedError } from '../checkpoint/storage/index';
 import type { PhysicalPlan } from '../plan/plan';
 import type { CollectStore } from './collect';
 import type { RestoreData } from './execution';
@@ -39,28 +38,17 @@ export function loadRestoreTarget(
  * deferred check fails while `restore` stages it (`deferStores`, so that a large base is hashed while it is
  * copied rather than before). Any other error from `restore` is thrown: it is not the checkpoint's fault.
  */
-export async function restoreLatest(
+export function restoreLatest(
   storage: CheckpointStorage,
   jobId: string,
   notice: (message: string) => void,
   restore: (cp: LoadedCheckpoint) => Promise<void>,
 ): Promise<LoadedCheckpoint | undefined> {
-  for (const l of await storage.list(jobId)) {
-    if (l.status !== 'completed') {
-      notice(`skipping ${l.location.path}: ${l.error ?? 'the checkpoint is not valid'}`);
-      continue;
-    }
-    const { checkpointId, kind } = l.location;
-    try {
-      const cp = await storage.load({ jobId, checkpointId, kind }, { deferStores: true });
-      await restore(cp);
-      return cp;
-    } catch (e) {
-      if (!(e instanceof CheckpointCorruptedError)) throw e;
-      notice(`skipping ${l.location.path}: ${e.message}`);
-    }
-  }
-  return undefined;
+  return storage.loadLatestValid(jobId, {
+    deferStores: true,
+    use: restore,
+    onSkip: (l, e) => notice(`skipping ${l.location.path}: ${e.message}`),
+  });
 }
 
 /** The completed checkpoints (not savepoints) up to `upTo` found in storage, oldest first. */

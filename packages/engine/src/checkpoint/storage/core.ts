@@ -700,14 +700,14 @@ export function createCheckpointStorage(io: CheckpointStorageIO): CheckpointStor
         }
         const { location } = listing;
         try {
-          return await openDir(
+          const cp = await openDir(
             location.path,
             { jobId, kind: location.kind, checkpointId: location.checkpointId },
             location,
-            {
-              verify: 'eager',
-            },
+            { verify: 'eager', deferStores: opts.deferStores === true },
           );
+          await opts.use?.(cp);
+          return cp;
         } catch (e) {
           if (!(e instanceof CheckpointCorruptedError)) throw e;
           const skipped: CheckpointListing = { ...listing, status: 'invalid', error: e.message };

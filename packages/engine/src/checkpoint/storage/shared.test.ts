@@ -97,6 +97,31 @@ describe.each(harnesses)('shared state files ($name storage)', (h) => {
     expect(err).toBeInstanceOf(CheckpointCorruptedError);
   });
 
+  it('loadLatestValid with use: a corrupt-file error from using a candidate skips it; any other error is thrown', async () => {
+    await incremental(f, 1, [], ['full-1']);
+    await incremental(f, 2, [], ['full-2']);
+    const used: number[] = [];
+    const skipped: string[] = [];
+    const cp = await f.storage.loadLatestValid(JOB, {
+      onSkip: (l, e) => skipped.push(`${l.location.checkpointId}: ${e.message}`),
+      use: async (c) => {
+        used.push(c.metadata.checkpointId);
+        if (c.metadata.checkpointId === 2)
+          throw new CheckpointCorruptedError('CHECKPOINT_CORRUPTED', c.location.path, 'damaged while staged');
+      },
+    });
+    expect(cp?.metadata.checkpointId).toBe(1);
+    expect(used).toEqual([2, 1]);
+    expect(skipped).toEqual(['2: damaged while staged']);
+    await expect(
+      f.storage.loadLatestValid(JOB, {
+        use: async () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+  });
+
   it('deferStores: a store file is checked while it is staged; a damaged one fails its staging, not the load', async () => {
     const c1 = await incremental(f, 1, [], ['full-1'], true);
     await incremental(f, 2, c1.chain, ['delta-2']);

@@ -201,9 +201,9 @@ export interface LoadOptions {
   /**
    * With `eager`: shared files that are LMDB stores (`format: "lmdb"`, the large ones) are not waited for.
    * Their check starts at once (off the calling thread where the storage can: the file system's does) and runs
-   * while they are staged (`stageSharedFileTo`). For a restore with nothing to fall back to — a chosen
-   * checkpoint — that fails the same way, only later; a restore that falls back to an older checkpoint when
-   * one does not verify must not defer.
+   * while they are staged (`stageSharedFileTo`): a damaged one fails the restore that stages it, only later.
+   * A restore that falls back to an older checkpoint must then catch that failure as well as `load`'s
+   * (`loadLatestValid` with `use` does).
    */
   deferStores?: boolean;
 }
@@ -213,6 +213,13 @@ export interface LoadLatestValidOptions {
   onSkip?: (listing: CheckpointListing, error: Error) => void;
   /** Which kinds to consider (default: both). */
   kinds?: CheckpointKind[];
+  /** Load candidates with `LoadOptions.deferStores` (their store files are checked while `use` stages them). */
+  deferStores?: boolean;
+  /**
+   * Called with each candidate before it is chosen (a restore): a `CheckpointCorruptedError` it throws skips the
+   * candidate like one found on load (reported through `onSkip`); any other error is thrown.
+   */
+  use?: (checkpoint: LoadedCheckpoint) => Promise<void>;
 }
 
 export interface CheckpointStorage {
